@@ -1,0 +1,3 @@
+from wanspec.cli.main import main
+
+main()

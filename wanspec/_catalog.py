@@ -1,0 +1,184 @@
+"""The schemas shipped with wanspec: where they are, what they are for, and the rule codes.
+
+Every schema is read through ``importlib.resources`` from the package's ``schemas``
+directory (``schemas/`` at the repository top is mapped there in the wheel). Each model
+schema carries its own metadata under ``x-wanspec`` (id, provider, title, docs, and for
+payloads that name no model, a ``detect`` schema); provider files starting with ``_``
+hold shared definitions referenced with ``$ref``. Nothing here knows any model: it only
+indexes what the files say.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+
+class CatalogError(Exception):
+    """A schema file is missing or malformed: an installation problem, not a finding."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    explanation: str = ""
+    example: dict[str, Any] | None = None
+    category: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaEntry:
+    id: str
+    provider: str
+    title: str
+    path: str  # relative to the schemas root
+    models: tuple[str, ...]
+    docs: tuple[str, ...]
+    detect: dict[str, Any] | None
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+def schemas_root() -> Traversable:
+    packaged = resources.files("wanspec").joinpath("schemas")
+    if packaged.is_dir():
+        return packaged
+    # Source checkouts and editable installs: the top-level directory is the same data.
+    return Path(__file__).resolve().parent.parent / "schemas"  # type: ignore[return-value]
+
+
+def _read(path: str) -> dict[str, Any]:
+    node = schemas_root()
+    for part in path.split("/"):
+        node = node.joinpath(part)
+    try:
+        data = json.loads(node.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"cannot read bundled schema file {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CatalogError(f"bundled schema file {path} is not a JSON object")
+    return data
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _model_ids(schema: dict[str, Any]) -> tuple[str, ...]:
+    model = schema.get("properties", {}).get("model", {})
+    if "const" in model:
+        return (model["const"],)
+    return tuple(model.get("enum", ()))
+
+
+@dataclass
+class Catalog:
+    entries: dict[str, SchemaEntry]
+    by_model: dict[str, SchemaEntry]
+    shared: dict[str, dict[str, Any]]  # $id -> shared definitions document
+
+    def get(self, schema_id: str) -> SchemaEntry:
+        try:
+            return self.entries[schema_id]
+        except KeyError:
+            raise KeyError(schema_id) from None
+
+    def ids(self) -> list[str]:
+        return sorted(self.entries)
+
+    def suggest_schema(self, name: str) -> str | None:
+        close = difflib.get_close_matches(name, self.ids(), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def suggest_model(self, model: str) -> str | None:
+        """The closest known model id, also matching a model's title inside the id
+        (``alibaba:wan@2.2-animate`` names "Wan2.2 Animate", which is ``runware:200@8``)."""
+        wanted = _squash(model)
+        titled = [
+            (len(_squash(e.title)), m)
+            for m, e in self.by_model.items()
+            if _squash(e.title) and _squash(e.title) in wanted
+        ]
+        if titled:
+            return max(titled)[1]
+        close = difflib.get_close_matches(model, sorted(self.by_model), n=1, cutoff=0.5)
+        return close[0] if close else None
+
+
+@cache
+def catalog() -> Catalog:
+    root = schemas_root()
+    entries: dict[str, SchemaEntry] = {}
+    by_model: dict[str, SchemaEntry] = {}
+    shared: dict[str, dict[str, Any]] = {}
+    for provider_dir in sorted(root.iterdir(), key=lambda t: t.name):
+        if not provider_dir.is_dir() or provider_dir.name.startswith((".", "_")):
+            continue
+        for item in sorted(provider_dir.iterdir(), key=lambda t: t.name):
+            if not item.name.endswith(".json"):
+                continue
+            rel = f"{provider_dir.name}/{item.name}"
+            doc = _read(rel)
+            if item.name.startswith("_"):
+                shared[doc.get("$id", rel)] = doc
+                continue
+            meta = doc.get("x-wanspec")
+            if not isinstance(meta, dict) or "id" not in meta:
+                raise CatalogError(f"{rel}: missing x-wanspec.id")
+            entry = SchemaEntry(
+                id=meta["id"],
+                provider=meta.get("provider", provider_dir.name),
+                title=meta.get("title", meta["id"]),
+                path=rel,
+                models=_model_ids(doc),
+                docs=tuple(meta.get("docs", ())),
+                detect=meta.get("detect"),
+                raw=doc,
+            )
+            entries[entry.id] = entry
+            for model in entry.models:
+                by_model[model] = entry
+    return Catalog(entries, by_model, shared)
+
+
+@cache
+def rules() -> dict[str, Rule]:
+    """Every rule code, from ``schemas/rules.json``."""
+    data = _read("rules.json")
+    out: dict[str, Rule] = {}
+    for code, r in data["rules"].items():
+        out[code] = Rule(
+            code=code,
+            name=r["name"],
+            severity=r["severity"],
+            summary=r["summary"],
+            explanation=r.get("explanation", ""),
+            example=r.get("example"),
+            category=r.get("category", ""),
+        )
+    return out
+
+
+@cache
+def rule_codes_by_name() -> dict[str, str]:
+    return {r.name: r.code for r in rules().values()}
+
+
+@cache
+def keyword_codes() -> dict[str, str]:
+    """Fallback rule codes for errors no ``x-rule`` tag claims, by JSON Schema keyword."""
+    data: dict[str, str] = _read("rules.json")["keywords"]
+    return data
+
+
+def providers() -> dict[str, Any]:
+    data: dict[str, Any] = _read("rules.json").get("providers", {})
+    return data

@@ -1,0 +1,80 @@
+"""The one record every check produces, and the aggregate a lint run returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How much a finding matters: only errors fail a lint run."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding about one place in one payload.
+
+    ``pointer`` is an RFC 6901 JSON Pointer into the task (``""`` is the task itself);
+    ``task`` is the 0-based index of the task in its file; ``line`` and ``column`` are
+    1-based and locate the offending value (or key) in the file when it is known.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    task: int | None = None
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    schema: str | None = None
+    hint: str | None = None
+    doc: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form used by ``--format json`` (field order is part of the format)."""
+        return {
+            "file": self.file,
+            "task": self.task,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "schema": self.schema,
+        }
+
+
+@dataclass(slots=True)
+class LintResult:
+    """Everything one lint run found, in input order."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+    tasks: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing of error severity was found (warnings are allowed)."""
+        return self.errors == 0
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "tasks": self.tasks,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }

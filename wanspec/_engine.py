@@ -1,0 +1,299 @@
+"""Validate one task against one schema and turn engine errors into coded findings.
+
+The schema is dereferenced into one document, so every error's schema path is also a
+location in that document. A subschema may carry tags (``x-rule``: the rule code, or a
+``{keyword: code}`` map; ``x-message``; ``x-hint``; ``x-severity``; ``x-pointer``: the field a
+cross-field rule is about, relative to where it applies; ``x-doc``: where the docs state
+the rule). An error takes the nearest tags above it; untagged errors take
+the catalogue's code for their keyword. jsonschema_rs is the engine; python-jsonschema
+serves as the reference (``engine="reference"``) and both feed the same conversion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import _catalog, _keywords
+from ._messages import (
+    dependent,
+    describe,
+    did_you_mean,
+    field_name,
+    is_numeric_string,
+    missing,
+    show,
+)
+
+Path = tuple[str | int, ...]
+_TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
+_BRANCHING = ("anyOf", "oneOf")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A coded problem inside one task; positions and file names are added by the linter."""
+
+    code: str
+    severity: str
+    message: str
+    pointer: str
+    key: bool = False  # locate the key rather than the value (unknown fields)
+    hint: str | None = None
+    doc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawError:
+    """What either engine reports, reduced to what the conversion needs."""
+
+    keyword: str
+    schema_path: Path
+    instance_path: Path
+    instance: Any
+    message: str | None = None  # custom keywords only
+    branches: tuple[tuple[RawError, ...], ...] = ()
+
+
+def _pointer(path: Iterable[str | int]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _index_tags(schema: Any, path: Path, out: dict[Path, dict[str, Any]]) -> None:
+    if isinstance(schema, dict):
+        tags = {k: schema[k] for k in _TAGS if k in schema}
+        if tags:
+            out[path] = tags
+        for k, v in schema.items():
+            if not k.startswith("x-") and k not in ("const", "enum", "default", "examples"):
+                _index_tags(v, (*path, k), out)
+    elif isinstance(schema, list):
+        for i, v in enumerate(schema):
+            _index_tags(v, (*path, i), out)
+
+
+class CompiledSchema:
+    """One model schema, ready to check tasks."""
+
+    def __init__(self, entry: _catalog.SchemaEntry, engine: str = "fast") -> None:
+        self.entry = entry
+        self.engine = engine
+        self.schema = _dereference(entry)
+        self.tags: dict[Path, dict[str, Any]] = {}
+        _index_tags(self.schema, (), self.tags)
+        provider = _catalog.providers().get(entry.provider, {})
+        self.platform_parameters = frozenset(provider.get("parameters", ()))
+        self._rs: Any = None
+        self._ref: Any = None
+        try:
+            self._compile()
+        except Exception as exc:  # a malformed bundled schema is an installation problem
+            raise _catalog.CatalogError(f"schema {entry.id} ({entry.path}) does not compile: {exc}") from exc
+
+    def _compile(self) -> None:
+        if self.engine == "reference":
+            from jsonschema import Draft202012Validator, validators
+
+            Draft202012Validator.check_schema(self.schema)
+            cls = validators.extend(Draft202012Validator, _keywords.jsonschema_keywords())
+            self._ref = cls(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        else:
+            import jsonschema_rs
+
+            self._rs = jsonschema_rs.validator_for(
+                self.schema, validate_formats=True, keywords=_keywords.rs_keywords()
+            )
+
+    # -- engines -------------------------------------------------------------------
+    def _raw_errors(self, instance: Any) -> list[RawError]:
+        if self.engine == "reference":
+            return [_from_reference(e, ()) for e in self._ref.iter_errors(instance)]
+        if self._rs.is_valid(instance):
+            return []
+        return [_from_rs(e) for e in self._rs.iter_errors(instance)]
+
+    # -- conversion ----------------------------------------------------------------
+    def check(self, instance: Any) -> list[Finding]:
+        """All findings for one task, in a stable order, without duplicates."""
+        findings: dict[tuple[str, str, str], Finding] = {}
+        for raw in self._raw_errors(instance):
+            for f in self._convert(raw):
+                findings.setdefault((f.pointer, f.code, f.message), f)
+        return sorted(findings.values(), key=lambda f: (f.pointer, f.code, f.message))
+
+    def _lookup(self, path: Path, keyword: str) -> tuple[dict[str, Any], str | None, str | None]:
+        """(tags of the rule node, rule code, nearest doc) for an error at ``path``/``keyword``."""
+        rule_tags: dict[str, Any] = {}
+        code: str | None = None
+        doc: str | None = None
+        probe = path
+        while True:
+            tags = self.tags.get(probe)
+            if tags:
+                if doc is None and "x-doc" in tags:
+                    doc = tags["x-doc"]
+                rule = tags.get("x-rule")
+                if code is None and rule is not None:
+                    if isinstance(rule, str):
+                        code, rule_tags = rule, tags
+                    elif keyword in rule:
+                        code, rule_tags = rule[keyword], tags
+                if code is not None and doc is not None:
+                    break
+            if not probe:
+                break
+            probe = probe[:-1]
+        return rule_tags, code, doc
+
+    def _node(self, path: Path) -> Any:
+        node: Any = self.schema
+        for part in path:
+            node = node[part]
+        return node
+
+    def _convert(self, raw: RawError) -> Iterator[Finding]:
+        sub = raw.schema_path[:-1]
+        rule_tags, code, doc = self._lookup(sub, raw.keyword)
+        if raw.keyword in _BRANCHING and code is None and raw.branches:
+            best = min(raw.branches, key=len)
+            for err in best:
+                yield from self._convert(err)
+            return
+        where = field_name(raw.instance_path)
+        pointer = _pointer(raw.instance_path)
+        parent = self._node(sub) if isinstance(self._node(sub), dict) else {}
+        if raw.keyword in ("additionalProperties", "unevaluatedProperties"):
+            yield from self._unknown_fields(raw, parent, doc)
+            return
+        if raw.keyword == "required" and "x-message" not in rule_tags:
+            for name in parent.get("required", ()):
+                if isinstance(raw.instance, dict) and name not in raw.instance:
+                    yield self._finding(code or _kw("required"), rule_tags, missing(where, name), pointer, doc)
+            return
+        if raw.keyword == "dependentRequired" and "x-message" not in rule_tags:
+            for prop, needs in parent.get("dependentRequired", {}).items():
+                if isinstance(raw.instance, dict) and prop in raw.instance:
+                    absent = [n for n in needs if n not in raw.instance]
+                    if absent:
+                        yield self._finding(
+                            code or _kw("dependentRequired"), rule_tags, dependent(where, prop, absent),
+                            _pointer((*raw.instance_path, prop)), doc, key=True,
+                        )
+            return
+        if raw.message is not None:  # a custom keyword: "rule<SEP>message"
+            name, _, text = raw.message.partition(_keywords.SEP)
+            code = code if isinstance(rule_tags.get("x-rule"), str) else None
+            code = code or _catalog.rule_codes_by_name().get(name) or _kw(raw.keyword)
+            yield self._finding(code, rule_tags, text, pointer, doc)
+            return
+        if code is None:
+            if raw.keyword == "type" and is_numeric_string(raw.instance):
+                code = _kw("type:numeric-string")
+            else:
+                code = _kw(raw.keyword)
+        value = self._node(raw.schema_path) if raw.schema_path else None
+        text = describe(raw.keyword, value, raw.instance, where)
+        yield self._finding(code, rule_tags, text, pointer, doc)
+
+    def _unknown_fields(self, raw: RawError, parent: dict[str, Any], doc: str | None) -> Iterator[Finding]:
+        if not isinstance(raw.instance, dict):
+            return
+        known = list(parent.get("properties", {}))
+        renamed: dict[str, str] = parent.get("x-renamed", {})
+        at_root = not raw.instance_path
+        for name in raw.instance:
+            if name in known:
+                continue
+            pointer = _pointer((*raw.instance_path, name))
+            where = field_name((*raw.instance_path, name))
+            if name in renamed:
+                yield Finding(
+                    _kw("x-renamed"), self._severity(_kw("x-renamed"), {}),
+                    f"{where} is not accepted here: {renamed[name]}", pointer, key=True,
+                )
+                continue
+            guess = did_you_mean(name, known)
+            hint = f"did you mean {guess!r}?" if guess else None
+            if at_root and name in self.platform_parameters and guess is None:
+                code = _kw("unsupported-parameter")
+                text = f"{name!r} is a {self.entry.provider} parameter that {self.entry.title} does not support"
+            else:
+                code = _kw("additionalProperties")
+                text = f"unknown field {name!r} in {field_name(raw.instance_path)}"
+                if hint:
+                    text += f"; {hint}"
+                else:
+                    text += f"; allowed: {', '.join(known)}" if len(known) <= 12 else ""
+            yield Finding(code, self._severity(code, {}), text, pointer, key=True, hint=hint, doc=doc)
+
+    def _finding(
+        self, code: str, tags: dict[str, Any], text: str, pointer: str, doc: str | None, *, key: bool = False
+    ) -> Finding:
+        if "x-message" in tags:
+            text = str(tags["x-message"])
+        if "x-pointer" in tags:  # a cross-field rule names the field it is about
+            pointer += str(tags["x-pointer"])
+        if doc:
+            text = f"{text} [{doc}]"
+        return Finding(code, self._severity(code, tags), text, pointer, key, tags.get("x-hint"), doc)
+
+    @staticmethod
+    def _severity(code: str, tags: dict[str, Any]) -> str:
+        if "x-severity" in tags:
+            return str(tags["x-severity"])
+        rule = _catalog.rules().get(code)
+        return rule.severity if rule else "error"
+
+
+def _kw(keyword: str) -> str:
+    codes = _catalog.keyword_codes()
+    return codes.get(keyword, codes["*"])
+
+
+def _from_rs(err: Any) -> RawError:
+    path = tuple(err.schema_path)
+    keyword = str(path[-1]) if path else "false"
+    kind = err.kind
+    message = kind.message if type(kind).__name__ == "Custom" else None
+    branches: tuple[tuple[RawError, ...], ...] = ()
+    if keyword in _BRANCHING:
+        branches = tuple(tuple(_from_rs(e) for e in group) for group in kind.context)
+    if keyword not in _keywords.CHECKS and message is not None:
+        message = None
+    return RawError(keyword, path, tuple(err.instance_path), err.instance, message, branches)
+
+
+def _from_reference(err: Any, prefix: Path) -> RawError:
+    path = (*prefix, *err.relative_schema_path)
+    keyword = str(err.validator) if err.validator is not None else "false"
+    if keyword == "False":
+        keyword = "false"
+    message = err.message if keyword in _keywords.CHECKS else None
+    branches: tuple[tuple[RawError, ...], ...] = ()
+    if keyword in _BRANCHING and err.context:
+        groups: dict[Any, list[RawError]] = {}
+        for sub in err.context:
+            groups.setdefault(sub.relative_schema_path[0], []).append(_from_reference(sub, path))
+        branches = tuple(tuple(g) for g in groups.values())
+    return RawError(keyword, path, tuple(err.absolute_path), err.instance, message, branches)
+
+
+def _dereference(entry: _catalog.SchemaEntry) -> dict[str, Any]:
+    shared = _catalog.catalog().shared
+    if not shared or "$ref" not in repr(entry.raw):
+        return entry.raw
+    import jsonschema_rs
+
+    registry = jsonschema_rs.Registry(list(shared.items()))
+    result: dict[str, Any] = jsonschema_rs.dereference(entry.raw, registry=registry)
+    return result
+
+
+@cache
+def compiled(schema_id: str, engine: str = "fast") -> CompiledSchema:
+    return CompiledSchema(_catalog.catalog().get(schema_id), engine)
+
+
+__all__ = ["CompiledSchema", "Finding", "compiled", "show"]

@@ -1,0 +1,214 @@
+"""Custom JSON Schema keywords for what the standard vocabulary cannot say well.
+
+Each keyword is a pure function ``check(config, instance)`` yielding
+``(rule_name, message)`` pairs; adapters plug the same function into jsonschema_rs (the
+fast engine) and into python-jsonschema (the reference engine), so both agree by
+construction. Any schema may use them; none of them knows a model.
+
+``x-pairs``
+    ``{"fields": ["width", "height"], "values": [[1280, 720], ...]}`` on an object: when
+    every field is present, their values together must be one of the listed tuples.
+    (Standard JSON Schema can only say this as an ``anyOf`` of ``const`` branches whose
+    failure is a wall of branch errors.) Rule ``dimension-pair``.
+``x-area``
+    ``{"fields": ["width", "height"], "min": N, "max": N}``: the product of the fields
+    (pixel count) must lie in the range. Rule ``pixel-area``.
+``x-aspectRatio``
+    ``{"fields": ["width", "height"], "min": 0.25, "max": 4}``: the ratio of the first
+    field to the second must lie in the range. Rule ``aspect-ratio``.
+``x-media``
+    ``{"kind": "image"|"audio"|"video", "formats": [...], "minSide": N, "maxSide": N,
+    "maxBytes": N, "minSeconds": N, "maxSeconds": N}`` on a string holding a media
+    reference (UUID, URL, data URI or base64). References that need a network (UUIDs,
+    URLs) pass; inline data is decoded as far as its header to check the real format,
+    pixel size, byte size and (WAV) duration. Rules ``media-reference``,
+    ``media-format``, ``media-pixels``, ``media-bytes``, ``media-duration``.
+
+Fields that are missing or not numbers are left alone: other rules report those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from . import _media
+
+Finding = tuple[str, str]
+Check = Callable[[Any, Any], Iterator[Finding]]
+#: Separates the rule name from the message inside engine error messages.
+SEP = "\x1f"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):  # numeric strings are reported as such elsewhere
+        try:
+            return float(value) if value.strip() else None
+        except ValueError:
+            return None
+    return None
+
+
+def _fields(config: dict[str, Any], instance: Any) -> list[float] | None:
+    if not isinstance(instance, dict):
+        return None
+    values = []
+    for name in config["fields"]:
+        if name not in instance:
+            return None
+        n = _number(instance[name])
+        if n is None:
+            return None
+        values.append(n)
+    return values
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}" if float(n).is_integer() else f"{n:g}"
+
+
+def _size(values: list[float] | list[int]) -> str:
+    return "×".join(f"{v:g}" for v in values)
+
+
+def check_pairs(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
+    values = _fields(config, instance)
+    if values is None:
+        return
+    allowed = config["values"]
+    if any(all(float(a) == v for a, v in zip(pair, values, strict=True)) for pair in allowed):
+        return
+    names = "×".join(config["fields"])
+    listing = ", ".join(_size(p) for p in allowed)
+    yield "dimension-pair", f"{names} {_size(values)} is not a supported size; allowed: {listing}"
+
+
+def check_area(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
+    values = _fields(config, instance)
+    if values is None:
+        return
+    area = 1.0
+    for v in values:
+        area *= v
+    lo, hi = config.get("min"), config.get("max")
+    if (lo is not None and area < lo) or (hi is not None and area > hi):
+        bound = f"{_fmt(lo) if lo is not None else '0'}–{_fmt(hi) if hi is not None else '∞'}"
+        yield (
+            "pixel-area",
+            f"{_size(values)} is {_fmt(area)} pixels; the allowed total area is {bound} pixels",
+        )
+
+
+def check_aspect(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
+    values = _fields(config, instance)
+    if values is None or len(values) != 2 or values[1] == 0:
+        return
+    ratio = values[0] / values[1]
+    lo, hi = config.get("min", 0), config.get("max", float("inf"))
+    if not lo <= ratio <= hi:
+        yield (
+            "aspect-ratio",
+            f"{_size(values)} has aspect ratio {ratio:.3g}; allowed between {lo:g} and {hi:g} "
+            f"({_ratio_text(lo)} to {_ratio_text(hi)})",
+        )
+
+
+def _ratio_text(r: float) -> str:
+    return f"1:{1 / r:g}" if r < 1 else f"{r:g}:1"
+
+
+def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
+    if not isinstance(instance, str):
+        return
+    kind = config.get("kind", "image")
+    media = _media.classify(instance)
+    if media.form in ("uuid", "url"):
+        return
+    if media.form == "unknown":
+        yield (
+            "media-reference",
+            f"not a {kind} reference: expected a UUID, an http(s) URL, a data URI or base64 data",
+        )
+        return
+    if media.broken:
+        yield "media-format", f"inline {kind} ({media.form}): {media.broken}"
+        return
+    max_bytes = config.get("maxBytes")
+    if max_bytes is not None and media.size is not None and media.size > max_bytes:
+        yield (
+            "media-bytes",
+            f"inline {kind} is {media.size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:g} MB",
+        )
+    if not media.head:
+        return
+    fmt = _media.sniff_format(media.head)
+    formats = config.get("formats")
+    if formats and fmt not in formats:
+        found = fmt.upper() if fmt else "an unrecognised format"
+        yield "media-format", f"inline {kind} is {found}; allowed: {', '.join(f.upper() for f in formats)}"
+        return
+    if kind == "image" and fmt:
+        size = _media.image_size(media.head, fmt)
+        lo, hi = config.get("minSide"), config.get("maxSide")
+        if size is not None and (
+            (lo is not None and min(size) < lo) or (hi is not None and max(size) > hi)
+        ):
+            yield (
+                "media-pixels",
+                f"inline image is {size[0]}×{size[1]} px; each side must be {lo}–{hi} px",
+            )
+    if kind == "audio" and fmt == "wav":
+        seconds = _media.wav_seconds(media.head)
+        lo, hi = config.get("minSeconds"), config.get("maxSeconds")
+        if seconds is not None and (
+            (lo is not None and seconds < lo) or (hi is not None and seconds > hi)
+        ):
+            yield "media-duration", f"inline audio lasts {seconds:.1f} s; allowed {lo}–{hi} s"
+
+
+CHECKS: dict[str, Check] = {
+    "x-pairs": check_pairs,
+    "x-area": check_area,
+    "x-aspectRatio": check_aspect,
+    "x-media": check_media,
+}
+
+
+def _rs_adapter(check: Check) -> type:
+    class Keyword:
+        __slots__ = ("config",)
+
+        def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
+            self.config = value
+
+        def validate(self, instance: Any) -> None:
+            for rule, message in check(self.config, instance):
+                raise ValueError(f"{rule}{SEP}{message}")
+
+        def iter_errors(self, instance: Any) -> Iterator[ValueError]:
+            for rule, message in check(self.config, instance):
+                yield ValueError(f"{rule}{SEP}{message}")
+
+    return Keyword
+
+
+def rs_keywords() -> dict[str, type]:
+    return {name: _rs_adapter(check) for name, check in CHECKS.items()}
+
+
+def jsonschema_keywords() -> dict[str, Callable[..., Iterator[Any]]]:
+    """The same checks as python-jsonschema keyword functions (for the reference engine)."""
+    from jsonschema.exceptions import ValidationError
+
+    def wrap(check: Check) -> Callable[..., Iterator[Any]]:
+        def keyword(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+            for rule, message in check(value, instance):
+                yield ValidationError(f"{rule}{SEP}{message}")
+
+        return keyword
+
+    return {name: wrap(check) for name, check in CHECKS.items()}

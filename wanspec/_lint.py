@@ -1,0 +1,277 @@
+"""Lint tasks, files and trees: resolve each task's schema, run it, attach positions.
+
+This is the core's front door. It returns values (diagnostics, results) and raises
+``UsageError`` for what only the caller can fix (a path that does not exist, a schema id
+that does not exist); it never prints and never exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import _catalog, _source
+from ._diagnostics import Diagnostic, LintResult, Severity
+from ._engine import Finding, compiled
+
+PAYLOAD_SUFFIXES = (".json", ".jsonl")
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
+STDIN = "-"
+
+
+class UsageError(Exception):
+    """The request cannot be carried out as given (exit status 2 at the command line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintOptions:
+    """What to check: a forced schema, rule selection, and the engine."""
+
+    schema: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    engine: str = "fast"  # "fast" (jsonschema_rs) or "reference" (python-jsonschema)
+
+    def wants(self, code: str) -> bool:
+        names = _catalog.rules()
+        name = names[code].name if code in names else ""
+        def hit(sel: str) -> bool:
+            return sel == "ALL" or code.startswith(sel) or sel == name
+        if self.select and not any(hit(s) for s in self.select):
+            return False
+        return not any(hit(s) for s in self.ignore)
+
+
+def validate_options(options: LintOptions) -> None:
+    """Raise UsageError for an unknown schema id or rule selector."""
+    cat = _catalog.catalog()
+    if options.schema is not None and options.schema not in cat.entries:
+        guess = cat.suggest_schema(options.schema)
+        hint = f"; did you mean {guess!r}?" if guess else "; `wanspec schemas` lists them"
+        raise UsageError(f"unknown schema {options.schema!r}{hint}")
+    rules = _catalog.rules()
+    names = {r.name for r in rules.values()}
+    for sel in (*options.select, *options.ignore):
+        if sel != "ALL" and sel not in names and not any(c.startswith(sel) for c in rules):
+            raise UsageError(f"unknown rule selector {sel!r}: use a code (WS401), a prefix (WS4) or a name (dimension-pair)")
+    if options.engine not in ("fast", "reference"):
+        raise UsageError(f"unknown engine {options.engine!r}: use 'fast' or 'reference'")
+
+
+# -- choosing a schema -------------------------------------------------------------------
+@cache
+def _detectors() -> list[tuple[str, Any]]:
+    import jsonschema_rs
+
+    out = []
+    for entry in _catalog.catalog().entries.values():
+        if entry.detect:
+            out.append((entry.id, jsonschema_rs.validator_for(entry.detect)))
+    return out
+
+
+def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None, Finding | None]:
+    """The schema id for a task, or a finding that says why there is none."""
+    if forced:
+        return forced, None
+    cat = _catalog.catalog()
+    model = task.get("model")
+    if isinstance(model, str):
+        entry = cat.by_model.get(model)
+        if entry is not None:
+            return entry.id, None
+        guess = cat.suggest_model(model)
+        hint = f"did you mean {guess!r}?" if guess else None
+        text = f"no schema for model {model!r}" + (f"; {hint}" if hint else "; `wanspec schemas` lists the known models")
+        return None, _finding("WS010", text, "/model", hint=hint)
+    matches = [sid for sid, v in _detectors() if v.is_valid(task)]
+    if len(matches) == 1:
+        return matches[0], None
+    why = "matches several providers' shapes" if matches else "has no `model` field and no provider's shape"
+    return None, _finding("WS013", f"cannot tell which schema applies: the task {why}; pass --schema", "")
+
+
+def _finding(code: str, message: str, pointer: str, *, hint: str | None = None) -> Finding:
+    rule = _catalog.rules()[code]
+    return Finding(code, rule.severity, message, pointer, hint=hint)
+
+
+# -- one task -------------------------------------------------------------------------------
+def _is_auth(task: dict[str, Any]) -> bool:
+    return task.get("taskType") == "authentication"
+
+
+def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, list[Finding]]:
+    schema_id, problem = choose_schema(task, options.schema)
+    if schema_id is None:
+        return None, [problem] if problem else []
+    try:
+        findings = compiled(schema_id, options.engine).check(task)
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. an integer beyond 64 bits
+        findings = [_finding("WS120", f"the validator could not process this task: {exc}", "")]
+    return schema_id, findings
+
+
+def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | None = None) -> list[Diagnostic]:
+    """Lint an already-parsed payload: one task (a dict) or a list of tasks.
+
+    Diagnostics carry ``task`` and ``pointer`` but no file, line or column.
+    """
+    opts = options or LintOptions(schema=schema)
+    if schema is not None and opts.schema != schema:
+        opts = LintOptions(schema, opts.select, opts.ignore, opts.engine)
+    validate_options(opts)
+    tasks = obj if isinstance(obj, list) else [obj]
+    out: list[Diagnostic] = []
+    for i, task in enumerate(tasks):
+        if not isinstance(task, dict):
+            out.append(_diag(_finding("WS009", f"task {i} is not an object", ""), None, i, None, None, opts))
+            continue
+        if _is_auth(task):
+            continue
+        schema_id, findings = check_task(task, opts)
+        out.extend(d for f in findings if (d := _diag(f, None, i, schema_id, None, opts)) is not None)
+    return [d for d in out if d is not None]
+
+
+def _diag(
+    f: Finding, file: str | None, task: int | None, schema: str | None, located: _source.Task | None, opts: LintOptions
+) -> Diagnostic | None:
+    if not opts.wants(f.code):
+        return None
+    line = col = None
+    if located is not None:
+        line, col = located.locate(f.pointer, key=f.key)
+    return Diagnostic(f.code, Severity(f.severity), f.message, file, task, f.pointer, line, col, schema, f.hint, f.doc)
+
+
+# -- files --------------------------------------------------------------------------------------
+def discover(paths: Iterable[str]) -> list[str]:
+    """Expand directories (recursively, sorted) into payload files; keep files as given."""
+    out: list[str] = []
+    missing = []
+    for raw in paths:
+        if raw == STDIN:
+            out.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+                out.extend(
+                    str(Path(root) / f) for f in sorted(files) if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
+                )
+        elif path.exists() or path.is_symlink():
+            out.append(raw)
+        else:
+            missing.append(raw)
+    if missing:
+        raise UsageError("no such file or directory: " + ", ".join(missing))
+    if not out:
+        raise UsageError("no payload files (*.json, *.jsonl) under: " + ", ".join(paths))
+    return out
+
+
+def _problem(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | None:
+    code = _catalog.rule_codes_by_name()[p.rule]
+    if not opts.wants(code):
+        return None
+    rule = _catalog.rules()[code]
+    return Diagnostic(code, Severity(rule.severity), p.message, file, p.task, p.pointer, p.line, p.column)
+
+
+def _lint_tasks(tasks: Iterable[_source.Task | _source.Problem], file: str, opts: LintOptions, result: LintResult) -> None:
+    for item in tasks:
+        if isinstance(item, _source.Problem):
+            if (d := _problem(item, file, opts)) is not None:
+                result.diagnostics.append(d)
+            continue
+        if _is_auth(item.value):
+            continue
+        result.tasks += 1
+        schema_id, findings = check_task(item.value, opts)
+        for f in findings:
+            if (d := _diag(f, file, item.index, schema_id, item, opts)) is not None:
+                result.diagnostics.append(d)
+
+
+def _read_json(name: str, data: bytes) -> Iterator[_source.Task | _source.Problem]:
+    source = _source.read_json_bytes(name, data)
+    # problems that have no task come first; the rest in task order
+    yield from source.problems
+    yield from source.tasks
+
+
+def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> LintResult:
+    """Lint the bytes of one payload file (``name`` ending in .jsonl means JSON Lines)."""
+    import io
+
+    opts = options or LintOptions()
+    result = LintResult(files=1)
+    if name.endswith(".jsonl"):
+        _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, result)
+    else:
+        _lint_tasks(_read_json(name, data), name, opts, result)
+    return result
+
+
+def lint_file(path: str, options: LintOptions | None = None, *, stdin: Any = None) -> LintResult:
+    """Lint one file (``"-"`` reads standard input)."""
+    opts = options or LintOptions()
+    result = LintResult(files=1)
+    try:
+        if path == STDIN:
+            data = (stdin or sys.stdin.buffer).read()
+            name = "<stdin>"
+            items: Iterable[_source.Task | _source.Problem]
+            if _source.looks_like_jsonl(data):
+                import io
+
+                items = _source.iter_jsonl(name, io.BytesIO(data))
+            else:
+                items = _read_json(name, data)
+            _lint_tasks(items, name, opts, result)
+            return result
+        if path.endswith(".jsonl"):
+            with open(path, "rb") as stream:
+                _lint_tasks(_source.iter_jsonl(path, stream), path, opts, result)
+            return result
+        size = os.path.getsize(path)
+        if size > _source.MAX_JSON_BYTES:
+            problem = _source.Problem(
+                "file-too-large",
+                f"the file is {size / 1048576:.0f} MiB; .json payloads over {_source.MAX_JSON_BYTES // 1048576} MiB "
+                "are not read (use .jsonl for large batches)",
+                1,
+                1,
+            )
+            _lint_tasks([problem], path, opts, result)
+            return result
+        with open(path, "rb") as stream:
+            data = stream.read()
+        _lint_tasks(_read_json(path, data), path, opts, result)
+    except (OSError, MemoryError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        _lint_tasks([_source.Problem("unreadable", f"cannot read {path}: {reason}", None, None)], path, opts, result)
+    return result
+
+
+def lint_paths(paths: Iterable[str], options: LintOptions | None = None, *, stdin: Any = None) -> LintResult:
+    """Lint files and directories (recursively); the result keeps input order."""
+    opts = options or LintOptions()
+    validate_options(opts)
+    total = LintResult()
+    for path in discover(list(paths)):
+        one = lint_file(path, opts, stdin=stdin)
+        total.files += one.files
+        total.tasks += one.tasks
+        total.diagnostics.extend(one.diagnostics)
+    return total
+
+
+ENVIRONMENT_CODES = frozenset({"WS012"})

@@ -1,0 +1,134 @@
+"""Plain-language messages for validation errors, built from the schema's own values.
+
+The schema holds the facts (limits, allowed values, citations); this module only knows
+how to say "what is wrong, and what is allowed" for each JSON Schema keyword.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+_TYPE_NAMES = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "a boolean",
+    "object": "an object",
+    "array": "an array",
+    "null": "null",
+}
+
+
+def field_name(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """``("inputs", "frameImages", 0, "frame")`` -> ``inputs.frameImages[0].frame``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the task"
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A short JSON rendering of a value for a message."""
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= limit else text[: limit - 4] + '…"'
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return f"an array of {len(value)}"
+    return json.dumps(value)
+
+
+def is_numeric_string(value: Any) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def did_you_mean(name: str, candidates: list[str]) -> str | None:
+    lowered = {c.lower(): c for c in candidates}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _types(value: Any) -> str:
+    types = value if isinstance(value, list) else [value]
+    return " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+
+
+def _listing(values: list[Any]) -> str:
+    return ", ".join(show(v) for v in values)
+
+
+def describe(keyword: str, value: Any, instance: Any, where: str) -> str:
+    """The default message for ``keyword`` (with schema value ``value``) failing on ``instance``."""
+    if keyword == "type":
+        if is_numeric_string(instance):
+            return f"{where} is the string {show(instance)}; it must be {_types(value)}, not a string"
+        return f"{where} must be {_types(value)}, got {json_type(instance)} {show(instance)}"
+    if keyword == "enum":
+        return f"{where} is {show(instance)}; allowed: {_listing(value)}"
+    if keyword == "const":
+        return f"{where} is {show(instance)}; it must be {show(value)}"
+    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        rel = {
+            "minimum": "at least",
+            "exclusiveMinimum": "greater than",
+            "maximum": "at most",
+            "exclusiveMaximum": "less than",
+        }[keyword]
+        return f"{where} is {show(instance)}; it must be {rel} {value}"
+    if keyword == "multipleOf":
+        return f"{where} is {show(instance)}; it must be a multiple of {value}"
+    if keyword in ("minLength", "maxLength"):
+        rel = "at least" if keyword == "minLength" else "at most"
+        n = len(instance) if isinstance(instance, str) else 0
+        unit = "character" if value == 1 else "characters"
+        return f"{where} has {n:,} characters; it must have {rel} {value:,} {unit}"
+    if keyword in ("minItems", "maxItems"):
+        rel = "at least" if keyword == "minItems" else "at most"
+        n = len(instance) if isinstance(instance, list) else 0
+        return f"{where} has {n} item{'s' * (n != 1)}; it must have {rel} {value}"
+    if keyword == "uniqueItems":
+        return f"{where} has repeated items; items must be unique"
+    if keyword == "format":
+        return f"{where} is {show(instance)}, which is not a valid {value}"
+    if keyword == "pattern":
+        return f"{where} is {show(instance)}, which does not have the required form"
+    if keyword == "minProperties":
+        return f"{where} must not be empty"
+    if keyword == "false":
+        return f"{where} is not allowed here"
+    return f"{where} does not satisfy this rule ({keyword})"
+
+
+def missing(where: str, name: str) -> str:
+    return f"missing required field {name!r} in {where}"
+
+
+def dependent(where: str, present: str, needed: list[str]) -> str:
+    return f"{where}: {present!r} requires {' and '.join(repr(n) for n in needed)} as well"

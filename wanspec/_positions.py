@@ -1,0 +1,145 @@
+"""Map RFC 6901 pointers back to line and column in the source text.
+
+Validators report *where in the data* a problem is; people need *where in the file*.
+This module scans JSON text once (iteratively: no recursion, so deep nesting is safe)
+and records the offset of every value and every object key. The stdlib parser does the
+real parsing; this scanner only runs for files that have findings, and it also reports
+what the parser forgives silently: duplicate keys and the NaN/Infinity literals.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r\n]+)
+  | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
+  | (?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+  | (?P<lit>true|false|null|NaN|-?Infinity)
+  | (?P<punct>[{}\[\]:,])
+    """,
+    re.VERBOSE,
+)
+
+NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
+
+
+def escape_token(token: str | int) -> str:
+    """Escape one reference token for a JSON Pointer (RFC 6901 section 3)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(parts: list[str | int] | tuple[str | int, ...]) -> str:
+    return "".join("/" + escape_token(p) for p in parts)
+
+
+def parent_pointer(pointer: str) -> str:
+    return pointer[: pointer.rfind("/")] if pointer else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    pointer: str  # the object holding the key twice
+    key: str
+    offset: int  # of the repeated key
+
+
+@dataclass(slots=True)
+class PositionIndex:
+    """Offsets of values and keys in one JSON text, by pointer."""
+
+    text: str
+    first_line: int = 1
+    values: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, int] = field(default_factory=dict)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    non_finite: list[tuple[str, int, str]] = field(default_factory=list)
+    _newlines: list[int] | None = None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of a character offset."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        row = bisect.bisect_left(self._newlines, offset)
+        start = self._newlines[row - 1] + 1 if row else 0
+        return self.first_line + row, offset - start + 1
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+        if key and pointer in self.keys:
+            return self.line_col(self.keys[pointer])
+        probe = pointer
+        while probe not in self.values and probe:
+            probe = parent_pointer(probe)
+        return self.line_col(self.values.get(probe, 0))
+
+
+def scan(text: str, first_line: int = 1, *, base: str = "") -> PositionIndex:
+    """Index every value and key of ``text``; tolerant of garbage (stops at the first)."""
+    index = PositionIndex(text, first_line)
+    values, keys = index.values, index.keys
+    # Each frame: [is_object, pointer, next array index, pending key, seen keys]
+    stack: list[list[object]] = []
+    expect_key = False
+    pos, end = 0, len(text)
+    match = _TOKEN.match
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        tok_start, pos = m.start(), m.end()
+        if kind == "ws":
+            continue
+        token = m.group()
+        if kind == "punct" and token not in "{[":
+            if token in "}]":
+                if stack:
+                    stack.pop()
+                expect_key = False
+            elif token == ",":
+                expect_key = bool(stack) and bool(stack[-1][0])
+            # ':' needs nothing: the key is pending on the frame
+            continue
+        if stack and stack[-1][0] and expect_key:
+            frame = stack[-1]
+            try:
+                name = json.loads(token) if kind == "str" else token
+            except ValueError:
+                name = token[1:-1]
+            frame[3] = name
+            ptr = f"{frame[1]}/{escape_token(name)}"
+            seen = frame[4]
+            assert isinstance(seen, set)
+            if name in seen:
+                index.duplicates.append(Duplicate(str(frame[1]), str(name), tok_start))
+            seen.add(name)
+            keys[ptr] = tok_start
+            expect_key = False
+            continue
+        # a value: where does it live?
+        if not stack:
+            ptr = base
+        else:
+            frame = stack[-1]
+            if frame[0]:
+                ptr = f"{frame[1]}/{escape_token(str(frame[3]))}"
+            else:
+                i = frame[2]
+                assert isinstance(i, int)
+                ptr = f"{frame[1]}/{i}"
+                frame[2] = i + 1
+        values[ptr] = tok_start
+        if kind == "lit" and token in NON_FINITE:
+            index.non_finite.append((ptr, tok_start, token))
+        if token == "{":
+            stack.append([True, ptr, 0, None, set()])
+            expect_key = True
+        elif token == "[":
+            stack.append([False, ptr, 0, None, None])
+            expect_key = False
+    return index

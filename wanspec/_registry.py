@@ -1,0 +1,48 @@
+"""Public views of the bundled schemas and rules (for ``wanspec schemas`` and ``explain``)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from . import _catalog
+
+
+def list_schemas() -> list[_catalog.SchemaEntry]:
+    """Every bundled schema, sorted by id."""
+    cat = _catalog.catalog()
+    return [cat.entries[i] for i in cat.ids()]
+
+
+def load_schema(schema_id: str, *, standard: bool = False) -> dict[str, Any]:
+    """The schema document for ``schema_id``, with shared definitions inlined.
+
+    With ``standard=True``, the result is plain draft 2020-12 that any validator (Ajv,
+    check-jsonschema, an editor) understands: wanspec's annotations are removed, rules
+    of warning severity are dropped, ``x-pairs`` becomes the equivalent ``anyOf`` and
+    keywords with no standard equivalent (pixel area, aspect ratio, inline media) are
+    left out, so the standard schema accepts a little more than wanspec does.
+    """
+    from ._engine import compiled
+
+    schema = copy.deepcopy(compiled(schema_id).schema)
+    if standard:
+        from ._export import to_standard
+
+        schema = to_standard(schema, schema_id)
+    return schema
+
+
+def list_rules() -> list[_catalog.Rule]:
+    return [r for _, r in sorted(_catalog.rules().items())]
+
+
+def get_rule(code_or_name: str) -> _catalog.Rule:
+    """A rule by code (``WS401``) or name (``dimension-pair``); KeyError if none."""
+    rules = _catalog.rules()
+    if code_or_name.upper() in rules:
+        return rules[code_or_name.upper()]
+    code = _catalog.rule_codes_by_name().get(code_or_name)
+    if code is None:
+        raise KeyError(code_or_name)
+    return rules[code]

@@ -1,0 +1,83 @@
+"""``wanspec`` command line. Callbacks only build settings; ``settings.py`` does the work."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from .settings import (
+    LintSettings,
+    Streams,
+    execute_explain,
+    execute_export,
+    execute_lint,
+    execute_rule_list,
+    execute_schemas,
+)
+
+
+def _streams() -> Streams:
+    return Streams(click.get_text_stream("stdout"), click.get_text_stream("stderr"), click.get_binary_stream("stdin"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wanspec")
+def cli() -> None:
+    """Lint request payloads for the Alibaba Wan models against their documentation."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--schema", "schema", metavar="ID", help="Check every task against this schema id (see `wanspec schemas`).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rules: codes, prefixes (WS4) or names; comma-separated or repeated.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (same forms as --select).")
+@click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True,
+              help="fast: jsonschema-rs; reference: python-jsonschema (slow; for cross-checking).")
+@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR is set).")
+def lint(paths: tuple[str, ...], schema: str | None, fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
+         engine: str, colour: bool | None) -> None:
+    """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
+
+    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or environment error.
+    """
+    settings = LintSettings(paths, schema, fmt, select, ignore, engine, colour)
+    sys.exit(execute_lint(settings, _streams()))
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def schemas(ctx: click.Context, fmt: str) -> None:
+    """List the bundled schemas (ids, models, source docs)."""
+    if ctx.invoked_subcommand is None:
+        sys.exit(execute_schemas(fmt, _streams()))
+
+
+@schemas.command("export")
+@click.argument("directory", type=str)
+def schemas_export(directory: str) -> None:
+    """Write every schema as standard draft 2020-12 JSON into DIRECTORY/<provider>/<model>.json."""
+    sys.exit(execute_export(directory, _streams()))
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--list", "list_all", is_flag=True, help="List every rule.")
+def explain(code: str | None, list_all: bool) -> None:
+    """Explain a rule: what it checks, where the docs say so, and an example that triggers it."""
+    if list_all or code is None:
+        sys.exit(execute_rule_list(_streams()))
+    sys.exit(execute_explain(code, _streams()))
+
+
+def main() -> None:
+    try:
+        cli(prog_name="wanspec")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr = None  # the reader went away (`wanspec lint | head`): nothing left to say
+        sys.exit(1)

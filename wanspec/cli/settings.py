@@ -1,0 +1,119 @@
+"""Typed settings built from the command line, and the code that carries them out."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TextIO
+
+from .. import _catalog
+from .._lint import ENVIRONMENT_CODES, LintOptions, UsageError, lint_paths
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class LintSettings:
+    paths: tuple[str, ...]
+    schema: str | None = None
+    format: str = "text"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    engine: str = "fast"
+    colour: bool | None = None  # None: decide from the stream and NO_COLOR
+
+
+@dataclass
+class Streams:
+    out: TextIO
+    err: TextIO
+    stdin: IO[bytes] | None = None
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for chunk in values for v in chunk.split(",") if v.strip())
+
+
+def wants_colour(setting: bool | None, stream: TextIO, env: dict[str, str]) -> bool:
+    if "NO_COLOR" in env and env["NO_COLOR"] != "":
+        return False
+    if setting is not None:
+        return setting
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def execute_lint(settings: LintSettings, io: Streams) -> int:
+    from ..reporters import get_reporter
+
+    options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
+    try:
+        reporter = get_reporter(settings.format)
+        result = lint_paths(settings.paths or (".",), options, stdin=io.stdin)
+    except (UsageError, KeyError) as exc:
+        io.err.write(f"wanspec: error: {exc.args[0]}\n")
+        return EXIT_USAGE
+    except _catalog.CatalogError as exc:
+        io.err.write(f"wanspec: installation error: {exc}\n")
+        return EXIT_USAGE
+    reporter(result, io.out, wants_colour(settings.colour, io.out, io.env))
+    if any(d.code in ENVIRONMENT_CODES for d in result.diagnostics):
+        return EXIT_USAGE
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def execute_schemas(fmt: str, io: Streams) -> int:
+    from .._registry import list_schemas
+
+    entries = list_schemas()
+    if fmt == "json":
+        rows = [
+            {"id": e.id, "provider": e.provider, "title": e.title, "models": list(e.models), "docs": list(e.docs)}
+            for e in entries
+        ]
+        io.out.write(json.dumps({"schemas": rows}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        width = max(len(e.id) for e in entries)
+        for e in entries:
+            models = f" (model: {', '.join(e.models)})" if e.models else " (no model field: detected by shape)"
+            io.out.write(f"{e.id:<{width}}  {e.title}{models}\n")
+    return EXIT_OK
+
+
+def execute_export(directory: str, io: Streams) -> int:
+    from .._files import write_atomic
+    from .._registry import list_schemas, load_schema
+
+    root = Path(directory)
+    try:
+        for entry in list_schemas():
+            target = root / entry.path
+            text = json.dumps(load_schema(entry.id, standard=True), indent=2, ensure_ascii=False) + "\n"
+            write_atomic(target, text)
+            io.out.write(f"{entry.id} -> {target}\n")
+    except OSError as exc:
+        io.err.write(f"wanspec: error: cannot write to {directory}: {exc.strerror or exc}\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def execute_explain(code: str, io: Streams) -> int:
+    from .._explain import explain
+
+    try:
+        io.out.write(explain(code))
+    except KeyError:
+        io.err.write(f"wanspec: error: unknown rule {code!r}; `wanspec explain --list` lists them\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def execute_rule_list(io: Streams) -> int:
+    from .._registry import list_rules
+
+    for r in list_rules():
+        io.out.write(f"{r.code}  {r.name:<34} {r.severity:<8} {r.summary}\n")
+    return EXIT_OK
