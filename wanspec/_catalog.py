@@ -107,7 +107,7 @@ class Catalog:
             for m, e in self.by_model.items()
             if _squash(e.title) and _squash(e.title) in wanted
         ]
-        if titled:
+        if titled and max(titled)[0] >= 8:  # a name, not just "wan26" inside a typo
             return max(titled)[1]
         close = difflib.get_close_matches(model, sorted(self.by_model), n=1, cutoff=0.5)
         return close[0] if close else None

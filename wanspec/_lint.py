@@ -112,8 +112,13 @@ def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, 
         return None, [problem] if problem else []
     try:
         findings = compiled(schema_id, options.engine).check(task)
-    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. an integer beyond 64 bits
-        findings = [_finding("WS120", f"the validator could not process this task: {exc}", "")]
+    except RecursionError:
+        findings = [_finding("WS006", "the task nests too deeply for the validator", "")]
+    except (ValueError, OverflowError) as exc:  # e.g. an integer beyond 64 bits
+        if "recursion limit" in str(exc).lower():  # jsonschema-rs stops at about 255 levels
+            findings = [_finding("WS006", "the task nests more than about 250 levels deep; no payload does", "")]
+        else:
+            findings = [_finding("WS120", f"the validator could not process this task: {exc}", "")]
     return schema_id, findings
 
 

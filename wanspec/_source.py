@@ -156,7 +156,7 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], bool
         index = scan(text, first_line)
         for dup in index.duplicates:
             line, col = index.line_col(dup.offset)
-            where = dup.pointer or "the task"
+            where = dup.pointer or "the top-level object"
             problems.append(
                 Problem(
                     "duplicate-key",
@@ -238,10 +238,25 @@ def read_json_bytes(name: str, data: bytes) -> Source:
     if text is None:
         return source
     value, problems, ok = parse_text(text)
-    source.problems.extend(problems)
+    source.problems.extend(_in_task(p, value) for p in problems)
     if ok:
         source.tasks.extend(_tasks_of(value, text, 1, 0, source.problems))
     return source
+
+
+def _in_task(problem: Problem, value: Any) -> Problem:
+    """Re-home a problem found by pointer into the task that holds it."""
+    if not problem.pointer and problem.rule not in ("duplicate-key", "non-finite-number"):
+        return problem
+    task, pointer = 0, problem.pointer
+    if isinstance(value, list):
+        head, _, rest = pointer.lstrip("/").partition("/")
+        if not head.isdigit():
+            return problem
+        task, pointer = int(head), ("/" + rest if rest else "")
+    elif not isinstance(value, dict):
+        return problem
+    return Problem(problem.rule, problem.message, problem.line, problem.column, task, pointer)
 
 
 def iter_jsonl(name: str, stream: IO[bytes]) -> Iterator[Task | Problem]:

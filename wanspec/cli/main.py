@@ -19,7 +19,8 @@ from .settings import (
 
 
 def _streams() -> Streams:
-    return Streams(click.get_text_stream("stdout"), click.get_text_stream("stderr"), click.get_binary_stream("stdin"))
+    # sys streams, looked up at call time (click's CliRunner swaps them in tests)
+    return Streams(sys.stdout, sys.stderr, sys.stdin.buffer)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
