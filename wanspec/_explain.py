@@ -13,13 +13,15 @@ def citations(code: str) -> list[tuple[str, str]]:
     """(schema id, doc citation) for every place a schema tags ``code``."""
     from ._engine import compiled
 
+    keywords = {k for k, c in _catalog.keyword_codes().items() if c == code and k.startswith("x-")}
     out: list[tuple[str, str]] = []
     for entry in list_schemas():
         c = compiled(entry.id)
         for path, tags in c.tags.items():
             rule = tags.get("x-rule")
             codes = {rule} if isinstance(rule, str) else set(rule.values()) if isinstance(rule, dict) else set()
-            if code in codes:
+            node = c._node(path)
+            if code in codes or keywords & set(node):
                 _, _, doc = c._lookup(path, "")
                 if doc and (entry.id, doc) not in out:
                     out.append((entry.id, doc))
