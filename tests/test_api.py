@@ -1,0 +1,70 @@
+"""The public Python API: small, typed, documented."""
+
+from __future__ import annotations
+
+import json
+
+import wanspec
+from wanspec import Diagnostic, LintOptions, Severity, lint_file, lint_paths, lint_payload
+
+FLASH = {
+    "taskType": "videoInference",
+    "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",
+    "model": "alibaba:wan@2.6-flash",
+    "positivePrompt": "Steam curls from a teacup",
+    "inputs": {"frameImages": [{"image": "https://example.com/tea.jpg", "frame": "first"}]},
+    "width": 1280,
+    "height": 720,
+    "duration": 6,
+}
+
+
+def test_all_lists_exactly_the_public_names():
+    public = {n for n in dir(wanspec) if not n.startswith("_")}
+    modules = {"cli", "reporters", "annotations"}
+    assert public - modules == set(wanspec.__all__) - {"__version__"}
+    assert wanspec.__all__ == sorted(wanspec.__all__)
+
+
+def test_lint_payload_returns_diagnostics_without_positions():
+    found = lint_payload({**FLASH, "width": 1281})
+    assert [(d.code, d.severity, d.pointer, d.task, d.line) for d in found] == [
+        ("WS401", Severity.ERROR, "", 0, None)
+    ]
+    assert found[0].schema == "runware/alibaba:wan@2.6-flash"
+
+
+def test_lint_payload_takes_a_list_and_a_forced_schema():
+    found = lint_payload([FLASH, {**FLASH, "model": "alibaba:wan@2.6"}], schema="runware/alibaba:wan@2.6-flash")
+    assert [(d.task, d.code) for d in found] == [(1, "WS202")]
+
+
+def test_clean_payload_is_an_empty_list():
+    assert lint_payload(FLASH) == []
+
+
+def test_file_api(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([FLASH, {**FLASH, "duration": 1}]))
+    result = lint_file(str(path))
+    assert result.summary() == {"files": 1, "tasks": 2, "errors": 1, "warnings": 0}
+    assert not result.ok
+    assert result.diagnostics[0].line is not None
+    assert lint_paths([str(tmp_path)], LintOptions(ignore=("WS500",))).ok
+
+
+def test_diagnostic_is_a_frozen_record():
+    d = Diagnostic("WS401", Severity.ERROR, "m")
+    try:
+        d.code = "x"  # type: ignore[misc]
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("Diagnostic must be immutable")
+    assert list(d.as_dict()) == ["file", "task", "line", "column", "pointer", "code", "severity", "message", "schema"]
+
+
+def test_typed_package():
+    from importlib import resources
+
+    assert resources.files("wanspec").joinpath("py.typed").is_file()
