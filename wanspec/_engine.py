@@ -125,7 +125,12 @@ class CompiledSchema:
 
     def _lookup(self, path: Path, keyword: str) -> tuple[dict[str, Any], str | None, str | None]:
         """(tags of the rule node, rule code, nearest doc) for an error at ``path``/``keyword``."""
+        tags, code, doc, _ = self._lookup_at(path, keyword)
+        return tags, code, doc
+
+    def _lookup_at(self, path: Path, keyword: str) -> tuple[dict[str, Any], str | None, str | None, Path]:
         rule_tags: dict[str, Any] = {}
+        rule_path: Path = ()
         code: str | None = None
         doc: str | None = None
         probe = path
@@ -137,15 +142,15 @@ class CompiledSchema:
                 rule = tags.get("x-rule")
                 if code is None and rule is not None:
                     if isinstance(rule, str):
-                        code, rule_tags = rule, tags
+                        code, rule_tags, rule_path = rule, tags, probe
                     elif keyword in rule:
-                        code, rule_tags = rule[keyword], tags
+                        code, rule_tags, rule_path = rule[keyword], tags, probe
                 if code is not None and doc is not None:
                     break
             if not probe:
                 break
             probe = probe[:-1]
-        return rule_tags, code, doc
+        return rule_tags, code, doc, rule_path
 
     def _node(self, path: Path) -> Any:
         node: Any = self.schema
@@ -155,7 +160,7 @@ class CompiledSchema:
 
     def _convert(self, raw: RawError) -> Iterator[Finding]:
         sub = raw.schema_path[:-1]
-        rule_tags, code, doc = self._lookup(sub, raw.keyword)
+        rule_tags, code, doc, rule_path = self._lookup_at(sub, raw.keyword)
         if raw.keyword in _BRANCHING and code is None and raw.branches:
             best = min(raw.branches, key=len)
             for err in best:
@@ -163,14 +168,19 @@ class CompiledSchema:
             return
         where = field_name(raw.instance_path)
         pointer = _pointer(raw.instance_path)
+        if "x-pointer" in rule_tags:  # x-pointer is relative to where the rule applies
+            pointer = _pointer(raw.instance_path[: len(raw.instance_path) - _depth(raw.schema_path[len(rule_path):])])
         parent = self._node(sub) if isinstance(self._node(sub), dict) else {}
         if raw.keyword in ("additionalProperties", "unevaluatedProperties"):
             yield from self._unknown_fields(raw, parent, doc)
             return
         if raw.keyword == "required" and "x-message" not in rule_tags:
+            properties = parent.get("properties", {})
             for name in parent.get("required", ()):
                 if isinstance(raw.instance, dict) and name not in raw.instance:
-                    yield self._finding(code or _kw("required"), rule_tags, missing(where, name), pointer, doc)
+                    # cite the missing field's own documentation, not the object's
+                    field_doc = properties.get(name, {}).get("x-doc") if isinstance(properties.get(name), dict) else None
+                    yield self._finding(code or _kw("required"), rule_tags, missing(where, name), pointer, field_doc)
             return
         if raw.keyword == "dependentRequired" and "x-message" not in rule_tags:
             for prop, needs in parent.get("dependentRequired", {}).items():
@@ -188,6 +198,11 @@ class CompiledSchema:
             code = code or _catalog.rule_codes_by_name().get(name) or _kw(raw.keyword)
             yield self._finding(code, rule_tags, text, pointer, doc)
             return
+        if raw.keyword in ("enum", "const") and is_numeric_string(raw.instance):
+            allowed = self._node(raw.schema_path)
+            allowed = allowed if isinstance(allowed, list) else [allowed]
+            if float(raw.instance) in [a for a in allowed if isinstance(a, (int, float))]:
+                return  # the value is right but sent as a string: the type finding says so
         if code is None:
             if raw.keyword == "type" and is_numeric_string(raw.instance):
                 code = _kw("type:numeric-string")
@@ -245,6 +260,25 @@ class CompiledSchema:
             return str(tags["x-severity"])
         rule = _catalog.rules().get(code)
         return rule.severity if rule else "error"
+
+
+_DESCENDING = frozenset({"properties", "patternProperties", "additionalProperties", "items", "prefixItems",
+                         "contains", "unevaluatedProperties", "unevaluatedItems", "propertyNames"})
+
+
+def _depth(schema_steps: Path) -> int:
+    """How many instance levels a schema path descends (one per property/item step)."""
+    depth, i = 0, 0
+    while i < len(schema_steps):
+        step = schema_steps[i]
+        if step in ("properties", "patternProperties", "prefixItems"):
+            depth += 1
+            i += 2  # the keyword and its property name (or index)
+            continue
+        if step in _DESCENDING:
+            depth += 1
+        i += 1
+    return depth
 
 
 def _kw(keyword: str) -> str:

@@ -96,11 +96,11 @@ def check_area(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
         area *= v
     lo, hi = config.get("min"), config.get("max")
     if (lo is not None and area < lo) or (hi is not None and area > hi):
-        bound = f"{_fmt(lo) if lo is not None else '0'}–{_fmt(hi) if hi is not None else '∞'}"
-        yield (
-            "pixel-area",
-            f"{_size(values)} is {_fmt(area)} pixels; the allowed total area is {bound} pixels",
-        )
+        if lo is not None and hi is not None:
+            bound = f"between {_fmt(lo)} and {_fmt(hi)}"
+        else:
+            bound = f"at least {_fmt(lo)}" if lo is not None else f"at most {_fmt(hi)}"
+        yield "pixel-area", f"{_size(values)} is {_fmt(area)} pixels; the total area must be {bound} pixels"
 
 
 def check_aspect(config: dict[str, Any], instance: Any) -> Iterator[Finding]:

@@ -225,9 +225,18 @@ def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> Li
     return result
 
 
+def _in_file_order(d: Diagnostic) -> tuple[int, int, int, str, str]:
+    return (-1 if d.task is None else d.task, d.line or 0, d.column or 0, d.code, d.pointer)
+
+
 def lint_file(path: str, options: LintOptions | None = None, *, stdin: Any = None) -> LintResult:
-    """Lint one file (``"-"`` reads standard input)."""
-    opts = options or LintOptions()
+    """Lint one file (``"-"`` reads standard input); findings come in file order."""
+    result = _lint_one(path, options or LintOptions(), stdin)
+    result.diagnostics.sort(key=_in_file_order)
+    return result
+
+
+def _lint_one(path: str, opts: LintOptions, stdin: Any) -> LintResult:
     result = LintResult(files=1)
     try:
         if path == STDIN:
