@@ -106,3 +106,17 @@ def test_wheel_ships_every_schema(tmp_path):
 def test_schemas_are_read_through_importlib_resources():
     root = schemas_root()
     assert root.joinpath("rules.json").is_file()
+
+
+def test_fast_path_reads_what_importlib_resources_reads():
+    fast = schemas_root()
+    via = schemas_root(via_resources=True)
+    if not via.is_dir():  # a source checkout: the wheel test covers the packaged layout
+        pytest.skip("package data is not installed (editable or source checkout)")
+
+    def listing(root):
+        return sorted((d.name, f.name, f.read_text(encoding="utf-8")) for d in root.iterdir() if d.is_dir()
+                      for f in d.iterdir())
+
+    assert listing(fast) == listing(via)
+    assert fast.joinpath("rules.json").read_text(encoding="utf-8") == via.joinpath("rules.json").read_text(encoding="utf-8")

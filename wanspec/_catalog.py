@@ -10,14 +10,11 @@ indexes what the files say.
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 
 class CatalogError(Exception):
@@ -47,12 +44,67 @@ class SchemaEntry:
     raw: dict[str, Any] = field(repr=False, compare=False)
 
 
-def schemas_root() -> Traversable:
-    packaged = resources.files("wanspec").joinpath("schemas")
-    if packaged.is_dir():
-        return packaged
-    # Source checkouts and editable installs: the top-level directory is the same data.
-    return Path(__file__).resolve().parent.parent / "schemas"  # type: ignore[return-value]
+class Resource(Protocol):
+    """The part of ``importlib.resources.abc.Traversable`` the catalogue uses."""
+
+    @property
+    def name(self) -> str: ...
+    def is_dir(self) -> bool: ...
+    def is_file(self) -> bool: ...
+    def iterdir(self) -> Any: ...
+    def joinpath(self, *parts: str) -> Any: ...
+    def read_text(self, encoding: str | None = None) -> str: ...
+
+
+class _Dir:
+    """A directory on the file system, with the Traversable methods the catalogue needs.
+
+    ``importlib.resources.files()`` costs about 20 ms of start-up (it imports zipfile,
+    tempfile and pathlib) and resolves, for a package installed on a file system, to
+    this very directory; so that case is read with ``os`` and the rest (zip imports)
+    goes through importlib.resources. tests/test_schemas.py checks both agree.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    def is_dir(self) -> bool:
+        return os.path.isdir(self.path)
+
+    def is_file(self) -> bool:
+        return os.path.isfile(self.path)
+
+    def iterdir(self) -> list[_Dir]:
+        return [_Dir(os.path.join(self.path, n)) for n in os.listdir(self.path)]
+
+    def joinpath(self, *parts: str) -> _Dir:
+        return _Dir(os.path.join(self.path, *parts))
+
+    def read_text(self, encoding: str | None = None) -> str:
+        with open(self.path, encoding=encoding or "utf-8") as f:
+            return f.read()
+
+
+@cache
+def schemas_root(*, via_resources: bool = False) -> Resource:
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "schemas")
+    if not via_resources and os.path.isdir(packaged):
+        return _Dir(packaged)
+    if not via_resources and not os.path.exists(packaged):
+        # a source checkout or an editable install: the top-level directory is the data
+        source = os.path.join(os.path.dirname(here), "schemas")
+        if os.path.isfile(os.path.join(source, "rules.json")):
+            return _Dir(source)
+    from importlib import resources
+
+    return resources.files("wanspec").joinpath("schemas")
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -95,6 +147,8 @@ class Catalog:
         return sorted(self.entries)
 
     def suggest_schema(self, name: str) -> str | None:
+        import difflib
+
         close = difflib.get_close_matches(name, self.ids(), n=1, cutoff=0.6)
         return close[0] if close else None
 
@@ -109,6 +163,8 @@ class Catalog:
         ]
         if titled and max(titled)[0] >= 8:  # a name, not just "wan26" inside a typo
             return max(titled)[1]
+        import difflib
+
         close = difflib.get_close_matches(model, sorted(self.by_model), n=1, cutoff=0.5)
         return close[0] if close else None
 

@@ -32,8 +32,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import _media
-
 Finding = tuple[str, str]
 Check = Callable[[Any, Any], Iterator[Finding]]
 #: Separates the rule name from the message inside engine error messages.
@@ -124,6 +122,8 @@ def _ratio_text(r: float) -> str:
 def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
     if not isinstance(instance, str):
         return
+    from . import _media  # only payloads with media pay for it
+
     kind = config.get("kind", "image")
     media = _media.classify(instance)
     if media.form in ("uuid", "url"):

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from . import _catalog, _source
@@ -164,14 +163,13 @@ def discover(paths: Iterable[str]) -> list[str]:
         if raw == STDIN:
             out.append(raw)
             continue
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
+        if os.path.isdir(raw):
+            for root, dirs, files in os.walk(raw):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
                 out.extend(
-                    str(Path(root) / f) for f in sorted(files) if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
+                    os.path.join(root, f) for f in sorted(files) if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
                 )
-        elif path.exists() or path.is_symlink():
+        elif os.path.lexists(raw):
             out.append(raw)
         else:
             missing.append(raw)

@@ -6,7 +6,6 @@ how to say "what is wrong, and what is allowed" for each JSON Schema keyword.
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any
 
@@ -71,6 +70,8 @@ def did_you_mean(name: str, candidates: list[str]) -> str | None:
     lowered = {c.lower(): c for c in candidates}
     if name.lower() in lowered:
         return lowered[name.lower()]
+    import difflib
+
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 

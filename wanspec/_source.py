@@ -14,7 +14,6 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 from ._positions import PositionIndex, scan
@@ -314,6 +313,3 @@ def looks_like_jsonl(data: bytes) -> bool:
         return False
     return False
 
-
-def file_size(path: Path) -> int:
-    return path.stat().st_size

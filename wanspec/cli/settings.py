@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TextIO
 
 from .. import _catalog
@@ -84,6 +83,8 @@ def execute_schemas(fmt: str, io: Streams) -> int:
 
 
 def execute_export(directory: str, io: Streams) -> int:
+    from pathlib import Path
+
     from .._files import write_atomic
     from .._registry import list_schemas, load_schema
 
