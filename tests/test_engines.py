@@ -85,3 +85,24 @@ def test_engines_agree_on_arbitrary_objects(schema_id, payload):
     fast = sorted((d.code, d.pointer) for d in lint_payload(payload, schema_id))
     ref = sorted((d.code, d.pointer) for d in lint_payload(payload, options=LintOptions(schema=schema_id, engine="reference")))
     assert fast == ref
+
+
+@given(mutated())
+def test_guards_change_no_verdict(payload):
+    """The guarded schema the engines run finds exactly what the schema as written finds."""
+    from wanspec._engine import compiled
+    from wanspec._keywords import jsonschema_keywords
+    from wanspec._lint import choose_schema
+    from jsonschema import Draft202012Validator, validators
+
+    schema_id, _ = choose_schema(payload, None)
+    if schema_id is None:
+        return
+    c = compiled(schema_id)
+    cls = validators.extend(Draft202012Validator, jsonschema_keywords())
+    written = cls(c.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    guarded = cls(c.validation_schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    leaves = lambda v: sorted((e.validator, e.message, list(e.absolute_path)) for e in v.iter_errors(payload)  # noqa: E731
+                              if e.validator not in ("allOf", "anyOf", "if"))
+    assert leaves(written) == leaves(guarded)
+    assert c._rs.is_valid(payload) == (not leaves(written))

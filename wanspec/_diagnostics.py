@@ -52,19 +52,24 @@ class Diagnostic:
 
 @dataclass(slots=True)
 class LintResult:
-    """Everything one lint run found, in input order."""
+    """What one lint run found, in input order, with its counts.
+
+    When a run streams its diagnostics to a sink (the CLI does, so memory stays flat on
+    huge JSONL files), ``diagnostics`` stays empty and only the counts are kept.
+    """
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     tasks: int = 0
+    errors: int = 0
+    warnings: int = 0
+    environment_errors: int = 0
 
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+    def count(self, d: Diagnostic) -> None:
+        if d.severity is Severity.ERROR:
+            self.errors += 1
+        elif d.severity is Severity.WARNING:
+            self.warnings += 1
 
     @property
     def ok(self) -> bool:

@@ -81,8 +81,10 @@ class CompiledSchema:
         self.entry = entry
         self.engine = engine
         self.schema = _dereference(entry)
+        # What the engines run: the same rules, with Python keywords behind cheap guards.
+        self.validation_schema = _guarded(self.schema)
         self.tags: dict[Path, dict[str, Any]] = {}
-        _index_tags(self.schema, (), self.tags)
+        _index_tags(self.validation_schema, (), self.tags)
         provider = _catalog.providers().get(entry.provider, {})
         self.platform_parameters = frozenset(provider.get("parameters", ()))
         self._rs: Any = None
@@ -97,13 +99,19 @@ class CompiledSchema:
             from jsonschema import Draft202012Validator, validators
 
             Draft202012Validator.check_schema(self.schema)
+            checker = Draft202012Validator.FORMAT_CHECKER
+            if "uri" not in checker.checkers:  # python-jsonschema checks uri only with a helper package
+                raise _catalog.CatalogError(
+                    "the reference engine needs the 'rfc3986-validator' package to check URI formats "
+                    "(pip install 'wanspec[test]')"
+                )
             cls = validators.extend(Draft202012Validator, _keywords.jsonschema_keywords())
-            self._ref = cls(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            self._ref = cls(self.validation_schema, format_checker=checker)
         else:
             import jsonschema_rs
 
             self._rs = jsonschema_rs.validator_for(
-                self.schema, validate_formats=True, keywords=_keywords.rs_keywords()
+                self.validation_schema, validate_formats=True, keywords=_keywords.rs_keywords()
             )
 
     # -- engines -------------------------------------------------------------------
@@ -153,7 +161,7 @@ class CompiledSchema:
         return rule_tags, code, doc, rule_path
 
     def _node(self, path: Path) -> Any:
-        node: Any = self.schema
+        node: Any = self.validation_schema
         for part in path:
             node = node[part]
         return node
@@ -260,6 +268,58 @@ class CompiledSchema:
             return str(tags["x-severity"])
         rule = _catalog.rules().get(code)
         return rule.severity if rule else "error"
+
+
+# Strings that are plainly a Runware UUID or an http(s) URL: a strict subset of what
+# x-media accepts without decoding anything (_media.classify), so skipping the keyword
+# for them cannot hide a finding.
+_PLAIN_REFERENCE = (
+    r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[hH][tT][tT][pP][sS]?://[A-Za-z0-9][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)$"
+)
+
+
+def _guarded(node: Any) -> Any:
+    """The schema the engines run: every rule as written, but the Python keywords behind
+    standard guards, so a clean task never calls back into Python for them.
+
+    * ``x-pairs`` runs only where a standard check cannot show it passes (a field
+      missing, or numbers forming an allowed tuple); it is still needed for its message.
+    * ``x-media`` runs only for strings that are not plainly a UUID or an http(s) URL.
+
+    A guarded keyword sits one ``allOf/N/else`` below its node; tags are found by
+    walking up from an error, so codes, citations and pointers are unchanged.
+    """
+    if isinstance(node, list):
+        return [_guarded(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    extra: list[dict[str, Any]] = []
+    for key, value in node.items():
+        if key == "x-pairs":
+            fields = value["fields"]
+            # skip only where x-pairs surely passes: a field is missing, or the numbers
+            # form an allowed pair (strings go to the keyword, which reads "1280" too)
+            standard = {
+                "anyOf": [
+                    {"not": {"required": fields}},
+                    *({"properties": {f: {"const": v} for f, v in zip(fields, pair, strict=True)}}
+                      for pair in value["values"]),
+                ]
+            }
+            extra.append({"if": standard, "else": {"x-pairs": value}})
+        elif key == "x-media":
+            extra.append({"if": {"type": "string", "pattern": _PLAIN_REFERENCE}, "else": {"x-media": value}})
+        elif key.startswith("x-") or key in ("const", "enum", "default", "examples"):
+            out[key] = value
+        elif key in ("properties", "$defs", "patternProperties", "dependentSchemas"):
+            out[key] = {k: _guarded(v) for k, v in value.items()}
+        else:
+            out[key] = _guarded(value)
+    if extra:
+        out["allOf"] = [*out.get("allOf", []), *extra]
+    return out
 
 
 _DESCENDING = frozenset({"properties", "patternProperties", "additionalProperties", "items", "prefixItems",

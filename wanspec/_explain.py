@@ -11,18 +11,23 @@ from ._registry import get_rule, list_schemas
 
 def citations(code: str) -> list[tuple[str, str]]:
     """(schema id, doc citation) for every place a schema tags ``code``."""
-    from ._engine import compiled
+    from ._engine import _index_tags, compiled
 
     keywords = {k for k, c in _catalog.keyword_codes().items() if c == code and k.startswith("x-")}
     out: list[tuple[str, str]] = []
     for entry in list_schemas():
         c = compiled(entry.id)
-        for path, tags in c.tags.items():
+        written: dict[tuple[str | int, ...], dict[str, object]] = {}
+        _index_tags(c.schema, (), written)  # the schema as written, not the guarded form
+        for path, tags in written.items():
             rule = tags.get("x-rule")
             codes = {rule} if isinstance(rule, str) else set(rule.values()) if isinstance(rule, dict) else set()
-            node = c._node(path)
+            node = c.schema
+            for part in path:
+                node = node[part]
             if code in codes or keywords & set(node):
-                _, _, doc = c._lookup(path, "")
+                doc = next((written[path[:i]]["x-doc"] for i in range(len(path), -1, -1)
+                            if "x-doc" in written.get(path[:i], {})), None)
                 if doc and (entry.id, doc) not in out:
                     out.append((entry.id, doc))
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -188,19 +188,50 @@ def _problem(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | N
     return Diagnostic(code, Severity(rule.severity), p.message, file, p.task, p.pointer, p.line, p.column)
 
 
-def _lint_tasks(tasks: Iterable[_source.Task | _source.Problem], file: str, opts: LintOptions, result: LintResult) -> None:
+Sink = Callable[[Diagnostic], None]
+
+
+class _Collector:
+    """Counts what passes through and hands it on, in file order, a batch at a time."""
+
+    def __init__(self, result: LintResult, sink: Sink) -> None:
+        self.result, self.sink = result, sink
+        self.batch: list[Diagnostic] = []
+
+    def add(self, d: Diagnostic) -> None:
+        self.batch.append(d)
+
+    def flush(self) -> None:
+        self.batch.sort(key=_in_file_order)
+        for d in self.batch:
+            self.result.count(d)
+            if d.code in ENVIRONMENT_CODES:
+                self.result.environment_errors += 1
+            self.sink(d)
+        self.batch.clear()
+
+
+def _lint_tasks(
+    tasks: Iterable[_source.Task | _source.Problem], file: str, opts: LintOptions, out: _Collector, *, stream: bool = False
+) -> None:
+    """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task."""
     for item in tasks:
         if isinstance(item, _source.Problem):
             if (d := _problem(item, file, opts)) is not None:
-                result.diagnostics.append(d)
+                out.add(d)
+            if stream:
+                out.flush()
             continue
         if _is_auth(item.value):
             continue
-        result.tasks += 1
+        out.result.tasks += 1
         schema_id, findings = check_task(item.value, opts)
         for f in findings:
             if (d := _diag(f, file, item.index, schema_id, item, opts)) is not None:
-                result.diagnostics.append(d)
+                out.add(d)
+        if stream:
+            out.flush()
+    out.flush()
 
 
 def _read_json(name: str, data: bytes) -> Iterator[_source.Task | _source.Problem]:
@@ -216,10 +247,11 @@ def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> Li
 
     opts = options or LintOptions()
     result = LintResult(files=1)
+    out = _Collector(result, result.diagnostics.append)
     if name.endswith(".jsonl"):
-        _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, result)
+        _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
     else:
-        _lint_tasks(_read_json(name, data), name, opts, result)
+        _lint_tasks(_read_json(name, data), name, opts, out)
     return result
 
 
@@ -227,15 +259,19 @@ def _in_file_order(d: Diagnostic) -> tuple[int, int, int, str, str]:
     return (-1 if d.task is None else d.task, d.line or 0, d.column or 0, d.code, d.pointer)
 
 
-def lint_file(path: str, options: LintOptions | None = None, *, stdin: Any = None) -> LintResult:
-    """Lint one file (``"-"`` reads standard input); findings come in file order."""
-    result = _lint_one(path, options or LintOptions(), stdin)
-    result.diagnostics.sort(key=_in_file_order)
+def lint_file(path: str, options: LintOptions | None = None, *, stdin: Any = None, sink: Sink | None = None) -> LintResult:
+    """Lint one file (``"-"`` reads standard input); findings come in file order.
+
+    With ``sink``, each diagnostic is passed to it as soon as its task (JSON Lines) or
+    file (JSON) is done, and the result keeps only the counts.
+    """
+    result = LintResult(files=1)
+    _lint_one(path, options or LintOptions(), stdin, _Collector(result, sink or result.diagnostics.append))
     return result
 
 
-def _lint_one(path: str, opts: LintOptions, stdin: Any) -> LintResult:
-    result = LintResult(files=1)
+def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None:
+    result = out.result  # noqa: F841 (kept for symmetry with the streaming paths)
     try:
         if path == STDIN:
             data = (stdin or sys.stdin.buffer).read()
@@ -244,15 +280,14 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any) -> LintResult:
             if _source.looks_like_jsonl(data):
                 import io
 
-                items = _source.iter_jsonl(name, io.BytesIO(data))
+                _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
             else:
-                items = _read_json(name, data)
-            _lint_tasks(items, name, opts, result)
-            return result
+                _lint_tasks(_read_json(name, data), name, opts, out)
+            return
         if path.endswith(".jsonl"):
             with open(path, "rb") as stream:
-                _lint_tasks(_source.iter_jsonl(path, stream), path, opts, result)
-            return result
+                _lint_tasks(_source.iter_jsonl(path, stream), path, opts, out, stream=True)
+            return
         size = os.path.getsize(path)
         if size > _source.MAX_JSON_BYTES:
             problem = _source.Problem(
@@ -262,27 +297,33 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any) -> LintResult:
                 1,
                 1,
             )
-            _lint_tasks([problem], path, opts, result)
-            return result
+            _lint_tasks([problem], path, opts, out)
+            return
         with open(path, "rb") as stream:
             data = stream.read()
-        _lint_tasks(_read_json(path, data), path, opts, result)
+        _lint_tasks(_read_json(path, data), path, opts, out)
     except (OSError, MemoryError) as exc:
+        out.batch.clear()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        _lint_tasks([_source.Problem("unreadable", f"cannot read {path}: {reason}", None, None)], path, opts, result)
-    return result
+        _lint_tasks([_source.Problem("unreadable", f"cannot read {path}: {reason}", None, None)], path, opts, out)
+    del result
 
 
-def lint_paths(paths: Iterable[str], options: LintOptions | None = None, *, stdin: Any = None) -> LintResult:
-    """Lint files and directories (recursively); the result keeps input order."""
+def lint_paths(
+    paths: Iterable[str], options: LintOptions | None = None, *, stdin: Any = None, sink: Sink | None = None
+) -> LintResult:
+    """Lint files and directories (recursively), in input order.
+
+    Without ``sink`` the result holds every diagnostic; with it, each diagnostic goes to
+    the sink as soon as it is final and the result holds only the counts.
+    """
     opts = options or LintOptions()
     validate_options(opts)
     total = LintResult()
+    out = _Collector(total, sink or total.diagnostics.append)
     for path in discover(list(paths)):
-        one = lint_file(path, opts, stdin=stdin)
-        total.files += one.files
-        total.tasks += one.tasks
-        total.diagnostics.extend(one.diagnostics)
+        total.files += 1
+        _lint_one(path, opts, stdin, out)
     return total
 
 

@@ -48,6 +48,68 @@ class Duplicate:
     offset: int  # of the repeated key
 
 
+_WS = re.compile(r"[ \t\n\r]*")
+_SKIP = json.JSONDecoder().scan_once  # the C scanner: parses one value at an offset
+_scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
+    """Offset of the value at ``pointer`` (or of its key) by walking only that path.
+
+    Sibling values are skipped with the C decoder, so finding one position costs a few
+    microseconds however large the task is. Returns None when the path is not there
+    (the caller falls back to the full scan and to the nearest ancestor).
+    """
+    ws = _WS.match
+    i = ws(text, 0).end()
+    if not pointer:
+        return i
+    tokens = [_unescape(t) for t in pointer.split("/")[1:]]
+    for n, token in enumerate(tokens):
+        last = n == len(tokens) - 1
+        if i >= len(text):
+            return None
+        if text[i] == "{":
+            i = ws(text, i + 1).end()
+            found: tuple[int, int] | None = None
+            while i < len(text) and text[i] != "}":
+                key_at = i
+                name, i = _scanstring(text, i + 1)
+                i = ws(text, i).end() + 1  # the colon
+                i = ws(text, i).end()
+                if name == token:
+                    found = (key_at, i)  # keep going: the parser keeps the last duplicate
+                _, i = _SKIP(text, i)
+                i = ws(text, i).end()
+                if i < len(text) and text[i] == ",":
+                    i = ws(text, i + 1).end()
+            if found is None:
+                return None
+            if last and key:
+                return found[0]
+            i = found[1]
+        elif text[i] == "[":
+            if not token.isdigit():
+                return None
+            want, index = int(token), 0
+            i = ws(text, i + 1).end()
+            while i < len(text) and text[i] != "]" and index < want:
+                _, i = _SKIP(text, i)
+                i = ws(text, i).end()
+                if i < len(text) and text[i] == ",":
+                    i = ws(text, i + 1).end()
+                index += 1
+            if index != want or i >= len(text) or text[i] == "]":
+                return None
+        else:
+            return None
+    return i
+
+
 @dataclass(slots=True)
 class PositionIndex:
     """Offsets of values and keys in one JSON text, by pointer."""
@@ -59,6 +121,12 @@ class PositionIndex:
     duplicates: list[Duplicate] = field(default_factory=list)
     non_finite: list[tuple[str, int, str]] = field(default_factory=list)
     _newlines: list[int] | None = None
+    _scanned: bool = False
+
+    def _fill(self, base: str = "") -> None:
+        if not self._scanned:
+            self._scanned = True
+            _scan_into(self, base)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a character offset."""
@@ -70,6 +138,14 @@ class PositionIndex:
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+        if not self.values:
+            try:
+                offset = walk(self.text, pointer, key=key)
+            except (ValueError, RecursionError, IndexError, StopIteration):
+                offset = None
+            if offset is not None:
+                return self.line_col(offset)
+            self._fill()
         if key and pointer in self.keys:
             return self.line_col(self.keys[pointer])
         probe = pointer
@@ -81,6 +157,12 @@ class PositionIndex:
 def scan(text: str, first_line: int = 1, *, base: str = "") -> PositionIndex:
     """Index every value and key of ``text``; tolerant of garbage (stops at the first)."""
     index = PositionIndex(text, first_line)
+    index._fill(base)
+    return index
+
+
+def _scan_into(index: PositionIndex, base: str) -> None:
+    text = index.text
     values, keys = index.values, index.keys
     # Each frame: [is_object, pointer, next array index, pending key, seen keys]
     stack: list[list[object]] = []
@@ -108,7 +190,7 @@ def scan(text: str, first_line: int = 1, *, base: str = "") -> PositionIndex:
         if stack and stack[-1][0] and expect_key:
             frame = stack[-1]
             try:
-                name = json.loads(token) if kind == "str" else token
+                name = (json.loads(token) if "\\" in token else token[1:-1]) if kind == "str" else token
             except ValueError:
                 name = token[1:-1]
             frame[3] = name

@@ -53,7 +53,7 @@ class Task:
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         if self._positions is None:
-            self._positions = scan(self.text, self.first_line)
+            self._positions = PositionIndex(self.text, self.first_line)  # scanned lazily
         return self._positions.locate(self.base + pointer, key=key)
 
 
@@ -135,13 +135,19 @@ def _syntax_problem(text: str, exc: json.JSONDecodeError, first_line: int) -> Pr
     return Problem("json-syntax", f"invalid JSON: {msg}", first_line + exc.lineno - 1, exc.colno)
 
 
+_FLAGS = _Flags()
+# One decoder for the whole run (building one per line costs more than parsing the line).
+_DECODER = json.JSONDecoder(object_pairs_hook=_FLAGS.pairs, parse_constant=_FLAGS.constant)
+
+
 def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], bool]:
-    """Parse one JSON text; returns (value, problems, ok)."""
+    """Parse one JSON text; returns (value, problems, ok). Not thread-safe (shared flags)."""
     if not text.strip():
         return None, [Problem("empty", "the file is empty: no task to lint", first_line, 1)], False
-    flags = _Flags()
+    flags = _FLAGS
+    flags.duplicate = flags.non_finite = False
     try:
-        value = json.loads(text, object_pairs_hook=flags.pairs, parse_constant=flags.constant)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         return None, [_syntax_problem(text, exc, first_line)], False
     except RecursionError:

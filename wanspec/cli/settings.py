@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import IO, TextIO
 
 from .. import _catalog
-from .._lint import ENVIRONMENT_CODES, LintOptions, UsageError, lint_paths
+from .._lint import LintOptions, UsageError, discover, lint_paths, validate_options
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -50,16 +50,20 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
 
     options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
     try:
-        reporter = get_reporter(settings.format)
-        result = lint_paths(settings.paths or (".",), options, stdin=io.stdin)
+        factory = get_reporter(settings.format)
+        validate_options(options)
+        paths = discover(settings.paths or (".",))
     except (UsageError, KeyError) as exc:
         io.err.write(f"wanspec: error: {exc.args[0]}\n")
         return EXIT_USAGE
+    reporter = factory(io.out, wants_colour(settings.colour, io.out, io.env))
+    try:
+        result = lint_paths(paths, options, stdin=io.stdin, sink=reporter.emit)
     except _catalog.CatalogError as exc:
         io.err.write(f"wanspec: installation error: {exc}\n")
         return EXIT_USAGE
-    reporter(result, io.out, wants_colour(settings.colour, io.out, io.env))
-    if any(d.code in ENVIRONMENT_CODES for d in result.diagnostics):
+    reporter.finish(result)
+    if result.environment_errors:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_FINDINGS
 

@@ -1,27 +1,47 @@
-"""Output formats, looked up by name; each writes a LintResult to a given text stream."""
+"""Output formats, looked up by name; each streams diagnostics to a given text stream.
+
+A reporter is created with the stream, receives each diagnostic as soon as it is final
+(``emit``), then the run's counts (``finish``); nothing is held back, so memory stays
+flat however many findings a run has.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from .._diagnostics import LintResult
-from ._json import report_json
-from ._text import report_text
+from .._diagnostics import Diagnostic, LintResult
+from ._json import JsonReporter
+from ._text import TextReporter
 
-Reporter = Callable[[LintResult, TextIO, bool], None]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": report_text,
-    "json": report_json,
+class Reporter(Protocol):
+    def emit(self, diagnostic: Diagnostic) -> None: ...
+    def finish(self, result: LintResult) -> None: ...
+
+
+class ReporterFactory(Protocol):
+    def __call__(self, out: TextIO, colour: bool = False) -> Reporter: ...
+
+
+REPORTERS: dict[str, ReporterFactory] = {
+    "text": TextReporter,
+    "json": JsonReporter,
 }
 
 
-def get_reporter(name: str) -> Reporter:
+def get_reporter(name: str) -> ReporterFactory:
     try:
         return REPORTERS[name]
     except KeyError:
         raise KeyError(f"unknown format {name!r}; choose from {', '.join(REPORTERS)}") from None
 
 
-__all__ = ["REPORTERS", "Reporter", "get_reporter"]
+def render(result: LintResult, name: str, out: TextIO, colour: bool = False) -> None:
+    """Write a finished result (whose diagnostics were kept) in one go."""
+    reporter = get_reporter(name)(out, colour)
+    for d in result.diagnostics:
+        reporter.emit(d)
+    reporter.finish(result)
+
+
+__all__ = ["REPORTERS", "Reporter", "ReporterFactory", "get_reporter", "render"]

@@ -7,32 +7,30 @@ from typing import TextIO
 from .._diagnostics import Diagnostic, LintResult, Severity
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
-_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 
 
-def _location(d: Diagnostic) -> str:
-    where = d.file or "<payload>"
-    if d.line is not None:
-        where += f":{d.line}:{d.column or 1}"
-    return where
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
-def report_text(result: LintResult, out: TextIO, colour: bool = False) -> None:
-    for d in result.diagnostics:
+class TextReporter:
+    def __init__(self, out: TextIO, colour: bool = False) -> None:
+        self.out, self.colour = out, colour
+
+    def emit(self, d: Diagnostic) -> None:
+        where = d.file or "<payload>"
+        if d.line is not None:
+            where += f":{d.line}:{d.column or 1}"
         code = d.code if d.severity is not Severity.WARNING else f"{d.code} (warning)"
-        loc = _location(d)
-        if colour:
+        if self.colour:
             code = f"{_COLOURS[d.severity]}{_BOLD}{code}{_RESET}"
-            loc = f"{_BOLD}{loc}{_RESET}"
-        task = f" task {d.task}" if d.task and d.pointer else ""
-        ptr = f" {d.pointer}" if d.pointer else ""
-        context = f"{_DIM}[{task.strip() or 'task'}{ptr}]{_RESET} " if colour and (task or ptr) else ""
-        out.write(f"{loc}: {code} {context}{d.message}\n")
-    s = result.summary()
-    noun = "task" if s["tasks"] == 1 else "tasks"
-    files = "file" if s["files"] == 1 else "files"
-    if s["errors"] or s["warnings"]:
-        line = f"Found {s['errors']} error{'s' * (s['errors'] != 1)} and {s['warnings']} warning{'s' * (s['warnings'] != 1)}"
-    else:
-        line = "All checks passed"
-    out.write(f"{line} in {s['tasks']} {noun} ({s['files']} {files}).\n")
+            where = f"{_BOLD}{where}{_RESET}"
+        self.out.write(f"{where}: {code} {d.message}\n")
+
+    def finish(self, result: LintResult) -> None:
+        if result.errors or result.warnings:
+            head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
+        else:
+            head = "All checks passed"
+        self.out.write(f"{head} in {_plural(result.tasks, 'task')} ({_plural(result.files, 'file')}).\n")
