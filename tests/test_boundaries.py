@@ -292,12 +292,8 @@ for v in (2, 10):
     row(f"duration-{v}", "fl-r2v", {D: v})
 for v in (11, 15):
     row(f"duration-{v}", "fl-r2v", {D: v}, ("WS500", D))
-DOUBLE_WS500 = (
-    "linter bug: a Flash reference-to-video duration outside both the field range (2-15) and the "
-    "workflow range (2-10) gets WS500 twice, one per citation"
-)
-row("duration-1", "fl-r2v", {D: 1}, ("WS500", D), bug=DOUBLE_WS500)
-row("duration-16", "fl-r2v", {D: 16}, ("WS500", D), bug=DOUBLE_WS500)
+row("duration-1", "fl-r2v", {D: 1}, ("WS500", D))
+row("duration-16", "fl-r2v", {D: 16}, ("WS500", D))
 # Wan2.5-Preview: "Duration: 5 or 10 seconds (default: 5)." (every workflow)
 for base in ("p25-t2v", "p25-i2v", "p25-a2v"):
     row("duration-5", base, {D: 5})
@@ -323,7 +319,6 @@ row("duration-not-a-parameter", "a9", {D: 5}, ("WS101", D))
 
 # A number sent as a string is WS112; if its value is also not allowed, WS500 as well
 # (tests/test_findings.py pins that convention for Wan2.6).
-NUMERIC_STRING_BUG = "linter bug: numeric-string duration reported inconsistently"
 row("duration-string-10-allowed-value", "w26-t2v", {D: "10"}, ("WS112", D))
 row("duration-string-7-not-allowed", "w26-t2v", {D: "7"}, ("WS112", D), ("WS500", D))
 row("duration-string-7-allowed-value", "fl-i2v", {D: "7"}, ("WS112", D))
@@ -333,14 +328,12 @@ row(
     {D: "16"},
     ("WS112", D),
     ("WS500", D),
-    bug=f'{NUMERIC_STRING_BUG}: Flash "16" gets only WS112 (min/max skip strings)',
 )
 row(
     "duration-string-10-allowed-value",
     "p25-t2v",
     {D: "10"},
     ("WS112", D),
-    bug=f'{NUMERIC_STRING_BUG}: Wan2.5-Preview "10" (enum [5, 10], no type) is not reported at all',
 )
 row(
     "duration-string-7-not-allowed",
@@ -348,7 +341,6 @@ row(
     {D: "7"},
     ("WS112", D),
     ("WS500", D),
-    bug=f'{NUMERIC_STRING_BUG}: Wan2.5-Preview "7" gets only WS500, never WS112',
 )
 row(
     "duration-string-16-out-of-range",
@@ -356,14 +348,12 @@ row(
     {D: "16"},
     ("WS112", D),
     ("WS500", D),
-    bug=f'{NUMERIC_STRING_BUG}: WaveSpeed "16" gets only WS112',
 )
 row(
     "duration-string-10-allowed-value",
     "toa-i2v",
     {D: "10"},
     ("WS112", D),
-    bug=f'{NUMERIC_STRING_BUG}: ToAPIs "10" (enum [5, 10, 15], no type) is not reported at all',
 )
 row(
     "duration-string-7-not-allowed",
@@ -371,7 +361,6 @@ row(
     {D: "7"},
     ("WS112", D),
     ("WS500", D),
-    bug=f'{NUMERIC_STRING_BUG}: ToAPIs "7" gets only WS500, never WS112',
 )
 
 # ============================================================================================
@@ -622,7 +611,6 @@ row(
     "w26-i2v",
     {AU: ""},
     ("WS610", AU),
-    bug="linter bug: an empty media string is reported twice (WS115 length, WS610 media-reference)",
 )
 
 
@@ -690,11 +678,6 @@ def test_row_ids_are_unique() -> None:
     assert dup == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="linter bug: a webhookURL that is not a URI at all gets WS117 twice "
-    "(format: uri and the http(s) pattern) on the fast engine",
-)
 def test_webhook_that_is_not_a_uri_is_reported_once() -> None:
     payload = {**BASES["w26-t2v"], "webhookURL": "not a url"}
     diags = wanspec.lint_payload(payload, schema=W26)

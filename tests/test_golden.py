@@ -22,26 +22,7 @@ Key = tuple[str, str, str]
 
 # Cases where the linter disagrees with the docs. The sidecar keeps what the docs say; these
 # are strict xfails so that a fix shows up as XPASS. Keyed by path relative to tests/examples.
-_NUMERIC = (
-    "linter bug: a numeric string on an enum-only duration (no `type`) is not reported at all"
-)
-_WS101 = "linter bug: WS100 unknown-field for a provider parameter this model does not take (WS101)"
-KNOWN_BUGS: dict[str, str] = {
-    # duration "10": the value is allowed, sent as a string; expected WS112, got nothing
-    "runware-alibaba-wan-2.5-preview/invalid/duration-numeric-string.json": _NUMERIC,
-    "toapis-wan2.6-flash/invalid/duration-numeric-string.json": _NUMERIC,
-    # providerSettings.alibaba.shotType on Wan2.5-Preview
-    # ("Parameters supported: promptExtend, audio")
-    "runware-alibaba-wan-2.5-preview/invalid/shot-type-not-supported.json": _WS101,
-    # negativePrompt on Animate: the typo guess "did you mean 'positivePrompt'?" wins over the
-    # Runware parameter list
-    "runware-runware-200-8/invalid/negative-prompt-not-documented.json": _WS101,
-    "runware-runware-200-9/invalid/negative-prompt-not-documented.json": _WS101,
-    # negative_prompt on ToAPIs: nothing was renamed or moved, the field is just not documented
-    "toapis-wan2.6-flash/invalid/negative-prompt-not-documented.json": (
-        "linter bug: negative_prompt on ToAPIs is WS102 moved-field instead of WS100 unknown-field"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _schema_of(folder: Path) -> str:

@@ -126,10 +126,40 @@ class CompiledSchema:
     def check(self, instance: Any) -> list[Finding]:
         """All findings for one task, in a stable order, without duplicates."""
         findings: dict[tuple[str, str, str], Finding] = {}
-        for raw in self._raw_errors(instance):
+        numeric = _kw("type:numeric-string")
+        raws = self._raw_errors(instance)
+        for raw in raws:
             for f in self._convert(raw):
-                findings.setdefault((f.pointer, f.code, f.message), f)
+                # one "sent as a string" per field, whichever rule noticed it
+                findings.setdefault((f.pointer, f.code, "" if f.code == numeric else f.message), f)
+        for f in self._as_numbers(instance, raws):
+            findings.setdefault((f.pointer, f.code, f.message), f)
         return sorted(findings.values(), key=lambda f: (f.pointer, f.code, f.message))
+
+    def _as_numbers(self, instance: Any, raws: list[RawError]) -> Iterator[Finding]:
+        """For numbers sent as strings: what is wrong with the number itself.
+
+        Range and set rules skip strings, so "16" for a 2-15 duration would only be
+        reported as a string. Re-checking a copy of the task with the number in its
+        place finds the rest, wherever in the schema those rules live.
+        """
+        paths = {raw.instance_path for raw in raws if raw.keyword in ("type", "enum", "const")
+                 and is_numeric_string(raw.instance) and raw.instance_path}
+        if not paths:
+            return
+        import copy
+
+        fixed = copy.deepcopy(instance)
+        for path in paths:
+            node = fixed
+            for part in path[:-1]:
+                node = node[part]
+            number = float(node[path[-1]])
+            node[path[-1]] = int(number) if number.is_integer() else number
+        wanted = {_pointer(p) for p in paths}
+        for raw in self._raw_errors(fixed):
+            if _pointer(raw.instance_path) in wanted:
+                yield from self._convert(raw)
 
     def _lookup(self, path: Path, keyword: str) -> tuple[dict[str, Any], str | None, str | None]:
         """(tags of the rule node, rule code, nearest doc) for an error at ``path``/``keyword``."""
@@ -207,10 +237,11 @@ class CompiledSchema:
             yield self._finding(code, rule_tags, text, pointer, doc)
             return
         if raw.keyword in ("enum", "const") and is_numeric_string(raw.instance):
-            allowed = self._node(raw.schema_path)
-            allowed = allowed if isinstance(allowed, list) else [allowed]
-            if float(raw.instance) in [a for a in allowed if isinstance(a, (int, float))]:
-                return  # the value is right but sent as a string: the type finding says so
+            # a number sent as a string: say so (once: findings dedupe on this code); what
+            # is wrong with the number itself comes from _as_numbers
+            numeric = _kw("type:numeric-string")
+            yield self._finding(numeric, {}, describe("type", "number", raw.instance, where), pointer, None)
+            return
         if code is None:
             if raw.keyword == "type" and is_numeric_string(raw.instance):
                 code = _kw("type:numeric-string")
@@ -225,7 +256,7 @@ class CompiledSchema:
             return
         known = list(parent.get("properties", {}))
         renamed: dict[str, str] = parent.get("x-renamed", {})
-        at_root = not raw.instance_path
+        prefix = ".".join(str(p) for p in raw.instance_path if not isinstance(p, int))
         for name in raw.instance:
             if name in known:
                 continue
@@ -237,18 +268,20 @@ class CompiledSchema:
                     f"{where} is not accepted here: {renamed[name]}", pointer, key=True,
                 )
                 continue
+            dotted = f"{prefix}.{name}" if prefix else name
+            if dotted in self.platform_parameters:  # a real parameter, just not this model's
+                code = _kw("unsupported-parameter")
+                text = f"{dotted} is a {self.entry.provider} parameter that {self.entry.title} does not take"
+                yield Finding(code, self._severity(code, {}), text, pointer, key=True, doc=doc)
+                continue
             guess = did_you_mean(name, known)
             hint = f"did you mean {guess!r}?" if guess else None
-            if at_root and name in self.platform_parameters and guess is None:
-                code = _kw("unsupported-parameter")
-                text = f"{name!r} is a {self.entry.provider} parameter that {self.entry.title} does not support"
-            else:
-                code = _kw("additionalProperties")
-                text = f"unknown field {name!r} in {field_name(raw.instance_path)}"
-                if hint:
-                    text += f"; {hint}"
-                else:
-                    text += f"; allowed: {', '.join(known)}" if len(known) <= 12 else ""
+            code = _kw("additionalProperties")
+            text = f"unknown field {name!r} in {field_name(raw.instance_path)}"
+            if hint:
+                text += f"; {hint}"
+            elif len(known) <= 12:
+                text += f"; allowed: {', '.join(known)}"
             yield Finding(code, self._severity(code, {}), text, pointer, key=True, hint=hint, doc=doc)
 
     def _finding(
