@@ -264,12 +264,19 @@ def _in_task(problem: Problem, value: Any) -> Problem:
     return Problem(problem.rule, problem.message, problem.line, problem.column, task, pointer)
 
 
-def iter_jsonl(name: str, stream: IO[bytes]) -> Iterator[Task | Problem]:
-    """Stream a ``.jsonl`` file: one task a line; blank lines are skipped."""
+def iter_jsonl(
+    name: str, stream: IO[bytes], *, whole_file: bool = True, counts: list[int] | None = None
+) -> Iterator[Task | Problem]:
+    """Stream a ``.jsonl`` file: one task a line; blank lines are skipped.
+
+    With ``whole_file=False`` the stream is a later chunk of a file: line numbers and task
+    indexes are relative to it, and only the caller can tell whether the file was empty
+    (``counts[0]`` counts the non-blank lines, each of which takes a task index).
+    """
     index = 0
     seen_any = False
     for lineno, raw in enumerate(stream, start=1):
-        if lineno == 1 and raw.startswith(_UTF8_BOM):
+        if lineno == 1 and whole_file and raw.startswith(_UTF8_BOM):
             yield Problem(
                 "byte-order-mark",
                 "the file starts with a UTF-8 byte order mark; JSON Lines must not have one",
@@ -280,6 +287,8 @@ def iter_jsonl(name: str, stream: IO[bytes]) -> Iterator[Task | Problem]:
         if not raw.strip():
             continue
         seen_any = True
+        if counts is not None:
+            counts[0] += 1
         text, problems = _decode(raw, lineno)
         yield from problems
         if text is None:
@@ -302,7 +311,7 @@ def iter_jsonl(name: str, stream: IO[bytes]) -> Iterator[Task | Problem]:
                     task=index,
                 )
         index += 1
-    if not seen_any:
+    if not seen_any and whole_file:
         yield Problem("empty", "the file is empty: no task to lint", 1, 1)
 
 

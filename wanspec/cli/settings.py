@@ -22,6 +22,7 @@ class LintSettings:
     ignore: tuple[str, ...] = ()
     engine: str = "fast"
     colour: bool | None = None  # None: decide from the stream and NO_COLOR
+    jobs: int = 0  # 0: one process per available core, for inputs large enough to pay
 
 
 @dataclass
@@ -58,7 +59,7 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
         return EXIT_USAGE
     reporter = factory(io.out, wants_colour(settings.colour, io.out, io.env))
     try:
-        result = lint_paths(paths, options, stdin=io.stdin, sink=reporter.emit)
+        result = lint_paths(paths, options, stdin=io.stdin, sink=reporter.emit, jobs=settings.jobs)
     except _catalog.CatalogError as exc:
         io.err.write(f"wanspec: installation error: {exc}\n")
         return EXIT_USAGE

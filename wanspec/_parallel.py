@@ -1,0 +1,179 @@
+"""Lint large inputs on several cores, with output identical to a serial run.
+
+Work is cut into units: a large JSON Lines file into chunks of whole lines, small files
+into batches. Forked workers lint the units; the parent takes their results in input
+order (``imap``), fixes up the line numbers and task indexes of later chunks, and hands
+every diagnostic on as soon as its unit is done, so memory stays flat however many
+findings there are. Where ``fork`` is not available (Windows, macOS spawn-only builds),
+or for standard input, linting stays serial.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from dataclasses import dataclass, replace
+
+from . import _source
+from ._diagnostics import Diagnostic, LintResult
+
+#: JSON Lines files at least this large are split; smaller files are batched whole.
+CHUNK_BYTES = 1 << 20
+#: Files per batch when many small files are linted.
+BATCH_FILES = 64
+#: Below this much work, starting workers costs more than it saves.
+MIN_PARALLEL_BYTES = 2 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    path: str
+    start: int = 0
+    end: int = -1  # -1: the whole file
+
+
+@dataclass(slots=True)
+class UnitResult:
+    path: str
+    start: int
+    diagnostics: list[Diagnostic]
+    tasks: int
+    lines: int  # newlines in the chunk (for the line numbers of the next one)
+    task_slots: int  # tasks and broken lines (for the task indexes of the next one)
+    seen_line: bool
+
+
+def available_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def plan(files: list[str]) -> list[list[Unit]] | None:
+    """Batches of units for the workers, or None when parallel linting would not pay."""
+    if _source_stdin(files):
+        return None
+    batches: list[list[Unit]] = []
+    small: list[Unit] = []
+    total = 0
+    for path in files:
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            size = 0
+        total += size
+        if path.endswith(".jsonl") and size > CHUNK_BYTES:
+            if small:
+                batches.append(small)
+                small = []
+            batches.extend([[u] for u in _chunks(path, size)])
+        else:
+            small.append(Unit(path))
+            if len(small) >= BATCH_FILES:
+                batches.append(small)
+                small = []
+    if small:
+        batches.append(small)
+    if total < MIN_PARALLEL_BYTES or len(batches) < 2:
+        return None
+    return batches
+
+
+def _source_stdin(files: list[str]) -> bool:
+    return "-" in files
+
+
+def _chunks(path: str, size: int) -> list[Unit]:
+    """Cut a file into ranges that start and end at line boundaries."""
+    units, start = [], 0
+    with open(path, "rb") as f:
+        while start < size:
+            f.seek(min(start + CHUNK_BYTES, size))
+            f.readline()  # finish the line the cut fell into
+            end = min(f.tell(), size)
+            units.append(Unit(path, start, end))
+            start = end
+    return units
+
+
+def _lint_unit(unit: Unit, options: object) -> UnitResult:
+    from ._lint import LintOptions, _Collector, _lint_one, _lint_tasks
+
+    assert isinstance(options, LintOptions)
+    result = LintResult()
+    out = _Collector(result, result.diagnostics.append)
+    if unit.end < 0:
+        _lint_one(unit.path, options, None, out)
+        return UnitResult(unit.path, 0, result.diagnostics, result.tasks, 0, 0, True)
+    try:
+        with open(unit.path, "rb") as f:
+            f.seek(unit.start)
+            data = f.read(unit.end - unit.start)
+    except OSError as exc:
+        problem = _source.Problem("unreadable", f"cannot read {unit.path}: {exc.strerror or exc}", None, None)
+        _lint_tasks([problem], unit.path, options, out)
+        return UnitResult(unit.path, unit.start, result.diagnostics, 0, 0, 0, True)
+    counts = [0]
+    items = _source.iter_jsonl(unit.path, io.BytesIO(data), whole_file=unit.start == 0, counts=counts)
+    _lint_tasks(items, unit.path, options, out, stream=True)
+    lines = data.count(b"\n")
+    return UnitResult(unit.path, unit.start, result.diagnostics, result.tasks, lines, counts[0], counts[0] > 0)
+
+
+def _work(args: tuple[list[Unit], object]) -> list[UnitResult]:
+    units, options = args
+    return [_lint_unit(u, options) for u in units]
+
+
+def run(batches: list[list[Unit]], options: object, jobs: int, emit: object, total: LintResult) -> None:
+    """Lint ``batches`` on ``jobs`` workers; ``emit`` receives diagnostics in input order."""
+    assert callable(emit)
+    from ._lint import ENVIRONMENT_CODES
+
+    ctx = multiprocessing.get_context("fork")
+    line_offset: dict[str, int] = {}
+    task_offset: dict[str, int] = {}
+    seen_line: dict[str, bool] = {}
+    stopped: set[str] = set()
+    chunked = {u.path for b in batches for u in b if u.end >= 0}
+    with ctx.Pool(jobs) as pool:
+        for results in pool.imap(_work, [(b, options) for b in batches]):
+            for r in results:
+                if r.path in stopped:
+                    continue
+                if r.start == 0 or r.path not in line_offset:
+                    total.files += 1
+                    line_offset[r.path], task_offset[r.path], seen_line[r.path] = 0, 0, False
+                lines, tasks = line_offset[r.path], task_offset[r.path]
+                for d in r.diagnostics:
+                    if r.start:
+                        d = replace(
+                            d,
+                            line=None if d.line is None else d.line + lines,
+                            task=None if d.task is None else d.task + tasks,
+                        )
+                    total.count(d)
+                    if d.code in ENVIRONMENT_CODES:
+                        total.environment_errors += 1
+                    emit(d)
+                    if d.code == "WS011":  # a binary file: the serial reader stops here too
+                        stopped.add(r.path)
+                total.tasks += r.tasks
+                line_offset[r.path] += r.lines
+                task_offset[r.path] += r.task_slots
+                seen_line[r.path] = seen_line[r.path] or r.seen_line
+    for path in sorted(chunked - stopped):
+        if not seen_line.get(path, True):  # a large file of blank lines
+            problem = _source.Problem("empty", "the file is empty: no task to lint", 1, 1)
+            from ._lint import _problem
+
+            d = _problem(problem, path, options)  # type: ignore[arg-type]
+            if d is not None:
+                total.count(d)
+                emit(d)
