@@ -118,13 +118,13 @@ class CompiledSchema:
     def _raw_errors(self, instance: Any) -> list[RawError]:
         if self.engine == "reference":
             return [_from_reference(e, ()) for e in self._ref.iter_errors(instance)]
-        if self._rs.is_valid(instance):
-            return []
         return [_from_rs(e) for e in self._rs.iter_errors(instance)]
 
     # -- conversion ----------------------------------------------------------------
     def check(self, instance: Any) -> list[Finding]:
         """All findings for one task, in a stable order, without duplicates."""
+        if self._rs is not None and self._rs.is_valid(instance):
+            return []  # the common case: one call into the engine and nothing else
         findings: dict[tuple[str, str, str], Finding] = {}
         numeric = _kw("type:numeric-string")
         raws = self._raw_errors(instance)

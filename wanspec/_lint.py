@@ -202,7 +202,10 @@ class _Collector:
         self.batch.append(d)
 
     def flush(self) -> None:
-        self.batch.sort(key=_in_file_order)
+        if not self.batch:
+            return
+        if len(self.batch) > 1:
+            self.batch.sort(key=_in_file_order)
         for d in self.batch:
             self.result.count(d)
             if d.code in ENVIRONMENT_CODES:

@@ -64,29 +64,32 @@ def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
     microseconds however large the task is. Returns None when the path is not there
     (the caller falls back to the full scan and to the nearest ancestor).
     """
-    ws = _WS.match
-    i = ws(text, 0).end()
+    end = len(text)
+
+    def skip(i: int) -> int:  # white space is rare in machine-written JSON: test before matching
+        return _WS.match(text, i).end() if i < end and text[i] in " \t\r\n" else i
+
+    i = skip(0)
     if not pointer:
         return i
     tokens = [_unescape(t) for t in pointer.split("/")[1:]]
     for n, token in enumerate(tokens):
         last = n == len(tokens) - 1
-        if i >= len(text):
+        if i >= end:
             return None
         if text[i] == "{":
-            i = ws(text, i + 1).end()
+            i = skip(i + 1)
             found: tuple[int, int] | None = None
-            while i < len(text) and text[i] != "}":
+            while i < end and text[i] != "}":
                 key_at = i
                 name, i = _scanstring(text, i + 1)
-                i = ws(text, i).end() + 1  # the colon
-                i = ws(text, i).end()
+                i = skip(skip(i) + 1)  # the colon
                 if name == token:
                     found = (key_at, i)  # keep going: the parser keeps the last duplicate
                 _, i = _SKIP(text, i)
-                i = ws(text, i).end()
-                if i < len(text) and text[i] == ",":
-                    i = ws(text, i + 1).end()
+                i = skip(i)
+                if i < end and text[i] == ",":
+                    i = skip(i + 1)
             if found is None:
                 return None
             if last and key:
@@ -96,14 +99,14 @@ def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
             if not token.isdigit():
                 return None
             want, index = int(token), 0
-            i = ws(text, i + 1).end()
-            while i < len(text) and text[i] != "]" and index < want:
+            i = skip(i + 1)
+            while i < end and text[i] != "]" and index < want:
                 _, i = _SKIP(text, i)
-                i = ws(text, i).end()
-                if i < len(text) and text[i] == ",":
-                    i = ws(text, i + 1).end()
+                i = skip(i)
+                if i < end and text[i] == ",":
+                    i = skip(i + 1)
                 index += 1
-            if index != want or i >= len(text) or text[i] == "]":
+            if index != want or i >= end or text[i] == "]":
                 return None
         else:
             return None

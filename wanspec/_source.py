@@ -99,7 +99,7 @@ def _decode(data: bytes, first_line: int) -> tuple[str | None, list[Problem]]:
             )
         )
         data = data[len(_UTF8_BOM) :]
-    elif data.startswith(_UTF16_BOMS) or b"\x00" in data[:_SNIFF]:
+    elif data.startswith(_UTF16_BOMS) or b"\x00" in (data if len(data) <= _SNIFF else data[:_SNIFF]):
         what = "UTF-16 text" if data.startswith(_UTF16_BOMS) else "binary data (NUL bytes)"
         problems.append(
             Problem("not-text", f"this is {what}, not a UTF-8 JSON payload", first_line, 1)
@@ -142,13 +142,21 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_FLAGS.pairs, parse_constant=_FLAG
 
 def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], bool]:
     """Parse one JSON text; returns (value, problems, ok). Not thread-safe (shared flags)."""
-    if not text.strip():
+    if not text or text.isspace():
         return None, [Problem("empty", "the file is empty: no task to lint", first_line, 1)], False
     flags = _FLAGS
     flags.duplicate = flags.non_finite = False
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
+        stripped = text.rstrip("\r\n")
+        if stripped != text:  # report an error at the end of a line on that line
+            try:
+                _DECODER.decode(stripped)
+            except json.JSONDecodeError as again:
+                exc, text = again, stripped
+            except RecursionError:
+                pass
         return None, [_syntax_problem(text, exc, first_line)], False
     except RecursionError:
         return (
@@ -284,7 +292,7 @@ def iter_jsonl(
                 1,
             )
             raw = raw[len(_UTF8_BOM) :]
-        if not raw.strip():
+        if raw.isspace() or not raw:
             continue
         seen_any = True
         if counts is not None:
@@ -296,7 +304,7 @@ def iter_jsonl(
                 return  # a binary file: one finding, not one per "line"
             index += 1
             continue
-        value, problems, ok = parse_text(text.rstrip("\r\n"), lineno)
+        value, problems, ok = parse_text(text, lineno)  # the line end is JSON white space
         for p in problems:
             yield Problem(p.rule, p.message, p.line, p.column, task=index, pointer=p.pointer)
         if ok:
