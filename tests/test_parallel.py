@@ -45,6 +45,7 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(_parallel, "CHUNK_BYTES", 4096)
     monkeypatch.setattr(_parallel, "BATCH_FILES", 3)
     monkeypatch.setattr(_parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(_parallel, "MIN_PARALLEL_FILES_BYTES", 0)
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])

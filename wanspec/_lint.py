@@ -8,6 +8,7 @@ that does not exist); it never prints and never exits.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -163,16 +164,21 @@ def discover(paths: Iterable[str]) -> list[str]:
         if raw == STDIN:
             out.append(raw)
             continue
-        if os.path.isdir(raw):
+        try:
+            is_dir = stat.S_ISDIR(os.stat(raw).st_mode)
+        except OSError:
+            is_dir = False
+            if not os.path.lexists(raw):
+                missing.append(raw)
+                continue
+        if is_dir:
             for root, dirs, files in os.walk(raw):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
                 out.extend(
                     os.path.join(root, f) for f in sorted(files) if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
                 )
-        elif os.path.lexists(raw):
-            out.append(raw)
         else:
-            missing.append(raw)
+            out.append(raw)
     if missing:
         raise UsageError("no such file or directory: " + ", ".join(missing))
     if not out:
@@ -291,7 +297,9 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None
             with open(path, "rb") as stream:
                 _lint_tasks(_source.iter_jsonl(path, stream), path, opts, out, stream=True)
             return
-        size = os.path.getsize(path)
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read() if size <= _source.MAX_JSON_BYTES else b""
         if size > _source.MAX_JSON_BYTES:
             problem = _source.Problem(
                 "file-too-large",
@@ -302,8 +310,6 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None
             )
             _lint_tasks([problem], path, opts, out)
             return
-        with open(path, "rb") as stream:
-            data = stream.read()
         _lint_tasks(_read_json(path, data), path, opts, out)
     except (OSError, MemoryError) as exc:
         out.batch.clear()
