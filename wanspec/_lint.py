@@ -280,12 +280,11 @@ def lint_file(path: str, options: LintOptions | None = None, *, stdin: Any = Non
 
 
 def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None:
-    result = out.result  # noqa: F841 (kept for symmetry with the streaming paths)
+    """Lint one file into ``out``; a file that cannot be read becomes a WS012 finding."""
     try:
         if path == STDIN:
             data = (stdin or sys.stdin.buffer).read()
             name = "<stdin>"
-            items: Iterable[_source.Task | _source.Problem]
             if _source.looks_like_jsonl(data):
                 import io
 
@@ -315,7 +314,6 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None
         out.batch.clear()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         _lint_tasks([_source.Problem("unreadable", f"cannot read {path}: {reason}", None, None)], path, opts, out)
-    del result
 
 
 def lint_paths(
