@@ -44,15 +44,24 @@ import json
 import random
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20261121
 MODEL = "alibaba:wan@2.6-flash"
 PAIRS = [
-    (1280, 720), (720, 1280), (960, 960), (1088, 832), (832, 1088),
-    (1920, 1080), (1080, 1920), (1440, 1440), (1632, 1248), (1248, 1632),
+    (1280, 720),
+    (720, 1280),
+    (960, 960),
+    (1088, 832),
+    (832, 1088),
+    (1920, 1080),
+    (1080, 1920),
+    (1440, 1440),
+    (1632, 1248),
+    (1248, 1632),
 ]
 RESOLUTIONS = ["720p", "1080p"]
 OUTPUT_FORMATS = ["MP4", "WEBM", "MOV"]
@@ -61,21 +70,151 @@ WARNING_SHARE = 0.02
 MANY_FILES = 2000
 ALL_LINES = 20000
 
-WORDS = (
-    "animate the still image into a gentle continuous scene rain soaked greenhouse teahouse "
-    "raindrops streak across glass ceiling soft ripples spread through shallow puddles mosaic floor "
-    "steam rises from teacups brass kettles hanging ferns sway lantern reflections shimmer wet tiles "
-    "white crane blinks slight head turns feather shifts preserve original composition subject "
-    "identity realistic motion calm atmosphere coherent physics fluid camera stability delicate "
-    "ambient detail violinist walks forward along cliff path coat tails whip in sea wind giant kites "
-    "pull and sway overhead grass ripples gulls wheel ocean churns whitecaps subtle drift wide "
-    "cinematic angle sunbeams shift through moving clouds windmill blades rotate tablecloth flutters "
-    "flour dust glimmers warm wholesome mood whimsical realism rich environmental detail"
-).split()
-NEGATIVE_WORDS = (
-    "flicker warped anatomy sudden camera jumps duplicated objects exaggerated motion blur low detail "
-    "text watermark harsh transitions extra limbs oversaturated colors cartoon look abrupt cuts"
-).split()
+WORDS = [
+    "animate",
+    "the",
+    "still",
+    "image",
+    "into",
+    "a",
+    "gentle",
+    "continuous",
+    "scene",
+    "rain",
+    "soaked",
+    "greenhouse",
+    "teahouse",
+    "raindrops",
+    "streak",
+    "across",
+    "glass",
+    "ceiling",
+    "soft",
+    "ripples",
+    "spread",
+    "through",
+    "shallow",
+    "puddles",
+    "mosaic",
+    "floor",
+    "steam",
+    "rises",
+    "from",
+    "teacups",
+    "brass",
+    "kettles",
+    "hanging",
+    "ferns",
+    "sway",
+    "lantern",
+    "reflections",
+    "shimmer",
+    "wet",
+    "tiles",
+    "white",
+    "crane",
+    "blinks",
+    "slight",
+    "head",
+    "turns",
+    "feather",
+    "shifts",
+    "preserve",
+    "original",
+    "composition",
+    "subject",
+    "identity",
+    "realistic",
+    "motion",
+    "calm",
+    "atmosphere",
+    "coherent",
+    "physics",
+    "fluid",
+    "camera",
+    "stability",
+    "delicate",
+    "ambient",
+    "detail",
+    "violinist",
+    "walks",
+    "forward",
+    "along",
+    "cliff",
+    "path",
+    "coat",
+    "tails",
+    "whip",
+    "in",
+    "sea",
+    "wind",
+    "giant",
+    "kites",
+    "pull",
+    "and",
+    "sway",
+    "overhead",
+    "grass",
+    "ripples",
+    "gulls",
+    "wheel",
+    "ocean",
+    "churns",
+    "whitecaps",
+    "subtle",
+    "drift",
+    "wide",
+    "cinematic",
+    "angle",
+    "sunbeams",
+    "shift",
+    "through",
+    "moving",
+    "clouds",
+    "windmill",
+    "blades",
+    "rotate",
+    "tablecloth",
+    "flutters",
+    "flour",
+    "dust",
+    "glimmers",
+    "warm",
+    "wholesome",
+    "mood",
+    "whimsical",
+    "realism",
+    "rich",
+    "environmental",
+    "detail",
+]
+NEGATIVE_WORDS = [
+    "flicker",
+    "warped",
+    "anatomy",
+    "sudden",
+    "camera",
+    "jumps",
+    "duplicated",
+    "objects",
+    "exaggerated",
+    "motion",
+    "blur",
+    "low",
+    "detail",
+    "text",
+    "watermark",
+    "harsh",
+    "transitions",
+    "extra",
+    "limbs",
+    "oversaturated",
+    "colors",
+    "cartoon",
+    "look",
+    "abrupt",
+    "cuts",
+]
 CJK = "雨中茶馆玻璃屋顶水滴流动蒸汽升起灯笼倒影白鹤眨眼轻轻转头保持构图真实运动平静氛围镜头稳定细节丰富"
 
 
@@ -236,11 +375,15 @@ def _pair(rng: random.Random, **kw: Any) -> dict[str, Any]:
 
 
 def m_missing_task_type(rng):
-    t = build_valid(rng); del t["taskType"]; return t
+    t = build_valid(rng)
+    del t["taskType"]
+    return t
 
 
 def m_wrong_task_type(rng):
-    t = build_valid(rng); t["taskType"] = rng.choice(["imageInference", "videoinference"]); return t
+    t = build_valid(rng)
+    t["taskType"] = rng.choice(["imageInference", "videoinference"])
+    return t
 
 
 def m_bad_uuid(rng):
@@ -251,32 +394,46 @@ def m_bad_uuid(rng):
 
 
 def m_missing_task_uuid(rng):
-    t = build_valid(rng); del t["taskUUID"]; return t
+    t = build_valid(rng)
+    del t["taskUUID"]
+    return t
 
 
 def m_wrong_model(rng):
     # Not a known model id either, so a linter cannot switch to another model's schema.
-    t = build_valid(rng); t["model"] = rng.choice(["alibaba:wan@2.6-flsh", "alibaba:wan@2.6-flash-x", "alibaba:wan@26-flash"]); return t
+    t = build_valid(rng)
+    t["model"] = rng.choice(["alibaba:wan@2.6-flsh", "alibaba:wan@2.6-flash-x", "alibaba:wan@26-flash"])
+    return t
 
 
 def m_missing_prompt(rng):
-    t = build_valid(rng); del t["positivePrompt"]; return t
+    t = build_valid(rng)
+    del t["positivePrompt"]
+    return t
 
 
 def m_empty_prompt(rng):
-    t = build_valid(rng); t["positivePrompt"] = ""; return t
+    t = build_valid(rng)
+    t["positivePrompt"] = ""
+    return t
 
 
 def m_prompt_too_long(rng):
-    t = build_valid(rng); t["positivePrompt"] = text_of_length(rng, WORDS, rng.choice([1501, 1502, 1800, 3000])); return t
+    t = build_valid(rng)
+    t["positivePrompt"] = text_of_length(rng, WORDS, rng.choice([1501, 1502, 1800, 3000]))
+    return t
 
 
 def m_negative_prompt_empty(rng):
-    t = build_valid(rng); t["negativePrompt"] = ""; return t
+    t = build_valid(rng)
+    t["negativePrompt"] = ""
+    return t
 
 
 def m_negative_prompt_too_long(rng):
-    t = build_valid(rng); t["negativePrompt"] = text_of_length(rng, NEGATIVE_WORDS, rng.choice([501, 600])); return t
+    t = build_valid(rng)
+    t["negativePrompt"] = text_of_length(rng, NEGATIVE_WORDS, rng.choice([501, 600]))
+    return t
 
 
 def m_unsupported_pair(rng):
@@ -287,23 +444,33 @@ def m_unsupported_pair(rng):
 
 
 def m_width_without_height(rng):
-    t = _pair(rng, mode="i2v"); del t["height"]; return t
+    t = _pair(rng, mode="i2v")
+    del t["height"]
+    return t
 
 
 def m_height_without_width(rng):
-    t = _pair(rng, mode="i2v"); del t["width"]; return t
+    t = _pair(rng, mode="i2v")
+    del t["width"]
+    return t
 
 
 def m_string_width(rng):
-    t = _pair(rng); t["width"] = str(t["width"]); return t
+    t = _pair(rng)
+    t["width"] = str(t["width"])
+    return t
 
 
 def m_resolution_with_width(rng):
-    t = _pair(rng, mode="i2v"); t["resolution"] = rng.choice(RESOLUTIONS); return t
+    t = _pair(rng, mode="i2v")
+    t["resolution"] = rng.choice(RESOLUTIONS)
+    return t
 
 
 def m_bad_resolution(rng):
-    t = build_valid(rng, mode="i2v", dims="resolution"); t["resolution"] = rng.choice(["480p", "4k", "720"]); return t
+    t = build_valid(rng, mode="i2v", dims="resolution")
+    t["resolution"] = rng.choice(["480p", "4k", "720"])
+    return t
 
 
 def m_reference_without_dims(rng):
@@ -313,19 +480,27 @@ def m_reference_without_dims(rng):
 
 
 def m_duration_too_long(rng):
-    t = build_valid(rng, mode="i2v"); t["duration"] = rng.choice([16, 20, 30]); return t
+    t = build_valid(rng, mode="i2v")
+    t["duration"] = rng.choice([16, 20, 30])
+    return t
 
 
 def m_duration_too_short(rng):
-    t = build_valid(rng); t["duration"] = rng.choice([0, 1]); return t
+    t = build_valid(rng)
+    t["duration"] = rng.choice([0, 1])
+    return t
 
 
 def m_duration_over_10_with_references(rng):
-    t = build_valid(rng, mode=rng.choice(["r2v-images", "r2v-videos"])); t["duration"] = rng.randint(11, 15); return t
+    t = build_valid(rng, mode=rng.choice(["r2v-images", "r2v-videos"]))
+    t["duration"] = rng.randint(11, 15)
+    return t
 
 
 def m_duration_not_integer(rng):
-    t = build_valid(rng, max_duration=9); t["duration"] = rng.choice([2.5, 5.5, 7.25]); return t
+    t = build_valid(rng, max_duration=9)
+    t["duration"] = rng.choice([2.5, 5.5, 7.25])
+    return t
 
 
 def m_frame_images_with_references(rng):
@@ -335,7 +510,9 @@ def m_frame_images_with_references(rng):
 
 
 def m_no_inputs(rng):
-    t = _pair(rng); del t["inputs"]; return t
+    t = _pair(rng)
+    del t["inputs"]
+    return t
 
 
 def m_inputs_without_visual(rng):
@@ -365,7 +542,9 @@ def m_too_many_reference_videos(rng):
 
 
 def m_frame_object_without_image(rng):
-    t = build_valid(rng, mode="i2v"); t["inputs"]["frameImages"] = [{"frame": "first"}]; return t
+    t = build_valid(rng, mode="i2v")
+    t["inputs"]["frameImages"] = [{"frame": "first"}]
+    return t
 
 
 def m_frame_position_last(rng):
@@ -382,7 +561,9 @@ def m_unknown_top_level_field(rng):
 
 
 def m_unknown_inputs_field(rng):
-    t = build_valid(rng); t["inputs"]["image"] = asset_url(rng, "jpg"); return t
+    t = build_valid(rng)
+    t["inputs"]["image"] = asset_url(rng, "jpg")
+    return t
 
 
 def m_unknown_alibaba_field(rng):
@@ -410,19 +591,27 @@ def m_prompt_extend_not_bool(rng):
 
 
 def m_output_quality_out_of_range(rng):
-    t = build_valid(rng); t["outputQuality"] = rng.choice([10, 19, 100]); return t
+    t = build_valid(rng)
+    t["outputQuality"] = rng.choice([10, 19, 100])
+    return t
 
 
 def m_output_format_gif(rng):
-    t = build_valid(rng); t["outputFormat"] = rng.choice(["GIF", "mp4", "AVI"]); return t
+    t = build_valid(rng)
+    t["outputFormat"] = rng.choice(["GIF", "mp4", "AVI"])
+    return t
 
 
 def m_number_results_out_of_range(rng):
-    t = build_valid(rng); t["numberResults"] = rng.choice([5, 0]); return t
+    t = build_valid(rng)
+    t["numberResults"] = rng.choice([5, 0])
+    return t
 
 
 def m_seed_out_of_range(rng):
-    t = build_valid(rng); t["seed"] = rng.choice([-1, 2147483648]); return t
+    t = build_valid(rng)
+    t["seed"] = rng.choice([-1, 2147483648])
+    return t
 
 
 INVALID_KINDS: dict[str, Mut] = {
@@ -453,8 +642,10 @@ def reference_schema() -> dict[str, Any]:
     """Draft 2020-12 schema of the rules above (for testing the harness without wanspec)."""
     url = {"type": "string", "minLength": 1}
     pair_rules = [
-        {"if": {"properties": {"width": {"const": w}}, "required": ["width"]},
-         "then": {"properties": {"height": {"const": h}}}}
+        {
+            "if": {"properties": {"width": {"const": w}}, "required": ["width"]},
+            "then": {"properties": {"height": {"const": h}}},
+        }
         for w, h in PAIRS
     ]
     has_refs = {"anyOf": [{"required": ["referenceImages"]}, {"required": ["referenceVideos"]}]}
@@ -486,7 +677,8 @@ def reference_schema() -> dict[str, Any]:
             "ttl": {"type": "integer", "minimum": 60},
             "includeCost": {"type": "boolean"},
             "safety": {
-                "type": "object", "additionalProperties": False,
+                "type": "object",
+                "additionalProperties": False,
                 "properties": {"checkContent": {"type": "boolean"}, "mode": {"enum": ["none", "fast", "full"]}},
             },
             "providerSettings": {"$ref": "#/$defs/providerSettings"},
@@ -496,31 +688,50 @@ def reference_schema() -> dict[str, Any]:
         "allOf": [
             *pair_rules,
             # resolution: image-to-video only, never with width/height
-            {"if": {"required": ["resolution"]},
-             "then": {"not": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]},
-                      "properties": {"inputs": {"required": ["frameImages"]}}}},
+            {
+                "if": {"required": ["resolution"]},
+                "then": {
+                    "not": {"anyOf": [{"required": ["width"]}, {"required": ["height"]}]},
+                    "properties": {"inputs": {"required": ["frameImages"]}},
+                },
+            },
             # reference-to-video: width/height required, duration <= 10
-            {"if": {"required": ["inputs"], "properties": {"inputs": has_refs}},
-             "then": {"required": ["width", "height"], "properties": {"duration": {"maximum": 10}}}},
+            {
+                "if": {"required": ["inputs"], "properties": {"inputs": has_refs}},
+                "then": {"required": ["width", "height"], "properties": {"duration": {"maximum": 10}}},
+            },
         ],
         "$defs": {
             "frameImage": {
                 "oneOf": [
                     url,
-                    {"type": "object", "additionalProperties": False, "required": ["image"],
-                     "properties": {"image": url, "frame": {"const": "first"}}},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["image"],
+                        "properties": {"image": url, "frame": {"const": "first"}},
+                    },
                 ]
             },
             "inputs": {
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    "frameImages": {"type": "array", "minItems": 1, "maxItems": 1, "items": {"$ref": "#/$defs/frameImage"}},
+                    "frameImages": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 1,
+                        "items": {"$ref": "#/$defs/frameImage"},
+                    },
                     "referenceImages": {"type": "array", "minItems": 1, "maxItems": 5, "items": url},
                     "referenceVideos": {"type": "array", "minItems": 1, "maxItems": 3, "items": url},
                     "audio": url,
                 },
-                "anyOf": [{"required": ["frameImages"]}, {"required": ["referenceImages"]}, {"required": ["referenceVideos"]}],
+                "anyOf": [
+                    {"required": ["frameImages"]},
+                    {"required": ["referenceImages"]},
+                    {"required": ["referenceVideos"]},
+                ],
                 "if": {"required": ["frameImages"]},
                 "then": {"not": has_refs},
             },
@@ -567,8 +778,12 @@ def write_jsonl(path: Path, labels: Path, rng: random.Random, n: int) -> dict[st
             buf.append(dump_line(task))
             lbuf.append(f"{i}\t{'valid' if ok else 'invalid'}\t{kind}\n")
             if len(buf) >= 2000:
-                out.write("".join(buf)); lab.write("".join(lbuf)); buf.clear(); lbuf.clear()
-        out.write("".join(buf)); lab.write("".join(lbuf))
+                out.write("".join(buf))
+                lab.write("".join(lbuf))
+                buf.clear()
+                lbuf.clear()
+        out.write("".join(buf))
+        lab.write("".join(lbuf))
     counts["bytes"] = path.stat().st_size
     return counts
 
@@ -580,8 +795,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--files", type=int, default=MANY_FILES, help="files in many/ (default 2000)")
     ap.add_argument("--jsonl-lines", type=int, default=ALL_LINES, help="lines in all.jsonl (default 20000)")
-    ap.add_argument("--lines", type=int, default=0, metavar="N",
-                    help="also write big.jsonl with N lines (the memory check uses 200000)")
+    ap.add_argument(
+        "--lines",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also write big.jsonl with N lines (the memory check uses 200000)",
+    )
     ap.add_argument("--only-big", action="store_true", help="with --lines: write big.jsonl only")
     args = ap.parse_args(argv)
 
@@ -596,15 +816,25 @@ def main(argv: list[str] | None = None) -> int:
             meta = {}
     if meta.get("seed") != args.seed or meta.get("generator_version") != GENERATOR_VERSION:
         meta = {}
-    meta.update({"generator_version": GENERATOR_VERSION, "seed": args.seed, "model": MODEL,
-                 "invalid_kinds": sorted(INVALID_KINDS), "warning_kinds": WARNING_KINDS})
+    meta.update(
+        {
+            "generator_version": GENERATOR_VERSION,
+            "seed": args.seed,
+            "model": MODEL,
+            "invalid_kinds": sorted(INVALID_KINDS),
+            "warning_kinds": WARNING_KINDS,
+        }
+    )
 
     if not args.only_big:
         (out / "reference-schema.json").write_text(dump_pretty(reference_schema()), encoding="utf-8")
 
         one = out / "one"
         one.mkdir(exist_ok=True)
-        (one / "payload.json").write_text(dump_pretty(build_valid(random.Random(f"{args.seed}:one"), mode="i2v", dims="pair", full=True)), encoding="utf-8")
+        (one / "payload.json").write_text(
+            dump_pretty(build_valid(random.Random(f"{args.seed}:one"), mode="i2v", dims="pair", full=True)),
+            encoding="utf-8",
+        )
 
         many = out / "many"
         many.mkdir(exist_ok=True)
@@ -619,11 +849,16 @@ def main(argv: list[str] | None = None) -> int:
             labels[f"many/{name}"] = {"valid": is_valid_kind(kind), "kind": kind}
         (out / "many.expected.json").write_text(dump_pretty(labels), encoding="utf-8")
         n_bad = sum(not v["valid"] for v in labels.values())
-        meta["many"] = {"files": args.files, "invalid": n_bad,
-                        "warning_only": sum(v["kind"].startswith("warn_") for v in labels.values())}
+        meta["many"] = {
+            "files": args.files,
+            "invalid": n_bad,
+            "warning_only": sum(v["kind"].startswith("warn_") for v in labels.values()),
+        }
         print(f"many/: {args.files} files, {n_bad} invalid ({100 * n_bad / max(1, args.files):.1f}%)")
 
-        c = write_jsonl(out / "all.jsonl", out / "all.expected.txt", random.Random(f"{args.seed}:all"), args.jsonl_lines)
+        c = write_jsonl(
+            out / "all.jsonl", out / "all.expected.txt", random.Random(f"{args.seed}:all"), args.jsonl_lines
+        )
         meta["all"] = c
         print(f"all.jsonl: {c['lines']} lines, {c['invalid']} invalid, {c['bytes'] / 1e6:.1f} MB")
 

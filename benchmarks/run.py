@@ -157,8 +157,14 @@ def measure(argv: list[str], cwd: Path) -> Sample:
         os.close(fd)
         try:
             t0 = time.perf_counter()
-            p = subprocess.run([TIME_BIN, "-v", "-o", tpath, *argv], cwd=cwd, env=env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            p = subprocess.run(
+                [TIME_BIN, "-v", "-o", tpath, *argv],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             wall = (time.perf_counter() - t0) * 1000
             text = Path(tpath).read_text(errors="replace")
         finally:
@@ -171,8 +177,9 @@ def measure(argv: list[str], cwd: Path) -> Sample:
         return Sample(wall, int(m.group(1)) if m else None, rc)
     # Fallback without GNU time: wait4() gives the child's own rusage.
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, ru = os.wait4(proc.pid, 0)
     wall = (time.perf_counter() - t0) * 1000
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -191,7 +198,9 @@ def ensure_corpus(corpus: Path, need_big: bool, big_lines: int) -> dict[str, Any
         subprocess.run(gen, check=True)
         meta = json.loads(meta_path.read_text())
     if need_big and (meta.get("big", {}).get("lines") != big_lines or not (corpus / "big.jsonl").exists()):
-        print(f"# big.jsonl ({big_lines} lines) missing: running gen_corpus.py --lines {big_lines} --only-big", flush=True)
+        print(
+            f"# big.jsonl ({big_lines} lines) missing: running gen_corpus.py --lines {big_lines} --only-big", flush=True
+        )
         subprocess.run([*gen, "--lines", str(big_lines), "--only-big"], check=True)
         meta = json.loads(meta_path.read_text())
     return meta
@@ -316,11 +325,16 @@ def sanity(scenario: str, files: list[str], corpus: Path, schema: Path, tools: d
             continue
         want_rc = 1 if keys else 0
         if p.returncode != want_rc:
-            problems.append(f"{name}: exit code {p.returncode}, expected {want_rc} ({len(keys)} invalid)"
-                            + (f"; stderr: {p.stderr.strip()[-300:]}" if p.returncode not in (0, 1) else ""))
+            problems.append(
+                f"{name}: exit code {p.returncode}, expected {want_rc} ({len(keys)} invalid)"
+                + (f"; stderr: {p.stderr.strip()[-300:]}" if p.returncode not in (0, 1) else "")
+            )
         verdicts[name] = keys
-    report: dict[str, Any] = {"invalid_counts": {k: len(v) for k, v in verdicts.items()}, "problems": problems,
-                              "disagreements": {}}
+    report: dict[str, Any] = {
+        "invalid_counts": {k: len(v) for k, v in verdicts.items()},
+        "problems": problems,
+        "disagreements": {},
+    }
     names = list(verdicts)
     agree = not problems
     for name in names[1:]:
@@ -348,17 +362,21 @@ def print_sanity(scenario: str, rep: dict[str, Any]) -> None:
     for p in rep["problems"]:
         print(f"  ! {p}")
     for name, d in rep["disagreements"].items():
-        print(f"  ! {name} vs labels: {d['count']} differ (tool-only invalid {d['only_tool_says_invalid']}, "
-              f"labels-only invalid {d['only_labels_say_invalid']}); by kind {d['by_kind']}; e.g. {d['examples']}")
+        print(
+            f"  ! {name} vs labels: {d['count']} differ (tool-only invalid {d['only_tool_says_invalid']}, "
+            f"labels-only invalid {d['only_labels_say_invalid']}); by kind {d['by_kind']}; e.g. {d['examples']}"
+        )
 
 
 # --------------------------------------------------------------------------- timing
 
 
 def round_robin(cmds: list[tuple[str, str, list[str]]], rounds: int, cwd: Path, progress: str) -> list[Series]:
-    series = [Series(label, tool, " ".join(shlex.quote(a) for a in argv[:6]) + (" …" if len(argv) > 6 else ""))
-              for label, tool, argv in cmds]
-    for s, (_, _, argv) in zip(series, cmds):
+    series = [
+        Series(label, tool, " ".join(shlex.quote(a) for a in argv[:6]) + (" …" if len(argv) > 6 else ""))
+        for label, tool, argv in cmds
+    ]
+    for s, (_, _, argv) in zip(series, cmds, strict=True):
         s.warmup = measure(argv, cwd)
     k = len(cmds)
     for r in range(rounds):
@@ -373,7 +391,7 @@ def round_robin(cmds: list[tuple[str, str, list[str]]], rounds: int, cwd: Path, 
 
 def paired_ratio(a: Series, b: Series) -> float | None:
     """Median over rounds of a/b, both measured in the same round (robust to slow phases)."""
-    pairs = [x.wall_ms / y.wall_ms for x, y in zip(a.samples, b.samples) if y.wall_ms > 0]
+    pairs = [x.wall_ms / y.wall_ms for x, y in zip(a.samples, b.samples, strict=False) if y.wall_ms > 0]
     return statistics.median(pairs) if pairs else None
 
 
@@ -389,11 +407,17 @@ def verdict(value: float | None, target: float) -> str:
 
 def scenario_tables(name: str, title: str, series: list[Series]) -> tuple[str, dict[str, Any]]:
     rows = [s.summary() for s in series]
-    lines = [f"### {title}", "", "| command | n | median wall ms | min ms | median peak RSS MB | exit |",
-             "|---|---:|---:|---:|---:|---|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| command | n | median wall ms | min ms | median peak RSS MB | exit |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for s in rows:
-        lines.append(f"| {s['label']} | {s['n']} | {fmt(s['wall_median_ms'])} | {fmt(s['wall_min_ms'])} | "
-                     f"{fmt(s['rss_median_mb'], 1)} | {','.join(map(str, s['exit_codes']))} |")
+        lines.append(
+            f"| {s['label']} | {s['n']} | {fmt(s['wall_median_ms'])} | {fmt(s['wall_min_ms'])} | "
+            f"{fmt(s['rss_median_mb'], 1)} | {','.join(map(str, s['exit_codes']))} |"
+        )
     ratios: dict[str, Any] = {}
     by_tool = {s.tool: s for s in series}
     if name == "memory":
@@ -402,13 +426,20 @@ def scenario_tables(name: str, title: str, series: list[Series]) -> tuple[str, d
         ratio = rb / rs if rs and rb else None
         target = TARGETS["memory"]["rss_big_over_small"]
         ratios["rss_big_over_small"] = {"value": ratio, "target": target}
-        lines += ["", "| ratio | value | target | |", "|---|---:|---:|---|",
-                  f"| peak RSS big / small | {fmt(ratio, 2)}× | ≤ {target}× | {verdict(ratio, target)} |"]
+        lines += [
+            "",
+            "| ratio | value | target | |",
+            "|---|---:|---:|---|",
+            f"| peak RSS big / small | {fmt(ratio, 2)}× | ≤ {target}× | {verdict(ratio, target)} |",
+        ]
     elif "wanspec" in by_tool:
         w = by_tool["wanspec"]
         wm = w.summary()["wall_median_ms"]
-        rlines = ["", "| ratio (wall time) | ratio of medians | ratio of mins | median of per-round ratios | target | |",
-                  "|---|---:|---:|---:|---:|---|"]
+        rlines = [
+            "",
+            "| ratio (wall time) | ratio of medians | ratio of mins | median of per-round ratios | target | |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
         for other, target in TARGETS[name].items():
             o = by_tool.get(other)
             if o is None:
@@ -418,8 +449,10 @@ def scenario_tables(name: str, title: str, series: list[Series]) -> tuple[str, d
             rmin = min(w.walls()) / min(o.walls()) if w.walls() and o.walls() else None
             rp = paired_ratio(w, o)
             ratios[f"wanspec/{other}"] = {"median": rm, "min": rmin, "paired_median": rp, "target": target}
-            rlines.append(f"| wanspec / {other} | {fmt(rm, 2)}× | {fmt(rmin, 2)}× | {fmt(rp, 2)}× | ≤ {target}× | "
-                          f"{verdict(rm, target)} |")
+            rlines.append(
+                f"| wanspec / {other} | {fmt(rm, 2)}× | {fmt(rmin, 2)}× | {fmt(rp, 2)}× | ≤ {target}× | "
+                f"{verdict(rm, target)} |"
+            )
         if len(rlines) > 3:
             lines += rlines
     bad = [s["label"] for s in rows if any(rc not in (0, 1) for rc in s["exit_codes"])]
@@ -432,18 +465,28 @@ def scenario_tables(name: str, title: str, series: list[Series]) -> tuple[str, d
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (gen_corpus.py --out)")
     ap.add_argument("--wanspec", help="wanspec command (default: the console script beside this Python, then PATH)")
     ap.add_argument("--check-jsonschema", dest="cjs", help="check-jsonschema command (same lookup)")
     ap.add_argument("--node", help="node binary (default: node on PATH; Ajv rows are skipped without it)")
     ap.add_argument("--no-wanspec", action="store_true", help="benchmark only check-jsonschema and Ajv")
-    ap.add_argument("--schema", type=Path, help="JSON Schema for check-jsonschema and Ajv (default: "
-                    f"`wanspec schemas export`'s {SCHEMA_REL}; without wanspec: the corpus' reference-schema.json)")
+    ap.add_argument(
+        "--schema",
+        type=Path,
+        help="JSON Schema for check-jsonschema and Ajv (default: "
+        f"`wanspec schemas export`'s {SCHEMA_REL}; without wanspec: the corpus' reference-schema.json)",
+    )
     ap.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated subset of " + ",".join(SCENARIOS))
-    ap.add_argument("--rounds", type=int, help="rounds for every scenario (overrides the defaults "
-                    + ", ".join(f"{k} {v}" for k, v in DEFAULT_ROUNDS.items()) + ")")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        help="rounds for every scenario (overrides the defaults "
+        + ", ".join(f"{k} {v}" for k, v in DEFAULT_ROUNDS.items())
+        + ")",
+    )
     ap.add_argument("--quick", action="store_true", help=f"{QUICK_ROUNDS} rounds per scenario")
     ap.add_argument("--big-lines", type=int, default=BIG_LINES, help="lines of big.jsonl for the memory scenario")
     ap.add_argument("--no-sanity", action="store_true", help="skip the verdict cross-check")
@@ -514,11 +557,15 @@ def main(argv: list[str] | None = None) -> int:
             return [*tool.argv, "--schemafile", str(schema), *files]
         return [*tool.argv, str(schema), *files]
 
-    started = _dt.datetime.now(_dt.timezone.utc)
+    started = _dt.datetime.now(_dt.UTC)
     results: dict[str, Any] = {
         "started_utc": started.isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "python_executable": sys.executable},
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "python_executable": sys.executable,
+        },
         "tools": {n: {"command": t.argv, "version": t.version} for n, t in tools.items()},
         "schema": rel(schema),
         "corpus": {"dir": str(corpus), **{k: meta.get(k) for k in ("seed", "generator_version", "many", "all", "big")}},
@@ -552,22 +599,27 @@ def main(argv: list[str] | None = None) -> int:
         "many": f"{len(many_files):,} files on one command line",
         "jsonl": f"JSONL, {meta['all']['lines']:,} lines in one file",
         "memory": f"wanspec peak RSS: all.jsonl ({meta['all']['lines']:,} lines) vs big.jsonl "
-                  f"({args.big_lines:,} lines)",
+        f"({args.big_lines:,} lines)",
     }
     for sc in scenarios:
         if sc == "memory":
             if "wanspec" not in tools:
                 continue
             w = tools["wanspec"]
-            cmds = [(f"wanspec lint all.jsonl ({meta['all']['lines']:,} lines)", "wanspec", command(w, ["all.jsonl"])),
-                    (f"wanspec lint big.jsonl ({args.big_lines:,} lines)", "wanspec", command(w, ["big.jsonl"]))]
+            cmds = [
+                (f"wanspec lint all.jsonl ({meta['all']['lines']:,} lines)", "wanspec", command(w, ["all.jsonl"])),
+                (f"wanspec lint big.jsonl ({args.big_lines:,} lines)", "wanspec", command(w, ["big.jsonl"])),
+            ]
         else:
             cmds = []
             for n, t in tools.items():
                 if n == "check-jsonschema" and sc == "jsonl":
                     continue
-                label = {"wanspec": "wanspec lint --format json", "check-jsonschema": "check-jsonschema --schemafile",
-                         "ajv": "node lint_ajv.js (Ajv2020, allErrors)"}[n]
+                label = {
+                    "wanspec": "wanspec lint --format json",
+                    "check-jsonschema": "check-jsonschema --schemafile",
+                    "ajv": "node lint_ajv.js (Ajv2020, allErrors)",
+                }[n]
                 cmds.append((label, n, command(t, files_of[sc])))
         if not cmds:
             continue
@@ -578,7 +630,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(table, flush=True)
 
-    results["finished_utc"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    results["finished_utc"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     args.results.write_text(json.dumps(results, indent=2) + "\n")
     print(f"# raw numbers: {args.results}")
 
@@ -596,7 +648,8 @@ def write_readme(results: dict[str, Any], tables: list[str]) -> None:
     head = [
         f"Measured {results['started_utc']} (git {results.get('git_head') or 'uncommitted'}), {m['cpus']} CPUs, "
         f"{m['platform']}, Python {m['python']}. Rounds: "
-        + ", ".join(f"{k} {v}" for k, v in results["rounds"].items()) + ".",
+        + ", ".join(f"{k} {v}" for k, v in results["rounds"].items())
+        + ".",
         "",
         "Tools: " + "; ".join(f"{n} `{t['version']}`" for n, t in results["tools"].items()) + ".",
         "",
@@ -611,7 +664,13 @@ def write_readme(results: dict[str, Any], tables: list[str]) -> None:
     for n in results.get("notes", []):
         head += [f"Note: {n}", ""]
     block = "\n".join(head) + "\n" + "\n".join(tables)
-    new = text[: text.index(README_START) + len(README_START)] + "\n" + block.rstrip() + "\n" + text[text.index(README_END):]
+    new = (
+        text[: text.index(README_START) + len(README_START)]
+        + "\n"
+        + block.rstrip()
+        + "\n"
+        + text[text.index(README_END) :]
+    )
     readme.write_text(new)
     print(f"# updated {readme}")
 

@@ -28,9 +28,7 @@ def test_all_lists_exactly_the_public_names():
 
 def test_lint_payload_returns_diagnostics_without_positions():
     found = lint_payload({**FLASH, "width": 1281})
-    assert [(d.code, d.severity, d.pointer, d.task, d.line) for d in found] == [
-        ("WS401", Severity.ERROR, "", 0, None)
-    ]
+    assert [(d.code, d.severity, d.pointer, d.task, d.line) for d in found] == [("WS401", Severity.ERROR, "", 0, None)]
     assert found[0].schema == "runware/alibaba:wan@2.6-flash"
 
 

@@ -191,9 +191,7 @@ class Row:
 ROWS: list[Row] = []
 
 
-def row(
-    name: str, base: str, change: dict[str, Any], *expect: tuple[str, ...], bug: str | None = None
-) -> None:
+def row(name: str, base: str, change: dict[str, Any], *expect: tuple[str, ...], bug: str | None = None) -> None:
     ROWS.append(Row(f"{SCHEMA_OF[base]}|{base}|{name}", base, change, expect, bug))
 
 
@@ -529,12 +527,7 @@ for base, ok, bad in (
 #   "Audio requirements: WAV/MP3, 3-30 seconds duration, 15MB file size limit."
 # ============================================================================================
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data))
-        + kind
-        + data
-        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    )
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
 @cache
@@ -554,13 +547,8 @@ def wav(seconds: float, rate: int = 250, channels: int = 1, bits: int = 8) -> st
     align = channels * bits // 8
     n = int(seconds * rate) * align
     fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * align, align, bits)
-    body = (
-        b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", n) + bytes(n)
-    )
-    return (
-        "data:audio/wav;base64,"
-        + base64.b64encode(b"RIFF" + struct.pack("<I", len(body)) + body).decode()
-    )
+    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", n) + bytes(n)
+    return "data:audio/wav;base64," + base64.b64encode(b"RIFF" + struct.pack("<I", len(body)) + body).decode()
 
 
 class Lazy:
@@ -637,9 +625,7 @@ def build(r: Row) -> dict[str, Any]:
 
 
 def lint(r: Row, engine: str = "fast") -> list[tuple[str, str, str]]:
-    diags = wanspec.lint_payload(
-        build(r), options=LintOptions(schema=SCHEMA_OF[r.base], engine=engine)
-    )
+    diags = wanspec.lint_payload(build(r), options=LintOptions(schema=SCHEMA_OF[r.base], engine=engine))
     return sorted((d.code, d.pointer, d.severity.value) for d in diags)
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import DOC_EXAMPLES
 
 import wanspec
 from wanspec import LintOptions
-
-from conftest import DOC_EXAMPLES
 
 MANIFEST = json.loads((DOC_EXAMPLES / "manifest.json").read_text(encoding="utf-8"))
 REQUESTS = [e for e in MANIFEST if e["kind"] == "request" and not e.get("fragment")]
@@ -77,7 +76,9 @@ def test_every_pin_names_an_example():
 
 
 def test_manifest_lists_every_file_once():
-    files = sorted(p.relative_to(DOC_EXAMPLES).as_posix() for p in DOC_EXAMPLES.rglob("*.json") if p.name != "manifest.json")
+    files = sorted(
+        p.relative_to(DOC_EXAMPLES).as_posix() for p in DOC_EXAMPLES.rglob("*.json") if p.name != "manifest.json"
+    )
     assert sorted(e["file"] for e in MANIFEST) == files
 
 

@@ -11,12 +11,11 @@ import copy
 import json
 from typing import Any
 
+from conftest import DOC_EXAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wanspec import LintOptions, list_schemas, load_schema, lint_payload
-
-from conftest import DOC_EXAMPLES
+from wanspec import LintOptions, lint_payload, list_schemas, load_schema
 
 MANIFEST = json.loads((DOC_EXAMPLES / "manifest.json").read_text(encoding="utf-8"))
 BASES = [
@@ -24,7 +23,9 @@ BASES = [
     for e in MANIFEST
     if e["kind"] == "request" and e["schema"] and not e.get("fragment")
 ]
-FIELDS = sorted({name for s in list_schemas() for name in load_schema(s.id)["properties"]} | {"frame", "image", "audio"})
+FIELDS = sorted(
+    {name for s in list_schemas() for name in load_schema(s.id)["properties"]} | {"frame", "image", "audio"}
+)
 
 scalars = st.one_of(
     st.none(),
@@ -32,12 +33,34 @@ scalars = st.one_of(
     st.integers(-3, 3000),
     st.integers(),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(["", "720p", "1080p", "MP4", "single", "multi", "first", "last", "replace", "animate",
-                     "1920", "5", "https://example.com/a.jpg", "c64351d5-4c59-42f7-95e1-eace013eddab",
-                     "6ba7b834-9dad-11d1-80b4-00c04fd430c8", "data:image/png;base64,iVBORw0KGgo=", "字" * 1501]),
+    st.sampled_from(
+        [
+            "",
+            "720p",
+            "1080p",
+            "MP4",
+            "single",
+            "multi",
+            "first",
+            "last",
+            "replace",
+            "animate",
+            "1920",
+            "5",
+            "https://example.com/a.jpg",
+            "c64351d5-4c59-42f7-95e1-eace013eddab",
+            "6ba7b834-9dad-11d1-80b4-00c04fd430c8",
+            "data:image/png;base64,iVBORw0KGgo=",
+            "字" * 1501,
+        ]
+    ),
     st.text(max_size=30),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4), max_leaves=8)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4),
+    max_leaves=8,
+)
 
 
 def _slots(node: Any, out: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
@@ -72,7 +95,9 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _verdict(payload: Any, engine: str) -> list[tuple[str, str, str]]:
-    return sorted((d.code, d.severity.value, d.pointer) for d in lint_payload(payload, options=LintOptions(engine=engine)))
+    return sorted(
+        (d.code, d.severity.value, d.pointer) for d in lint_payload(payload, options=LintOptions(engine=engine))
+    )
 
 
 @given(mutated())
@@ -83,17 +108,20 @@ def test_engines_agree_on_mutated_doc_examples(payload):
 @given(st.sampled_from([s.id for s in list_schemas()]), st.dictionaries(st.sampled_from(FIELDS), values, max_size=8))
 def test_engines_agree_on_arbitrary_objects(schema_id, payload):
     fast = sorted((d.code, d.pointer) for d in lint_payload(payload, schema_id))
-    ref = sorted((d.code, d.pointer) for d in lint_payload(payload, options=LintOptions(schema=schema_id, engine="reference")))
+    ref = sorted(
+        (d.code, d.pointer) for d in lint_payload(payload, options=LintOptions(schema=schema_id, engine="reference"))
+    )
     assert fast == ref
 
 
 @given(mutated())
 def test_guards_change_no_verdict(payload):
     """The guarded schema the engines run finds exactly what the schema as written finds."""
+    from jsonschema import Draft202012Validator, validators
+
     from wanspec._engine import compiled
     from wanspec._keywords import jsonschema_keywords
     from wanspec._lint import choose_schema
-    from jsonschema import Draft202012Validator, validators
 
     schema_id, _ = choose_schema(payload, None)
     if schema_id is None:
@@ -102,7 +130,13 @@ def test_guards_change_no_verdict(payload):
     cls = validators.extend(Draft202012Validator, jsonschema_keywords())
     written = cls(c.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     guarded = cls(c.validation_schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    leaves = lambda v: sorted((e.validator, e.message, list(e.absolute_path)) for e in v.iter_errors(payload)  # noqa: E731
-                              if e.validator not in ("allOf", "anyOf", "if"))
+
+    def leaves(v):
+        return sorted(
+            (e.validator, e.message, list(e.absolute_path))
+            for e in v.iter_errors(payload)
+            if e.validator not in ("allOf", "anyOf", "if")
+        )
+
     assert leaves(written) == leaves(guarded)
     assert c._rs.is_valid(payload) == (not leaves(written))

@@ -41,8 +41,10 @@ def found(payload):
         ({**WAN26, "duration": "7"}, [("WS112", "error", "/duration"), ("WS500", "error", "/duration")]),
         # the documented default in replace mode is not a no-op worth a warning
         ({**ANIMATE, "advancedFeatures": {"wanAnimate": {"mode": "replace", "retargetPose": False}}}, []),
-        ({**ANIMATE, "advancedFeatures": {"wanAnimate": {"mode": "replace", "retargetPose": True}}},
-         [("WS703", "warning", "/advancedFeatures/wanAnimate/retargetPose")]),
+        (
+            {**ANIMATE, "advancedFeatures": {"wanAnimate": {"mode": "replace", "retargetPose": True}}},
+            [("WS703", "warning", "/advancedFeatures/wanAnimate/retargetPose")],
+        ),
         # unknown fields: typos get a suggestion, other providers' parameters say so
         ({**WAN26, "negatvePrompt": "blur"}, [("WS100", "error", "/negatvePrompt")]),
         ({**WAN26, "CFGScale": 7}, [("WS101", "error", "/CFGScale")]),

@@ -61,11 +61,7 @@ def _params(*, bugs: bool = True) -> list:
     out = []
     for path in _payloads():
         rel = _rel(path)
-        marks = (
-            [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[rel])]
-            if bugs and rel in KNOWN_BUGS
-            else []
-        )
+        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[rel])] if bugs and rel in KNOWN_BUGS else []
         out.append(pytest.param(path, id=rel, marks=marks))
     return out
 
@@ -106,18 +102,12 @@ def test_schema_is_detected_from_the_payload(path: Path) -> None:
 
 
 def test_sidecars_are_well_formed() -> None:
-    rules = set(
-        json.loads((GOLDEN.parent.parent / "schemas" / "rules.json").read_text(encoding="utf-8"))[
-            "rules"
-        ]
-    )
+    rules = set(json.loads((GOLDEN.parent.parent / "schemas" / "rules.json").read_text(encoding="utf-8"))["rules"])
     for side in GOLDEN.glob("*/*/*.expected.json"):
         data = json.loads(side.read_text(encoding="utf-8"))
         assert set(data) <= {"expect", "why", "autodetect"}, side
         assert data["why"].strip(), side
-        assert side.with_name(side.name.replace(".expected.json", ".json")).exists(), (
-            f"orphan sidecar {side}"
-        )
+        assert side.with_name(side.name.replace(".expected.json", ".json")).exists(), f"orphan sidecar {side}"
         if side.parent.name == "invalid":
             assert data["expect"], f"{side}: an invalid file must expect at least one diagnostic"
         for e in data["expect"]:
@@ -136,12 +126,8 @@ def test_every_schema_has_a_golden_folder() -> None:
     assert sorted(folders) == sorted(schema_ids)
     for sid, folder in folders.items():
         assert folder.name == _slug(sid), f"folder {folder.name} should be named {_slug(sid)}"
-        valid = [
-            p for p in (folder / "valid").glob("*.json") if not p.name.endswith(".expected.json")
-        ]
-        invalid = [
-            p for p in (folder / "invalid").glob("*.json") if not p.name.endswith(".expected.json")
-        ]
+        valid = [p for p in (folder / "valid").glob("*.json") if not p.name.endswith(".expected.json")]
+        invalid = [p for p in (folder / "invalid").glob("*.json") if not p.name.endswith(".expected.json")]
         assert len(valid) >= 3, f"{sid}: {len(valid)} valid files"
         assert len(invalid) >= 8, f"{sid}: {len(invalid)} invalid files"
 

@@ -32,7 +32,7 @@ def test_lint_path_does_not_import_heavy_modules():
     code = (
         "import sys, wanspec.cli.main as m\n"
         "sys.argv=['wanspec','lint','--format','json','-']\n"
-        "import io; sys.stdin=io.TextIOWrapper(io.BytesIO(b'{\"model\":\"alibaba:wan@2.6\"}'))\n"
+        'import io; sys.stdin=io.TextIOWrapper(io.BytesIO(b\'{"model":"alibaba:wan@2.6"}\'))\n'
         "try: m.main()\n"
         "except SystemExit: pass\n"
         "bad=[n for n in ('pydantic','jsonschema','requests','httpx') if n in sys.modules]\n"

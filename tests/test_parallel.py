@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 
@@ -78,7 +79,7 @@ def test_chunks_end_on_line_boundaries(tmp_path, small_chunks):
     units = _parallel._chunks(str(path), path.stat().st_size)
     data = path.read_bytes()
     assert units[0].start == 0 and units[-1].end == len(data)
-    for a, b in zip(units, units[1:], strict=False):
+    for a, b in itertools.pairwise(units):
         assert a.end == b.start and data[a.end - 1 : a.end] == b"\n"
 
 

@@ -11,8 +11,19 @@ from wanspec._catalog import keyword_codes, rule_codes_by_name, schemas_root
 from wanspec._lint import lint_bytes
 
 RULES = list_rules()
-SOURCE_RULES = {"json-syntax", "duplicate-key", "non-finite-number", "byte-order-mark", "invalid-utf8", "too-deep",
-                "file-too-large", "empty", "not-a-task", "not-text", "unreadable"}
+SOURCE_RULES = {
+    "json-syntax",
+    "duplicate-key",
+    "non-finite-number",
+    "byte-order-mark",
+    "invalid-utf8",
+    "too-deep",
+    "file-too-large",
+    "empty",
+    "not-a-task",
+    "not-text",
+    "unreadable",
+}
 
 
 def _codes_in(node, out):
@@ -46,7 +57,7 @@ def test_every_code_a_schema_uses_is_in_the_catalogue():
 
 
 def test_every_source_problem_has_a_rule():
-    assert SOURCE_RULES <= set(rule_codes_by_name())
+    assert set(rule_codes_by_name()) >= SOURCE_RULES
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r.example], ids=lambda r: f"{r.code}-{r.name}")
@@ -68,8 +79,20 @@ def test_rules_without_examples_are_few_and_tested_elsewhere():
     # WS005/WS007/WS011/WS012 need bytes or a file system (tests/test_hostile_input.py);
     # the rest are covered by the golden folders and the boundary tables.
     missing = {r.code for r in RULES if not r.example}
-    assert missing <= {"WS005", "WS007", "WS011", "WS012", "WS116", "WS118", "WS119", "WS120", "WS202",
-                        "WS603", "WS612", "WS614"}
+    assert missing <= {
+        "WS005",
+        "WS007",
+        "WS011",
+        "WS012",
+        "WS116",
+        "WS118",
+        "WS119",
+        "WS120",
+        "WS202",
+        "WS603",
+        "WS612",
+        "WS614",
+    }
 
 
 def test_get_rule_by_code_or_name():

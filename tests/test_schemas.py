@@ -82,11 +82,23 @@ def test_exported_schema_agrees_with_wanspec_on_errors_it_can_express(tmp_path):
 
     schema = load_schema("runware/alibaba:wan@2.6", standard=True)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    base = {"taskType": "videoInference", "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b", "model": "alibaba:wan@2.6",
-            "positivePrompt": "A lighthouse", "width": 1920, "height": 1080, "duration": 10}
-    cases = [base, {**base, "height": 1920}, {**base, "duration": 7}, {**base, "resolution": "720p"},
-             {**base, "inputs": {"referenceVideos": ["https://e.com/v.mp4"]}, "duration": 8},
-             {**base, "inputs": {"frameImages": ["https://e.com/a.jpg"], "referenceImages": ["https://e.com/b.jpg"]}}]
+    base = {
+        "taskType": "videoInference",
+        "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b",
+        "model": "alibaba:wan@2.6",
+        "positivePrompt": "A lighthouse",
+        "width": 1920,
+        "height": 1080,
+        "duration": 10,
+    }
+    cases = [
+        base,
+        {**base, "height": 1920},
+        {**base, "duration": 7},
+        {**base, "resolution": "720p"},
+        {**base, "inputs": {"referenceVideos": ["https://e.com/v.mp4"]}, "duration": 8},
+        {**base, "inputs": {"frameImages": ["https://e.com/a.jpg"], "referenceImages": ["https://e.com/b.jpg"]}},
+    ]
     for case in cases:
         errors = [d for d in lint_payload(case) if d.severity.value == "error"]
         assert validator.is_valid(case) == (not errors), (case, [str(e) for e in errors])
@@ -94,8 +106,11 @@ def test_exported_schema_agrees_with_wanspec_on_errors_it_can_express(tmp_path):
 
 @pytest.mark.slow
 def test_wheel_ships_every_schema(tmp_path):
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("wanspec-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in FILES:
@@ -115,8 +130,11 @@ def test_fast_path_reads_what_importlib_resources_reads():
         pytest.skip("package data is not installed (editable or source checkout)")
 
     def listing(root):
-        return sorted((d.name, f.name, f.read_text(encoding="utf-8")) for d in root.iterdir() if d.is_dir()
-                      for f in d.iterdir())
+        return sorted(
+            (d.name, f.name, f.read_text(encoding="utf-8")) for d in root.iterdir() if d.is_dir() for f in d.iterdir()
+        )
 
     assert listing(fast) == listing(via)
-    assert fast.joinpath("rules.json").read_text(encoding="utf-8") == via.joinpath("rules.json").read_text(encoding="utf-8")
+    assert fast.joinpath("rules.json").read_text(encoding="utf-8") == via.joinpath("rules.json").read_text(
+        encoding="utf-8"
+    )

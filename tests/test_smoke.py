@@ -17,8 +17,9 @@ def _wanspec() -> list[str]:
 
 
 def test_console_script_lints_the_examples():
-    out = subprocess.run([*_wanspec(), "lint", "--format", "json", str(ROOT / "examples")],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [*_wanspec(), "lint", "--format", "json", str(ROOT / "examples")], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
     assert doc["summary"]["errors"] > 0 and doc["summary"]["files"] >= 5

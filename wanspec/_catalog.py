@@ -192,7 +192,7 @@ def catalog() -> Catalog:
             entry = SchemaEntry(
                 id=meta["id"],
                 provider=meta.get("provider", provider_dir.name),
-                title=meta.get("title", meta["id"]),
+                title=str(meta.get("title", meta["id"])),
                 path=rel,
                 models=_model_ids(doc),
                 docs=tuple(meta.get("docs", ())),

@@ -105,7 +105,7 @@ class CompiledSchema:
                     "the reference engine needs the 'rfc3986-validator' package to check URI formats "
                     "(pip install 'wanspec[test]')"
                 )
-            cls = validators.extend(Draft202012Validator, _keywords.jsonschema_keywords())
+            cls = validators.extend(Draft202012Validator, _keywords.jsonschema_keywords())  # type: ignore[no-untyped-call]
             self._ref = cls(self.validation_schema, format_checker=checker)
         else:
             import jsonschema_rs
@@ -143,8 +143,11 @@ class CompiledSchema:
         reported as a string. Re-checking a copy of the task with the number in its
         place finds the rest, wherever in the schema those rules live.
         """
-        paths = {raw.instance_path for raw in raws if raw.keyword in ("type", "enum", "const")
-                 and is_numeric_string(raw.instance) and raw.instance_path}
+        paths = {
+            raw.instance_path
+            for raw in raws
+            if raw.keyword in ("type", "enum", "const") and is_numeric_string(raw.instance) and raw.instance_path
+        }
         if not paths:
             return
         import copy
@@ -207,7 +210,7 @@ class CompiledSchema:
         where = field_name(raw.instance_path)
         pointer = _pointer(raw.instance_path)
         if "x-pointer" in rule_tags:  # x-pointer is relative to where the rule applies
-            pointer = _pointer(raw.instance_path[: len(raw.instance_path) - _depth(raw.schema_path[len(rule_path):])])
+            pointer = _pointer(raw.instance_path[: len(raw.instance_path) - _depth(raw.schema_path[len(rule_path) :])])
         parent = self._node(sub) if isinstance(self._node(sub), dict) else {}
         if raw.keyword in ("additionalProperties", "unevaluatedProperties"):
             yield from self._unknown_fields(raw, parent, doc)
@@ -217,7 +220,9 @@ class CompiledSchema:
             for name in parent.get("required", ()):
                 if isinstance(raw.instance, dict) and name not in raw.instance:
                     # cite the missing field's own documentation, not the object's
-                    field_doc = properties.get(name, {}).get("x-doc") if isinstance(properties.get(name), dict) else None
+                    field_doc = (
+                        properties.get(name, {}).get("x-doc") if isinstance(properties.get(name), dict) else None
+                    )
                     yield self._finding(code or _kw("required"), rule_tags, missing(where, name), pointer, field_doc)
             return
         if raw.keyword == "dependentRequired" and "x-message" not in rule_tags:
@@ -226,8 +231,12 @@ class CompiledSchema:
                     absent = [n for n in needs if n not in raw.instance]
                     if absent:
                         yield self._finding(
-                            code or _kw("dependentRequired"), rule_tags, dependent(where, prop, absent),
-                            _pointer((*raw.instance_path, prop)), doc, key=True,
+                            code or _kw("dependentRequired"),
+                            rule_tags,
+                            dependent(where, prop, absent),
+                            _pointer((*raw.instance_path, prop)),
+                            doc,
+                            key=True,
                         )
             return
         if raw.message is not None:  # a custom keyword: "rule<SEP>message"
@@ -264,8 +273,11 @@ class CompiledSchema:
             where = field_name((*raw.instance_path, name))
             if name in renamed:
                 yield Finding(
-                    _kw("x-renamed"), self._severity(_kw("x-renamed"), {}),
-                    f"{where} is not accepted here: {renamed[name]}", pointer, key=True,
+                    _kw("x-renamed"),
+                    self._severity(_kw("x-renamed"), {}),
+                    f"{where} is not accepted here: {renamed[name]}",
+                    pointer,
+                    key=True,
                 )
                 continue
             dotted = f"{prefix}.{name}" if prefix else name
@@ -337,8 +349,10 @@ def _guarded(node: Any) -> Any:
             standard = {
                 "anyOf": [
                     {"not": {"required": fields}},
-                    *({"properties": {f: {"const": v} for f, v in zip(fields, pair, strict=True)}}
-                      for pair in value["values"]),
+                    *(
+                        {"properties": {f: {"const": v} for f, v in zip(fields, pair, strict=True)}}
+                        for pair in value["values"]
+                    ),
                 ]
             }
             extra.append({"if": standard, "else": {"x-pairs": value}})
@@ -355,8 +369,19 @@ def _guarded(node: Any) -> Any:
     return out
 
 
-_DESCENDING = frozenset({"properties", "patternProperties", "additionalProperties", "items", "prefixItems",
-                         "contains", "unevaluatedProperties", "unevaluatedItems", "propertyNames"})
+_DESCENDING = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "items",
+        "prefixItems",
+        "contains",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "propertyNames",
+    }
+)
 
 
 def _depth(schema_steps: Path) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from . import _catalog
 from ._lint import LintOptions, lint_bytes
@@ -22,13 +23,19 @@ def citations(code: str) -> list[tuple[str, str]]:
         for path, tags in written.items():
             rule = tags.get("x-rule")
             codes = {rule} if isinstance(rule, str) else set(rule.values()) if isinstance(rule, dict) else set()
-            node = c.schema
+            node: Any = c.schema
             for part in path:
                 node = node[part]
             if code in codes or keywords & set(node):
-                doc = next((written[path[:i]]["x-doc"] for i in range(len(path), -1, -1)
-                            if "x-doc" in written.get(path[:i], {})), None)
-                if doc and (entry.id, doc) not in out:
+                doc = next(
+                    (
+                        written[path[:i]]["x-doc"]
+                        for i in range(len(path), -1, -1)
+                        if "x-doc" in written.get(path[:i], {})
+                    ),
+                    None,
+                )
+                if isinstance(doc, str) and (entry.id, doc) not in out:
                     out.append((entry.id, doc))
     return out
 

@@ -92,12 +92,15 @@ def check_area(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
     area = 1.0
     for v in values:
         area *= v
-    lo, hi = config.get("min"), config.get("max")
+    lo: float | None = config.get("min")
+    hi: float | None = config.get("max")
     if (lo is not None and area < lo) or (hi is not None and area > hi):
         if lo is not None and hi is not None:
             bound = f"between {_fmt(lo)} and {_fmt(hi)}"
+        elif lo is not None:
+            bound = f"at least {_fmt(lo)}"
         else:
-            bound = f"at least {_fmt(lo)}" if lo is not None else f"at most {_fmt(hi)}"
+            bound = f"at most {_fmt(hi or 0)}"
         yield "pixel-area", f"{_size(values)} is {_fmt(area)} pixels; the total area must be {bound} pixels"
 
 
@@ -154,9 +157,7 @@ def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
     if kind == "image" and fmt:
         size = _media.image_size(media.head, fmt)
         lo, hi = config.get("minSide"), config.get("maxSide")
-        if size is not None and (
-            (lo is not None and min(size) < lo) or (hi is not None and max(size) > hi)
-        ):
+        if size is not None and ((lo is not None and min(size) < lo) or (hi is not None and max(size) > hi)):
             yield (
                 "media-pixels",
                 f"inline image is {size[0]}×{size[1]} px; each side must be {lo}–{hi} px",
@@ -164,9 +165,7 @@ def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
     if kind == "audio" and fmt == "wav":
         seconds = _media.wav_seconds(media.head)
         lo, hi = config.get("minSeconds"), config.get("maxSeconds")
-        if seconds is not None and (
-            (lo is not None and seconds < lo) or (hi is not None and seconds > hi)
-        ):
+        if seconds is not None and ((lo is not None and seconds < lo) or (hi is not None and seconds > hi)):
             yield "media-duration", f"inline audio lasts {seconds:.1f} s; allowed {lo}–{hi} s"
 
 

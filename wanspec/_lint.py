@@ -40,8 +40,10 @@ class LintOptions:
     def wants(self, code: str) -> bool:
         names = _catalog.rules()
         name = names[code].name if code in names else ""
+
         def hit(sel: str) -> bool:
             return sel == "ALL" or code.startswith(sel) or sel == name
+
         if self.select and not any(hit(s) for s in self.select):
             return False
         return not any(hit(s) for s in self.ignore)
@@ -58,7 +60,9 @@ def validate_options(options: LintOptions) -> None:
     names = {r.name for r in rules.values()}
     for sel in (*options.select, *options.ignore):
         if sel != "ALL" and sel not in names and not any(c.startswith(sel) for c in rules):
-            raise UsageError(f"unknown rule selector {sel!r}: use a code (WS401), a prefix (WS4) or a name (dimension-pair)")
+            raise UsageError(
+                f"unknown rule selector {sel!r}: use a code (WS401), a prefix (WS4) or a name (dimension-pair)"
+            )
     if options.engine not in ("fast", "reference"):
         raise UsageError(f"unknown engine {options.engine!r}: use 'fast' or 'reference'")
 
@@ -87,7 +91,9 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
             return entry.id, None
         guess = cat.suggest_model(model)
         hint = f"did you mean {guess!r}?" if guess else None
-        text = f"no schema for model {model!r}" + (f"; {hint}" if hint else "; `wanspec schemas` lists the known models")
+        text = f"no schema for model {model!r}" + (
+            f"; {hint}" if hint else "; `wanspec schemas` lists the known models"
+        )
         return None, _finding("WS010", text, "/model", hint=hint)
     matches = [sid for sid, v in _detectors() if v.is_valid(task)]
     if len(matches) == 1:
@@ -135,7 +141,8 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     out: list[Diagnostic] = []
     for i, task in enumerate(tasks):
         if not isinstance(task, dict):
-            out.append(_diag(_finding("WS009", f"task {i} is not an object", ""), None, i, None, None, opts))
+            if (d := _diag(_finding("WS009", f"task {i} is not an object", ""), None, i, None, None, opts)) is not None:
+                out.append(d)
             continue
         if _is_auth(task):
             continue
@@ -175,7 +182,9 @@ def discover(paths: Iterable[str]) -> list[str]:
             for root, dirs, files in os.walk(raw):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
                 out.extend(
-                    os.path.join(root, f) for f in sorted(files) if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
+                    os.path.join(root, f)
+                    for f in sorted(files)
+                    if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
                 )
         else:
             out.append(raw)
@@ -221,7 +230,12 @@ class _Collector:
 
 
 def _lint_tasks(
-    tasks: Iterable[_source.Task | _source.Problem], file: str, opts: LintOptions, out: _Collector, *, stream: bool = False
+    tasks: Iterable[_source.Task | _source.Problem],
+    file: str,
+    opts: LintOptions,
+    out: _Collector,
+    *,
+    stream: bool = False,
 ) -> None:
     """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task."""
     for item in tasks:
@@ -268,7 +282,9 @@ def _in_file_order(d: Diagnostic) -> tuple[int, int, int, str, str]:
     return (-1 if d.task is None else d.task, d.line or 0, d.column or 0, d.code, d.pointer)
 
 
-def lint_file(path: str, options: LintOptions | None = None, *, stdin: Any = None, sink: Sink | None = None) -> LintResult:
+def lint_file(
+    path: str, options: LintOptions | None = None, *, stdin: Any = None, sink: Sink | None = None
+) -> LintResult:
     """Lint one file (``"-"`` reads standard input); findings come in file order.
 
     With ``sink``, each diagnostic is passed to it as soon as its task (JSON Lines) or

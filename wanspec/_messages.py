@@ -78,7 +78,7 @@ def did_you_mean(name: str, candidates: list[str]) -> str | None:
 
 def _types(value: Any) -> str:
     types = value if isinstance(value, list) else [value]
-    return " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+    return " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types)
 
 
 def _listing(values: list[Any]) -> str:

@@ -177,7 +177,7 @@ def run(batches: list[list[Unit]], options: object, jobs: int, emit: object, tot
             problem = _source.Problem("empty", "the file is empty: no task to lint", 1, 1)
             from ._lint import _problem
 
-            d = _problem(problem, path, options)  # type: ignore[arg-type]
-            if d is not None:
-                total.count(d)
-                emit(d)
+            found = _problem(problem, path, options)  # type: ignore[arg-type]
+            if found is not None:
+                total.count(found)
+                emit(found)

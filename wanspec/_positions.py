@@ -49,7 +49,7 @@ class Duplicate:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_SKIP = json.JSONDecoder().scan_once  # the C scanner: parses one value at an offset
+_SKIP = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: one value at an offset
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
@@ -67,7 +67,10 @@ def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
     end = len(text)
 
     def skip(i: int) -> int:  # white space is rare in machine-written JSON: test before matching
-        return _WS.match(text, i).end() if i < end and text[i] in " \t\r\n" else i
+        if i < end and text[i] in " \t\r\n":
+            m = _WS.match(text, i)
+            return m.end() if m else i
+        return i
 
     i = skip(0)
     if not pointer:
@@ -227,4 +230,3 @@ def _scan_into(index: PositionIndex, base: str) -> None:
         elif token == "[":
             stack.append([False, ptr, 0, None, None])
             expect_key = False
-    return index

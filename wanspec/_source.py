@@ -101,9 +101,7 @@ def _decode(data: bytes, first_line: int) -> tuple[str | None, list[Problem]]:
         data = data[len(_UTF8_BOM) :]
     elif data.startswith(_UTF16_BOMS) or b"\x00" in (data if len(data) <= _SNIFF else data[:_SNIFF]):
         what = "UTF-16 text" if data.startswith(_UTF16_BOMS) else "binary data (NUL bytes)"
-        problems.append(
-            Problem("not-text", f"this is {what}, not a UTF-8 JSON payload", first_line, 1)
-        )
+        problems.append(Problem("not-text", f"this is {what}, not a UTF-8 JSON payload", first_line, 1))
         return None, problems
     try:
         return data.decode("utf-8"), problems
@@ -114,8 +112,7 @@ def _decode(data: bytes, first_line: int) -> tuple[str | None, list[Problem]]:
         problems.append(
             Problem(
                 "invalid-utf8",
-                f"invalid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}); "
-                "JSON payloads must be UTF-8",
+                f"invalid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}); JSON payloads must be UTF-8",
                 line,
                 col,
             )
@@ -140,6 +137,20 @@ _FLAGS = _Flags()
 _DECODER = json.JSONDecoder(object_pairs_hook=_FLAGS.pairs, parse_constant=_FLAGS.constant)
 
 
+def _at_line_end(text: str, error: json.JSONDecodeError) -> tuple[str, json.JSONDecodeError]:
+    """Report an error at the end of a JSON Lines line on that line, not the next."""
+    stripped = text.rstrip("\r\n")
+    if stripped == text:
+        return text, error
+    try:
+        _DECODER.decode(stripped)
+    except json.JSONDecodeError as again:
+        return stripped, again
+    except RecursionError:
+        pass
+    return text, error
+
+
 def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], bool]:
     """Parse one JSON text; returns (value, problems, ok). Not thread-safe (shared flags)."""
     if not text or text.isspace():
@@ -148,16 +159,8 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], bool
     flags.duplicate = flags.non_finite = False
     try:
         value = _DECODER.decode(text)
-    except json.JSONDecodeError as exc:
-        stripped = text.rstrip("\r\n")
-        if stripped != text:  # report an error at the end of a line on that line
-            try:
-                _DECODER.decode(stripped)
-            except json.JSONDecodeError as again:
-                exc, text = again, stripped
-            except RecursionError:
-                pass
-        return None, [_syntax_problem(text, exc, first_line)], False
+    except json.JSONDecodeError as first_error:
+        return None, [_syntax_problem(*_at_line_end(text, first_error), first_line)], False
     except RecursionError:
         return (
             None,
@@ -185,8 +188,7 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], bool
             problems.append(
                 Problem(
                     "non-finite-number",
-                    f"{literal} is not valid JSON (RFC 8259 allows only finite numbers); "
-                    "it was read as null",
+                    f"{literal} is not valid JSON (RFC 8259 allows only finite numbers); it was read as null",
                     line,
                     col,
                     pointer=ptr,
@@ -335,4 +337,3 @@ def looks_like_jsonl(data: bytes) -> bool:
     except RecursionError:
         return False
     return False
-

@@ -31,17 +31,50 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--schema", "schema", metavar="ID", help="Check every task against this schema id (see `wanspec schemas`).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-@click.option("--select", multiple=True, metavar="CODES", help="Only these rules: codes, prefixes (WS4) or names; comma-separated or repeated.")
+@click.option(
+    "--schema", "schema", metavar="ID", help="Check every task against this schema id (see `wanspec schemas`)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Only these rules: codes, prefixes (WS4) or names; comma-separated or repeated.",
+)
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (same forms as --select).")
-@click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True,
-              help="fast: jsonschema-rs; reference: python-jsonschema (slow; for cross-checking).")
-@click.option("--color/--no-color", "colour", default=None, help="Colour the text output (default: on a terminal, unless NO_COLOR is set).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes for large inputs (0: one per core; 1: never fork). Output is identical either way.")
-def lint(paths: tuple[str, ...], schema: str | None, fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
-         engine: str, colour: bool | None, jobs: int) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["fast", "reference"]),
+    default="fast",
+    show_default=True,
+    help="fast: jsonschema-rs; reference: python-jsonschema (slow; for cross-checking).",
+)
+@click.option(
+    "--color/--no-color",
+    "colour",
+    default=None,
+    help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes for large inputs (0: one per core; 1: never fork). Output is identical either way.",
+)
+def lint(
+    paths: tuple[str, ...],
+    schema: str | None,
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    engine: str,
+    colour: bool | None,
+    jobs: int,
+) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or environment error.
