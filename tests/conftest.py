@@ -20,6 +20,17 @@ DATA = ROOT / "tests" / "data"
 DOC_EXAMPLES = DATA / "doc_examples"
 GOLDEN = ROOT / "tests" / "examples"
 
+#: A clean Wan2.6 Flash image-to-video task; tests change one thing at a time.
+FLASH_TASK: dict[str, Any] = {
+    "taskType": "videoInference",
+    "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",
+    "model": "alibaba:wan@2.6-flash",
+    "positivePrompt": "A paper boat drifts down a rain gutter",
+    "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
+    "resolution": "720p",
+    "duration": 5,
+}
+
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("WANSPEC_HYPOTHESIS_PROFILE", "default"))

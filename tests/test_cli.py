@@ -6,16 +6,9 @@ import json
 import re
 
 import pytest
+from conftest import FLASH_TASK
 
-VALID = {
-    "taskType": "videoInference",
-    "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",
-    "model": "alibaba:wan@2.6-flash",
-    "positivePrompt": "A paper boat drifts down a rain gutter",
-    "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
-    "resolution": "720p",
-    "duration": 5,
-}
+VALID = FLASH_TASK
 BAD = {**VALID, "duration": 20, "outputQuality": 10, "shotTyp": "multi"}
 WARN = {**VALID, "providerSettings": {"alibaba": {"promptExtend": False, "shotType": "multi"}}}
 

@@ -12,16 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FLASH_TASK
 
-VALID = {
-    "taskType": "videoInference",
-    "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",
-    "model": "alibaba:wan@2.6-flash",
-    "positivePrompt": "A paper boat drifts down a rain gutter",
-    "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
-    "resolution": "720p",
-    "duration": 5,
-}
+VALID = FLASH_TASK
 
 
 def _codes(run):

@@ -7,20 +7,13 @@ import json
 import random
 
 import pytest
+from conftest import FLASH_TASK
 
 from wanspec import _parallel
 
 pytestmark = pytest.mark.skipif(not _parallel.can_fork(), reason="needs the fork start method")
 
-VALID = {
-    "taskType": "videoInference",
-    "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",
-    "model": "alibaba:wan@2.6-flash",
-    "positivePrompt": "A paper boat drifts down a rain gutter",
-    "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
-    "resolution": "720p",
-    "duration": 5,
-}
+VALID = FLASH_TASK
 
 
 def _lines(n: int, seed: int) -> str:
