@@ -132,11 +132,9 @@ def test_guards_change_no_verdict(payload):
     guarded = cls(c.validation_schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def leaves(v):
-        return sorted(
-            (e.validator, e.message, list(e.absolute_path))
-            for e in v.iter_errors(payload)
-            if e.validator not in ("allOf", "anyOf", "if")
-        )
+        # allOf and if/then/else report their subschemas' errors, never their own, so the
+        # guards (allOf + if/else) add nothing to compare but the keywords they guard
+        return sorted((e.validator, e.message, list(e.absolute_path)) for e in v.iter_errors(payload))
 
     assert leaves(written) == leaves(guarded)
     assert c._rs.is_valid(payload) == (not leaves(written))
