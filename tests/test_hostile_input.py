@@ -225,3 +225,22 @@ def test_a_directory_is_walked_recursively_in_sorted_order(run_cli, tmp_path: Pa
     files = [Path(d["file"]).relative_to(tmp_path).as_posix() for d in run.json()["diagnostics"]]
     assert files == ["a/y.jsonl", "b/x.json"], run
     assert run.json()["summary"] == {"files": 2, "tasks": 2, "errors": 2, "warnings": 0}
+
+
+def test_permission_denied_is_an_environment_error(run_cli, write, monkeypatch):
+    """The same as a chmod 000 file, but also when the tests run as root (CI does)."""
+    import builtins
+
+    path = str(write("locked.json", VALID))
+    real_open = builtins.open
+
+    def locked(file, *args, **kwargs):
+        if str(file) == path:
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", locked)
+    run = run_cli("lint", "--format", "json", path)
+    assert run.exit_code == 2, run
+    (d,) = run.json()["diagnostics"]
+    assert d["code"] == "WS012" and "Permission denied" in d["message"]
