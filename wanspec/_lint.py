@@ -94,22 +94,29 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
         text = f"no schema for model {model!r}" + (
             f"; {hint}" if hint else "; `wanspec schemas` lists the known models"
         )
-        return None, _finding("WS010", text, "/model", hint=hint)
+        return None, _finding("unknown-model", text, "/model", hint=hint)
     matches = [sid for sid, v in _detectors() if v.is_valid(task)]
     if len(matches) == 1:
         return matches[0], None
     why = "matches several providers' shapes" if matches else "has no `model` field and no provider's shape"
-    return None, _finding("WS013", f"cannot tell which schema applies: the task {why}; pass --schema", "")
+    return None, _finding("unknown-schema", f"cannot tell which schema applies: the task {why}; pass --schema", "")
 
 
-def _finding(code: str, message: str, pointer: str, *, hint: str | None = None) -> Finding:
-    rule = _catalog.rules()[code]
-    return Finding(code, rule.severity, message, pointer, hint=hint)
+def _finding(rule_name: str, message: str, pointer: str, *, hint: str | None = None) -> Finding:
+    code = _catalog.rule_codes_by_name()[rule_name]
+    return Finding(code, _catalog.rules()[code].severity, message, pointer, hint=hint)
 
 
 # -- one task -------------------------------------------------------------------------------
 def _is_auth(task: dict[str, Any]) -> bool:
-    return task.get("taskType") == "authentication"
+    """Tasks that carry no request to check (Runware's ``authentication`` task, say), as
+    the providers' ``skip`` patterns in ``rules.json`` describe them."""
+    return any(all(task.get(k) == v for k, v in pattern.items()) for pattern in _skip_patterns())
+
+
+@cache
+def _skip_patterns() -> tuple[dict[str, Any], ...]:
+    return tuple(p for provider in _catalog.providers().values() for p in provider.get("skip", ()))
 
 
 def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, list[Finding]]:
@@ -119,12 +126,12 @@ def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, 
     try:
         findings = compiled(schema_id, options.engine).check(task)
     except RecursionError:
-        findings = [_finding("WS006", "the task nests too deeply for the validator", "")]
+        findings = [_finding("too-deep", "the task nests too deeply for the validator", "")]
     except (ValueError, OverflowError) as exc:  # e.g. an integer beyond 64 bits
         if "recursion limit" in str(exc).lower():  # jsonschema-rs stops at about 255 levels
-            findings = [_finding("WS006", "the task nests more than about 250 levels deep; no payload does", "")]
+            findings = [_finding("too-deep", "the task nests more than about 250 levels deep; no payload does", "")]
         else:
-            findings = [_finding("WS120", f"the validator could not process this task: {exc}", "")]
+            findings = [_finding("schema-rule", f"the validator could not process this task: {exc}", "")]
     return schema_id, findings
 
 
@@ -141,7 +148,9 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     out: list[Diagnostic] = []
     for i, task in enumerate(tasks):
         if not isinstance(task, dict):
-            if (d := _diag(_finding("WS009", f"task {i} is not an object", ""), None, i, None, None, opts)) is not None:
+            if (
+                d := _diag(_finding("not-a-task", f"task {i} is not an object", ""), None, i, None, None, opts)
+            ) is not None:
                 out.append(d)
             continue
         if _is_auth(task):
@@ -296,7 +305,7 @@ def lint_file(
 
 
 def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None:
-    """Lint one file into ``out``; a file that cannot be read becomes a WS012 finding."""
+    """Lint one file into ``out``; a file that cannot be read becomes an ``unreadable`` finding."""
     try:
         if path == STDIN:
             data = (stdin or sys.stdin.buffer).read()
@@ -367,4 +376,4 @@ def lint_paths(
     return total
 
 
-ENVIRONMENT_CODES = frozenset({"WS012"})
+ENVIRONMENT_CODES = frozenset(r.code for r in _catalog.rules().values() if r.category == "environment")

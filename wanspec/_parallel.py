@@ -138,8 +138,10 @@ def _work(args: tuple[list[Unit], object]) -> list[UnitResult]:
 def run(batches: list[list[Unit]], options: object, jobs: int, emit: object, total: LintResult) -> None:
     """Lint ``batches`` on ``jobs`` workers; ``emit`` receives diagnostics in input order."""
     assert callable(emit)
+    from ._catalog import rule_codes_by_name
     from ._lint import ENVIRONMENT_CODES
 
+    not_text = rule_codes_by_name()["not-text"]
     ctx = multiprocessing.get_context("fork")
     line_offset: dict[str, int] = {}
     task_offset: dict[str, int] = {}
@@ -166,7 +168,7 @@ def run(batches: list[list[Unit]], options: object, jobs: int, emit: object, tot
                     if d.code in ENVIRONMENT_CODES:
                         total.environment_errors += 1
                     emit(d)
-                    if d.code == "WS011":  # a binary file: the serial reader stops here too
+                    if d.code == not_text:  # a binary file: the serial reader stops here too
                         stopped.add(r.path)
                 total.tasks += r.tasks
                 line_offset[r.path] += r.lines
