@@ -193,3 +193,8 @@ def test_explain_unknown_and_list(run_cli):
 def test_usage_errors_exit_two(run_cli):
     assert run_cli("lint", "--format", "xml", "x.json").exit_code == 2
     assert run_cli("nope").exit_code == 2
+
+
+def test_usage_error_leaves_stdout_empty(run_cli, tmp_path):
+    run = run_cli("lint", "--format", "json", str(tmp_path / "missing.json"))
+    assert run.exit_code == 2 and run.stdout == ""

@@ -211,7 +211,8 @@ class CompiledSchema:
         pointer = _pointer(raw.instance_path)
         if "x-pointer" in rule_tags:  # x-pointer is relative to where the rule applies
             pointer = _pointer(raw.instance_path[: len(raw.instance_path) - _depth(raw.schema_path[len(rule_path) :])])
-        parent = self._node(sub) if isinstance(self._node(sub), dict) else {}
+        node = self._node(sub)
+        parent = node if isinstance(node, dict) else {}
         if raw.keyword in ("additionalProperties", "unevaluatedProperties"):
             yield from self._unknown_fields(raw, parent, doc)
             return

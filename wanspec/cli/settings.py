@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import IO, TextIO
 
 from .. import _catalog
-from .._lint import LintOptions, UsageError, discover, lint_paths, validate_options
+from .._lint import LintOptions, UsageError, lint_paths
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -51,15 +51,12 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
 
     options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
     try:
-        factory = get_reporter(settings.format)
-        validate_options(options)
-        paths = discover(settings.paths or (".",))
+        reporter = get_reporter(settings.format)(io.out, wants_colour(settings.colour, io.out, io.env))
+        # reporters write nothing before the first finding, so a usage error leaves stdout empty
+        result = lint_paths(settings.paths or (".",), options, stdin=io.stdin, sink=reporter.emit, jobs=settings.jobs)
     except (UsageError, KeyError) as exc:
         io.err.write(f"wanspec: error: {exc.args[0]}\n")
         return EXIT_USAGE
-    reporter = factory(io.out, wants_colour(settings.colour, io.out, io.env))
-    try:
-        result = lint_paths(paths, options, stdin=io.stdin, sink=reporter.emit, jobs=settings.jobs)
     except _catalog.CatalogError as exc:
         io.err.write(f"wanspec: installation error: {exc}\n")
         return EXIT_USAGE

@@ -11,13 +11,14 @@ from .._diagnostics import Diagnostic, LintResult
 class JsonReporter:
     def __init__(self, out: TextIO, colour: bool = False) -> None:
         self.out = out
-        self.first = True
-        out.write('{\n  "diagnostics": [')
+        self.first = True  # nothing is written before the first diagnostic or the summary
 
     def emit(self, d: Diagnostic) -> None:
-        self.out.write(("\n    " if self.first else ",\n    ") + json.dumps(d.as_dict(), ensure_ascii=False))
+        head = '{\n  "diagnostics": [\n    ' if self.first else ",\n    "
+        self.out.write(head + json.dumps(d.as_dict(), ensure_ascii=False))
         self.first = False
 
     def finish(self, result: LintResult) -> None:
         summary = json.dumps(result.summary())
-        self.out.write(("]" if self.first else "\n  ]") + f',\n  "summary": {summary}\n}}\n')
+        head = '{\n  "diagnostics": []' if self.first else "\n  ]"
+        self.out.write(head + f',\n  "summary": {summary}\n}}\n')
