@@ -109,6 +109,11 @@ def explain(code: str | None, list_all: bool) -> None:
     sys.exit(execute_explain(code, _streams()))
 
 
+from .contract import register as _register_contract_commands  # noqa: E402 (the group must exist first)
+
+_register_contract_commands(cli)
+
+
 def main() -> None:
     try:
         cli(prog_name="wanspec")

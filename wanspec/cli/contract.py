@@ -1,0 +1,142 @@
+"""``wanspec cassettes audit|verify``, ``wanspec record`` and ``wanspec drift``: the contract commands.
+
+Callbacks only build settings; ``contract_settings.py`` does the work.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .contract_settings import (
+    AuditSettings,
+    DriftSettings,
+    RecordSettings,
+    VerifySettings,
+    execute_audit,
+    execute_drift,
+    execute_record,
+    execute_verify,
+)
+
+
+def _streams():  # type: ignore[no-untyped-def]
+    from .main import _streams as streams
+
+    return streams()
+
+
+def _format_option(f):  # type: ignore[no-untyped-def]
+    from ..reporters import REPORTERS
+
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(REPORTERS)), default="text", show_default=True, help="Output format."
+    )(f)
+
+
+@click.group()
+def cassettes() -> None:
+    """Check recorded HTTP cassettes (vcrpy YAML) offline."""
+
+
+@cassettes.command("audit")
+@click.argument("paths", nargs=-1, type=str)
+@_format_option
+@click.option(
+    "--secret-env",
+    multiple=True,
+    metavar="NAME",
+    help="Also look for the value of this environment variable verbatim (default: the provider key variables).",
+)
+def audit(paths: tuple[str, ...], fmt: str, secret_env: tuple[str, ...]) -> None:
+    """Fail on anything in PATHS (default: cassettes/) that looks like a credential.
+
+    Exit status: 0 nothing found, 1 something found, 2 usage error.
+    """
+    sys.exit(execute_audit(AuditSettings(paths, fmt, secret_env), _streams()))
+
+
+@cassettes.command("verify")
+@click.argument("paths", nargs=-1, type=str)
+@_format_option
+def verify(paths: tuple[str, ...], fmt: str) -> None:
+    """Check every interaction in PATHS (default: cassettes/) against the docs and the linter.
+
+    Requests lint clean (or, when the API rejected one, the linter flags the same parameter);
+    responses match the provider's response schema; each job is acknowledged, polled, and
+    ends in one terminal state. Exit status: 0 clean, 1 findings, 2 usage error.
+    """
+    sys.exit(execute_verify(VerifySettings(paths, fmt), _streams()))
+
+
+@click.command()
+@click.option("--provider", required=True, type=click.Choice(["runware", "wavespeed", "toapis"]))
+@click.option("--scenarios", "names", multiple=True, metavar="NAMES", help="Only these scenarios (comma-separated).")
+@click.option(
+    "--from",
+    "source",
+    default="cassettes",
+    show_default=True,
+    metavar="DIR",
+    help="Where the scenarios (committed cassettes) are.",
+)
+@click.option("--out", required=True, metavar="DIR", help="A fresh directory for the new cassettes.")
+@click.option(
+    "--max-cost",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="USD",
+    help="Refuse to start if the estimated total exceeds this (0: only free scenarios, e.g. rejected ones).",
+)
+@click.option("--base-url", metavar="URL", help="The provider's API base URL (default: the documented one).")
+@click.option("--allow-unpriced", is_flag=True, help="Run scenarios whose cost cannot be estimated.")
+@click.option("--dry-run", is_flag=True, help="Show the plan and the estimates; send nothing.")
+def record(
+    provider: str,
+    names: tuple[str, ...],
+    source: str,
+    out: str,
+    max_cost: float,
+    base_url: str | None,
+    allow_unpriced: bool,
+    dry_run: bool,
+) -> None:
+    """Re-record scenarios against the live API into a fresh directory, within a budget.
+
+    The API key comes from RUNWARE_API_KEY, WAVESPEED_API_KEY or TOAPIS_API_KEY.
+    Exit status: 0 recorded, 2 refused (budget, unknown price, missing key) or failed.
+    """
+    settings = RecordSettings(provider, names, source, out, max_cost, base_url, allow_unpriced, dry_run)
+    sys.exit(execute_record(settings, _streams()))
+
+
+@click.command()
+@click.argument("old", type=str)
+@click.argument("new", type=str)
+@_format_option
+@click.option(
+    "--cost-tolerance",
+    type=click.FloatRange(min=0),
+    default=0.05,
+    show_default=True,
+    help="Relative cost change that is not reported (0.05 = 5%).",
+)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these changes (codes, prefixes, names).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these changes.")
+def drift(
+    old: str, new: str, fmt: str, cost_tolerance: float, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> None:
+    """Compare two cassette sets (OLD and NEW directories) and classify every change.
+
+    Errors are breaking changes, warnings non-breaking ones. Exit status: 0 nothing
+    breaking, 1 breaking changes found, 2 usage error.
+    """
+    sys.exit(execute_drift(DriftSettings(old, new, fmt, cost_tolerance, select, ignore), _streams()))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(cassettes)
+    group.add_command(record)
+    group.add_command(drift)

@@ -1,0 +1,218 @@
+"""``wanspec drift OLD NEW``: what changed between two recordings of the same scenarios.
+
+Scenarios pair up by their path relative to OLD and NEW (``runware/flash-i2v.yaml``).
+Within a scenario, the exchanges that play the same part are compared: the submission's
+response, the first pending poll and the terminal response (the number of polls is timing,
+not contract). Each change is a ``Diagnostic`` whose rule (WS9xx in ``rules.json``) says
+whether it breaks clients: severity ``error`` is breaking, ``warning`` non-breaking, ``info``
+informational, so reporters, ``--select``/``--ignore`` and exit codes work as for lint.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .._diagnostics import Diagnostic, LintResult
+from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
+from ._verify import PENDING, REJECTED, TERMINAL, diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class DriftOptions:
+    cost_tolerance: float = 0.05  # relative change in cost that is not reported
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"  # 1 and 1.5 are both numbers: integer-ness of a cost is not a change
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def shape(value: Any, pointer: str = "") -> dict[str, str]:
+    """Every field path in a JSON document with its type; array items merge under index 0."""
+    out = {pointer or "/": _json_type(value)} if pointer else {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.update(shape(v, f"{pointer}/{k.replace('~', '~0').replace('/', '~1')}"))
+    elif isinstance(value, list):
+        for item in value:
+            for path, kind in shape(item, f"{pointer}/0").items():
+                out.setdefault(path, kind)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    role: str  # "submission", "pending poll", "terminal poll"
+    index: int
+    line: int | None
+    status: int
+    body: Any
+    phase: str | None
+
+
+def _parts(cassette: Cassette, protocol: Any) -> dict[str, _Part]:
+    parts: dict[str, _Part] = {}
+    for ex in cassette.exchanges:
+        op = protocol.operation_for(ex.method, ex.path, ex.request_json())
+        body = ex.response_json()
+        state = protocol.classify(op, ex.status, body) if op else None
+        phase = state.phase if state is not None else None
+        if op == "submit":
+            role = "submission"
+        elif phase == PENDING:
+            role = "pending poll"
+        elif phase in TERMINAL or (op == "poll" and phase is None):
+            role = "terminal poll"
+        else:
+            continue
+        parts.setdefault(role, _Part(role, ex.index, ex.line, ex.status, body, phase))
+    return parts
+
+
+def _outcome(parts: dict[str, _Part]) -> str | None:
+    sub = parts.get("submission")
+    return sub.phase if sub is not None else None
+
+
+class _Differ:
+    def __init__(self, protocol: Any, options: DriftOptions, new_path: str, emit: Callable[[Diagnostic], None]):
+        self.p, self.options, self.path, self.emit = protocol, options, new_path, emit
+
+    def report(self, name: str, message: str, part: _Part, pointer: str = "") -> None:
+        self.emit(
+            diagnostic(name, message, file=self.path, task=part.index, line=part.line, pointer=pointer, hint=None)
+        )
+
+    def compare(self, old: dict[str, _Part], new: dict[str, _Part], old_vocab: set[str], new_vocab: set[str]) -> None:
+        o_out, n_out = _outcome(old), _outcome(new)
+        if o_out != n_out and REJECTED in (o_out, n_out) and "submission" in new:
+            sub = new["submission"]
+            if n_out == REJECTED:
+                code = self.p.field("errorCode", sub.body)
+                msg = self.p.field("errorMessage", sub.body)
+                self.report("accepted-now-rejected", f"the request is now rejected ({code}: {msg})", sub)
+            else:
+                self.report("rejected-now-accepted", "the request, rejected before, is now accepted", sub)
+        for role in ("submission", "pending poll", "terminal poll"):
+            if role in old and role in new:
+                self.compare_part(old[role], new[role])
+        for word in sorted(new_vocab - old_vocab):
+            part = next(iter(new.values()))
+            self.report("status-word-added", f"new status word {word!r} (before: {sorted(old_vocab)})", part)
+        for word in sorted(old_vocab - new_vocab):
+            part = next(iter(new.values()))
+            self.report("status-word-removed", f"status word {word!r} no longer seen", part)
+
+    def compare_part(self, old: _Part, new: _Part) -> None:
+        role = new.role
+        if old.status != new.status:
+            self.report("http-status-changed", f"{role}: HTTP {old.status} → {new.status}", new)
+        if old.phase != new.phase:
+            return  # different states (rejected vs accepted): their shapes are not comparable
+        a, b = shape(old.body), shape(new.body)
+        removed = [k for k in a if k not in b and not any(k.startswith(r + "/") for r in a if r != k and r not in b)]
+        added = [k for k in b if k not in a and not any(k.startswith(r + "/") for r in b if r != k and r not in a)]
+        for k in removed:
+            twin = next((x for x in added if x.rsplit("/", 1)[0] == k.rsplit("/", 1)[0] and b[x] == a[k]), None)
+            hint = f" (renamed to {twin.rsplit('/', 1)[1]!r}?)" if twin else ""
+            self.report("response-field-removed", f"{role}: field {k} ({a[k]}) is gone{hint}", new, k)
+        for k in added:
+            self.report("response-field-added", f"{role}: new field {k} ({b[k]})", new, k)
+        for k in a.keys() & b.keys():
+            if a[k] != b[k] and "null" not in (a[k], b[k]):
+                self.report("response-field-type-changed", f"{role}: field {k} was {a[k]}, is now {b[k]}", new, k)
+        if new.phase in (REJECTED, "failed"):
+            for fld, rule in (
+                ("errorCode", "error-code-changed"),
+                ("errorParameter", "error-parameter-changed"),
+                ("errorMessage", "error-message-changed"),
+            ):
+                x, y = self.p.field(fld, old.body), self.p.field(fld, new.body)
+                if x != y:
+                    self.report(rule, f"{role}: {fld} {x!r} → {y!r}", new)
+        x, y = self.p.field("cost", old.body), self.p.field("cost", new.body)
+        if _number(x) and _number(y) and x != y:
+            change = (y - x) / x if x else float("inf")
+            if abs(change) > self.options.cost_tolerance:
+                rule = "cost-increased" if y > x else "cost-decreased"
+                self.report(rule, f"{role}: cost {x:g} → {y:g} ({change:+.1%})", new)
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _vocabulary(cassette: Cassette, protocol: Any) -> set[str]:
+    words = set()
+    for ex in cassette.exchanges:
+        body = ex.response_json()
+        word = protocol.field("status", body) if body is not None else None
+        if isinstance(word, str):
+            words.add(word)
+    return words
+
+
+def _index(root: str) -> dict[str, str]:
+    if os.path.isfile(root):
+        return {os.path.basename(root): root}
+    return {os.path.relpath(p, root).replace(os.sep, "/"): p for p in find_cassettes([root])}
+
+
+def drift(old_root: str, new_root: str, options: DriftOptions | None = None, sink: Callable[[Diagnostic], None] | None = None) -> LintResult:
+    """Compare two cassette sets (directories, or two single files); one Diagnostic per change."""
+    from .._lint import LintOptions
+    from ._protocol import load_protocol
+
+    opts = options or DriftOptions()
+    wants = LintOptions(select=opts.select, ignore=opts.ignore).wants
+    result = LintResult()
+    out = sink or result.diagnostics.append
+
+    def emit(d: Diagnostic) -> None:
+        if wants(d.code):
+            result.count(d)
+            out(d)
+
+    old_files, new_files = _index(old_root), _index(new_root)
+    if os.path.isfile(old_root) and os.path.isfile(new_root):
+        old_files, new_files = {"scenario": old_root}, {"scenario": new_root}
+    for name in sorted(old_files.keys() | new_files.keys()):
+        result.files += 1
+        if name not in new_files:
+            emit(diagnostic("scenario-missing", f"scenario {name} has no cassette in {new_root}", file=old_files[name]))
+            continue
+        if name not in old_files:
+            emit(diagnostic("scenario-added", f"new scenario {name} (nothing to compare with)", file=new_files[name]))
+            continue
+        try:
+            old, new = read_cassette(old_files[name]), read_cassette(new_files[name])
+        except CassetteError as exc:
+            emit(diagnostic("cassette-unreadable", f"cannot compare {name}: {exc}", file=new_files[name]))
+            continue
+        provider = new.provider or old.provider
+        try:
+            protocol = load_protocol(provider or "")
+        except Exception:  # noqa: BLE001 - an unknown provider is a finding, whatever the loader raised
+            emit(diagnostic("unknown-operation", f"unknown provider {provider!r}: cannot compare", file=new.path))
+            continue
+        result.tasks += 1
+        differ = _Differ(protocol, opts, new.path, emit)
+        differ.compare(_parts(old, protocol), _parts(new, protocol), _vocabulary(old, protocol), _vocabulary(new, protocol))
+    return result
+
+
+def iter_changes(old_root: str, new_root: str, options: DriftOptions | None = None) -> Iterator[Diagnostic]:
+    """The changes as a list-like iterator (convenience for the Python API)."""
+    yield from drift(old_root, new_root, options).diagnostics

@@ -1,0 +1,172 @@
+"""``wanspec record``: re-run recorded scenarios against the live API, within a budget.
+
+A scenario is a cassette: its metadata names the provider and what it expects, and its
+first submission is the request to send again (volatile fields such as Runware's
+``taskUUID`` are dropped, so the client makes fresh ones). Every scenario is priced before
+anything is sent (``_pricing``); the run refuses to start when the total exceeds the budget
+or a price is unknown. Cassettes are recorded into a staging directory beside ``out`` and
+moved into place only when every scenario finished, so an interrupted run leaves nothing
+behind and never touches the committed cassettes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
+from ._pricing import Estimate, estimate_cost
+
+
+class RecordError(Exception):
+    """The recording cannot start or cannot finish (exit status 2 at the command line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str  # path relative to the scenario directory, e.g. runware/flash-i2v.yaml
+    provider: str
+    payload: dict[str, Any]
+    metadata: dict[str, Any]
+    endpoint: str | None = None  # the submission's path, for providers that route by URL (WaveSpeed)
+    estimate: Estimate | None = None
+
+
+@dataclass
+class Plan:
+    scenarios: list[Scenario]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+
+    @property
+    def total(self) -> float:
+        return sum(s.estimate.amount or 0.0 for s in self.scenarios if s.estimate is not None)
+
+    @property
+    def unpriced(self) -> list[Scenario]:
+        return [s for s in self.scenarios if s.estimate is None or not s.estimate.known]
+
+
+def _submission(cassette: Cassette, protocol: Any) -> tuple[dict[str, Any], str] | None:
+    for ex in cassette.exchanges:
+        body = ex.request_json()
+        if protocol.operation_for(ex.method, ex.path, body) != "submit":
+            continue
+        if isinstance(body, list):
+            tasks = [t for t in body if isinstance(t, dict) and t.get("taskType") not in protocol.skip_tasks]
+            body = tasks[0] if len(tasks) == 1 else None
+        if isinstance(body, dict):
+            clean = {k: v for k, v in body.items() if k not in protocol.volatile}
+            return clean, ex.path
+    return None
+
+
+def plan(source: str, provider: str, names: Iterable[str] = ()) -> Plan:
+    """The scenarios of ``provider`` under ``source`` (all, or those named), each priced."""
+    from ._protocol import load_protocol
+
+    protocol = load_protocol(provider)
+    wanted = {n.strip() for n in names if n.strip()}
+    out = Plan([])
+    root = source if os.path.isdir(source) else os.path.dirname(source)
+    seen = set()
+    for path in find_cassettes([source]):
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        try:
+            cassette = read_cassette(path)
+        except CassetteError as exc:
+            out.skipped.append((rel, f"unreadable: {exc}"))
+            continue
+        if cassette.provider != provider:
+            continue
+        seen.add(cassette.scenario)
+        if wanted and cassette.scenario not in wanted and rel not in wanted:
+            continue
+        found = _submission(cassette, protocol)
+        if found is None:
+            out.skipped.append((rel, "no single submitted task to send again"))
+            continue
+        payload, endpoint = found
+        schema = cassette.metadata.get("schema")
+        estimate = estimate_cost(payload, schema if isinstance(schema, str) else None)
+        meta = {k: v for k, v in cassette.metadata.items() if k not in ("recorded_at", "source", "doc")}
+        out.scenarios.append(Scenario(rel, provider, payload, meta, endpoint, estimate))
+    unknown = wanted - seen - {s.name for s in out.scenarios}
+    if unknown:
+        raise RecordError(f"no {provider} scenario named {', '.join(sorted(unknown))} under {source}")
+    return out
+
+
+def check_budget(p: Plan, max_cost: float, allow_unpriced: bool = False) -> None:
+    """Raise RecordError when the plan costs more than ``max_cost`` USD or cannot be priced."""
+    if not p.scenarios:
+        raise RecordError("no scenarios to record")
+    if p.unpriced and not allow_unpriced:
+        names = ", ".join(s.name for s in p.unpriced)
+        raise RecordError(f"cannot price {names}: no pricing data (pass --allow-unpriced to accept the risk)")
+    if p.total > max_cost + 1e-9:
+        raise RecordError(
+            f"estimated cost {p.total:.4f} USD exceeds --max-cost {max_cost:g} USD; "
+            "raise the budget or choose scenarios with --scenarios"
+        )
+
+
+def _prepare_out(out: str) -> str:
+    if os.path.exists(out) and (not os.path.isdir(out) or os.listdir(out)):
+        raise RecordError(f"{out} exists and is not an empty directory: record into a fresh directory")
+    parent = os.path.dirname(os.path.abspath(out)) or "."
+    os.makedirs(parent, exist_ok=True)
+    return tempfile.mkdtemp(prefix=".wanspec-record-", dir=parent)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    scenario: str
+    state: str  # succeeded | failed | rejected
+    detail: str
+
+
+def record(
+    p: Plan,
+    out: str,
+    client_factory: Callable[[Scenario], Any],
+    *,
+    secrets: Iterable[str] = (),
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run every scenario of the plan through a recording client; move the cassettes to ``out``."""
+    from ._errors import ContractError, ProviderError
+    from ._recording import recording
+
+    staging = _prepare_out(out)
+    outcomes: list[Outcome] = []
+    try:
+        for s in p.scenarios:
+            target = os.path.join(staging, *s.name.split("/"))
+            meta = {**s.metadata, "source": "recorded"}
+            with recording(target, provider=s.provider, record_mode="all", metadata=meta, secrets=secrets):
+                client = client_factory(s)
+                try:
+                    result = client.run(s.payload)
+                    outcome = Outcome(s.name, result.phase, f"{result.status} {result.video_url or ''}".strip())
+                except ProviderError as exc:
+                    outcome = Outcome(s.name, "rejected", f"{exc.code}: {exc.message}")
+                except ContractError as exc:
+                    raise RecordError(f"{s.name}: {exc}") from None
+                finally:
+                    close = getattr(client, "close", None)
+                    if close is not None:
+                        close()
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(outcome)
+        if os.path.isdir(out):
+            os.rmdir(out)  # empty, checked by _prepare_out
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return outcomes

@@ -1,0 +1,178 @@
+"""Recording and replaying HTTP through vcrpy, the wanspec way.
+
+- Requests match on method, path and the JSON body with volatile fields removed (the
+  protocol file lists them: Runware's ``taskUUID``), so Runware's single URL replays
+  submit → poll → result in order, and host/port do not matter (a cassette recorded
+  against a loopback server replays against the real base URL and back).
+- Everything is redacted on the way to disk (``_secrets.Redactor``); the serialised text is
+  audited before it is written, and a cassette that still holds a credential is not written.
+- Files are written atomically, so an interrupted run never leaves half a cassette.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from ._secrets import Redactor, audit_text
+
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+MATCH_ON = ("method", "path", "wanspec_body")
+
+
+class SecretLeakError(Exception):
+    """A cassette about to be written still holds something that looks like a credential."""
+
+
+def _strip(value: Any, volatile: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v, volatile) for k, v in value.items() if k not in volatile}
+    if isinstance(value, list):
+        return [_strip(v, volatile) for v in value]
+    return value
+
+
+def normalised_body(body: Any, volatile: frozenset[str], skip_tasks: frozenset[str] = frozenset()) -> Any:
+    """A request body as matching sees it: parsed JSON without volatile fields or skipped tasks."""
+    if body is None or body in (b"", ""):
+        return None
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(data, list) and skip_tasks:
+        data = [t for t in data if not (isinstance(t, dict) and t.get("taskType") in skip_tasks)]
+    return _strip(data, volatile)
+
+
+def body_matcher(volatile: Iterable[str], skip_tasks: Iterable[str] = ()) -> Callable[[Any, Any], None]:
+    """A vcrpy matcher: JSON bodies equal once volatile fields and skipped tasks are removed."""
+    vol, skip = frozenset(volatile), frozenset(skip_tasks)
+
+    def wanspec_body(r1: Any, r2: Any) -> None:
+        a, b = normalised_body(r1.body, vol, skip), normalised_body(r2.body, vol, skip)
+        if a != b:
+            raise AssertionError(f"bodies differ (ignoring {', '.join(sorted(vol)) or 'nothing'}): {a!r} != {b!r}")
+
+    return wanspec_body
+
+
+def _serialize(doc: Mapping[str, Any]) -> str:
+    from ._cassette import serialize
+
+    return serialize(doc)
+
+
+def _deserialize(text: str) -> Any:
+    import yaml
+    from vcr.serializers.yamlserializer import _CassetteLoader
+
+    return yaml.load(text, Loader=_CassetteLoader)  # noqa: S506 (vcrpy's safe loader)
+
+
+class _Serializer:
+    """vcrpy serializer: stable, readable YAML (insertion order, Unicode, block strings)."""
+
+    @staticmethod
+    def serialize(cassette_dict: Mapping[str, Any]) -> str:
+        doc = {"interactions": cassette_dict["interactions"], "version": cassette_dict.get("version", 1)}
+        if cassette_dict.get("metadata"):
+            doc["metadata"] = cassette_dict["metadata"]
+        return _serialize(doc)
+
+    @staticmethod
+    def deserialize(text: str) -> Any:
+        return _deserialize(text)
+
+
+def _persister(redactor: Redactor) -> type:
+    from vcr.persisters.filesystem import FilesystemPersister
+    from vcr.serialize import serialize
+
+    from .._files import write_atomic
+
+    class AtomicPersister(FilesystemPersister):  # type: ignore[misc]
+        @staticmethod
+        def save_cassette(cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
+            text = redactor.text(serialize(cassette_dict, serializer))
+            leaks = audit_text(text, redactor.secrets)
+            if leaks:
+                where = ", ".join(f"line {leak.line}: {leak.what}" for leak in leaks[:3])
+                raise SecretLeakError(f"refusing to write {cassette_path}: {where}")
+            from pathlib import Path
+
+            write_atomic(Path(cassette_path), text)
+
+    return AtomicPersister
+
+
+def vcr_for(
+    *,
+    record_mode: str = "none",
+    volatile: Iterable[str] = ("taskUUID",),
+    skip_tasks: Iterable[str] = ("authentication",),
+    secrets: Iterable[str] = (),
+) -> Any:
+    """A configured ``vcr.VCR``: wanspec's matcher, redaction, serializer and atomic persister."""
+    import vcr
+
+    if record_mode not in RECORD_MODES:
+        raise ValueError(f"unknown record mode {record_mode!r}; choose from {', '.join(RECORD_MODES)}")
+    redactor = Redactor(tuple(s for s in secrets if s))
+    v = vcr.VCR(
+        record_mode=record_mode,
+        match_on=MATCH_ON,
+        before_record_request=redactor.request,
+        before_record_response=redactor.response,
+        decode_compressed_response=True,
+        serializer="wanspec",
+    )
+    v.register_serializer("wanspec", _Serializer)
+    v.register_matcher("wanspec_body", body_matcher(volatile, skip_tasks))
+    v.register_persister(_persister(redactor))
+    return v
+
+
+def environment_secrets(names: Iterable[str] = ("RUNWARE_API_KEY", "WAVESPEED_API_KEY", "TOAPIS_API_KEY")) -> tuple[str, ...]:
+    """The API keys in the environment: removed verbatim from anything written."""
+    return tuple(v for n in names if (v := os.environ.get(n)))
+
+
+@contextmanager
+def recording(
+    path: str,
+    *,
+    provider: str,
+    record_mode: str = "none",
+    metadata: Mapping[str, Any] | None = None,
+    secrets: Iterable[str] = (),
+) -> Iterator[Any]:
+    """Record or replay every HTTP call made inside the block into the cassette at ``path``.
+
+    ``metadata`` is stored under ``metadata.wanspec`` (with the provider and the time of
+    recording) when something is recorded. Yields vcrpy's Cassette.
+    """
+    from .._catalog import _read
+
+    proto = _read(f"{provider}/_protocol.json").get("x-wanspec", {})
+    v = vcr_for(
+        record_mode=record_mode,
+        volatile=proto.get("volatile", ("taskUUID",)),
+        skip_tasks=proto.get("skipTasks", ()),
+        secrets=(*secrets, *environment_secrets()),
+    )
+    with v.use_cassette(path) as cassette:
+        if not cassette.write_protected:
+            meta = cassette.get_metadata("wanspec", {})
+            meta.update({"provider": provider, **(metadata or {})})
+            meta.setdefault("source", "recorded")
+        yield cassette
+        if cassette.dirty and not cassette.write_protected:
+            cassette._metadata.setdefault("wanspec", {})["recorded_at"] = (
+                datetime.now(UTC).replace(microsecond=0).isoformat()
+            )
