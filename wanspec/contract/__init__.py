@@ -1,7 +1,79 @@
-"""wanspec.contract: clients, cassettes, verification, drift and recording (placeholder until merge)."""
+"""The contract layer: provider protocols as data, HTTP clients, loopback servers.
+
+``load_protocol(provider)`` reads ``schemas/<provider>/_protocol.json`` (how to
+recognise calls, classify and validate responses, where fields sit); the clients speak
+each provider's API with it; ``LoopbackServer`` imitates each API on 127.0.0.1 for
+offline tests. Importing this package does not import httpx.
+"""
 
 from __future__ import annotations
 
-from ._pricing import Estimate, estimate_cost
+from ._errors import (
+    AuthenticationFailed,
+    ContractError,
+    JobFailed,
+    MissingCredentials,
+    PollTimeout,
+    ProviderError,
+    RateLimited,
+    RequestRejected,
+    ServerError,
+    TransportFailed,
+    UnexpectedResponse,
+    UnknownProvider,
+)
+from ._protocol import (
+    PHASES,
+    TERMINAL_PHASES,
+    Operation,
+    Protocol,
+    ResponseProblem,
+    State,
+    list_protocols,
+    load_protocol,
+)
+from .clients import (
+    JobResult,
+    JobStatus,
+    PollPolicy,
+    ProtocolClient,
+    RunwareClient,
+    Submission,
+    ToAPIsClient,
+    WaveSpeedClient,
+)
+from .loopback import Behaviour, LoopbackServer, ReceivedRequest
 
-__all__ = ["Estimate", "estimate_cost"]
+__all__ = [
+    "PHASES",
+    "TERMINAL_PHASES",
+    "AuthenticationFailed",
+    "Behaviour",
+    "ContractError",
+    "JobFailed",
+    "JobResult",
+    "JobStatus",
+    "LoopbackServer",
+    "MissingCredentials",
+    "Operation",
+    "PollPolicy",
+    "PollTimeout",
+    "Protocol",
+    "ProtocolClient",
+    "ProviderError",
+    "RateLimited",
+    "ReceivedRequest",
+    "RequestRejected",
+    "ResponseProblem",
+    "RunwareClient",
+    "ServerError",
+    "State",
+    "Submission",
+    "ToAPIsClient",
+    "TransportFailed",
+    "UnexpectedResponse",
+    "UnknownProvider",
+    "WaveSpeedClient",
+    "list_protocols",
+    "load_protocol",
+]

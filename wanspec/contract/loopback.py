@@ -1,0 +1,362 @@
+"""A real HTTP server on 127.0.0.1 that speaks a provider's documented protocol.
+
+Tests (and users writing offline tests) point a client or an official SDK at
+``LoopbackServer(provider).base_url``. The server checks the bearer key, lints each
+submitted task with wanspec's own schemas and rejects it the way the provider does,
+acknowledges good ones, answers ``pending`` polls, then the result. Every body it sends
+is rendered from the ``loopback`` templates of the provider's protocol file, so it
+conforms to the response schemas unless a :class:`Behaviour` knob bends it on purpose
+to imitate API drift (a renamed field, a string cost, a new status word…).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from ._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
+
+DEFAULT_COST = 0.25
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How the loopback server behaves, including the ways it can drift from the docs.
+
+    * ``polls_before_done``: polls answered "pending" before the terminal answer.
+    * ``cost``: payload -> price reported in results (default 0.25).
+    * ``rename_fields``: response keys renamed wherever they appear (``videoURL`` -> ``videoUrl``).
+    * ``add_fields``: new response fields; a name goes into the job's item, a ``/pointer`` anywhere.
+    * ``cost_as_string``: report the cost as a string.
+    * ``error_code_renames``: provider error codes renamed (``unsupportedDuration`` -> …).
+    * ``max_duration``: a tighter duration limit, enforced with the provider's duration error.
+    * ``status_words``: status words replaced (``processing`` -> ``running``).
+    * ``fail_jobs``: jobs end in the provider's failed state.
+    * ``http_status_overrides``: state name -> HTTP status sent with that state's body.
+    * ``transient_errors``: operation -> HTTP statuses its first calls answer (then normal).
+    * ``retry_after``: seconds sent in ``Retry-After`` with transient errors.
+    """
+
+    polls_before_done: int = 1
+    cost: Callable[[dict[str, Any]], float] | None = None
+    rename_fields: Mapping[str, str] = field(default_factory=dict)
+    add_fields: Mapping[str, Any] = field(default_factory=dict)
+    cost_as_string: bool = False
+    error_code_renames: Mapping[str, str] = field(default_factory=dict)
+    max_duration: int | None = None
+    status_words: Mapping[str, str] = field(default_factory=dict)
+    fail_jobs: bool = False
+    http_status_overrides: Mapping[str, int] = field(default_factory=dict)
+    transient_errors: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedRequest:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class _Job:
+    task: dict[str, Any]
+    created: _dt.datetime
+    model: str | None
+    polls: int = 0
+
+
+Reply = tuple[int, dict[str, str], Any]
+
+
+class LoopbackServer:
+    """A provider's API on ``127.0.0.1`` (port 0: the system picks one), in a daemon thread."""
+
+    def __init__(self, provider: str, *, api_key: str = "sentinel", behaviour: Behaviour | None = None) -> None:
+        self.provider = provider
+        self.protocol: Protocol = load_protocol(provider)
+        self.behaviour = behaviour or Behaviour()
+        self.requests: list[ReceivedRequest] = []
+        self.__key = api_key
+        self._config: dict[str, Any] = self.protocol.loopback
+        self._jobs: dict[str, _Job] = {}
+        self._transient: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        return f"LoopbackServer({self.provider!r}, url={self.url if self._server else None!r})"
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> LoopbackServer:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.daemon_threads = True
+        server.owner = self  # type: ignore[attr-defined]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name=f"loopback-{self.provider}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The server's origin, ``http://127.0.0.1:PORT``."""
+        if self._server is None:
+            raise RuntimeError("the loopback server is not running")
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, with the provider's path prefix (``…/v1``, ``…/api/v3``)."""
+        prefix: str = self._config.get("prefix", "")
+        return self.url + prefix
+
+    # -- one request ----------------------------------------------------------------------
+    def handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
+        """Answer one request: (HTTP status, extra headers, JSON body)."""
+        with self._lock:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                self.requests.append(ReceivedRequest(method, path, dict(headers), raw.decode("utf-8", "replace")))
+                return self._error(400, {"message": "the body is not JSON"})
+            self.requests.append(ReceivedRequest(method, path, dict(headers), body))
+            auth = self.protocol.auth
+            wanted = f"{auth.get('scheme', 'Bearer')} {self.__key}"
+            if _header(headers, auth.get("header", "Authorization")) != wanted:
+                return self._error(401)
+            operation = self.protocol.operation_for(method, path, body)
+            if operation is None:
+                return self._error(404)
+            planned = self.behaviour.transient_errors.get(operation, ())
+            done = self._transient.get(operation, 0)
+            if done < len(planned):
+                self._transient[operation] = done + 1
+                extra = {} if self.behaviour.retry_after is None else {"Retry-After": f"{self.behaviour.retry_after:g}"}
+                status, headers_out, out = self._error(planned[done])
+                return status, {**headers_out, **extra}, out
+            if operation == "submit":
+                return self._submit(path, body)
+            return self._poll(path, body)
+
+    def _submit(self, path: str, body: Any) -> Reply:
+        from .. import _catalog, lint_payload
+
+        task = resolve_pointer(body, self._config.get("task", ""))
+        if not isinstance(task, dict):
+            return self._error(400, {"message": "the request holds no task object"})
+        schema = None
+        if "schema" in self._config:
+            schema = render(self._config["schema"], self.protocol.path_params("submit", path))
+            if schema not in _catalog.catalog().entries:
+                return self._error(404, {"message": f"unknown model {schema}"})
+        errors = [d for d in lint_payload(task, schema) if d.severity == "error"]
+        if errors:
+            return self._reject(task, errors[0].code, errors[0].pointer, errors[0].message)
+        duration_pointer, duration = self._request_value("duration", task)
+        limit = self.behaviour.max_duration
+        if limit is not None and isinstance(duration, int | float) and duration > limit:
+            detail = f"duration {duration:g} is not supported; the longest is {limit} seconds"
+            return self._reject(task, "WS500", duration_pointer or "/duration", detail)
+        _, job_id = self._request_value("jobId", task)
+        if not isinstance(job_id, str) or not job_id:
+            job_id = _new_id(self._config.get("jobIdFormat", "{uuid}"))
+        _, model = self._request_value("model", task)
+        if not isinstance(model, str):
+            model = self.protocol.path_params("submit", path).get("model")
+        self._jobs[job_id] = _Job(task, _dt.datetime.now(_dt.UTC), model)
+        return self._respond("ack", "accepted", job_id)
+
+    def _poll(self, path: str, body: Any) -> Reply:
+        job_id = self.protocol.path_params("poll", path).get("jobId")
+        pointer = self.protocol.operations["poll"].job_id_pointer
+        if job_id is None and pointer is not None:
+            found = resolve_pointer(body, pointer)
+            job_id = found if isinstance(found, str) else None
+        job = self._jobs.get(job_id or "")
+        if job is None or job_id is None:
+            return self._error(404, {"jobId": job_id})
+        job.polls += 1
+        if job.polls <= self.behaviour.polls_before_done:
+            return self._respond("processing", "pending", job_id)
+        if self.behaviour.fail_jobs:
+            failure = self._config.get("jobFailure", {})
+            return self._respond("failed", "failed", job_id, self._renamed(failure))
+        return self._respond("success", "succeeded", job_id)
+
+    # -- rendering ------------------------------------------------------------------------
+    def _respond(self, state: str, phase: str, job_id: str, extra: Mapping[str, Any] | None = None) -> Reply:
+        job = self._jobs[job_id]
+        words = self.protocol.statuses.get(phase, ())
+        word = self.behaviour.status_words.get(words[0], words[0]) if words else None
+        variables = {**self._job_variables(job_id, job), "status": word, **(extra or {})}
+        out = self._drift(render(self._config["templates"][state], variables))
+        return self.behaviour.http_status_overrides.get(state, 200), {}, out
+
+    def _job_variables(self, job_id: str, job: _Job) -> dict[str, Any]:
+        _, seed = self._request_value("seed", job.task)
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            seed = int(hashlib.sha256(job_id.encode()).hexdigest()[:8], 16) % 2**31
+        video_id = str(uuid.uuid5(uuid.NAMESPACE_URL, job_id))
+        return {
+            "jobId": job_id,
+            "baseUrl": self.base_url,
+            "model": job.model,
+            "createdAt": job.created.isoformat().replace("+00:00", "Z"),
+            "createdAtUnix": int(job.created.timestamp()),
+            "expiresAtUnix": int(job.created.timestamp()) + 86400,
+            "videoId": video_id,
+            "videoUrl": f"{self.url}/media/{video_id}.mp4",
+            "seed": seed,
+            "cost": self._cost(job.task),
+        }
+
+    def _cost(self, task: dict[str, Any]) -> float | None:
+        condition = self._config.get("costWhen")
+        if condition is not None:
+            import jsonschema_rs
+
+            if not jsonschema_rs.is_valid(condition, task):
+                return None
+        return self.behaviour.cost(task) if self.behaviour.cost is not None else DEFAULT_COST
+
+    def _reject(self, task: dict[str, Any], rule: str, pointer: str, detail: str) -> Reply:
+        config = self._config.get("reject", {})
+        segments = [s for s in pointer.split("/")[1:] if not s.isdigit()]
+        parameter = ".".join(segments) or None
+        variables = {
+            "parameter": parameter,
+            "Parameter": segments[-1][:1].upper() + segments[-1][1:] if segments else None,
+            "detail": detail,
+        }
+        codes = config.get("codes", {})
+        code = _first_fit(codes.get(rule, codes.get("*")), variables)
+        message = _first_fit(config.get("message", "{detail}"), variables)
+        _, job_id = self._request_value("jobId", task)
+        extra = {"code": code, "message": message, "parameter": parameter, "jobId": job_id}
+        extra["taskType"] = task.get("taskType")
+        return self._error(int(config.get("http", 400)), extra)
+
+    def _error(self, status: int, extra: Mapping[str, Any] | None = None) -> Reply:
+        known = self._config.get("errors", {}).get(str(status), {})
+        given = {k: v for k, v in (extra or {}).items() if v is not None}
+        variables = self._renamed({"http": status, **known, **given})
+        return status, {}, self._drift(render(self._config["templates"]["rejected"], variables))
+
+    def _renamed(self, variables: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(variables)
+        if out.get("code") is not None:
+            out["code"] = self.behaviour.error_code_renames.get(str(out["code"]), out["code"])
+        return out
+
+    def _drift(self, body: Any) -> Any:
+        b = self.behaviour
+        if b.cost_as_string:
+            pointer = self.protocol.field_pointer("cost", body)
+            if pointer is not None:
+                _set(body, pointer, str(resolve_pointer(body, pointer)))
+        for name, value in b.add_fields.items():
+            item = resolve_pointer(body, self._config.get("item", ""))
+            target = item if isinstance(item, dict) else body
+            if name.startswith("/"):
+                _set(body, name, value)
+            elif isinstance(target, dict):
+                target[name] = value
+        return _rename_keys(body, b.rename_fields) if b.rename_fields else body
+
+    def _request_value(self, name: str, task: dict[str, Any]) -> tuple[str | None, Any]:
+        for pointer in self._config.get("request", {}).get(name, ()):
+            value = resolve_pointer(task, pointer)
+            if value is not _MISSING:
+                return pointer, value
+        return None, None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Hands each request to the owning LoopbackServer; says nothing on the terminal."""
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        owner: LoopbackServer = self.server.owner  # type: ignore[attr-defined]
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        status, headers, body = owner.handle(method, self.path, dict(self.headers.items()), raw)
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the stdlib's per-request line on stderr."""
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    lowered = name.lower()
+    return next((v for k, v in headers.items() if k.lower() == lowered), None)
+
+
+def _first_fit(templates: str | list[str] | None, variables: Mapping[str, Any]) -> str | None:
+    """The first text template whose placeholders are all known, rendered."""
+    options = [templates] if isinstance(templates, str) else list(templates or ())
+    for option in options:
+        if all(variables.get(name) is not None for name in placeholders(option)):
+            rendered: str = render(option, variables)
+            return rendered
+    return None
+
+
+def _new_id(form: str) -> str:
+    fresh = uuid.uuid4()
+    rendered: str = render(form, {"uuid": str(fresh), "hex": fresh.hex})
+    return rendered
+
+
+def _set(doc: Any, pointer: str, value: Any) -> None:
+    parent_pointer, _, key = pointer.rpartition("/")
+    parent = resolve_pointer(doc, parent_pointer)
+    if isinstance(parent, dict):
+        parent[key] = value
+    elif isinstance(parent, list) and key.isdigit() and int(key) < len(parent):
+        parent[int(key)] = value
+
+
+def _rename_keys(node: Any, renames: Mapping[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {renames.get(k, k): _rename_keys(v, renames) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rename_keys(v, renames) for v in node]
+    return node
