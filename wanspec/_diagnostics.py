@@ -64,6 +64,7 @@ class LintResult:
     errors: int = 0
     warnings: int = 0
     environment_errors: int = 0
+    unit: str = "task"  # what ``tasks`` counts, for summaries: "interaction" for cassettes, "" for none
 
     def count(self, d: Diagnostic) -> None:
         if d.severity is Severity.ERROR:

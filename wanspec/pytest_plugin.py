@@ -48,6 +48,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Where cassettes live (default: 'cassettes' beside each test file).",
     )
     group.addoption("--wanspec-no-verify", action="store_true", help="Do not verify recorded interactions.")
+    group.addoption(
+        "--wanspec-poll-interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="First delay between polls while recording (then x1.5, at most 10 s).",
+    )
     parser.addini("wanspec_record_mode", "Default record mode for wanspec cassettes.", default="none")
     parser.addini("wanspec_cassette_dir", "Default cassette directory for wanspec.", default="")
 
@@ -131,7 +138,7 @@ def _verify(path: str) -> list[str]:
 
 def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
     from wanspec.contract._recording import recording
-    from wanspec.contract.clients import client_for
+    from wanspec.contract._factory import client_for
 
     mode = _mode(request.config)
     path = _cassette_path(request, provider)
@@ -141,7 +148,15 @@ def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
     if mode == "none":
         env.setdefault(client_key_variable(provider), "wanspec-replay-no-key")
     with recording(path, provider=provider, record_mode=mode, metadata=metadata) as cassette:
-        client = client_for(provider, env=env)
+        from wanspec.contract.clients import PollPolicy
+
+        # replaying: answers are on disk, so polls need not wait
+        interval = float(request.config.getoption("--wanspec-poll-interval"))
+        if cassette.write_protected:
+            policy = PollPolicy(sleep=lambda _: None)
+        else:
+            policy = PollPolicy(initial=interval, max_delay=max(10.0, interval))
+        client = client_for(provider, env=env, policy=policy)
         blocked = _network_blocked() if mode == "none" else _nothing()
         with blocked:
             try:

@@ -93,6 +93,14 @@ def verify(paths: tuple[str, ...], fmt: str) -> None:
 @click.option("--base-url", metavar="URL", help="The provider's API base URL (default: the documented one).")
 @click.option("--allow-unpriced", is_flag=True, help="Run scenarios whose cost cannot be estimated.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the estimates; send nothing.")
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="First delay between polls (then ×1.5, at most 10 s).",
+)
 def record(
     provider: str,
     names: tuple[str, ...],
@@ -102,13 +110,14 @@ def record(
     base_url: str | None,
     allow_unpriced: bool,
     dry_run: bool,
+    poll_interval: float,
 ) -> None:
     """Re-record scenarios against the live API into a fresh directory, within a budget.
 
     The API key comes from RUNWARE_API_KEY, WAVESPEED_API_KEY or TOAPIS_API_KEY.
     Exit status: 0 recorded, 2 refused (budget, unknown price, missing key) or failed.
     """
-    settings = RecordSettings(provider, names, source, out, max_cost, base_url, allow_unpriced, dry_run)
+    settings = RecordSettings(provider, names, source, out, max_cost, base_url, allow_unpriced, dry_run, poll_interval)
     sys.exit(execute_record(settings, _streams()))
 
 

@@ -35,6 +35,7 @@ class RecordSettings:
     base_url: str | None = None
     allow_unpriced: bool = False
     dry_run: bool = False
+    poll_interval: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,8 @@ def _describe(d: Diagnostic) -> str:
 def execute_record(settings: RecordSettings, io: Streams) -> int:
     from ..contract._errors import ContractError
     from ..contract._record import RecordError, check_budget, plan, record
-    from ..contract.clients import client_for
+    from ..contract._factory import client_for
+    from ..contract.clients import PollPolicy
 
     if _missing((settings.source,), io):
         return EXIT_USAGE
@@ -138,8 +140,10 @@ def execute_record(settings: RecordSettings, io: Streams) -> int:
             io.out.write("dry run: nothing sent\n")
             return EXIT_OK
 
+        policy = PollPolicy(initial=settings.poll_interval, max_delay=max(10.0, settings.poll_interval))
+
         def factory(s):  # type: ignore[no-untyped-def]
-            return client_for(s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=io.env)
+            return client_for(s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=io.env, policy=policy)
 
         secrets = tuple(v for n in KEY_VARIABLES if (v := io.env.get(n)))
         outcomes = record(

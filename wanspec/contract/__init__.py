@@ -42,6 +42,7 @@ from .clients import (
     ToAPIsClient,
     WaveSpeedClient,
 )
+from ._pricing import Estimate, estimate_cost
 from .loopback import Behaviour, LoopbackServer, ReceivedRequest
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "AuthenticationFailed",
     "Behaviour",
     "ContractError",
+    "Estimate",
     "JobFailed",
     "JobResult",
     "JobStatus",
@@ -74,6 +76,7 @@ __all__ = [
     "UnexpectedResponse",
     "UnknownProvider",
     "WaveSpeedClient",
+    "estimate_cost",
     "list_protocols",
     "load_protocol",
 ]

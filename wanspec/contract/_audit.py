@@ -31,7 +31,7 @@ def audit_paths(
     paths: Iterable[str], secrets: Iterable[str] = (), sink: Callable[[Diagnostic], None] | None = None
 ) -> LintResult:
     """Audit every cassette under ``paths``."""
-    result = LintResult()
+    result = LintResult(unit="")
     out = sink or result.diagnostics.append
     known = tuple(secrets)
     for path in find_cassettes(paths):

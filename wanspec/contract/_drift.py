@@ -98,6 +98,7 @@ class _Differ:
     def compare(self, old: dict[str, _Part], new: dict[str, _Part], old_vocab: set[str], new_vocab: set[str]) -> None:
         o_out, n_out = _outcome(old), _outcome(new)
         if o_out != n_out and REJECTED in (o_out, n_out) and "submission" in new:
+            # the outcome changed: that is the change; HTTP statuses and status words follow from it
             sub = new["submission"]
             if n_out == REJECTED:
                 code = self.p.field("errorCode", sub.body)
@@ -105,15 +106,17 @@ class _Differ:
                 self.report("accepted-now-rejected", f"the request is now rejected ({code}: {msg})", sub)
             else:
                 self.report("rejected-now-accepted", "the request, rejected before, is now accepted", sub)
+            return
         for role in ("submission", "pending poll", "terminal poll"):
             if role in old and role in new:
                 self.compare_part(old[role], new[role])
+        first = next(iter(new.values()), None)
+        if first is None:
+            return
         for word in sorted(new_vocab - old_vocab):
-            part = next(iter(new.values()))
-            self.report("status-word-added", f"new status word {word!r} (before: {sorted(old_vocab)})", part)
+            self.report("status-word-added", f"new status word {word!r} (before: {', '.join(sorted(old_vocab))})", first)
         for word in sorted(old_vocab - new_vocab):
-            part = next(iter(new.values()))
-            self.report("status-word-removed", f"status word {word!r} no longer seen", part)
+            self.report("status-word-removed", f"status word {word!r} no longer seen", first)
 
     def compare_part(self, old: _Part, new: _Part) -> None:
         role = new.role
@@ -177,7 +180,7 @@ def drift(old_root: str, new_root: str, options: DriftOptions | None = None, sin
 
     opts = options or DriftOptions()
     wants = LintOptions(select=opts.select, ignore=opts.ignore).wants
-    result = LintResult()
+    result = LintResult(unit="scenario")
     out = sink or result.diagnostics.append
 
     def emit(d: Diagnostic) -> None:

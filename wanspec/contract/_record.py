@@ -50,17 +50,21 @@ class Plan:
         return [s for s in self.scenarios if s.estimate is None or not s.estimate.known]
 
 
-def _submission(cassette: Cassette, protocol: Any) -> tuple[dict[str, Any], str] | None:
+def _submission(cassette: Cassette, protocol: Any) -> tuple[dict[str, Any], dict[str, Any], str] | None:
+    """(the task to send again, the task as recorded, the submission's path) of a cassette."""
+    from ._recording import _skipped, skip_patterns, volatile_fields
+
+    volatile, skip = volatile_fields(protocol), skip_patterns(protocol.provider)
     for ex in cassette.exchanges:
         body = ex.request_json()
         if protocol.operation_for(ex.method, ex.path, body) != "submit":
             continue
         if isinstance(body, list):
-            tasks = [t for t in body if isinstance(t, dict) and t.get("taskType") not in protocol.skip_tasks]
+            tasks = [t for t in body if isinstance(t, dict) and not _skipped(t, skip)]
             body = tasks[0] if len(tasks) == 1 else None
         if isinstance(body, dict):
-            clean = {k: v for k, v in body.items() if k not in protocol.volatile}
-            return clean, ex.path
+            clean = {k: v for k, v in body.items() if k not in volatile}
+            return clean, body, ex.path
     return None
 
 
@@ -89,9 +93,10 @@ def plan(source: str, provider: str, names: Iterable[str] = ()) -> Plan:
         if found is None:
             out.skipped.append((rel, "no single submitted task to send again"))
             continue
-        payload, endpoint = found
+        payload, recorded, endpoint = found
         schema = cassette.metadata.get("schema")
-        estimate = estimate_cost(payload, schema if isinstance(schema, str) else None)
+        # priced as recorded: the client fills in the volatile fields (a fresh taskUUID) before sending
+        estimate = estimate_cost(recorded, schema if isinstance(schema, str) else None)
         meta = {k: v for k, v in cassette.metadata.items() if k not in ("recorded_at", "source", "doc")}
         out.scenarios.append(Scenario(rel, provider, payload, meta, endpoint, estimate))
     unknown = wanted - seen - {s.name for s in out.scenarios}
@@ -138,7 +143,7 @@ def record(
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Run every scenario of the plan through a recording client; move the cassettes to ``out``."""
-    from ._errors import ContractError, ProviderError
+    from ._errors import AuthenticationFailed, ContractError, JobFailed, RequestRejected, UnexpectedResponse
     from ._recording import recording
 
     staging = _prepare_out(out)
@@ -152,8 +157,14 @@ def record(
                 try:
                     result = client.run(s.payload)
                     outcome = Outcome(s.name, result.phase, f"{result.status} {result.video_url or ''}".strip())
-                except ProviderError as exc:
-                    outcome = Outcome(s.name, "rejected", f"{exc.code}: {exc.message}")
+                except (RequestRejected, AuthenticationFailed, JobFailed) as exc:
+                    # the API's answer, whatever it is, is what the scenario records; rate limits and
+                    # server errors that outlast the retries are not answers: the run stops
+                    state = "failed" if isinstance(exc, JobFailed) else "rejected"
+                    outcome = Outcome(s.name, state, f"{exc.code}: {exc.message}")
+                except UnexpectedResponse as exc:
+                    # a response the protocol does not describe is evidence of drift: keep the recording
+                    outcome = Outcome(s.name, "unrecognised", str(exc))
                 except ContractError as exc:
                     raise RecordError(f"{s.name}: {exc}") from None
                 finally:

@@ -36,7 +36,11 @@ def _strip(value: Any, volatile: frozenset[str]) -> Any:
     return value
 
 
-def normalised_body(body: Any, volatile: frozenset[str], skip_tasks: frozenset[str] = frozenset()) -> Any:
+def _skipped(task: Any, patterns: tuple[dict[str, Any], ...]) -> bool:
+    return isinstance(task, dict) and any(all(task.get(k) == v for k, v in p.items()) for p in patterns)
+
+
+def normalised_body(body: Any, volatile: frozenset[str], skip: tuple[dict[str, Any], ...] = ()) -> Any:
     """A request body as matching sees it: parsed JSON without volatile fields or skipped tasks."""
     if body is None or body in (b"", ""):
         return None
@@ -45,21 +49,34 @@ def normalised_body(body: Any, volatile: frozenset[str], skip_tasks: frozenset[s
         data = json.loads(text)
     except ValueError:
         return text
-    if isinstance(data, list) and skip_tasks:
-        data = [t for t in data if not (isinstance(t, dict) and t.get("taskType") in skip_tasks)]
+    if isinstance(data, list) and skip:
+        data = [t for t in data if not _skipped(t, skip)]
     return _strip(data, volatile)
 
 
-def body_matcher(volatile: Iterable[str], skip_tasks: Iterable[str] = ()) -> Callable[[Any, Any], None]:
+def body_matcher(volatile: Iterable[str], skip: Iterable[dict[str, Any]] = ()) -> Callable[[Any, Any], None]:
     """A vcrpy matcher: JSON bodies equal once volatile fields and skipped tasks are removed."""
-    vol, skip = frozenset(volatile), frozenset(skip_tasks)
+    vol, patterns = frozenset(volatile), tuple(skip)
 
     def wanspec_body(r1: Any, r2: Any) -> None:
-        a, b = normalised_body(r1.body, vol, skip), normalised_body(r2.body, vol, skip)
+        a, b = normalised_body(r1.body, vol, patterns), normalised_body(r2.body, vol, patterns)
         if a != b:
             raise AssertionError(f"bodies differ (ignoring {', '.join(sorted(vol)) or 'nothing'}): {a!r} != {b!r}")
 
     return wanspec_body
+
+
+def volatile_fields(protocol: Any) -> frozenset[str]:
+    """Fields a client makes up per call (job ids it chooses): matching ignores them."""
+    pointers = [p for op in protocol.operations.values() for p in (op.client_job_id, op.job_id_pointer) if p]
+    return frozenset(p.rsplit("/", 1)[-1] for p in pointers)
+
+
+def skip_patterns(provider: str) -> tuple[dict[str, Any], ...]:
+    """Tasks that carry no request (Runware's authentication task), from rules.json's providers."""
+    from .._catalog import providers
+
+    return tuple(providers().get(provider, {}).get("skip", ()))
 
 
 def _serialize(doc: Mapping[str, Any]) -> str:
@@ -114,8 +131,8 @@ def _persister(redactor: Redactor) -> type:
 def vcr_for(
     *,
     record_mode: str = "none",
-    volatile: Iterable[str] = ("taskUUID",),
-    skip_tasks: Iterable[str] = ("authentication",),
+    volatile: Iterable[str] = (),
+    skip: Iterable[dict[str, Any]] = (),
     secrets: Iterable[str] = (),
 ) -> Any:
     """A configured ``vcr.VCR``: wanspec's matcher, redaction, serializer and atomic persister."""
@@ -133,7 +150,7 @@ def vcr_for(
         serializer="wanspec",
     )
     v.register_serializer("wanspec", _Serializer)
-    v.register_matcher("wanspec_body", body_matcher(volatile, skip_tasks))
+    v.register_matcher("wanspec_body", body_matcher(volatile, skip))
     v.register_persister(_persister(redactor))
     return v
 
@@ -157,13 +174,12 @@ def recording(
     ``metadata`` is stored under ``metadata.wanspec`` (with the provider and the time of
     recording) when something is recorded. Yields vcrpy's Cassette.
     """
-    from .._catalog import _read
+    from ._protocol import load_protocol
 
-    proto = _read(f"{provider}/_protocol.json").get("x-wanspec", {})
     v = vcr_for(
         record_mode=record_mode,
-        volatile=proto.get("volatile", ("taskUUID",)),
-        skip_tasks=proto.get("skipTasks", ()),
+        volatile=volatile_fields(load_protocol(provider)),
+        skip=skip_patterns(provider),
         secrets=(*secrets, *environment_secrets()),
     )
     with v.use_cassette(path) as cassette:

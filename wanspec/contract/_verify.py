@@ -100,9 +100,11 @@ class CassetteVerifier:
                 )
             )
             return
+        from ._errors import ContractError
+
         try:
             protocol = load_protocol(provider)
-        except (KeyError, _catalog.CatalogError):
+        except (ContractError, _catalog.CatalogError):
             self.emit(diagnostic("unknown-operation", f"unknown provider {provider!r} in the metadata", file=path))
             return
         schema = cassette.metadata.get("schema") if isinstance(cassette.metadata.get("schema"), str) else None
@@ -155,7 +157,7 @@ class CassetteVerifier:
             self.emit(
                 diagnostic(
                     "response-shape",
-                    f"{state.name} response: {problem.message}",
+                    f"{state.name} response, {problem.pointer or '/'}: {problem.message}",
                     **{**where, "pointer": problem.pointer},
                 )
             )
@@ -261,7 +263,7 @@ def _lifecycle_problem(phases: list[str]) -> str | None:
 
 def verify_paths(paths: Iterable[str], sink: Callable[[Diagnostic], None] | None = None) -> LintResult:
     """Verify every cassette under ``paths``; diagnostics go to ``sink`` or into the result."""
-    result = LintResult()
+    result = LintResult(unit="interaction")
     verifier = CassetteVerifier(sink or result.diagnostics.append, result)
     for path in find_cassettes(paths):
         verifier.verify_path(path)

@@ -33,4 +33,6 @@ class TextReporter:
             head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
         else:
             head = "All checks passed"
-        self.out.write(f"{head} in {_plural(result.tasks, 'task')} ({_plural(result.files, 'file')}).\n")
+        files = _plural(result.files, "file")
+        where = f"{_plural(result.tasks, result.unit)} ({files})" if result.unit else files
+        self.out.write(f"{head} in {where}.\n")

@@ -1,0 +1,107 @@
+"""The pytest plugin, used the way a user's suite uses it (pytester runs a real pytest)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from wanspec.contract import LoopbackServer
+
+pytest_plugins = ["pytester"]
+
+KEY = "plugin-sentinel-5a4b3c2d1e0f9a8b7c6d"
+
+USER_TEST = textwrap.dedent(
+    """
+    import pytest
+
+    TASK = {
+        "taskType": "videoInference",
+        "model": "alibaba:wan@2.6-flash",
+        "positivePrompt": "A paper boat drifts down a rain gutter",
+        "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
+        "resolution": "720p",
+        "duration": DURATION,
+        "includeCost": True,
+    }
+
+    @pytest.mark.wanspec_cassette("flash-job", metadata={"expect": "accepted"})
+    def test_flash_job(runware_client):
+        result = runware_client.run(TASK)
+        assert result.phase == "succeeded"
+        assert result.video_url.endswith(".mp4")
+    """
+)
+
+
+@pytest.fixture
+def user_suite(pytester):
+    def write(duration: int = 5) -> None:
+        pytester.makepyfile(test_user=USER_TEST.replace("DURATION", str(duration)))
+
+    write()
+    return write
+
+
+def test_record_once_then_replay_offline_without_a_key(pytester, user_suite, monkeypatch):
+    with LoopbackServer("runware", api_key=KEY) as srv:
+        monkeypatch.setenv("RUNWARE_API_KEY", KEY)
+        monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
+        recorded = pytester.runpytest_subprocess("--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider")
+        recorded.assert_outcomes(passed=1)
+        assert len(srv.requests) >= 3  # submit, at least one poll, the result
+    cassette = pytester.path / "cassettes" / "runware" / "flash-job.yaml"
+    text = cassette.read_text(encoding="utf-8")
+    assert KEY not in text and "Bearer <REDACTED>" in text and "expect: accepted" in text
+
+    # the server is gone and so is the key: the default mode replays from the cassette
+    monkeypatch.delenv("RUNWARE_API_KEY")
+    replayed = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    replayed.assert_outcomes(passed=1)
+
+
+def test_a_request_missing_from_the_cassette_fails_fast_in_mode_none(pytester, user_suite, monkeypatch):
+    with LoopbackServer("runware", api_key=KEY) as srv:
+        monkeypatch.setenv("RUNWARE_API_KEY", KEY)
+        monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
+        pytester.runpytest_subprocess("--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+        user_suite(duration=10)  # a different request: not in the cassette
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(["*CannotOverwriteExistingCassetteException*"])
+        assert not [r for r in srv.requests if r.body and '"duration": 10' in str(r.body)]
+
+
+def test_the_network_is_blocked_while_replaying(pytester):
+    pytester.makepyfile(
+        """
+        import socket
+
+        def test_escapes(runware_client):
+            socket.create_connection(("203.0.113.7", 80), timeout=1)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*NetworkBlocked: network access to 203.0.113.7 is blocked*"])
+
+
+def test_replayed_interactions_are_verified(pytester, user_suite, monkeypatch):
+    with LoopbackServer("runware", api_key=KEY) as srv:
+        monkeypatch.setenv("RUNWARE_API_KEY", KEY)
+        monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
+        pytester.runpytest_subprocess("--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+    cassette = pytester.path / "cassettes" / "runware" / "flash-job.yaml"
+    text = cassette.read_text(encoding="utf-8")
+    cassette.write_text(text.replace('"cost": 0.25', '"cost": "0.25"'), encoding="utf-8")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*wanspec verification failed*", "*WS812*cost*"])
+
+
+def test_record_mode_is_validated(pytester):
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest_subprocess("--wanspec-record-mode=sometimes")
+    assert result.ret == 4  # usage error
+    result.stderr.fnmatch_lines(["*invalid choice: 'sometimes'*"])

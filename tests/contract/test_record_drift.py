@@ -1,0 +1,204 @@
+"""Recording against a live API (here: loopback servers) and detecting drift between recordings.
+
+Each test records the same scenarios twice through ``wanspec record``, the second time
+against a server that drifted one way, and shows that ``wanspec drift`` reports that
+change with the right classification (error = breaking, warning = non-breaking).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import FLASH_TASK
+from wanspec.contract import Behaviour, LoopbackServer, RunwareClient, estimate_cost
+from wanspec.contract._recording import recording
+from wanspec.contract.clients import PollPolicy
+
+KEY = "sentinel-7c1e9a4b2d8f6e3a5c0b9d7e1f2a4c6b"
+FAST = PollPolicy(initial=0.001, max_delay=0.01)
+PAID = {**FLASH_TASK, "includeCost": True, "duration": 6}  # 0.30 USD: 6 s of 720p with audio
+REJECTED = {**FLASH_TASK, "duration": 99}  # free: the API refuses it
+
+
+@pytest.fixture
+def scenarios(tmp_path: Path) -> Path:
+    """A scenario directory: one paid and one rejected Runware scenario, recorded once."""
+    root = tmp_path / "scenarios"
+    with LoopbackServer("runware", api_key=KEY) as srv:
+        for name, task, expect in (("flash-paid", PAID, "accepted"), ("flash-too-long", REJECTED, "rejected")):
+            meta = {"scenario": name, "expect": expect, "schema": "runware/alibaba:wan@2.6-flash"}
+            with (
+                recording(str(root / "runware" / f"{name}.yaml"), provider="runware", record_mode="all", metadata=meta),
+                RunwareClient(KEY, base_url=srv.base_url, policy=FAST) as client,
+            ):
+                try:
+                    client.run(task)
+                except Exception:  # noqa: BLE001 - the rejection is the recording we want
+                    pass
+    return root
+
+
+@pytest.fixture
+def record(run_cli, scenarios, tmp_path):
+    """Record the scenarios against a loopback server behaving as given, into tmp_path/<name>."""
+
+    def _record(name: str, behaviour: Behaviour | None = None, *extra: str, max_cost: str = "1"):
+        behaviour = behaviour or Behaviour()
+        if behaviour.cost is None:  # the server charges what the schema's pricing data says
+            behaviour = replace(behaviour, cost=lambda task: estimate_cost(task).amount or 0.0)
+        with LoopbackServer("runware", api_key=KEY, behaviour=behaviour) as srv:
+            args = ["record", "--provider", "runware", "--from", str(scenarios), "--out", str(tmp_path / name)]
+            args += ["--max-cost", max_cost, "--base-url", srv.base_url, "--poll-interval", "0.001", *extra]
+            return run_cli(*args, env={"RUNWARE_API_KEY": KEY})
+
+    return _record
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_record_writes_verified_cassettes_and_the_key_is_nowhere_on_disk(record, run_cli, tmp_path):
+    run = record("old")
+    assert run.exit_code == 0, run
+    assert "0.3000 USD" in run.stdout and "expected to be rejected" in run.stdout
+    assert sorted(_files(tmp_path / "old")) == ["runware/flash-paid.yaml", "runware/flash-too-long.yaml"]
+    verify = run_cli("cassettes", "verify", str(tmp_path / "old"))
+    assert verify.exit_code == 0, verify
+    audit = run_cli("cassettes", "audit", str(tmp_path), env={"RUNWARE_API_KEY": KEY})
+    assert audit.exit_code == 0, audit
+    leaked = [name for name, data in _files(tmp_path).items() if KEY.encode() in data]
+    assert leaked == []
+    assert b"Bearer <REDACTED>" in (tmp_path / "old" / "runware" / "flash-paid.yaml").read_bytes()
+
+
+def test_budget_is_checked_before_anything_is_sent(record, tmp_path):
+    run = record("old", max_cost="0")
+    assert run.exit_code == 2, run
+    assert "exceeds --max-cost 0 USD" in run.stderr
+    assert not (tmp_path / "old").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".wanspec-record-")]
+    free = record("free", None, "--scenarios", "flash-too-long", max_cost="0")
+    assert free.exit_code == 0, free
+    assert _files(tmp_path / "free").keys() == {"runware/flash-too-long.yaml"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--scenarios", "nope"), "no runware scenario named nope"),
+        (("--dry-run",), None),
+    ],
+)
+def test_record_plans_and_refuses_clearly(record, tmp_path, args, message):
+    run = record("out", None, *args)
+    if message is None:
+        assert run.exit_code == 0 and "dry run: nothing sent" in run.stdout, run
+    else:
+        assert run.exit_code == 2 and message in run.stderr, run
+    assert not (tmp_path / "out").exists()
+
+
+def test_record_needs_a_key_and_a_fresh_directory(run_cli, scenarios, tmp_path):
+    no_key = run_cli("record", "--provider", "runware", "--from", str(scenarios), "--out", str(tmp_path / "o"),
+                     "--max-cost", "1", env={"RUNWARE_API_KEY": ""})
+    assert no_key.exit_code == 2 and "RUNWARE_API_KEY" in no_key.stderr, no_key
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.yaml").write_text("x: 1\n")
+    full = run_cli("record", "--provider", "runware", "--from", str(scenarios), "--out", str(tmp_path / "full"),
+                   "--max-cost", "1", env={"RUNWARE_API_KEY": KEY})
+    assert full.exit_code == 2 and "not an empty directory" in full.stderr, full
+    assert (tmp_path / "full" / "keep.yaml").read_text() == "x: 1\n"
+
+
+def test_an_interrupted_recording_leaves_nothing_behind(record, tmp_path):
+    # every poll fails with 503: the client gives up after its retries, the run stops
+    broken = Behaviour(transient_errors={"poll": [503] * 50})
+    run = record("new", broken)
+    assert run.exit_code == 2, run
+    assert not (tmp_path / "new").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".wanspec-record-")]
+
+
+DRIFTS = [
+    # (behaviour of the new server, expected (code, severity, pointer or None) changes, exit status)
+    pytest.param(
+        Behaviour(rename_fields={"videoURL": "videoUrl"}),
+        {("WS900", "error", "/data/0/videoURL"), ("WS901", "warning", "/data/0/videoUrl")},
+        1,
+        id="response-field-renamed",
+    ),
+    pytest.param(
+        Behaviour(add_fields={"safetyScore": 0.02}),
+        {("WS901", "warning", "/data/0/safetyScore")},
+        0,
+        id="response-field-added",
+    ),
+    pytest.param(Behaviour(cost_as_string=True), {("WS902", "error", "/data/0/cost")}, 1, id="cost-became-a-string"),
+    pytest.param(
+        Behaviour(error_code_renames={"unsupportedDuration": "invalidDuration"}),
+        {("WS906", "error", None)},
+        1,
+        id="error-code-renamed",
+    ),
+    pytest.param(Behaviour(max_duration=5), {("WS909", "error", None)}, 1, id="duration-limit-tightened"),
+    pytest.param(
+        Behaviour(status_words={"processing": "pending"}),
+        {("WS903", "error", None), ("WS904", "warning", None)},
+        1,
+        id="status-word-changed",
+    ),
+    pytest.param(Behaviour(cost=lambda task: 0.45), {("WS911", "error", None)}, 1, id="price-increased"),
+    pytest.param(Behaviour(cost=lambda task: 0.20), {("WS912", "warning", None)}, 0, id="price-decreased"),
+    pytest.param(Behaviour(cost=lambda task: 0.31), set(), 0, id="price-within-tolerance"),
+    pytest.param(Behaviour(http_status_overrides={"ack": 202}), {("WS905", "error", None)}, 1, id="http-status"),
+]
+
+
+@pytest.mark.parametrize(("behaviour", "expected", "status"), DRIFTS)
+def test_drift_reports_each_change_with_its_classification(record, run_cli, tmp_path, behaviour, expected, status):
+    assert record("old").exit_code == 0
+    new = record("new", behaviour)
+    assert new.exit_code == 0, new
+    run = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    found = {(d["code"], d["severity"], d["pointer"]) for d in run.json()["diagnostics"]}
+    wanted = {(c, s, p) for c, s, p in expected if p is not None}
+    assert wanted <= found, found
+    assert {(c, s) for c, s, _ in expected} == {(c, s) for c, s, _ in found}, found
+    assert run.exit_code == status, run
+
+
+def test_no_drift_between_two_recordings_of_the_same_api(record, run_cli, tmp_path):
+    assert record("old").exit_code == 0
+    assert record("new").exit_code == 0
+    run = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"))
+    assert run.exit_code == 0 and "All checks passed" in run.stdout, run
+
+
+def test_relaxed_limit_and_missing_scenarios(record, run_cli, tmp_path):
+    assert record("old", Behaviour(max_duration=5)).exit_code == 0  # the paid scenario (6 s) was rejected
+    assert record("new").exit_code == 0
+    os.remove(tmp_path / "new" / "runware" / "flash-too-long.yaml")
+    run = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    codes = {(d["code"], d["severity"]) for d in run.json()["diagnostics"]}
+    assert codes == {("WS910", "warning"), ("WS913", "error")}, codes
+    assert run.exit_code == 1
+
+
+def test_an_unrecognised_status_word_is_recorded_as_evidence(record, run_cli, tmp_path):
+    assert record("old").exit_code == 0
+    run = record("new", Behaviour(status_words={"processing": "running"}))
+    assert run.exit_code == 0 and "unrecognised" in run.stdout, run
+    verify = run_cli("cassettes", "verify", str(tmp_path / "new"))
+    assert verify.exit_code == 1 and "WS813" in verify.stdout, verify
+    drift = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--select", "WS903")
+    assert "new status word 'running'" in drift.stdout, drift
+
+
+def test_drift_usage_errors(run_cli, tmp_path):
+    assert run_cli("drift", str(tmp_path / "nope"), str(tmp_path)).exit_code == 2
+    assert run_cli("drift", str(tmp_path), str(tmp_path), "--select", "WS9999").exit_code == 2
