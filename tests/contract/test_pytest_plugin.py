@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
+import re
 
 import pytest
+
+from conftest import ROOT
 
 from wanspec.contract import LoopbackServer
 
@@ -12,33 +14,23 @@ pytest_plugins = ["pytester"]
 
 KEY = "plugin-sentinel-5a4b3c2d1e0f9a8b7c6d"
 
-USER_TEST = textwrap.dedent(
-    """
-    import pytest
 
-    TASK = {
-        "taskType": "videoInference",
-        "model": "alibaba:wan@2.6-flash",
-        "positivePrompt": "A paper boat drifts down a rain gutter",
-        "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
-        "resolution": "720p",
-        "duration": DURATION,
-        "includeCost": True,
-    }
 
-    @pytest.mark.wanspec_cassette("flash-job", metadata={"expect": "accepted"})
-    def test_flash_job(runware_client):
-        result = runware_client.run(TASK)
-        assert result.phase == "succeeded"
-        assert result.video_url.endswith(".mp4")
-    """
-)
+def _readme_example() -> str:
+    """The README's complete example test: what users copy is what is tested."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Contract testing", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.+?)```", section, flags=re.S)
+    return next(b for b in blocks if "wanspec_cassette" in b)
+
+
+USER_TEST = _readme_example()
 
 
 @pytest.fixture
 def user_suite(pytester):
     def write(duration: int = 5) -> None:
-        pytester.makepyfile(test_user=USER_TEST.replace("DURATION", str(duration)))
+        pytester.makepyfile(test_user=USER_TEST.replace('"duration": 5', f'"duration": {duration}'))
 
     write()
     return write

@@ -92,6 +92,12 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def _request_text(value: Any) -> str | None:
+    if isinstance(value, dict | list):  # recorded from a client that sent a Python value (aiohttp json=)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _text(value)
+
+
 def _headers(value: Any) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     if isinstance(value, dict):
@@ -151,7 +157,7 @@ def parse_cassette(text: str, path: str) -> Cassette:
                 method=str(req.get("method", "GET")).upper(),
                 uri=str(req.get("uri", "")),
                 request_headers=_headers(req.get("headers")),
-                request_body=_text(req.get("body")),
+                request_body=_request_text(req.get("body")),
                 status=code,
                 response_headers=_headers(resp.get("headers")),
                 response_body=_text(resp.get("body")),
