@@ -42,7 +42,7 @@ from .clients import (
     ToAPIsClient,
     WaveSpeedClient,
 )
-from .loopback import Behaviour, LoopbackServer, ReceivedRequest
+from .loopback import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [
     "PHASES",
@@ -66,6 +66,7 @@ __all__ = [
     "RequestRejected",
     "ResponseProblem",
     "RunwareClient",
+    "SentResponse",
     "ServerError",
     "State",
     "Submission",
