@@ -171,7 +171,10 @@ class LoopbackServer:
             return self._error(401)
         operation = self.protocol.operation_for(method, path, body)
         if operation is None:
-            return self._error(404)
+            known_route = self.protocol.operation_for(method, path, match_body=False) is not None
+            return (
+                self._error(400, {"message": "this endpoint takes another body"}) if known_route else self._error(404)
+            )
         planned = self.behaviour.transient_errors.get(operation, ())
         done = self._transient.get(operation, 0)
         if done < len(planned):
