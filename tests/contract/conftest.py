@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from _support import CASES, KEY, FakeTime
 
 from wanspec.contract import Behaviour, LoopbackServer, ProtocolClient
+
+from ._support import CASES, KEY, FakeTime
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from _support import CASES, KEY, PROVIDERS
 
 from wanspec.contract import (
     AuthenticationFailed,
@@ -22,6 +21,8 @@ from wanspec.contract import (
     UnexpectedResponse,
     WaveSpeedClient,
 )
+
+from ._support import CASES, KEY, PROVIDERS
 
 PATHS = {
     "runware": (("POST", "/v1"), ("POST", "/v1"), ("POST", "/v1")),

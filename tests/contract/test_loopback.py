@@ -8,9 +8,10 @@ import contextlib
 
 import httpx
 import pytest
-from _support import CASES, KEY, PROVIDERS
 
 from wanspec.contract import Behaviour, ContractError, LoopbackServer, RequestRejected, load_protocol
+
+from ._support import CASES, KEY, PROVIDERS
 
 
 def exchanges(server: LoopbackServer):

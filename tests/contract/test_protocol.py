@@ -177,3 +177,19 @@ def test_fields_resolve_first_pointer_that_exists(provider, body, name, value):
 def test_unknown_provider_is_a_clear_error(name):
     with pytest.raises(UnknownProvider, match="unknown provider"):
         load_protocol(name)
+
+
+def test_contract_all_lists_exactly_the_public_names():
+    import wanspec.contract as contract
+
+    public = {n for n in dir(contract) if not n.startswith("_")}
+    assert public - {"annotations", "clients", "loopback"} == set(contract.__all__)
+
+
+def test_importing_the_contract_package_does_not_import_httpx():
+    import subprocess
+    import sys
+
+    code = "import sys, wanspec.contract; sys.stdout.write(repr('httpx' in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "False"
