@@ -227,3 +227,12 @@ def test_base_url_has_the_providers_prefix_and_the_server_stops(provider, prefix
         _ = server.url
     with pytest.raises(httpx.ConnectError):
         httpx.get(origin + prefix)
+
+
+def test_runware_batch_skips_the_authentication_task(http):
+    """The docs allow an authentication task first in the array; the job is the task after it."""
+    task = {**CASES["runware"].good, "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b"}
+    with LoopbackServer("runware", api_key=KEY) as server:
+        body = [{"taskType": "authentication", "apiKey": KEY}, task]
+        response = http.post(server.base_url, json=body, headers={"Authorization": f"Bearer {KEY}"})
+    assert response.json() == {"data": [{"taskType": "videoInference", "taskUUID": task["taskUUID"]}]}

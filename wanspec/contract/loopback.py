@@ -187,9 +187,11 @@ class LoopbackServer:
         return self._poll(path, body)
 
     def _submit(self, path: str, body: Any) -> Reply:
-        from .. import _catalog, lint_payload
+        from .. import _catalog, _lint, lint_payload
 
         task = resolve_pointer(body, self._config.get("task", ""))
+        if isinstance(task, list):  # a batch (Runware): the first task that asks for something
+            task = next((t for t in task if isinstance(t, dict) and not _lint._is_auth(t)), None)
         if not isinstance(task, dict):
             return self._error(400, {"message": "the request holds no task object"})
         schema = None
