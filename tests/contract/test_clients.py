@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -259,3 +261,13 @@ def test_the_key_appears_in_no_error_and_no_repr(serve, provider):
             assert KEY not in text
     for err in errors:
         assert KEY not in str(err) and KEY not in repr(err) and KEY not in repr(vars(err))
+
+
+def test_the_readme_example_runs_as_printed(capsys):
+    """The README's contract example, word for word (it really sleeps 2.5 s between polls)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Talking to the providers", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    url, last = capsys.readouterr().out.splitlines()
+    assert url.startswith("http://127.0.0.1:") and last == "unsupportedDuration duration"
