@@ -9,7 +9,7 @@ import contextlib
 import httpx
 import pytest
 
-from wanspec.contract import Behaviour, ContractError, LoopbackServer, RequestRejected, load_protocol
+from wanspec.contract import Behaviour, ContractError, LoopbackServer, RequestRejected, ServerError, load_protocol
 
 from ._support import CASES, KEY, PROVIDERS
 
@@ -236,3 +236,10 @@ def test_runware_batch_skips_the_authentication_task(http):
         body = [{"taskType": "authentication", "apiKey": KEY}, task]
         response = http.post(server.base_url, json=body, headers={"Authorization": f"Bearer {KEY}"})
     assert response.json() == {"data": [{"taskType": "videoInference", "taskUUID": task["taskUUID"]}]}
+
+
+def test_a_failing_behaviour_hook_is_a_server_error_not_a_dead_handler(serve):
+    server, client = serve("runware", Behaviour(cost=lambda task: 1 / 0))
+    with pytest.raises(ServerError, match="loopback failure: ZeroDivisionError"):
+        client.run(CASES["runware"].good)
+    assert [r.status for r in server.responses] == [500]  # the submit, not retried

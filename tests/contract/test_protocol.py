@@ -38,6 +38,8 @@ def test_protocol_file_is_well_formed(provider):
     assert set(protocol.operations) == {"submit", "poll"}
     assert {s.phase for s in protocol.states} <= set(PHASES)
     assert set(protocol.statuses) <= set(PHASES)
+    for name, operation in protocol.raw["x-wanspec"]["operations"].items():
+        assert "x-doc" in operation, name
     for state in protocol.states:
         assert "x-doc" in protocol.raw["x-wanspec"]["states"][protocol.states.index(state)], state.name
         assert set(state.operations) <= set(protocol.operations), state.name

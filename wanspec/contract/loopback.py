@@ -154,7 +154,10 @@ class LoopbackServer:
     def handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
         """Answer one request: (HTTP status, extra headers, JSON body); both are recorded."""
         with self._lock:
-            status, extra, body = self._answer(method, path, headers, raw)
+            try:
+                status, extra, body = self._answer(method, path, headers, raw)
+            except Exception as exc:  # a broken Behaviour hook: answer 500, never kill the handler
+                status, extra, body = self._error(500, {"message": f"loopback failure: {type(exc).__name__}: {exc}"})
             self.responses.append(SentResponse(status, extra, copy.deepcopy(body)))
             return status, extra, body
 
