@@ -43,7 +43,7 @@ from .clients import (
     WaveSpeedClient,
 )
 from ._pricing import Estimate, estimate_cost
-from .loopback import Behaviour, LoopbackServer, ReceivedRequest
+from .loopback import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [
     "PHASES",
@@ -68,6 +68,7 @@ __all__ = [
     "RequestRejected",
     "ResponseProblem",
     "RunwareClient",
+    "SentResponse",
     "ServerError",
     "State",
     "Submission",

@@ -114,13 +114,14 @@ class Protocol:
     _validators: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # -- recognising requests -------------------------------------------------------------
-    def operation_for(self, method: str, path: str, body: Any = None) -> str | None:
-        """The first operation whose method, path pattern and request schema all match."""
+    def operation_for(self, method: str, path: str, body: Any = None, *, match_body: bool = True) -> str | None:
+        """The first operation whose method, path pattern and request schema all match
+        (with ``match_body=False``, whose method and path match, whatever the body)."""
         path = _path_only(path)
         for op in self.operations.values():
             if op.method != method.upper() or not op.path.search(path):
                 continue
-            if op.request is not None and not self._valid(f"request:{op.name}", op.request, body):
+            if match_body and op.request is not None and not self._valid(f"request:{op.name}", op.request, body):
                 continue
             return op.name
         return None

@@ -11,6 +11,7 @@ to imitate API drift (a renamed field, a string cost, a new status word…).
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import hashlib
 import json
@@ -69,6 +70,15 @@ class ReceivedRequest:
     body: Any
 
 
+@dataclass(frozen=True, slots=True)
+class SentResponse:
+    """One response as the server sent it (``responses[i]`` answers ``requests[i]``)."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
 @dataclass
 class _Job:
     task: dict[str, Any]
@@ -88,6 +98,7 @@ class LoopbackServer:
         self.protocol: Protocol = load_protocol(provider)
         self.behaviour = behaviour or Behaviour()
         self.requests: list[ReceivedRequest] = []
+        self.responses: list[SentResponse] = []
         self.__key = api_key
         self._config: dict[str, Any] = self.protocol.loopback
         self._jobs: dict[str, _Job] = {}
@@ -105,7 +116,10 @@ class LoopbackServer:
         server.daemon_threads = True
         server.owner = self  # type: ignore[attr-defined]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name=f"loopback-{self.provider}", daemon=True)
+        # a short poll interval: shutdown() waits up to one interval, and tests start many servers
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name=f"loopback-{self.provider}", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -138,36 +152,49 @@ class LoopbackServer:
 
     # -- one request ----------------------------------------------------------------------
     def handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
-        """Answer one request: (HTTP status, extra headers, JSON body)."""
+        """Answer one request: (HTTP status, extra headers, JSON body); both are recorded."""
         with self._lock:
             try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
-                self.requests.append(ReceivedRequest(method, path, dict(headers), raw.decode("utf-8", "replace")))
-                return self._error(400, {"message": "the body is not JSON"})
-            self.requests.append(ReceivedRequest(method, path, dict(headers), body))
-            auth = self.protocol.auth
-            wanted = f"{auth.get('scheme', 'Bearer')} {self.__key}"
-            if _header(headers, auth.get("header", "Authorization")) != wanted:
-                return self._error(401)
-            operation = self.protocol.operation_for(method, path, body)
-            if operation is None:
-                return self._error(404)
-            planned = self.behaviour.transient_errors.get(operation, ())
-            done = self._transient.get(operation, 0)
-            if done < len(planned):
-                self._transient[operation] = done + 1
-                extra = {} if self.behaviour.retry_after is None else {"Retry-After": f"{self.behaviour.retry_after:g}"}
-                status, headers_out, out = self._error(planned[done])
-                return status, {**headers_out, **extra}, out
-            if operation == "submit":
-                return self._submit(path, body)
-            return self._poll(path, body)
+                status, extra, body = self._answer(method, path, headers, raw)
+            except Exception as exc:  # a broken Behaviour hook: answer 500, never kill the handler
+                status, extra, body = self._error(500, {"message": f"loopback failure: {type(exc).__name__}: {exc}"})
+            self.responses.append(SentResponse(status, extra, copy.deepcopy(body)))
+            return status, extra, body
+
+    def _answer(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            self.requests.append(ReceivedRequest(method, path, dict(headers), raw.decode("utf-8", "replace")))
+            return self._error(400, {"message": "the body is not JSON"})
+        self.requests.append(ReceivedRequest(method, path, dict(headers), body))
+        auth = self.protocol.auth
+        wanted = f"{auth.get('scheme', 'Bearer')} {self.__key}"
+        if _header(headers, auth.get("header", "Authorization")) != wanted:
+            return self._error(401)
+        operation = self.protocol.operation_for(method, path, body)
+        if operation is None:
+            known_route = self.protocol.operation_for(method, path, match_body=False) is not None
+            return (
+                self._error(400, {"message": "this endpoint takes another body"}) if known_route else self._error(404)
+            )
+        planned = self.behaviour.transient_errors.get(operation, ())
+        done = self._transient.get(operation, 0)
+        if done < len(planned):
+            self._transient[operation] = done + 1
+            extra = {} if self.behaviour.retry_after is None else {"Retry-After": f"{self.behaviour.retry_after:g}"}
+            status, headers_out, out = self._error(planned[done])
+            return status, {**headers_out, **extra}, out
+        if operation == "submit":
+            return self._submit(path, body)
+        return self._poll(path, body)
 
     def _submit(self, path: str, body: Any) -> Reply:
-        from .. import _catalog, lint_payload
+        from .. import _catalog, _lint, lint_payload
 
         task = resolve_pointer(body, self._config.get("task", ""))
+        if isinstance(task, list):  # a batch (Runware): the first task that asks for something
+            task = next((t for t in task if isinstance(t, dict) and not _lint._is_auth(t)), None)
         if not isinstance(task, dict):
             return self._error(400, {"message": "the request holds no task object"})
         schema = None

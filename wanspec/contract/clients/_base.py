@@ -159,7 +159,10 @@ class ProtocolClient:
         return JobStatus(job_id, self._status(body), state.phase, body, status)
 
     def wait(self, job_id: str) -> JobResult:
-        """Poll with backoff until the job succeeds (JobFailed if it fails, PollTimeout if slow)."""
+        """Poll with backoff until the job succeeds (JobFailed if it fails, PollTimeout if slow).
+
+        The first poll comes after ``policy.initial`` seconds: a job is never done at once.
+        """
         clock, start, last = self.policy.clock, self.policy.clock(), None
         for delay in self.policy.delays():
             remaining = self.policy.timeout - (clock() - start)

@@ -1,0 +1,1 @@
+"""Tests of the contract layer: protocol files, clients, loopback servers."""
