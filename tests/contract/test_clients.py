@@ -266,7 +266,7 @@ def test_the_key_appears_in_no_error_and_no_repr(serve, provider):
 def test_the_readme_example_runs_as_printed(capsys):
     """The README's contract example, word for word (it really sleeps 2.5 s between polls)."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Talking to the providers", 1)[1]
+    section = readme.split("### Clients and loopback servers", 1)[1]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     exec(compile(code, "README.md", "exec"), {})
     url, last = capsys.readouterr().out.splitlines()
