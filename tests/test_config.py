@@ -183,7 +183,7 @@ def test_config_applies_on_forked_workers_too(run_cli, project):
             f'[schemas]\n"w/**" = "{WAVESPEED_ID[:-2]}"',
             f"schemas.\"w/**\": unknown schema '{WAVESPEED_ID[:-2]}'; did you mean '{WAVESPEED_ID}'?",
         ),
-        ('[[suppress]]\nfile = "a.json"\ncode = "WS500"', "suppress[0]: \"reason\" is a required property"),
+        ('[[suppress]]\nfile = "a.json"\ncode = "WS500"', 'suppress[0]: "reason" is a required property'),
         ('[[suppress]]\nfile = "a.json"\ncode = "WS500"\nreason = "x"\npointr = "/a"', "did you mean 'pointer'?"),
         ("select = [", "not valid TOML"),
     ],

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -220,7 +221,9 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _unknown_keys(value: Any, node: dict[str, Any], root: dict[str, Any], where: str, path: tuple[Any, ...] = ()):  # type: ignore[no-untyped-def]
+def _unknown_keys(
+    value: Any, node: dict[str, Any], root: dict[str, Any], where: str, path: tuple[Any, ...] = ()
+) -> Iterator[str]:
     node = _resolve(node, root)
     if isinstance(value, dict) and "properties" in node:
         known = list(node["properties"])
@@ -236,7 +239,9 @@ def _unknown_keys(value: Any, node: dict[str, Any], root: dict[str, Any], where:
             yield from _unknown_keys(item, node["items"], root, where, (*path, i))
 
 
-def _catalogue_values(value: Any, node: dict[str, Any], root: dict[str, Any], where: str, path: tuple[Any, ...]):  # type: ignore[no-untyped-def]
+def _catalogue_values(
+    value: Any, node: dict[str, Any], root: dict[str, Any], where: str, path: tuple[Any, ...]
+) -> Iterator[str]:
     """Values the schema marks with ``x-config`` must exist in the rule catalogue or the schemas."""
     node = _resolve(node, root)
     if "x-config" in node:
@@ -269,12 +274,10 @@ def _catalogue_problem(kind: str, value: Any) -> str | None:
         return f"unknown schema {value!r}; " + (f"did you mean {guess!r}?" if guess else "`wanspec schemas` lists them")
     if kind == "rule" and (value.upper() in rules or value in names):
         return None
-    if kind == "rule-selector" and (
-        value == "ALL" or value in names or any(code.startswith(value) for code in rules)
-    ):
+    if kind == "rule-selector" and (value == "ALL" or value in names or any(code.startswith(value) for code in rules)):
         return None
-    guess = difflib.get_close_matches(value, [*rules, *names], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, [*rules, *names], n=1, cutoff=0.6)
     what = "rule" if kind == "rule" else "rule selector"
     return f"unknown {what} {value!r}; " + (
-        f"did you mean {guess[0]!r}?" if guess else "`wanspec explain --list` lists the rules"
+        f"did you mean {close[0]!r}?" if close else "`wanspec explain --list` lists the rules"
     )

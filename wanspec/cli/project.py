@@ -17,6 +17,8 @@ from .._diagnostics import Diagnostic, LintResult, Severity
 from .._lint import STDIN, LintOptions, UsageError, discover, validate_options
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .._baseline import Accepted
     from .._config import ProjectConfig
     from .settings import LintSettings
@@ -39,7 +41,7 @@ class Project:
 
     def sink(self, downstream: Sink) -> Sink:
         if self.write_baseline:
-            return self.recorded.append  # everything found today goes into the baseline
+            downstream = self.recorded.append  # everything found today (not suppressed) goes into the baseline
         return self.accepted.sink(downstream) if self.accepted is not None else downstream
 
     def finish(self, result: LintResult, emit: Sink) -> None:
@@ -87,8 +89,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def _path(name: str):  # type: ignore[no-untyped-def]
-    from pathlib import Path
+def _path(name: str) -> Path:
+    from pathlib import Path  # not at the top: pathlib costs start-up (ARCHITECTURE.md)
 
     return Path(name)
 
@@ -193,9 +195,7 @@ def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: boo
             import difflib
 
             old, new = data.decode("utf-8"), outcome.text
-            out.writelines(
-                difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}")
-            )
+            out.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}"))
         else:
             from .._files import write_atomic
 
