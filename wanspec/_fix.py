@@ -88,13 +88,25 @@ _FIRST_KEY = re.compile(r'([ \t\r\n]*)"(?:[^"\\]|\\.)*"([ \t\r\n]*:[ \t\r\n]*)')
 
 
 def _insert_first_member(text: str, brace: int, name: str, value: str, *, empty: bool) -> Edit:
-    """Insert ``"name": "value"`` as the object's first member, in the object's own layout
-    (the white space before the first key and around its colon)."""
+    """Insert ``"name": "value"`` as the object's first member, in the object's own layout:
+    the white space before the first key, around its colon and after its comma."""
     after = brace + 1
     first = _FIRST_KEY.match(text, after)
-    space, colon = (first.group(1), first.group(2)) if first else ("", ": ")
+    if empty or first is None:
+        return Edit(after, after, f"{json.dumps(name)}: {json.dumps(value)}")
+    space, colon = first.group(1), first.group(2)
     member = f"{json.dumps(name)}{colon}{json.dumps(value)}"
-    return Edit(after, after, member if empty else f"{space}{member},")
+    if space:  # one member a line: the old first key's indentation now follows our comma
+        return Edit(after, after, f"{space}{member},")
+    try:
+        _, end = _DECODER.raw_decode(text, first.end())
+    except ValueError:
+        return Edit(after, after, f"{member},")
+    comma = _COMMA.match(text, end)
+    return Edit(after, after, f"{member},{comma.group(1) if comma else ''}")
+
+
+_COMMA = re.compile(r"[ \t\r\n]*,([ \t\r\n]*)")
 
 
 def _uuid4() -> str:

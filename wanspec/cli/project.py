@@ -192,10 +192,7 @@ def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: boo
             continue
         applied += outcome.applied
         if diff:
-            import difflib
-
-            old, new = data.decode("utf-8"), outcome.text
-            out.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}"))
+            out.write(_unified_diff(data.decode("utf-8"), outcome.text, path))
         else:
             from .._files import write_atomic
 
@@ -204,3 +201,16 @@ def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: boo
             except OSError as exc:
                 raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     return applied
+
+
+def _unified_diff(old: str, new: str, path: str) -> str:
+    """A ``git apply``-able diff, with git's marker for a last line without a newline."""
+    import difflib
+
+    def lines(text: str) -> list[str]:
+        out = text.splitlines(True)
+        if out and not out[-1].endswith("\n"):
+            out[-1] += "\n\\ No newline at end of file\n"
+        return out
+
+    return "".join(difflib.unified_diff(lines(old), lines(new), f"a/{path}", f"b/{path}"))
