@@ -75,10 +75,8 @@ def test_a_number_fixed_but_still_out_of_range_is_counted_as_remaining(run_cli, 
     ],
 )
 def test_a_missing_task_uuid_is_added_as_a_v4_uuid_in_the_files_layout(run_cli, here, layout, first_member):
-    if layout == "compact":
-        text = json.dumps(NO_UUID, separators=(",", ":"))
-    else:
-        text = json.dumps(NO_UUID, indent=layout)
+    compact = layout == "compact"
+    text = json.dumps(NO_UUID, separators=(",", ":")) if compact else json.dumps(NO_UUID, indent=layout)
     (here / "a.json").write_text(text, encoding="utf-8")  # no trailing newline: none is added
     run = run_cli("lint", "--fix", "a.json")
     assert run.exit_code == 0, run
@@ -125,7 +123,7 @@ def test_json_lines_fix_only_the_lines_that_need_it(run_cli, here):
 
 def test_a_file_is_never_rewritten_unless_it_lints_better(run_cli, here, monkeypatch):
     def wrong(d, text, offset):  # a broken fix kind: turns the value into a string of letters
-        value, end = json.JSONDecoder().raw_decode(text, offset)
+        _, end = json.JSONDecoder().raw_decode(text, offset)
         yield _fix.Edit(offset, end, '"five"')
 
     monkeypatch.setitem(_fix.FIXES, "numeric-string", wrong)
