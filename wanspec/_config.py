@@ -14,7 +14,6 @@ the key. Nothing heavy is imported: tomllib only when a file is found, and the v
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Iterator
@@ -231,6 +230,8 @@ def _unknown_keys(
             if key in known:
                 yield from _unknown_keys(sub, node["properties"][key], root, where, (*path, key))
             elif node.get("additionalProperties") is False:
+                import difflib  # only for mistakes: difflib costs start-up
+
                 guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = f"did you mean {guess[0]!r}?" if guess else f"known keys: {', '.join(known)}"
                 yield f"{_key(where, (*path, key))}: unknown key {key!r}; {hint}"
@@ -276,6 +277,8 @@ def _catalogue_problem(kind: str, value: Any) -> str | None:
         return None
     if kind == "rule-selector" and (value == "ALL" or value in names or any(code.startswith(value) for code in rules)):
         return None
+    import difflib
+
     close = difflib.get_close_matches(value, [*rules, *names], n=1, cutoff=0.6)
     what = "rule" if kind == "rule" else "rule selector"
     return f"unknown {what} {value!r}; " + (
