@@ -22,11 +22,12 @@ from functools import cache
 from typing import Any
 
 from . import _catalog
+from ._config_discovery import CONFIG_NAMES, find_config
 from ._globs import GlobSet
 from ._lint import UsageError
 from ._policy import Policy
 
-CONFIG_NAMES = ("wanspec.toml", "pyproject.toml")
+__all__ = ["CONFIG_NAMES", "ConfigError", "ProjectConfig", "Suppression", "find_config", "load_config"]
 
 
 class ConfigError(UsageError):
@@ -56,34 +57,6 @@ class ProjectConfig:
     ignore: tuple[str, ...] = ()
     policy: Policy | None = None
     suppressions: tuple[Suppression, ...] = field(default=())
-
-
-def find_config(start: str) -> str | None:
-    """The nearest file at or above ``start`` that holds wanspec configuration."""
-    here = os.path.abspath(start)
-    while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(here, name)
-            if os.path.isfile(candidate) and _has_config(candidate):
-                return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
-
-
-def _has_config(path: str) -> bool:
-    if os.path.basename(path) != "pyproject.toml":
-        return True
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-    except OSError:
-        return False
-    if "wanspec" not in text:  # most pyproject.toml files: no TOML parse needed
-        return False
-    tool = _parse(path, text).get("tool")
-    return isinstance(tool, dict) and "wanspec" in tool
 
 
 def _parse(path: str, text: str) -> dict[str, Any]:

@@ -14,12 +14,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _catalog, _source
 from ._diagnostics import Diagnostic, LintResult, Severity
 from ._engine import Finding, compiled
-from ._policy import Policy
+
+if TYPE_CHECKING:
+    from ._policy import Policy
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})

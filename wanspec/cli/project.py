@@ -135,7 +135,7 @@ def prepare(settings: LintSettings, options: LintOptions, out: TextIO) -> Projec
 
 
 def _load(settings: LintSettings) -> ProjectConfig | None:
-    from .. import _config
+    from .._config_discovery import find_config
 
     if settings.isolated:
         if settings.config is not None:
@@ -143,12 +143,14 @@ def _load(settings: LintSettings) -> ProjectConfig | None:
         return None
     path = settings.config
     if path is None:
-        path = _config.find_config(os.getcwd())
+        path = find_config(os.getcwd())
         if path is None:
             return None
     elif not os.path.isfile(path):
         raise UsageError(f"config file {path} does not exist")
-    return _config.load_config(path)
+    from .._config import load_config
+
+    return load_config(path)
 
 
 def _shown(path: str) -> str:
