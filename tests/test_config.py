@@ -245,3 +245,10 @@ def test_the_readme_configuration_example_loads(tmp_path):
 )
 def test_glob_semantics(tmp_path, pattern, path, matches):
     assert GlobSet.of(str(tmp_path), [pattern]).match(str(tmp_path / path)) is matches
+
+
+def test_a_config_that_is_not_utf8_is_a_usage_error(run_cli, project, tmp_path):
+    (tmp_path / "wanspec.toml").write_bytes(b'select = ["\xff"]\n')
+    project("ok.json", FLASH_TASK)
+    run = run_cli("lint", "ok.json")
+    assert run.exit_code == 2 and "cannot read config file" in run.stderr and "Traceback" not in run.stderr
