@@ -99,7 +99,6 @@ def from_mapping(table: dict[str, Any], path: str) -> ProjectConfig:
         listed = "\n  ".join(problems)
         raise ConfigError(f"invalid configuration in {path}:\n  {listed}")
     base = os.path.dirname(os.path.abspath(path))
-    codes = _resolve_codes
     policy = Policy(
         base=base,
         include=GlobSet.of(base, table["include"]) if "include" in table else None,
@@ -108,12 +107,12 @@ def from_mapping(table: dict[str, Any], path: str) -> ProjectConfig:
         per_file_ignores=tuple(
             (GlobSet.of(base, [g]), tuple(sels)) for g, sels in table.get("per-file-ignores", {}).items()
         ),
-        severity=tuple((codes(k), v) for k, v in table.get("severity", {}).items()),
+        severity=tuple((_rule_code(k), v) for k, v in table.get("severity", {}).items()),
     )
     suppressions = tuple(
         Suppression(
             file=os.path.normpath(s["file"]).replace(os.sep, "/"),
-            code=codes(s["code"]),
+            code=_rule_code(s["code"]),
             reason=s["reason"],
             pointer=s.get("pointer"),
             task=s.get("task"),
@@ -132,7 +131,7 @@ def from_mapping(table: dict[str, Any], path: str) -> ProjectConfig:
     )
 
 
-def _resolve_codes(code_or_name: str) -> str:
+def _rule_code(code_or_name: str) -> str:
     by_name = _catalog.rule_codes_by_name()
     return by_name.get(code_or_name, code_or_name.upper())
 

@@ -70,25 +70,6 @@ class GlobSet:
         rel = relative_to(path, self.base)
         return rel is not None and self.regex.fullmatch(rel) is not None
 
-    def first(self, path: str) -> int | None:
-        """The index of the first pattern that matches ``path``, or None."""
-        rel = relative_to(path, self.base)
-        if rel is None:
-            return None
-        for i, p in enumerate(self.patterns):
-            if _compiled(p).fullmatch(rel):
-                return i
-        return None
-
-
-_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _compiled(pattern: str) -> re.Pattern[str]:
-    if pattern not in _CACHE:
-        _CACHE[pattern] = re.compile(f"(?:{translate(pattern)})(?:/.*)?")
-    return _CACHE[pattern]
-
 
 def relative_to(path: str, base: str) -> str | None:
     """``path`` relative to ``base`` with ``/`` separators, or None when it is outside."""
