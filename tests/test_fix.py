@@ -169,3 +169,8 @@ def test_fix_refuses_standard_input(run_cli, here):
     run = run_cli("lint", "--fix", "-", input=json.dumps(FLASH_TASK))
     assert run.exit_code == 2
     assert re.search(r"cannot take standard input", run.stderr)
+
+
+def test_explain_says_which_rules_are_fixable(run_cli):
+    assert "Fixable: `wanspec lint --fix`" in run_cli("explain", "WS112").stdout
+    assert "Fixable" not in run_cli("explain", "WS401").stdout
