@@ -147,7 +147,7 @@ def test_an_unused_suppression_is_reported_as_a_warning(run_cli, project):
     run = run_cli("lint", "p/a.json")
     assert run.exit_code == 1  # WS114 is still an error
     assert (
-        "wanspec.toml: WS014 (warning) suppression #1 (WS112 at p/a.json /duration) matched no finding; remove it"
+        "wanspec.toml:2:1: WS014 (warning) suppression #1 (WS112 at p/a.json /duration) matched no finding; remove it"
         in run.stdout
     )
     assert "Found 1 error and 1 warning" in run.stdout
@@ -177,3 +177,11 @@ def test_baseline_and_suppressions_together(run_cli, project, tmp_path):
     entries = json.loads((tmp_path / "base.json").read_text())["entries"]
     assert [(e["pointer"], e["code"]) for e in entries] == [("/outputQuality", "WS114")]
     assert run_cli("lint", "--baseline", "base.json", "p").exit_code == 0
+
+
+def test_an_unused_suppression_in_pyproject_points_at_its_table(run_cli, project):
+    body = SUPPRESS.replace("[[suppress]]", "[[tool.wanspec.suppress]]")
+    project("pyproject.toml", '[project]\nname = "x"\n\n[tool.wanspec]\nignore = ["WS114"]\n' + body)
+    project("p/a.json", FLASH_TASK)
+    run = run_cli("lint", "p/a.json")
+    assert "pyproject.toml:7:1: WS014 (warning) suppression #1" in run.stdout, run

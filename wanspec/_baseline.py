@@ -141,6 +141,8 @@ class Accepted:
                     f"suppression #{s.index + 1} ({s.code} at {where}) matched no finding; remove it",
                     self.config_path,
                     pointer=f"/suppress/{s.index}",
+                    line=s.line,
+                    column=1 if s.line else None,
                 )
             )
         return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -44,6 +45,7 @@ class Suppression:
     pointer: str | None = None
     task: int | None = None
     index: int = 0  # position in the config's ``suppress`` list, for messages
+    line: int | None = None  # of its ``[[suppress]]`` header in the config file, when written so
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +90,13 @@ def load_config(path: str) -> ProjectConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     table = _table(path, _parse(path, text))
-    return from_mapping(table, path)
+    return from_mapping(table, path, text)
 
 
-def from_mapping(table: dict[str, Any], path: str) -> ProjectConfig:
+_SUPPRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:tool\.wanspec\.)?suppress[ \t]*\]\]", re.M)
+
+
+def from_mapping(table: dict[str, Any], path: str, text: str = "") -> ProjectConfig:
     """Check a config mapping (as read from ``path``) and build the ProjectConfig."""
     where = "[tool.wanspec]" if os.path.basename(path) == "pyproject.toml" else ""
     problems = _check(table, _config_schema(), where)
@@ -109,6 +114,9 @@ def from_mapping(table: dict[str, Any], path: str) -> ProjectConfig:
         ),
         severity=tuple((_rule_code(k), v) for k, v in table.get("severity", {}).items()),
     )
+    headers = [text.count("\n", 0, m.start()) + 1 for m in _SUPPRESS_HEADER.finditer(text)]
+    if len(headers) != len(table.get("suppress", ())):
+        headers = []  # written another way (an inline array): no lines rather than wrong ones
     suppressions = tuple(
         Suppression(
             file=os.path.normpath(s["file"]).replace(os.sep, "/"),
@@ -117,6 +125,7 @@ def from_mapping(table: dict[str, Any], path: str) -> ProjectConfig:
             pointer=s.get("pointer"),
             task=s.get("task"),
             index=i,
+            line=headers[i] if i < len(headers) else None,
         )
         for i, s in enumerate(table.get("suppress", ()))
     )
