@@ -30,6 +30,7 @@ class Rule:
     explanation: str = ""
     example: dict[str, Any] | None = None
     category: str = ""
+    fix: str | None = None  # the generic fix kind `wanspec lint --fix` applies (_fix.FIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,7 @@ def rules() -> dict[str, Rule]:
             explanation=r.get("explanation", ""),
             example=r.get("example"),
             category=r.get("category", ""),
+            fix=r.get("fix"),
         )
     return out
 

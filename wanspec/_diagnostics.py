@@ -65,6 +65,7 @@ class LintResult:
     warnings: int = 0
     environment_errors: int = 0
     unit: str = "task"  # what ``tasks`` counts, for summaries: "interaction" for cassettes, "" for none
+    fixed: int = 0  # findings repaired by `wanspec lint --fix` before the run
 
     def count(self, d: Diagnostic) -> None:
         if d.severity is Severity.ERROR:
@@ -78,9 +79,12 @@ class LintResult:
         return self.errors == 0
 
     def summary(self) -> dict[str, int]:
-        return {
+        counts = {
             "files": self.files,
             "tasks": self.tasks,
             "errors": self.errors,
             "warnings": self.warnings,
         }
+        if self.fixed:
+            counts["fixed"] = self.fixed
+        return counts

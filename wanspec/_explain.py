@@ -45,6 +45,8 @@ def explain(code_or_name: str) -> str:
     lines = [f"{rule.code} {rule.name} ({rule.severity}, {rule.category})", "", rule.summary, ""]
     if rule.explanation:
         lines += [rule.explanation, ""]
+    if rule.fix:
+        lines += [f"Fixable: `wanspec lint --fix` applies the safe {rule.fix} fix where it is unambiguous.", ""]
     sources = citations(rule.code)
     if sources:
         lines.append("Where the docs state it:")

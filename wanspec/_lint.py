@@ -7,17 +7,21 @@ that does not exist); it never prints and never exits.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _catalog, _source
 from ._diagnostics import Diagnostic, LintResult, Severity
 from ._engine import Finding, compiled
+
+if TYPE_CHECKING:
+    from ._policy import Policy
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
@@ -36,6 +40,7 @@ class LintOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     engine: str = "fast"  # "fast" (jsonschema_rs) or "reference" (python-jsonschema)
+    policy: Policy | None = None  # per-file choices from a project config (_config)
 
     def wants(self, code: str) -> bool:
         names = _catalog.rules()
@@ -142,7 +147,7 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     """
     opts = options or LintOptions(schema=schema)
     if schema is not None and opts.schema != schema:
-        opts = LintOptions(schema, opts.select, opts.ignore, opts.engine)
+        opts = dataclasses.replace(opts, schema=schema)
     validate_options(opts)
     tasks = obj if isinstance(obj, list) else [obj]
     out: list[Diagnostic] = []
@@ -168,7 +173,8 @@ def _diag(
     line = col = None
     if located is not None:
         line, col = located.locate(f.pointer, key=f.key)
-    return Diagnostic(f.code, Severity(f.severity), f.message, file, task, f.pointer, line, col, schema, f.hint, f.doc)
+    severity = f.severity if opts.policy is None else opts.policy.severity_of(f.code, f.severity)
+    return Diagnostic(f.code, Severity(severity), f.message, file, task, f.pointer, line, col, schema, f.hint, f.doc)
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -209,7 +215,8 @@ def _problem(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | N
     if not opts.wants(code):
         return None
     rule = _catalog.rules()[code]
-    return Diagnostic(code, Severity(rule.severity), p.message, file, p.task, p.pointer, p.line, p.column)
+    severity = rule.severity if opts.policy is None else opts.policy.severity_of(code, rule.severity)
+    return Diagnostic(code, Severity(severity), p.message, file, p.task, p.pointer, p.line, p.column)
 
 
 Sink = Callable[[Diagnostic], None]
@@ -247,6 +254,8 @@ def _lint_tasks(
     stream: bool = False,
 ) -> None:
     """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task."""
+    if opts.policy is not None:
+        opts = opts.policy.options_for(file, opts)
     for item in tasks:
         if isinstance(item, _source.Problem):
             if (d := _problem(item, file, opts)) is not None:
@@ -361,6 +370,8 @@ def lint_paths(
     total = LintResult()
     emit = sink or total.diagnostics.append
     files = discover(list(paths))
+    if opts.policy is not None:  # include/exclude apply to named files too (pre-commit names them)
+        files = [f for f in files if opts.policy.keeps(f)]
     if jobs != 1:
         from . import _parallel
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import click
 
@@ -65,6 +66,24 @@ def cli() -> None:
     show_default=True,
     help="Processes for large inputs (0: one per core; 1: never fork). Output is identical either way.",
 )
+@click.option(
+    "--config",
+    "config",
+    metavar="FILE",
+    help="Read this config file (wanspec.toml or pyproject.toml) instead of looking for one upwards.",
+)
+@click.option("--isolated", "--no-config", "isolated", is_flag=True, help="Ignore every config file.")
+@click.option(
+    "--extend-select", multiple=True, metavar="CODES", help="Add rules to the selection (config's or --select)."
+)
+@click.option(
+    "--baseline",
+    metavar="FILE",
+    help="Hide the findings recorded in FILE (keyed by file, pointer and code); report only new ones.",
+)
+@click.option("--write-baseline", is_flag=True, help="Record today's findings in the --baseline FILE and exit 0.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (numeric strings, a missing UUID v4 taskUUID).")
+@click.option("--diff", is_flag=True, help="Print the changes --fix would make, write nothing (exit 1 if any).")
 def lint(
     paths: tuple[str, ...],
     schema: str | None,
@@ -74,12 +93,29 @@ def lint(
     engine: str,
     colour: bool | None,
     jobs: int,
+    config: str | None,
+    isolated: bool,
+    extend_select: tuple[str, ...],
+    baseline: str | None,
+    write_baseline: bool,
+    fix: bool,
+    diff: bool,
 ) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or environment error.
     """
     settings = LintSettings(paths, schema, fmt, select, ignore, engine, colour, jobs)
+    settings = replace(
+        settings,
+        config=config,
+        isolated=isolated,
+        extend_select=extend_select,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        fix=fix,
+        diff=diff,
+    )
     sys.exit(execute_lint(settings, _streams()))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, TextIO
 
 from .. import _catalog
@@ -23,6 +23,14 @@ class LintSettings:
     engine: str = "fast"
     colour: bool | None = None  # None: decide from the stream and NO_COLOR
     jobs: int = 0  # 0: one process per available core, for inputs large enough to pay
+    # project config, baseline, suppressions and fixes (cli/project.py)
+    config: str | None = None  # None: discovered from the working directory upwards
+    isolated: bool = False  # ignore every config file
+    extend_select: tuple[str, ...] = ()
+    baseline: str | None = None
+    write_baseline: bool = False
+    fix: bool = False
+    diff: bool = False
 
 
 @dataclass
@@ -48,12 +56,25 @@ def wants_colour(setting: bool | None, stream: TextIO, env: dict[str, str]) -> b
 
 def execute_lint(settings: LintSettings, io: Streams) -> int:
     from ..reporters import get_reporter
+    from .project import prepare
 
     options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
+    settings = replace(settings, extend_select=_split(settings.extend_select))
     try:
         reporter = get_reporter(settings.format)(io.out, wants_colour(settings.colour, io.out, io.env))
+        project = prepare(settings, options, io.out)
+        if settings.diff:  # show what --fix would change, and nothing else (like ruff --diff)
+            io.err.write(f"wanspec: would apply {project.fixed} fixes\n")
+            return EXIT_FINDINGS if project.fixed else EXIT_OK
         # reporters write nothing before the first finding, so a usage error leaves stdout empty
-        result = lint_paths(settings.paths or (".",), options, stdin=io.stdin, sink=reporter.emit, jobs=settings.jobs)
+        result = lint_paths(
+            settings.paths or (".",),
+            project.options,
+            stdin=io.stdin,
+            sink=project.sink(reporter.emit),
+            jobs=settings.jobs,
+        )
+        project.finish(result, reporter.emit)
     except (UsageError, KeyError) as exc:
         io.err.write(f"wanspec: error: {exc.args[0]}\n")
         return EXIT_USAGE
@@ -61,6 +82,7 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
         io.err.write(f"wanspec: installation error: {exc}\n")
         return EXIT_USAGE
     reporter.finish(result)
+    project.write_notes(io.err)
     if result.environment_errors:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_FINDINGS

@@ -29,7 +29,11 @@ class TextReporter:
         self.out.write(f"{where}: {code} {d.message}\n")
 
     def finish(self, result: LintResult) -> None:
-        if result.errors or result.warnings:
+        if result.fixed:  # like ruff: "Found 3 errors (2 fixed, 1 remaining)"
+            found = _plural(result.errors + result.fixed, "error")
+            head = f"Found {found} ({result.fixed} fixed, {result.errors} remaining)"
+            head += f" and {_plural(result.warnings, 'warning')}"
+        elif result.errors or result.warnings:
             head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
         else:
             head = "All checks passed"

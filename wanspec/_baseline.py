@@ -1,0 +1,166 @@
+"""Findings accepted on purpose: a baseline file, and suppressions from the project config.
+
+JSON has no comments, so nothing can be switched off inside a payload. Instead:
+
+* a **baseline** (``wanspec lint --baseline FILE``) records the findings of today, keyed by
+  file (relative to the baseline's directory), JSON Pointer and rule code, with a count
+  (two identical findings need two entries). Positions are not part of the key, so
+  re-indenting a file or moving lines keeps it valid. Later runs report only what is
+  not in it, and count the entries that no longer match anything (stale: fixed since);
+* **suppressions** (``[[tool.wanspec.suppress]]``) name one finding each, with a reason;
+  one that matches nothing is itself reported (rule ``unused-suppression``), as ruff's
+  RUF100 does for ``noqa`` comments.
+
+Only files linted in this run take part, so a run on some files (pre-commit passes the
+changed ones) never calls the other files' entries stale or unused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _catalog
+from ._config import Suppression
+from ._diagnostics import Diagnostic, LintResult, Severity
+from ._globs import relative_to
+from ._lint import ENVIRONMENT_CODES, UsageError
+
+Key = tuple[str, str, str]  # (file relative to the baseline's directory, pointer, code)
+BASELINE_VERSION = 1
+
+
+def read_baseline(path: str) -> Counter[Key]:
+    """The entries of a baseline file; a missing or malformed file is a UsageError."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except FileNotFoundError:
+        raise UsageError(f"baseline {path} does not exist; create it with --write-baseline") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read baseline {path}: {exc}") from None
+    entries = doc.get("entries") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or doc.get("version") != BASELINE_VERSION:
+        raise UsageError(f"{path} is not a wanspec baseline (expected version {BASELINE_VERSION} and entries)")
+    counts: Counter[Key] = Counter()
+    for i, e in enumerate(entries):
+        try:
+            key = (str(e["file"]), str(e["pointer"]), str(e["code"]))
+            counts[key] += int(e.get("count", 1))
+        except (KeyError, TypeError, ValueError):
+            raise UsageError(f"{path}: entry {i} needs file, pointer, code and a count") from None
+    return counts
+
+
+def baseline_text(counts: Counter[Key]) -> str:
+    """The baseline file's text: sorted, one entry a line-group, stable across runs."""
+    entries = [
+        {"file": file, "pointer": pointer, "code": code, "count": n}
+        for (file, pointer, code), n in sorted(counts.items())
+        if n > 0
+    ]
+    doc: dict[str, Any] = {"version": BASELINE_VERSION, "tool": "wanspec", "entries": entries}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def key_of(d: Diagnostic, base: str) -> Key | None:
+    rel = relative_to(d.file, base) if d.file else None
+    return None if rel is None else (rel, d.pointer, d.code)
+
+
+@dataclass
+class Accepted:
+    """Filters a stream of diagnostics through a baseline and the config's suppressions."""
+
+    baseline: Counter[Key] = field(default_factory=Counter)
+    baseline_base: str = "."
+    suppressions: tuple[Suppression, ...] = ()
+    suppressions_base: str = "."
+    config_path: str | None = None
+    linted: Callable[[str], bool] = lambda _abs_path: True  # was this file part of the run?
+    suppressed: int = 0
+    hidden_errors: int = 0
+    hidden_warnings: int = 0
+    _left: Counter[Key] = field(default_factory=Counter)
+    _used: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._left = Counter(self.baseline)
+
+    def sink(self, downstream: Callable[[Diagnostic], None]) -> Callable[[Diagnostic], None]:
+        def accept(d: Diagnostic) -> None:
+            if d.code in ENVIRONMENT_CODES or not self._accepted(d):
+                downstream(d)
+                return
+            self.suppressed += 1
+            if d.severity is Severity.ERROR:
+                self.hidden_errors += 1
+            elif d.severity is Severity.WARNING:
+                self.hidden_warnings += 1
+
+        return accept
+
+    def _accepted(self, d: Diagnostic) -> bool:
+        if self.suppressions and d.file:
+            rel = relative_to(d.file, os.path.abspath(self.suppressions_base))
+            for s in self.suppressions:
+                if (
+                    s.file == rel
+                    and s.code == d.code
+                    and (s.pointer is None or s.pointer == d.pointer)
+                    and (s.task is None or s.task == d.task)
+                ):
+                    self._used.add(s.index)
+                    return True
+        if self._left:
+            key = key_of(d, os.path.abspath(self.baseline_base))
+            if key is not None and self._left[key] > 0:
+                self._left[key] -= 1
+                return True
+        return False
+
+    def finish(self, result: LintResult) -> list[Diagnostic]:
+        """Take hidden findings out of the counts; return the unused-suppression warnings."""
+        result.errors -= self.hidden_errors
+        result.warnings -= self.hidden_warnings
+        code = _catalog.rule_codes_by_name()["unused-suppression"]
+        severity = Severity(_catalog.rules()[code].severity)
+        out = []
+        for s in self.suppressions:
+            if s.index in self._used or not self.linted(os.path.join(self.suppressions_base, s.file)):
+                continue
+            where = f"{s.file}{' task ' + str(s.task) if s.task is not None else ''} {s.pointer or ''}".rstrip()
+            out.append(
+                Diagnostic(
+                    code,
+                    severity,
+                    f"suppression #{s.index + 1} ({s.code} at {where}) matched no finding; remove it",
+                    self.config_path,
+                    pointer=f"/suppress/{s.index}",
+                    line=s.line,
+                    column=1 if s.line else None,
+                )
+            )
+        return out
+
+    @property
+    def stale(self) -> int:
+        """Baseline entries (with their counts) that matched nothing in files of this run."""
+        base = os.path.abspath(self.baseline_base)
+        return sum(n for (file, _, _), n in self._left.items() if n > 0 and self.linted(os.path.join(base, file)))
+
+
+def record(diagnostics: Iterable[Diagnostic], base: str) -> Counter[Key]:
+    """Baseline entries for these diagnostics (environment problems are never recorded)."""
+    counts: Counter[Key] = Counter()
+    for d in diagnostics:
+        if d.code in ENVIRONMENT_CODES:
+            continue
+        key = key_of(d, os.path.abspath(base))
+        if key is not None:
+            counts[key] += 1
+    return counts

@@ -1,0 +1,46 @@
+"""Finding the project config: the nearest directory, upwards, with wanspec configuration.
+
+Kept apart from ``_config`` so that a run without any config file (most pre-commit runs)
+pays for a few ``stat`` calls and nothing else: no TOML parser, no validator.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+CONFIG_NAMES = ("wanspec.toml", "pyproject.toml")
+
+
+def find_config(start: str) -> str | None:
+    """The nearest file at or above ``start`` that holds wanspec configuration."""
+    here = os.path.abspath(start)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(here, name)
+            if os.path.isfile(candidate) and _has_config(candidate):
+                return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _has_config(path: str) -> bool:
+    if os.path.basename(path) != "pyproject.toml":
+        return True
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return False
+    if "wanspec" not in text:  # most pyproject.toml files: no TOML parse needed
+        return False
+    tool = _parse(path, text).get("tool")
+    return isinstance(tool, dict) and "wanspec" in tool
+
+
+def _parse(path: str, text: str) -> dict[str, Any]:
+    from ._config import _parse as parse  # a TOML mistake is a ConfigError, with the file named
+
+    return parse(path, text)
