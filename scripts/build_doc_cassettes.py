@@ -201,9 +201,7 @@ def wavespeed_scenarios() -> dict[str, dict[str, Any]]:
                     result_url,
                     None,
                     200,
-                    prediction(
-                        "completed", outputs=[video], has_nsfw_contents=[False], timings={"inference": 41234}
-                    ),
+                    prediction("completed", outputs=[video], has_nsfw_contents=[False], timings={"inference": 41234}),
                     request_headers=AUTH,
                 ),
             ],
@@ -265,7 +263,11 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
     )
     result = {"type": "video", "data": [{"url": f"https://files.toapis.com/videos/{task}.mp4", "format": "mp4"}]}
     refused = {
-        "error": {"code": 401, "message": "Authentication failed, please check your API key", "type": "authentication_error"}
+        "error": {
+            "code": 401,
+            "message": "Authentication failed, please check your API key",
+            "type": "authentication_error",
+        }
     }
     return {
         "toapis/wan2.6-flash-i2v-silent.yaml": {
@@ -279,7 +281,9 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
                 "schema": "toapis/wan2.6-flash",
             },
             "interactions": [
-                interaction("POST", f"{TOAPIS}/videos/generations", request, 200, state("queued", 0), request_headers=AUTH),
+                interaction(
+                    "POST", f"{TOAPIS}/videos/generations", request, 200, state("queued", 0), request_headers=AUTH
+                ),
                 interaction("GET", status_url, None, 200, state("in_progress", 40), request_headers=AUTH),
                 interaction(
                     "GET",
@@ -302,7 +306,9 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
                 "schema": "toapis/wan2.6-flash",
             },
             "interactions": [
-                interaction("POST", f"{TOAPIS}/videos/generations", request, 200, state("queued", 0), request_headers=AUTH),
+                interaction(
+                    "POST", f"{TOAPIS}/videos/generations", request, 200, state("queued", 0), request_headers=AUTH
+                ),
                 interaction(
                     "GET",
                     status_url,

@@ -92,7 +92,7 @@ def test_ignoring_every_error_exits_zero(run_cli, write):
     assert run.exit_code == 0, run
 
 
-@pytest.mark.parametrize("args", [["--select", "WS9"], ["--ignore", "no-such-rule"], ["--schema", "runware/wan"]])
+@pytest.mark.parametrize("args", [["--select", "WS98"], ["--ignore", "no-such-rule"], ["--schema", "runware/wan"]])
 def test_bad_options_are_usage_errors(run_cli, write, args):
     run = run_cli("lint", *args, str(write("ok.json", VALID)))
     assert run.exit_code == 2, run

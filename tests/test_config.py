@@ -180,7 +180,7 @@ def test_config_applies_on_forked_workers_too(run_cli, project, monkeypatch):
         ('selct = ["WS1"]', "selct: unknown key 'selct'; did you mean 'select'?"),
         ('exclude = "drafts"', 'exclude: must be an array of strings, not the string "drafts"'),
         ("include = [1]", "include[0]: must be a string, not the number 1"),
-        ('ignore = ["WS9"]', "ignore[0]: unknown rule selector 'WS9'"),
+        ('ignore = ["WS98"]', "ignore[0]: unknown rule selector 'WS98'"),
         ('select = ["dimension-pear"]', "did you mean 'dimension-pair'?"),
         ('[severity]\nWS401 = "fatal"', "severity.WS401:"),
         ('[severity]\nnumeric-strin = "off"', "unknown rule 'numeric-strin'; did you mean 'numeric-string'?"),

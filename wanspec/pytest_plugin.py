@@ -137,8 +137,8 @@ def _verify(path: str) -> list[str]:
 
 
 def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
-    from wanspec.contract._recording import recording
     from wanspec.contract._factory import client_for
+    from wanspec.contract._recording import recording
 
     mode = _mode(request.config)
     path = _cassette_path(request, provider)

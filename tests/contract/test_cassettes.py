@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from wanspec.contract._verify import verify_paths
 
 CASSETTES = ROOT / "cassettes"
@@ -38,8 +37,11 @@ def test_cli_verify_and_audit_the_committed_set(run_cli):
 
 def test_doc_cassettes_are_what_the_builder_makes(tmp_path):
     """The committed documentation cassettes are regenerated from tests/data, not edited by hand."""
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_doc_cassettes.py"), str(tmp_path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_doc_cassettes.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     built = {p.relative_to(tmp_path): p.read_text(encoding="utf-8") for p in tmp_path.rglob("*.yaml")}
     committed = {
         p.relative_to(CASSETTES): p.read_text(encoding="utf-8")
@@ -61,7 +63,13 @@ MUTATIONS = [
     (FLASH, '"duration":6,', '"duration":16,', "WS810", "WS500"),
     (TOAPIS, '"resolution":"720p"', '"resolution":"4k"', "WS810", "WS113"),
     (WAVESPEED, '"status":"completed"', '"status":"processing"', "WS814", "never reaches a terminal state"),
-    (WAVESPEED, "uri: https://api.wavespeed.ai/api/v3/alibaba", "uri: https://api.wavespeed.ai/v9/alibaba", "WS815", ""),
+    (
+        WAVESPEED,
+        "uri: https://api.wavespeed.ai/api/v3/alibaba",
+        "uri: https://api.wavespeed.ai/v9/alibaba",
+        "WS815",
+        "",
+    ),
     ("runware/wan2.6-unsupported-duration.yaml", '"duration":7,', '"duration":10,', "WS811", "lints clean"),
     ("runware/wan2.6-unsupported-duration.yaml", '"parameter":"duration"', '"parameter":"seed"', "WS811", "seed"),
     ("runware/wan2.6-unsupported-duration.yaml", "expect: rejected", "expect: accepted", "WS816", "expects"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import DOC_EXAMPLES, FLASH_TASK
+
 from wanspec.contract import estimate_cost
 
 MANIFEST = json.loads((DOC_EXAMPLES / "manifest.json").read_text(encoding="utf-8"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT
 
 from wanspec.contract import LoopbackServer
@@ -13,7 +12,6 @@ from wanspec.contract import LoopbackServer
 pytest_plugins = ["pytester"]
 
 KEY = "plugin-sentinel-5a4b3c2d1e0f9a8b7c6d"
-
 
 
 def _readme_example() -> str:
@@ -40,7 +38,9 @@ def test_record_once_then_replay_offline_without_a_key(pytester, user_suite, mon
     with LoopbackServer("runware", api_key=KEY) as srv:
         monkeypatch.setenv("RUNWARE_API_KEY", KEY)
         monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
-        recorded = pytester.runpytest_subprocess("--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider")
+        recorded = pytester.runpytest_subprocess(
+            "--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider"
+        )
         recorded.assert_outcomes(passed=1)
         assert len(srv.requests) >= 3  # submit, at least one poll, the result
     cassette = pytester.path / "cassettes" / "runware" / "flash-job.yaml"
@@ -57,7 +57,9 @@ def test_a_request_missing_from_the_cassette_fails_fast_in_mode_none(pytester, u
     with LoopbackServer("runware", api_key=KEY) as srv:
         monkeypatch.setenv("RUNWARE_API_KEY", KEY)
         monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
-        pytester.runpytest_subprocess("--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+        pytester.runpytest_subprocess(
+            "--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider"
+        ).assert_outcomes(passed=1)
         user_suite(duration=10)  # a different request: not in the cassette
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
         result.assert_outcomes(failed=1)
@@ -83,7 +85,9 @@ def test_replayed_interactions_are_verified(pytester, user_suite, monkeypatch):
     with LoopbackServer("runware", api_key=KEY) as srv:
         monkeypatch.setenv("RUNWARE_API_KEY", KEY)
         monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
-        pytester.runpytest_subprocess("--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+        pytester.runpytest_subprocess(
+            "--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider"
+        ).assert_outcomes(passed=1)
     cassette = pytester.path / "cassettes" / "runware" / "flash-job.yaml"
     text = cassette.read_text(encoding="utf-8")
     cassette.write_text(text.replace('"cost": 0.25', '"cost": "0.25"'), encoding="utf-8")

@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import FLASH_TASK
+
 from wanspec.contract import Behaviour, LoopbackServer, RunwareClient, estimate_cost
 from wanspec.contract._recording import recording
 from wanspec.contract.clients import PollPolicy
@@ -37,7 +37,7 @@ def scenarios(tmp_path: Path) -> Path:
             ):
                 try:
                     client.run(task)
-                except Exception:  # noqa: BLE001 - the rejection is the recording we want
+                except Exception:
                     pass
     return root
 
@@ -104,13 +104,33 @@ def test_record_plans_and_refuses_clearly(record, tmp_path, args, message):
 
 
 def test_record_needs_a_key_and_a_fresh_directory(run_cli, scenarios, tmp_path):
-    no_key = run_cli("record", "--provider", "runware", "--from", str(scenarios), "--out", str(tmp_path / "o"),
-                     "--max-cost", "1", env={"RUNWARE_API_KEY": ""})
+    no_key = run_cli(
+        "record",
+        "--provider",
+        "runware",
+        "--from",
+        str(scenarios),
+        "--out",
+        str(tmp_path / "o"),
+        "--max-cost",
+        "1",
+        env={"RUNWARE_API_KEY": ""},
+    )
     assert no_key.exit_code == 2 and "RUNWARE_API_KEY" in no_key.stderr, no_key
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.yaml").write_text("x: 1\n")
-    full = run_cli("record", "--provider", "runware", "--from", str(scenarios), "--out", str(tmp_path / "full"),
-                   "--max-cost", "1", env={"RUNWARE_API_KEY": KEY})
+    full = run_cli(
+        "record",
+        "--provider",
+        "runware",
+        "--from",
+        str(scenarios),
+        "--out",
+        str(tmp_path / "full"),
+        "--max-cost",
+        "1",
+        env={"RUNWARE_API_KEY": KEY},
+    )
     assert full.exit_code == 2 and "not an empty directory" in full.stderr, full
     assert (tmp_path / "full" / "keep.yaml").read_text() == "x: 1\n"
 

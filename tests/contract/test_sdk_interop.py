@@ -59,7 +59,7 @@ def test_runware_sdk_forwards_none_as_null_and_the_linter_says_so(tmp_path):
     target = tmp_path / "runware" / "sdk-null-seed.yaml"
     with LoopbackServer("runware", api_key=KEY) as srv:
         with recording(str(target), provider="runware", record_mode="all", metadata={"expect": "rejected"}):
-            with pytest.raises(Exception) as raised:  # noqa: PT011 - the SDK's own error type
+            with pytest.raises(Exception) as raised:
                 _runware_sdk(srv, {**FLASH, "seed": None})
     assert "seed" in str(raised.value)
     assert _submitted(target)[0]["seed"] is None

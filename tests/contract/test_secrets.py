@@ -54,7 +54,10 @@ def test_redactor_removes_literal_secrets_everywhere():
     assert SENTINEL not in text
     assert req.headers["Authorization"] == f"Bearer {REDACTED}"
 
-    resp = {"headers": {"Set-Cookie": ["session=abc"]}, "body": {"string": json.dumps({"uploadURL": f"u?sig={SENTINEL}"})}}
+    resp = {
+        "headers": {"Set-Cookie": ["session=abc"]},
+        "body": {"string": json.dumps({"uploadURL": f"u?sig={SENTINEL}"})},
+    }
     out = Redactor((SENTINEL,)).response(resp)
     assert SENTINEL not in json.dumps(out) and "abc" not in json.dumps(out)
 

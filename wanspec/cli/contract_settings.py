@@ -119,8 +119,8 @@ def _describe(d: Diagnostic) -> str:
 
 def execute_record(settings: RecordSettings, io: Streams) -> int:
     from ..contract._errors import ContractError
-    from ..contract._record import RecordError, check_budget, plan, record
     from ..contract._factory import client_for
+    from ..contract._record import RecordError, check_budget, plan, record
     from ..contract.clients import PollPolicy
 
     if _missing((settings.source,), io):

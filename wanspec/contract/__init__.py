@@ -22,6 +22,7 @@ from ._errors import (
     UnexpectedResponse,
     UnknownProvider,
 )
+from ._pricing import Estimate, estimate_cost
 from ._protocol import (
     PHASES,
     TERMINAL_PHASES,
@@ -42,7 +43,6 @@ from .clients import (
     ToAPIsClient,
     WaveSpeedClient,
 )
-from ._pricing import Estimate, estimate_cost
 from .loopback import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [

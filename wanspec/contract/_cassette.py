@@ -111,7 +111,7 @@ def _loader() -> Any:
     import yaml
 
     try:
-        from vcr.serializers.yamlserializer import _CassetteLoader as base  # noqa: N813 (old cassettes' tags)
+        from vcr.serializers.yamlserializer import _CassetteLoader as base
     except ImportError:  # pragma: no cover - vcrpy is a dependency
         base = yaml.SafeLoader
 
@@ -132,7 +132,7 @@ def parse_cassette(text: str, path: str) -> Cassette:
     import yaml
 
     try:
-        data = yaml.load(text, Loader=_loader())  # noqa: S506 (a safe loader, see _loader)
+        data = yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -224,9 +224,7 @@ def _dump(data: Any) -> str:
     return out
 
 
-def cassette_document(
-    interactions: list[dict[str, Any]], metadata: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+def cassette_document(interactions: list[dict[str, Any]], metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The YAML document: vcrpy's layout, wanspec's record under ``metadata.wanspec``."""
     doc: dict[str, Any] = {"interactions": interactions, "version": 1}
     if metadata:

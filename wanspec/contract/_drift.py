@@ -114,7 +114,9 @@ class _Differ:
         if first is None:
             return
         for word in sorted(new_vocab - old_vocab):
-            self.report("status-word-added", f"new status word {word!r} (before: {', '.join(sorted(old_vocab))})", first)
+            self.report(
+                "status-word-added", f"new status word {word!r} (before: {', '.join(sorted(old_vocab))})", first
+            )
         for word in sorted(old_vocab - new_vocab):
             self.report("status-word-removed", f"status word {word!r} no longer seen", first)
 
@@ -173,7 +175,9 @@ def _index(root: str) -> dict[str, str]:
     return {os.path.relpath(p, root).replace(os.sep, "/"): p for p in find_cassettes([root])}
 
 
-def drift(old_root: str, new_root: str, options: DriftOptions | None = None, sink: Callable[[Diagnostic], None] | None = None) -> LintResult:
+def drift(
+    old_root: str, new_root: str, options: DriftOptions | None = None, sink: Callable[[Diagnostic], None] | None = None
+) -> LintResult:
     """Compare two cassette sets (directories, or two single files); one Diagnostic per change."""
     from .._lint import LintOptions
     from ._protocol import load_protocol
@@ -207,12 +211,14 @@ def drift(old_root: str, new_root: str, options: DriftOptions | None = None, sin
         provider = new.provider or old.provider
         try:
             protocol = load_protocol(provider or "")
-        except Exception:  # noqa: BLE001 - an unknown provider is a finding, whatever the loader raised
+        except Exception:
             emit(diagnostic("unknown-operation", f"unknown provider {provider!r}: cannot compare", file=new.path))
             continue
         result.tasks += 1
         differ = _Differ(protocol, opts, new.path, emit)
-        differ.compare(_parts(old, protocol), _parts(new, protocol), _vocabulary(old, protocol), _vocabulary(new, protocol))
+        differ.compare(
+            _parts(old, protocol), _parts(new, protocol), _vocabulary(old, protocol), _vocabulary(new, protocol)
+        )
     return result
 
 

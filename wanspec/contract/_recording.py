@@ -94,7 +94,7 @@ def _deserialize(text: str) -> Any:
     import yaml
     from vcr.serializers.yamlserializer import _CassetteLoader
 
-    return yaml.load(text, Loader=_CassetteLoader)  # noqa: S506 (vcrpy's safe loader)
+    return yaml.load(text, Loader=_CassetteLoader)
 
 
 class _Serializer:
@@ -160,7 +160,9 @@ def vcr_for(
     return v
 
 
-def environment_secrets(names: Iterable[str] = ("RUNWARE_API_KEY", "WAVESPEED_API_KEY", "TOAPIS_API_KEY")) -> tuple[str, ...]:
+def environment_secrets(
+    names: Iterable[str] = ("RUNWARE_API_KEY", "WAVESPEED_API_KEY", "TOAPIS_API_KEY"),
+) -> tuple[str, ...]:
     """The API keys in the environment: removed verbatim from anything written."""
     return tuple(v for n in names if (v := os.environ.get(n)))
 
