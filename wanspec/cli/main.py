@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import __version__
+from ..reporters import FORMATS
 from .settings import (
     LintSettings,
     Streams,
@@ -35,7 +36,13 @@ def cli() -> None:
     "--schema", "schema", metavar="ID", help="Check every task against this schema id (see `wanspec schemas`)."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format (json-lines: a diagnostic a line; sarif: code scanning; github: Actions annotations; "
+    "junit: a test case per file).",
 )
 @click.option(
     "--select",
@@ -65,6 +72,20 @@ def cli() -> None:
     show_default=True,
     help="Processes for large inputs (0: one per core; 1: never fork). Output is identical either way.",
 )
+@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings.")
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even with findings (usage and environment errors still exit 2)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that fails the run.",
+)
+@click.option(
+    "--no-progress", "no_progress", is_flag=True, help="Never draw the progress bar (drawn only on a terminal)."
+)
 def lint(
     paths: tuple[str, ...],
     schema: str | None,
@@ -74,12 +95,19 @@ def lint(
     engine: str,
     colour: bool | None,
     jobs: int,
+    statistics: bool,
+    exit_zero: bool,
+    fail_on: str,
+    no_progress: bool,
 ) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
 
-    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or environment error.
+    Exit status: 0 no errors (warnings allowed unless --fail-on warning), 1 findings that fail
+    the run, 2 usage or environment error.
     """
-    settings = LintSettings(paths, schema, fmt, select, ignore, engine, colour, jobs)
+    settings = LintSettings(
+        paths, schema, fmt, select, ignore, engine, colour, jobs, statistics, exit_zero, fail_on, not no_progress
+    )
     sys.exit(execute_lint(settings, _streams()))
 
 

@@ -23,6 +23,10 @@ class LintSettings:
     engine: str = "fast"
     colour: bool | None = None  # None: decide from the stream and NO_COLOR
     jobs: int = 0  # 0: one process per available core, for inputs large enough to pay
+    statistics: bool = False  # counts per rule instead of the findings
+    exit_zero: bool = False  # exit 0 even with findings (2 still means usage/environment)
+    fail_on: str = "error"  # "warning": warnings fail the run too
+    progress: bool = True  # a progress bar on a terminal (never in pipes or CI)
 
 
 @dataclass
@@ -47,23 +51,31 @@ def wants_colour(setting: bool | None, stream: TextIO, env: dict[str, str]) -> b
 
 
 def execute_lint(settings: LintSettings, io: Streams) -> int:
-    from ..reporters import get_reporter
+    from ._output import Output, exit_status
+    from ._progress import ProgressBar, wants_progress
 
     options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
+    bar = ProgressBar(io.err) if wants_progress(settings.progress, io.err, io.env) else None
+    output = None
     try:
-        reporter = get_reporter(settings.format)(io.out, wants_colour(settings.colour, io.out, io.env))
+        colour = wants_colour(settings.colour, io.out, io.env)
+        output = Output(settings.format, io.out, colour, statistics=settings.statistics, bar=bar)
         # reporters write nothing before the first finding, so a usage error leaves stdout empty
-        result = lint_paths(settings.paths or (".",), options, stdin=io.stdin, sink=reporter.emit, jobs=settings.jobs)
+        result = lint_paths(
+            settings.paths or (".",), options, stdin=io.stdin, sink=output.emit, jobs=settings.jobs, events=output
+        )
     except (UsageError, KeyError) as exc:
+        if output is not None:
+            output.close()
         io.err.write(f"wanspec: error: {exc.args[0]}\n")
         return EXIT_USAGE
     except _catalog.CatalogError as exc:
+        if output is not None:
+            output.close()
         io.err.write(f"wanspec: installation error: {exc}\n")
         return EXIT_USAGE
-    reporter.finish(result)
-    if result.environment_errors:
-        return EXIT_USAGE
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    output.finish(result)
+    return exit_status(result, fail_on=settings.fail_on, exit_zero=settings.exit_zero)
 
 
 def execute_schemas(fmt: str, io: Streams) -> int:

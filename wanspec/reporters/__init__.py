@@ -10,7 +10,11 @@ from __future__ import annotations
 from typing import Protocol, TextIO
 
 from .._diagnostics import Diagnostic, LintResult
+from ._github import GithubReporter
 from ._json import JsonReporter
+from ._jsonlines import JsonLinesReporter
+from ._junit import JunitReporter
+from ._sarif import SarifReporter
 from ._text import TextReporter
 
 
@@ -26,7 +30,14 @@ class ReporterFactory(Protocol):
 REPORTERS: dict[str, ReporterFactory] = {
     "text": TextReporter,
     "json": JsonReporter,
+    "json-lines": JsonLinesReporter,
+    "sarif": SarifReporter,
+    "github": GithubReporter,
+    "junit": JunitReporter,
 }
+
+#: The ``--format`` names, in the order ``--help`` lists them.
+FORMATS = tuple(REPORTERS)
 
 
 def get_reporter(name: str) -> ReporterFactory:
@@ -44,4 +55,4 @@ def render(result: LintResult, name: str, out: TextIO, colour: bool = False) -> 
     reporter.finish(result)
 
 
-__all__ = ["REPORTERS", "Reporter", "ReporterFactory", "get_reporter", "render"]
+__all__ = ["FORMATS", "REPORTERS", "Reporter", "ReporterFactory", "get_reporter", "render"]

@@ -29,8 +29,13 @@ class TextReporter:
         self.out.write(f"{where}: {code} {d.message}\n")
 
     def finish(self, result: LintResult) -> None:
-        if result.errors or result.warnings:
-            head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
-        else:
-            head = "All checks passed"
-        self.out.write(f"{head} in {_plural(result.tasks, 'task')} ({_plural(result.files, 'file')}).\n")
+        self.out.write(summary_line(result) + "\n")
+
+
+def summary_line(result: LintResult) -> str:
+    """``Found 2 errors and 1 warning in 3 tasks (1 file).`` or ``All checks passed …``."""
+    if result.errors or result.warnings:
+        head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
+    else:
+        head = "All checks passed"
+    return f"{head} in {_plural(result.tasks, 'task')} ({_plural(result.files, 'file')})."
