@@ -11,7 +11,7 @@ and copied out behind the header at the end.
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from typing import IO, TextIO
 
 from .._diagnostics import Diagnostic, LintResult, Severity
 from .._events import LintEvents
@@ -39,11 +39,8 @@ def _line(d: Diagnostic) -> str:
 
 class JunitReporter(LintEvents):
     def __init__(self, out: TextIO, colour: bool = False) -> None:
-        import tempfile
-
         self.out = out
-        # closed in finish(): the file outlives this method by design
-        self.cases = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
+        self.cases: IO[str] | None = None  # opened with the first case, so a usage error leaves nothing open
         self.current: str | None = None
         self.findings: list[Diagnostic] = []
         self.tests = self.failures = self.errors = 0
@@ -77,6 +74,11 @@ class JunitReporter(LintEvents):
             body += f'\n      <failure message="{summary}" type="{errors[0].code}">{_text(lines)}</failure>'
         if others:
             body += f"\n      <system-out>{_text(chr(10).join(_line(d) for d in others))}</system-out>"
+        if self.cases is None:
+            import tempfile
+
+            # closed in finish(): the file outlives this method by design
+            self.cases = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
         end = "\n    </testcase>" if body else "</testcase>"
         self.cases.write(f"    <testcase classname={name} name={name} file={name}>{body}{end}\n")
         self.tests += 1
@@ -88,8 +90,9 @@ class JunitReporter(LintEvents):
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.out.write(f'<testsuites name="wanspec" {counts}>\n')
         self.out.write(f'  <testsuite name="wanspec lint" {counts} skipped="0">\n')
-        self.cases.seek(0)
-        while chunk := self.cases.read(1 << 16):
-            self.out.write(chunk)
-        self.cases.close()
+        if self.cases is not None:
+            self.cases.seek(0)
+            while chunk := self.cases.read(1 << 16):
+                self.out.write(chunk)
+            self.cases.close()
         self.out.write("  </testsuite>\n</testsuites>\n")

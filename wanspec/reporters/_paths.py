@@ -11,7 +11,7 @@ def display_path(file: str) -> str:
     separators (CI annotations and code scanning resolve paths from the checkout root)."""
     if file.startswith("<"):  # "<stdin>"
         return file
-    path = file
+    path = os.path.normpath(file)  # "./a.json" (from linting ".") is "a.json"
     if os.path.isabs(path):
         rel = os.path.relpath(path)
         if not rel.startswith(".."):
