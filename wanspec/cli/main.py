@@ -122,9 +122,18 @@ def schemas(ctx: click.Context, fmt: str) -> None:
 
 @schemas.command("export")
 @click.argument("directory", type=str)
-def schemas_export(directory: str) -> None:
-    """Write every schema as standard draft 2020-12 JSON into DIRECTORY/<provider>/<model>.json."""
-    sys.exit(execute_export(directory, _streams()))
+@click.option(
+    "--vscode",
+    is_flag=True,
+    help="Print VS Code `json.schemas` settings for the exported payload schemas (instead of the file list).",
+)
+def schemas_export(directory: str, vscode: bool) -> None:
+    """Write every schema as standard draft 2020-12 JSON into DIRECTORY/<provider>/<model>.json,
+    a DIRECTORY/<provider>/payload.json per provider for whole payload files, and DIRECTORY/index.json.
+
+    The $ids are stable: https://wanspec.dev/schemas/<provider>/<file>.json.
+    """
+    sys.exit(execute_export(directory, _streams(), vscode=vscode))
 
 
 @cli.command()

@@ -96,22 +96,27 @@ def execute_schemas(fmt: str, io: Streams) -> int:
     return EXIT_OK
 
 
-def execute_export(directory: str, io: Streams) -> int:
+def execute_export(directory: str, io: Streams, *, vscode: bool = False) -> int:
     from pathlib import Path
 
+    from .._editors import INDEX, export_documents, vscode_settings
     from .._files import write_atomic
-    from .._registry import list_schemas, load_schema
 
     root = Path(directory)
+    documents = export_documents()
+    ids = {s["path"]: s["id"] for s in documents[INDEX]["schemas"]}
     try:
-        for entry in list_schemas():
-            target = root / entry.path
-            text = json.dumps(load_schema(entry.id, standard=True), indent=2, ensure_ascii=False) + "\n"
-            write_atomic(target, text)
-            io.out.write(f"{entry.id} -> {target}\n")
+        for path, doc in documents.items():
+            target = root / path
+            write_atomic(target, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            if not vscode:  # with --vscode, stdout is the settings snippet alone
+                io.out.write(f"{ids.get(path, path)} -> {target}\n")
     except OSError as exc:
         io.err.write(f"wanspec: error: cannot write to {directory}: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    if vscode:
+        providers = [p["provider"] for p in documents[INDEX]["payloads"]]
+        io.out.write(json.dumps(vscode_settings(directory, providers), indent=2) + "\n")
     return EXIT_OK
 
 
