@@ -179,13 +179,17 @@ def test_progress_without_a_known_size_counts_files():
     assert "linting 1/1 files" in stream.getvalue()
 
 
-def _lint_on_a_terminal(paths, env, monkeypatch, **settings):
+def _immediate_bar():
     original = _progress.ProgressBar.__init__
 
     def immediate(self, stream, **kw):  # draw from the first event, redraw on every one
         original(self, stream, delay=0, interval=0)
 
-    monkeypatch.setattr(_progress.ProgressBar, "__init__", immediate)
+    return immediate
+
+
+def _lint_on_a_terminal(paths, env, monkeypatch, **settings):
+    monkeypatch.setattr(_progress.ProgressBar, "__init__", _immediate_bar())
     out, err = FakeTTY(), FakeTTY()
     status = execute_lint(LintSettings(tuple(paths), jobs=1, **settings), Streams(out, err, None, env))
     return status, out.getvalue(), err.getvalue()
@@ -210,6 +214,22 @@ def test_no_progress_bar_in_ci_or_when_turned_off(write, monkeypatch, env, setti
     path = str(write("a.jsonl", json.dumps(FLASH_TASK) + "\n"))
     status, _, err = _lint_on_a_terminal([path], env, monkeypatch, **settings)
     assert (status, err) == (0, "")
+
+
+def test_progress_bar_is_wiped_before_each_finding_on_a_shared_terminal(write, monkeypatch):
+    lines = "\n".join(json.dumps({**FLASH_TASK, "duration": 40 if i % 600 == 599 else 5}) for i in range(2400))
+    path = str(write("big.jsonl", lines + "\n"))
+    monkeypatch.setattr(_progress.ProgressBar, "__init__", _immediate_bar())
+    terminal = FakeTTY()  # stdout and stderr on one screen, as in an interactive shell
+    status = execute_lint(LintSettings((path,), colour=False, jobs=1), Streams(terminal, terminal, None, {}))
+    assert status == 1
+    screen = terminal.getvalue()
+    findings = [line for line in screen.split("\n") if "WS500" in line]
+    assert len(findings) == 4
+    for line in findings:
+        *before, visible = line.split("\r")
+        assert visible.startswith(path)  # the finding starts at column 0 ...
+        assert before and before[-1].strip() == ""  # ... right after the bar was blanked
 
 
 def test_no_progress_bar_through_the_cli(run_cli, findings):

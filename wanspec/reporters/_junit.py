@@ -50,8 +50,9 @@ class JunitReporter(LintEvents):
         self.current = name
 
     def emit(self, d: Diagnostic) -> None:
-        if d.file != self.current:  # a finding reported after its file closed
-            self.file(d.file or "<payload>")
+        name = d.file or "<payload>"
+        if name != self.current:  # no events (a kept result), or a finding reported after its file closed
+            self.file(name)
         self.findings.append(d)
 
     def _close_case(self) -> None:
