@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
 
 
 def display_path(file: str) -> str:
@@ -21,6 +20,8 @@ def display_path(file: str) -> str:
 
 def file_uri(file: str) -> str:
     """A URI reference for ``file``: relative and percent-encoded where possible, else ``file://``."""
+    from urllib.parse import quote  # only SARIF needs it: kept off the start-up path
+
     path = display_path(file)
     if os.path.isabs(path):
         from pathlib import Path
