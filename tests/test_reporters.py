@@ -19,6 +19,7 @@ import junitparser
 import pytest
 from conftest import DATA, FLASH_TASK, ROOT
 from jsonschema import Draft4Validator
+from rfc3986_validator import validate_rfc3986
 from test_parallel import _lines, small_chunks  # noqa: F401  (small_chunks is a fixture)
 
 from wanspec import _parallel, list_rules
@@ -56,6 +57,11 @@ def _valid_sarif(text: str) -> dict:
     validator = Draft4Validator(SARIF_SCHEMA, format_checker=Draft4Validator.FORMAT_CHECKER)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
     assert not errors, errors
+    # the schema says "format": "uri-reference", which draft-04 format checking skips
+    for result in log["runs"][0]["results"]:
+        for location in result.get("locations", []):
+            uri = location["physicalLocation"]["artifactLocation"]["uri"]
+            assert validate_rfc3986(uri, rule="URI_reference"), uri
     return log
 
 
@@ -250,6 +256,34 @@ def test_json_lines_from_stdin_jsonl(run_cli):
 
 
 # -- every format ------------------------------------------------------------------------------
+#: How each format says "nothing found".
+CLEAN = {
+    "text": lambda out: out.startswith("All checks passed in 1 task (1 file)."),
+    "json": lambda out: json.loads(out)["diagnostics"] == [],
+    "json-lines": lambda out: out == "",
+    "sarif": lambda out: _valid_sarif(out)["runs"][0]["results"] == [],
+    "github": lambda out: out.startswith("All checks passed") and "::" not in out,
+    "junit": lambda out: ET.fromstring(out).get("failures") == "0" and ET.fromstring(out).get("tests") == "1",
+}
+
+
+def test_clean_checks_cover_every_format():
+    assert set(CLEAN) == set(FORMATS)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_reads_stdin_and_reports_clean_input(run_cli, fmt):
+    broken = run_cli("lint", "--format", fmt, "-", input=json.dumps({**FLASH_TASK, "duration": 40}).encode())
+    assert broken.exit_code == 1 and "duration is 40;" in broken.stdout
+    clean = run_cli("lint", "--format", fmt, "-", input=json.dumps(FLASH_TASK).encode())
+    assert clean.exit_code == 0 and CLEAN[fmt](clean.stdout), clean
+
+
+def test_github_annotation_for_stdin_names_no_file(run_cli):
+    run = run_cli("lint", "--format", "github", "-", input=json.dumps({**FLASH_TASK, "duration": 40}).encode())
+    assert run.stdout.startswith("::error title=WS500::duration is 40")
+
+
 @pytest.mark.skipif(not _parallel.can_fork(), reason="needs the fork start method")
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_is_identical_on_one_and_two_processes(run_cli, write, small_chunks, fmt):  # noqa: F811

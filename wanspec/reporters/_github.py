@@ -30,11 +30,11 @@ class GithubReporter:
 
     def emit(self, d: Diagnostic) -> None:
         props = []
-        if d.file is not None:
+        # standard input has no file to annotate: the annotation goes on the workflow run
+        if d.file is not None and d.file != "<stdin>":
             props.append(f"file={escape_property(display_path(d.file))}")
-        if d.line is not None:
-            props.append(f"line={d.line}")
-            props.append(f"col={d.column or 1}")
+            if d.line is not None:
+                props += [f"line={d.line}", f"col={d.column or 1}"]
         props.append(f"title={escape_property(d.code)}")
         self.out.write(f"::{COMMANDS[d.severity]} {','.join(props)}::{escape_data(d.message)}\n")
 
