@@ -9,8 +9,7 @@ from .._diagnostics import Diagnostic, LintResult
 from .._events import LintEvents
 from .._lint import UsageError
 from ._progress import ProgressBar
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 STATISTICS_FORMATS = ("text", "json")
 FAIL_ON = ("error", "warning")
 

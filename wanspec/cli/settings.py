@@ -64,15 +64,15 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
         result = lint_paths(
             settings.paths or (".",), options, stdin=io.stdin, sink=output.emit, jobs=settings.jobs, events=output
         )
-    except (UsageError, KeyError) as exc:
+    except (UsageError, KeyError, _catalog.CatalogError, KeyboardInterrupt) as exc:
         if output is not None:
-            output.close()
-        io.err.write(f"wanspec: error: {exc.args[0]}\n")
-        return EXIT_USAGE
-    except _catalog.CatalogError as exc:
-        if output is not None:
-            output.close()
-        io.err.write(f"wanspec: installation error: {exc}\n")
+            output.close()  # wipe the progress bar before saying anything
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        if isinstance(exc, _catalog.CatalogError):
+            io.err.write(f"wanspec: installation error: {exc}\n")
+        else:
+            io.err.write(f"wanspec: error: {exc.args[0]}\n")
         return EXIT_USAGE
     output.finish(result)
     return exit_status(result, fail_on=settings.fail_on, exit_zero=settings.exit_zero)
