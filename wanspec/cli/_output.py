@@ -10,6 +10,7 @@ from .._events import LintEvents
 from .._lint import UsageError
 from ._progress import ProgressBar
 from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
 STATISTICS_FORMATS = ("text", "json")
 FAIL_ON = ("error", "warning")
 

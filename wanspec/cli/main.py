@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from ..reporters import FORMATS
+from ._output import FAIL_ON
 from .settings import (
     LintSettings,
     Streams,
@@ -78,7 +79,7 @@ def cli() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning"]),
+    type=click.Choice(FAIL_ON),
     default="error",
     show_default=True,
     help="Lowest severity that fails the run.",
