@@ -236,6 +236,14 @@ def test_junit_keeps_control_characters_out_of_the_xml(run_cli, tree):
     ET.fromstring(run_cli("lint", "--format", "junit", "bin.json").stdout)  # parses: nothing illegal
 
 
+def test_junit_spills_to_disk_with_the_same_output(run_cli, tree, monkeypatch):
+    from wanspec.reporters import _junit
+
+    in_memory = run_cli("lint", "--format", "junit", ".").stdout
+    monkeypatch.setattr(_junit, "SPOOL_BYTES", 64)  # every spool rolls over to a temporary file
+    assert run_cli("lint", "--format", "junit", ".").stdout == in_memory
+
+
 # -- JSON Lines --------------------------------------------------------------------------------
 def test_json_lines_is_one_diagnostic_a_line_and_nothing_else(run_cli, tree):
     run = run_cli("lint", "--format", "json-lines", ".")
