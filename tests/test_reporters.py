@@ -117,6 +117,19 @@ def test_sarif_uris_are_relative_forward_slashed_and_percent_encoded(run_cli, tr
     assert "×" in log["runs"][0]["results"][0]["message"]["text"]  # written as UTF-8, not escaped
 
 
+def test_sarif_uri_of_a_file_outside_the_working_directory_is_absolute(run_cli, tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "work").mkdir()
+    (tmp_path / "elsewhere" / "a.json").write_text(json.dumps({**FLASH_TASK, "duration": 40}), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "work")
+    log = _valid_sarif(run_cli("lint", "--format", "sarif", "../elsewhere/a.json").stdout)
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "../elsewhere/a.json"  # relative as given: still resolvable from the checkout
+    absolute = _valid_sarif(run_cli("lint", "--format", "sarif", str(tmp_path / "elsewhere" / "a.json")).stdout)
+    uri = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == (tmp_path / "elsewhere" / "a.json").as_uri()
+
+
 def test_sarif_fingerprints_are_stable_and_distinct(run_cli, tree):
     first = _valid_sarif(run_cli("lint", "--format", "sarif", ".").stdout)["runs"][0]["results"]
     again = _valid_sarif(run_cli("lint", "--format", "sarif", ".").stdout)["runs"][0]["results"]

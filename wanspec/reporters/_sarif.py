@@ -59,8 +59,7 @@ class SarifReporter:
             "tool": {
                 "driver": {
                     "name": "wanspec",
-                    "version": __version__,
-                    "semanticVersion": __version__,
+                    "version": __version__,  # PEP 440, not SemVer: so no semanticVersion
                     "informationUri": INFORMATION_URI,
                     "rules": [_rule(rules[c]) for c in sorted(rules)],
                 }
