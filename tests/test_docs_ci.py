@@ -74,3 +74,26 @@ def test_workflow_commands_run_on_the_examples(run_cli, tmp_path, monkeypatch):
             assert ET.fromstring(run.stdout).get("failures") != "0"
         else:
             assert run.stdout.startswith("::error file=payloads/")
+
+
+def test_readme_usage_commands_are_accepted_by_the_parser():
+    import click
+
+    from wanspec.cli.main import cli
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Using it", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    checked = 0
+    for line in block.splitlines():
+        words = shlex.split(line.split(" #", 1)[0])
+        if words[:1] != ["wanspec"] or any("..." in w or "[" in w for w in words):
+            continue  # placeholders such as PATHS... and [--format json]
+        words = words[: words.index(">")] if ">" in words else words
+        ctx = click.Context(cli, info_name="wanspec")
+        group: click.Command = cli
+        args = words[1:]
+        while isinstance(group, click.Group) and args and args[0] in group.commands:
+            group, args = group.commands[args[0]], args[1:]
+        group.make_context(group.name or "wanspec", args, parent=ctx)
+        checked += 1
+    assert checked >= 10
