@@ -232,6 +232,17 @@ def test_progress_bar_is_wiped_before_each_finding_on_a_shared_terminal(write, m
         assert before and before[-1].strip() == ""  # ... right after the bar was blanked
 
 
+@pytest.mark.parametrize("args", [{"statistics": True}, {}])
+def test_progress_bar_is_not_wiped_for_findings_that_go_elsewhere(write, monkeypatch, args):
+    lines = "\n".join(json.dumps({**FLASH_TASK, "duration": 40 if i % 10 == 0 else 5}) for i in range(2000))
+    path = str(write("big.jsonl", lines + "\n"))
+    monkeypatch.setattr(_progress.ProgressBar, "__init__", _immediate_bar())
+    out, err = io.StringIO(), FakeTTY()  # stdout into a file or pipe, the bar on the terminal
+    assert execute_lint(LintSettings((path,), jobs=1, **args), Streams(out, err, None, {})) == 1
+    wipes = err.getvalue().count("\r" + " ")
+    assert wipes == 1  # only at the end, however many findings (200) went to stdout
+
+
 def test_no_progress_bar_through_the_cli(run_cli, findings):
     # CliRunner's stderr is not a terminal: nothing but findings
     run = run_cli("lint", findings)

@@ -29,10 +29,14 @@ class Output(LintEvents):
         )
         listeners: list[LintEvents] = [r for r in (self.reporter, bar) if isinstance(r, LintEvents)]
         self.listeners, self.bar = listeners, bar
+        # findings printed to the same terminal would land on the bar's line: wipe it first
+        isatty = getattr(out, "isatty", None)
+        shares_screen = not statistics and bool(isatty and isatty())
+        self.wipe_before_emit = bar if shares_screen else None
 
     def emit(self, d: Diagnostic) -> None:
-        if self.bar is not None:
-            self.bar.clear()
+        if self.wipe_before_emit is not None:
+            self.wipe_before_emit.clear()
         self.reporter.emit(d)
 
     def started(self, files: list[str], total_bytes: int) -> None:

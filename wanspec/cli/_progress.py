@@ -65,7 +65,7 @@ class ProgressBar(LintEvents):
         share = min(self.done_bytes / self.total_bytes, 1.0)
         filled = int(share * self.width)
         bar = "#" * filled + "-" * (self.width - filled)
-        return f"[{bar}] {share:4.0%} {files}, {mib} of {self.total_bytes / 1048576:.1f}"
+        return f"[{bar}] {share:4.0%} {files}, {self.done_bytes / 1048576:.1f}/{self.total_bytes / 1048576:.1f} MiB"
 
     def draw(self) -> None:
         text = self.line()
