@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import wanspec
 from wanspec import Diagnostic, LintOptions, Severity, lint_file, lint_paths, lint_payload
 
@@ -67,3 +69,47 @@ def test_typed_package():
     from importlib import resources
 
     assert resources.files("wanspec").joinpath("py.typed").is_file()
+
+
+class _Recorder(wanspec.LintEvents):
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.total = self.done = 0
+
+    def started(self, files: list[str], total_bytes: int) -> None:
+        self.total = total_bytes
+
+    def file(self, name: str) -> None:
+        self.files.append(name)
+
+    def advanced(self, nbytes: int) -> None:
+        self.done += nbytes
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_lint_events_hear_every_file_in_order_and_every_byte(tmp_path, monkeypatch, jobs):
+    from wanspec import _parallel
+
+    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(_parallel, "MIN_PARALLEL_BYTES", 0)
+    (tmp_path / "a.json").write_text(json.dumps(FLASH))
+    (tmp_path / "b.jsonl").write_text("\n".join(json.dumps({**FLASH, "duration": i % 20}) for i in range(400)) + "\n")
+    (tmp_path / "c.json").write_text(json.dumps([FLASH, FLASH]))
+    events = _Recorder()
+    result = wanspec.lint_paths([str(tmp_path)], events=events, jobs=jobs)
+    assert events.files == [str(tmp_path / n) for n in ("a.json", "b.jsonl", "c.json")]
+    size = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert events.total == events.done == size
+    assert result.files == 3 and result.errors > 0
+
+
+def test_render_a_kept_result_in_any_format():
+    import io
+
+    from wanspec.reporters import FORMATS, render
+
+    result = wanspec.LintResult(diagnostics=lint_payload({**FLASH, "duration": 40}), files=1, tasks=1, errors=1)
+    for fmt in FORMATS:
+        out = io.StringIO()
+        render(result, fmt, out)
+        assert "WS500" in out.getvalue(), fmt

@@ -70,7 +70,8 @@ def test_export_command_writes_every_schema_atomically(run_cli, tmp_path):
     run = run_cli("schemas", "export", str(tmp_path / "out"))
     assert run.exit_code == 0, run
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.json"))
-    assert written == sorted(e.path for e in list_schemas())
+    extras = ["index.json", *sorted(f"{p}/payload.json" for p in {e.provider for e in list_schemas()})]
+    assert written == sorted([e.path for e in list_schemas()] + extras)
     assert not list((tmp_path / "out").rglob("*.tmp"))
     flash = json.loads((tmp_path / "out" / "runware" / "alibaba-wan-2.6-flash.json").read_text())
     assert flash["$id"].endswith("/runware/alibaba-wan-2.6-flash.json")

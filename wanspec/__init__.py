@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ._catalog import Rule, SchemaEntry
 from ._diagnostics import Diagnostic, LintResult, Severity
+from ._events import LintEvents
 from ._lint import LintOptions, UsageError, lint_file, lint_paths, lint_payload
 from ._registry import get_rule, list_rules, list_schemas, load_schema
 
@@ -19,6 +20,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "Diagnostic",
+    "LintEvents",
     "LintOptions",
     "LintResult",
     "Rule",

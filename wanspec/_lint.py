@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import _catalog, _source
 from ._diagnostics import Diagnostic, LintResult, Severity
 from ._engine import Finding, compiled
+from ._events import LintEvents
 
 if TYPE_CHECKING:
     from ._policy import Policy
@@ -313,7 +314,25 @@ def lint_file(
     return result
 
 
-def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None:
+#: JSON Lines tasks between two progress reports.
+_TICK_TASKS = 512
+
+
+def _ticking(
+    items: Iterator[_source.Task | _source.Problem], stream: Any, events: LintEvents
+) -> Iterator[_source.Task | _source.Problem]:
+    """Pass items through, telling ``events`` every so often how far into ``stream`` they are."""
+    done = 0
+    for n, item in enumerate(items, start=1):
+        yield item
+        if n % _TICK_TASKS == 0:
+            pos = stream.tell()
+            events.advanced(pos - done)
+            done = pos
+    events.advanced(stream.tell() - done)
+
+
+def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events: LintEvents | None = None) -> None:
     """Lint one file into ``out``; a file that cannot be read becomes an ``unreadable`` finding."""
     try:
         if path == STDIN:
@@ -328,11 +347,16 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector) -> None
             return
         if path.endswith(".jsonl"):
             with open(path, "rb") as stream:
-                _lint_tasks(_source.iter_jsonl(path, stream), path, opts, out, stream=True)
+                items = _source.iter_jsonl(path, stream)
+                if events is not None:
+                    items = _ticking(items, stream, events)
+                _lint_tasks(items, path, opts, out, stream=True)
             return
         with open(path, "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             data = stream.read() if size <= _source.MAX_JSON_BYTES else b""
+        if events is not None:
+            events.advanced(size)
         if size > _source.MAX_JSON_BYTES:
             problem = _source.Problem(
                 "file-too-large",
@@ -357,13 +381,15 @@ def lint_paths(
     stdin: Any = None,
     sink: Sink | None = None,
     jobs: int = 1,
+    events: LintEvents | None = None,
 ) -> LintResult:
     """Lint files and directories (recursively), in input order.
 
     Without ``sink`` the result holds every diagnostic; with it, each diagnostic goes to
     the sink as soon as it is final and the result holds only the counts. ``jobs`` > 1
     lints large inputs on that many processes (``0``: one per available core); the
-    output is the same as a serial run's.
+    output is the same as a serial run's. ``events`` hears which file is being linted
+    and how many bytes are done (for per-file reports and progress displays).
     """
     opts = options or LintOptions()
     validate_options(opts)
@@ -372,19 +398,32 @@ def lint_paths(
     files = discover(list(paths))
     if opts.policy is not None:  # include/exclude apply to named files too (pre-commit names them)
         files = [f for f in files if opts.policy.keeps(f)]
+    if events is not None:
+        events.started(files, sum(_size(f) for f in files))
     if jobs != 1:
         from . import _parallel
 
         workers = _parallel.available_jobs() if jobs == 0 else jobs
         batches = _parallel.plan(files) if workers > 1 and _parallel.can_fork() else None
         if batches is not None:
-            _parallel.run(batches, opts, workers, emit, total)
+            _parallel.run(batches, opts, workers, emit, total, events)
             return total
     out = _Collector(total, emit)
     for path in files:
         total.files += 1
-        _lint_one(path, opts, stdin, out)
+        if events is not None:
+            events.file("<stdin>" if path == STDIN else path)
+        _lint_one(path, opts, stdin, out, events)
     return total
+
+
+def _size(path: str) -> int:
+    if path == STDIN:
+        return 0
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 ENVIRONMENT_CODES = frozenset(r.code for r in _catalog.rules().values() if r.category == "environment")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from . import _source
 from ._diagnostics import Diagnostic, LintResult
+from ._events import LintEvents
 
 #: JSON Lines files at least this large are split; smaller files are batched whole.
 CHUNK_BYTES = 1 << 20
@@ -45,6 +46,7 @@ class UnitResult:
     lines: int  # newlines in the chunk (for the line numbers of the next one)
     task_slots: int  # tasks and broken lines (for the task indexes of the next one)
     seen_line: bool
+    nbytes: int = 0  # input bytes the unit covered (for progress)
 
 
 def available_jobs() -> int:
@@ -114,7 +116,11 @@ def _lint_unit(unit: Unit, options: object) -> UnitResult:
     out = _Collector(result, result.diagnostics.append)
     if unit.end < 0:
         _lint_one(unit.path, options, None, out)
-        return UnitResult(unit.path, 0, result.diagnostics, result.tasks, 0, 0, True)
+        try:
+            size = os.path.getsize(unit.path)
+        except OSError:
+            size = 0
+        return UnitResult(unit.path, 0, result.diagnostics, result.tasks, 0, 0, True, size)
     try:
         with open(unit.path, "rb") as f:
             f.seek(unit.start)
@@ -127,7 +133,9 @@ def _lint_unit(unit: Unit, options: object) -> UnitResult:
     items = _source.iter_jsonl(unit.path, io.BytesIO(data), whole_file=unit.start == 0, counts=counts)
     _lint_tasks(items, unit.path, options, out, stream=True)
     lines = data.count(b"\n")
-    return UnitResult(unit.path, unit.start, result.diagnostics, result.tasks, lines, counts[0], counts[0] > 0)
+    return UnitResult(
+        unit.path, unit.start, result.diagnostics, result.tasks, lines, counts[0], counts[0] > 0, len(data)
+    )
 
 
 def _work(args: tuple[list[Unit], object]) -> list[UnitResult]:
@@ -135,8 +143,16 @@ def _work(args: tuple[list[Unit], object]) -> list[UnitResult]:
     return [_lint_unit(u, options) for u in units]
 
 
-def run(batches: list[list[Unit]], options: object, jobs: int, emit: object, total: LintResult) -> None:
-    """Lint ``batches`` on ``jobs`` workers; ``emit`` receives diagnostics in input order."""
+def run(
+    batches: list[list[Unit]],
+    options: object,
+    jobs: int,
+    emit: object,
+    total: LintResult,
+    events: LintEvents | None = None,
+) -> None:
+    """Lint ``batches`` on ``jobs`` workers; ``emit`` receives diagnostics in input order,
+    and ``events`` hears of each file as its first unit is merged."""
     assert callable(emit)
     from ._catalog import rule_codes_by_name
     from ._lint import ENVIRONMENT_CODES
@@ -155,6 +171,8 @@ def run(batches: list[list[Unit]], options: object, jobs: int, emit: object, tot
                     continue
                 if r.start == 0 or r.path not in line_offset:
                     total.files += 1
+                    if events is not None:
+                        events.file(r.path)
                     line_offset[r.path], task_offset[r.path], seen_line[r.path] = 0, 0, False
                 lines, tasks = line_offset[r.path], task_offset[r.path]
                 for d in r.diagnostics:
@@ -174,6 +192,8 @@ def run(batches: list[list[Unit]], options: object, jobs: int, emit: object, tot
                 line_offset[r.path] += r.lines
                 task_offset[r.path] += r.task_slots
                 seen_line[r.path] = seen_line[r.path] or r.seen_line
+                if events is not None:
+                    events.advanced(r.nbytes)
     for path in sorted(chunked - stopped):
         if not seen_line.get(path, True):  # a large file of blank lines
             problem = _source.Problem("empty", "the file is empty: no task to lint", 1, 1)

@@ -8,6 +8,8 @@ from dataclasses import replace
 import click
 
 from .. import __version__
+from ..reporters import FORMATS
+from ._output import FAIL_ON
 from .settings import (
     LintSettings,
     Streams,
@@ -36,7 +38,13 @@ def cli() -> None:
     "--schema", "schema", metavar="ID", help="Check every task against this schema id (see `wanspec schemas`)."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format (json-lines: a diagnostic a line; sarif: code scanning; github: Actions annotations; "
+    "junit: a test case per file).",
 )
 @click.option(
     "--select",
@@ -84,6 +92,20 @@ def cli() -> None:
 @click.option("--write-baseline", is_flag=True, help="Record today's findings in the --baseline FILE and exit 0.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (numeric strings, a missing UUID v4 taskUUID).")
 @click.option("--diff", is_flag=True, help="Print the changes --fix would make, write nothing (exit 1 if any).")
+@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings.")
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even with findings (usage and environment errors still exit 2)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="error",
+    show_default=True,
+    help="Lowest severity that fails the run.",
+)
+@click.option(
+    "--no-progress", "no_progress", is_flag=True, help="Never draw the progress bar (drawn only on a terminal)."
+)
 def lint(
     paths: tuple[str, ...],
     schema: str | None,
@@ -100,12 +122,19 @@ def lint(
     write_baseline: bool,
     fix: bool,
     diff: bool,
+    statistics: bool,
+    exit_zero: bool,
+    fail_on: str,
+    no_progress: bool,
 ) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
 
-    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or environment error.
+    Exit status: 0 no errors (warnings allowed unless --fail-on warning), 1 findings that fail
+    the run, 2 usage or environment error.
     """
-    settings = LintSettings(paths, schema, fmt, select, ignore, engine, colour, jobs)
+    settings = LintSettings(
+        paths, schema, fmt, select, ignore, engine, colour, jobs, statistics, exit_zero, fail_on, not no_progress
+    )
     settings = replace(
         settings,
         config=config,
@@ -130,9 +159,18 @@ def schemas(ctx: click.Context, fmt: str) -> None:
 
 @schemas.command("export")
 @click.argument("directory", type=str)
-def schemas_export(directory: str) -> None:
-    """Write every schema as standard draft 2020-12 JSON into DIRECTORY/<provider>/<model>.json."""
-    sys.exit(execute_export(directory, _streams()))
+@click.option(
+    "--vscode",
+    is_flag=True,
+    help="Print VS Code `json.schemas` settings for the exported payload schemas (instead of the file list).",
+)
+def schemas_export(directory: str, vscode: bool) -> None:
+    """Write every schema as standard draft 2020-12 JSON into DIRECTORY/<provider>/<model>.json,
+    a DIRECTORY/<provider>/payload.json per provider for whole payload files, and DIRECTORY/index.json.
+
+    The $ids are stable: https://wanspec.dev/schemas/<provider>/<file>.json.
+    """
+    sys.exit(execute_export(directory, _streams(), vscode=vscode))
 
 
 @cli.command()

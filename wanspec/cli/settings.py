@@ -23,6 +23,10 @@ class LintSettings:
     engine: str = "fast"
     colour: bool | None = None  # None: decide from the stream and NO_COLOR
     jobs: int = 0  # 0: one process per available core, for inputs large enough to pay
+    statistics: bool = False  # counts per rule instead of the findings
+    exit_zero: bool = False  # exit 0 even with findings (2 still means usage/environment)
+    fail_on: str = "error"  # "warning": warnings fail the run too
+    progress: bool = True  # a progress bar on a terminal (never in pipes or CI)
     # project config, baseline, suppressions and fixes (cli/project.py)
     config: str | None = None  # None: discovered from the working directory upwards
     isolated: bool = False  # ignore every config file
@@ -55,15 +59,20 @@ def wants_colour(setting: bool | None, stream: TextIO, env: dict[str, str]) -> b
 
 
 def execute_lint(settings: LintSettings, io: Streams) -> int:
-    from ..reporters import get_reporter
+    from ._output import Output, exit_status
+    from ._progress import ProgressBar, wants_progress
     from .project import prepare
 
     options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
     settings = replace(settings, extend_select=_split(settings.extend_select))
+    bar = ProgressBar(io.err) if wants_progress(settings.progress, io.err, io.env) else None
+    output = None
     try:
-        reporter = get_reporter(settings.format)(io.out, wants_colour(settings.colour, io.out, io.env))
+        colour = wants_colour(settings.colour, io.out, io.env)
+        output = Output(settings.format, io.out, colour, statistics=settings.statistics, bar=bar)
         project = prepare(settings, options, io.out)
         if settings.diff:  # show what --fix would change, and nothing else (like ruff --diff)
+            output.close()
             io.err.write(f"wanspec: would apply {project.fixed} fixes\n")
             return EXIT_FINDINGS if project.fixed else EXIT_OK
         # reporters write nothing before the first finding, so a usage error leaves stdout empty
@@ -71,21 +80,25 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
             settings.paths or (".",),
             project.options,
             stdin=io.stdin,
-            sink=project.sink(reporter.emit),
+            sink=project.sink(output.emit),
             jobs=settings.jobs,
+            events=output,
         )
-        project.finish(result, reporter.emit)
-    except (UsageError, KeyError) as exc:
-        io.err.write(f"wanspec: error: {exc.args[0]}\n")
+        project.finish(result, output.emit)
+    except (UsageError, KeyError, _catalog.CatalogError, KeyboardInterrupt) as exc:
+        if output is not None:
+            output.close()  # wipe the progress bar before saying anything
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        if isinstance(exc, _catalog.CatalogError):
+            io.err.write(f"wanspec: installation error: {exc}\n")
+        else:
+            io.err.write(f"wanspec: error: {exc.args[0]}\n")
         return EXIT_USAGE
-    except _catalog.CatalogError as exc:
-        io.err.write(f"wanspec: installation error: {exc}\n")
-        return EXIT_USAGE
-    reporter.finish(result)
+    output.finish(result)
     project.write_notes(io.err)
-    if result.environment_errors:
-        return EXIT_USAGE
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    # after project.finish: the counts no longer include findings the baseline or suppressions hide
+    return exit_status(result, fail_on=settings.fail_on, exit_zero=settings.exit_zero)
 
 
 def execute_schemas(fmt: str, io: Streams) -> int:
@@ -106,22 +119,27 @@ def execute_schemas(fmt: str, io: Streams) -> int:
     return EXIT_OK
 
 
-def execute_export(directory: str, io: Streams) -> int:
+def execute_export(directory: str, io: Streams, *, vscode: bool = False) -> int:
     from pathlib import Path
 
+    from .._editors import INDEX, export_documents, vscode_settings
     from .._files import write_atomic
-    from .._registry import list_schemas, load_schema
 
     root = Path(directory)
+    documents = export_documents()
+    ids = {s["path"]: s["id"] for s in documents[INDEX]["schemas"]}
     try:
-        for entry in list_schemas():
-            target = root / entry.path
-            text = json.dumps(load_schema(entry.id, standard=True), indent=2, ensure_ascii=False) + "\n"
-            write_atomic(target, text)
-            io.out.write(f"{entry.id} -> {target}\n")
+        for path, doc in documents.items():
+            target = root / path
+            write_atomic(target, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            if not vscode:  # with --vscode, stdout is the settings snippet alone
+                io.out.write(f"{ids.get(path, path)} -> {target}\n")
     except OSError as exc:
         io.err.write(f"wanspec: error: cannot write to {directory}: {exc.strerror or exc}\n")
         return EXIT_USAGE
+    if vscode:
+        providers = [p["provider"] for p in documents[INDEX]["payloads"]]
+        io.out.write(json.dumps(vscode_settings(directory, providers), indent=2) + "\n")
     return EXIT_OK
 
 

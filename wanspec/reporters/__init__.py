@@ -2,16 +2,16 @@
 
 A reporter is created with the stream, receives each diagnostic as soon as it is final
 (``emit``), then the run's counts (``finish``); nothing is held back, so memory stays
-flat however many findings a run has.
+flat however many findings a run has. Reporters that need to hear of every file (JUnit)
+also subclass ``LintEvents``.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+import importlib
+from typing import Protocol, TextIO, cast
 
 from .._diagnostics import Diagnostic, LintResult
-from ._json import JsonReporter
-from ._text import TextReporter
 
 
 class Reporter(Protocol):
@@ -23,17 +23,27 @@ class ReporterFactory(Protocol):
     def __call__(self, out: TextIO, colour: bool = False) -> Reporter: ...
 
 
-REPORTERS: dict[str, ReporterFactory] = {
-    "text": TextReporter,
-    "json": JsonReporter,
+#: The registry: format name → ``module:class`` in this package. A format's module is
+#: imported only when it is chosen, so start-up pays for one reporter, not six.
+REPORTERS: dict[str, str] = {
+    "text": "_text:TextReporter",
+    "json": "_json:JsonReporter",
+    "json-lines": "_jsonlines:JsonLinesReporter",
+    "sarif": "_sarif:SarifReporter",
+    "github": "_github:GithubReporter",
+    "junit": "_junit:JunitReporter",
 }
+
+#: The ``--format`` names, in the order ``--help`` lists them.
+FORMATS = tuple(REPORTERS)
 
 
 def get_reporter(name: str) -> ReporterFactory:
     try:
-        return REPORTERS[name]
+        module, attr = REPORTERS[name].split(":")
     except KeyError:
         raise KeyError(f"unknown format {name!r}; choose from {', '.join(REPORTERS)}") from None
+    return cast(ReporterFactory, getattr(importlib.import_module(f".{module}", __name__), attr))
 
 
 def render(result: LintResult, name: str, out: TextIO, colour: bool = False) -> None:
@@ -44,4 +54,4 @@ def render(result: LintResult, name: str, out: TextIO, colour: bool = False) -> 
     reporter.finish(result)
 
 
-__all__ = ["REPORTERS", "Reporter", "ReporterFactory", "get_reporter", "render"]
+__all__ = ["FORMATS", "REPORTERS", "Reporter", "ReporterFactory", "get_reporter", "render"]

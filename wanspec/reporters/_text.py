@@ -29,14 +29,19 @@ class TextReporter:
         self.out.write(f"{where}: {code} {d.message}\n")
 
     def finish(self, result: LintResult) -> None:
-        if result.fixed:  # like ruff: "Found 3 errors (2 fixed, 1 remaining)"
-            found = _plural(result.errors + result.fixed, "error")
-            head = f"Found {found} ({result.fixed} fixed, {result.errors} remaining)"
-            head += f" and {_plural(result.warnings, 'warning')}"
-        elif result.errors or result.warnings:
-            head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
-        else:
-            head = "All checks passed"
-        files = _plural(result.files, "file")
-        where = f"{_plural(result.tasks, result.unit)} ({files})" if result.unit else files
-        self.out.write(f"{head} in {where}.\n")
+        self.out.write(summary_line(result) + "\n")
+
+
+def summary_line(result: LintResult) -> str:
+    """``Found 2 errors and 1 warning in 3 tasks (1 file).`` or ``All checks passed …``."""
+    if result.fixed:  # like ruff: "Found 3 errors (2 fixed, 1 remaining)"
+        found = _plural(result.errors + result.fixed, "error")
+        head = f"Found {found} ({result.fixed} fixed, {result.errors} remaining)"
+        head += f" and {_plural(result.warnings, 'warning')}"
+    elif result.errors or result.warnings:
+        head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
+    else:
+        head = "All checks passed"
+    files = _plural(result.files, "file")
+    where = f"{_plural(result.tasks, result.unit)} ({files})" if result.unit else files
+    return f"{head} in {where}."

@@ -1,0 +1,131 @@
+"""What ``wanspec schemas export`` writes for editors and other validators.
+
+* One standard schema per model at ``<provider>/<file>.json``, whose ``$id`` is the one
+  in the bundled schema (``https://wanspec.dev/schemas/<provider>/<file>.json``): the
+  same on every run and every machine, so other schemas and tools can refer to it.
+* One ``<provider>/payload.json`` per provider for whole payload files: a task or an
+  array of tasks (the Runware wire format), each checked by the schema of its ``model``
+  (or, for providers whose bodies name no model, by that provider's schemas). It is
+  self-contained (the model schemas are embedded under ``$defs``), so an editor needs
+  no network and no ``$ref`` resolution across files.
+* ``index.json``: every file written, with its ``$id`` and what it is for.
+* On request, the ``json.schemas`` settings for VS Code that associate payload files
+  with the provider schemas (docs/editors.md).
+
+Pure functions returning documents; the CLI writes them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import _catalog
+from ._registry import list_schemas, load_schema
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+INDEX = "index.json"
+PAYLOAD = "payload.json"
+
+
+def _base(entry: _catalog.SchemaEntry) -> str:
+    """``https://wanspec.dev/schemas/`` from an entry whose ``$id`` ends with its path."""
+    schema_id = str(entry.raw.get("$id", ""))
+    if not schema_id.endswith("/" + entry.path):
+        raise _catalog.CatalogError(f"{entry.path}: $id {schema_id!r} does not end with the file's path")
+    return schema_id[: -len(entry.path)]
+
+
+def _slug(entry: _catalog.SchemaEntry) -> str:
+    return os.path.splitext(os.path.basename(entry.path))[0]
+
+
+def payload_schema(
+    provider: str, entries: list[_catalog.SchemaEntry], standard: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """A self-contained schema for a payload file of ``provider``: a task or a list of tasks."""
+    defs: dict[str, Any] = {}
+    branches: list[dict[str, Any]] = []
+    unmodelled: list[dict[str, Any]] = []
+    for entry in entries:
+        body = {k: v for k, v in standard[entry.id].items() if k not in ("$id", "$schema")}
+        defs[_slug(entry)] = body
+        ref = {"$ref": f"#/$defs/{_slug(entry)}"}
+        if entry.models:
+            model = {"enum": list(entry.models)} if len(entry.models) > 1 else {"const": entry.models[0]}
+            branches.append(
+                {"if": {"type": "object", "required": ["model"], "properties": {"model": model}}, "then": ref}
+            )
+        else:
+            unmodelled.append(ref)
+    if unmodelled:
+        either = unmodelled[0] if len(unmodelled) == 1 else {"anyOf": unmodelled}
+        branches.append({"if": {"type": "object", "not": {"required": ["model"]}}, "then": either})
+    defs["task"] = {"allOf": branches}
+    titles = ", ".join(e.title for e in entries)
+    return {
+        "$schema": DRAFT,
+        "$id": _base(entries[0]) + f"{provider}/{PAYLOAD}",
+        "title": f"{provider} request payload checked by wanspec",
+        "description": f"A task or an array of tasks; each is checked by the schema of its model: {titles}.",
+        "if": {"type": "array"},
+        "then": {"items": {"$ref": "#/$defs/task"}},
+        "else": {"$ref": "#/$defs/task"},
+        "$defs": defs,
+    }
+
+
+def export_documents() -> dict[str, dict[str, Any]]:
+    """Every file ``schemas export`` writes, by path relative to the export directory."""
+    entries = list_schemas()
+    standard = {e.id: load_schema(e.id, standard=True) for e in entries}
+    docs: dict[str, dict[str, Any]] = {e.path: standard[e.id] for e in entries}
+    by_provider: dict[str, list[_catalog.SchemaEntry]] = {}
+    for e in entries:
+        by_provider.setdefault(e.provider, []).append(e)
+    payloads = {p: payload_schema(p, es, standard) for p, es in sorted(by_provider.items())}
+    for provider, doc in payloads.items():
+        docs[f"{provider}/{PAYLOAD}"] = doc
+    docs[INDEX] = {
+        "$comment": "Written by `wanspec schemas export`; $ids are stable across runs and versions of a schema.",
+        "payloads": [
+            {"provider": p, "$id": doc["$id"], "path": f"{p}/{PAYLOAD}", "schemas": [e.id for e in by_provider[p]]}
+            for p, doc in payloads.items()
+        ],
+        "schemas": [
+            {
+                "id": e.id,
+                "$id": standard[e.id]["$id"],
+                "path": e.path,
+                "provider": e.provider,
+                "title": e.title,
+                "models": list(e.models),
+            }
+            for e in entries
+        ],
+    }
+    return docs
+
+
+def default_globs(provider: str) -> list[str]:
+    """The file names the VS Code snippet associates with a provider: ``*.<provider>.json``
+    anywhere, and any ``.json`` under a ``<provider>/`` payload folder."""
+    return [f"**/*.{provider}.json", f"**/payloads/{provider}/**/*.json"]
+
+
+def vscode_settings(directory: str, providers: list[str], cwd: str | None = None) -> dict[str, Any]:
+    """The ``json.schemas`` setting pointing VS Code at the exported payload schemas.
+
+    URLs are relative to ``cwd`` (the workspace folder) when the export lies under it
+    (``./schemas/runware/payload.json``), else absolute ``file://`` URLs.
+    """
+    from pathlib import Path
+
+    root = os.path.abspath(cwd or os.getcwd())
+    out = []
+    for provider in providers:
+        target = os.path.abspath(os.path.join(directory, provider, PAYLOAD))
+        rel = os.path.relpath(target, root)
+        url = Path(target).as_uri() if rel.startswith("..") else "./" + rel.replace(os.sep, "/")
+        out.append({"fileMatch": default_globs(provider), "url": url})
+    return {"json.schemas": out}

@@ -1,0 +1,72 @@
+"""Where a lint run's output goes: the chosen reporter (or the statistics table), the
+progress bar, and the exit status the counts come to."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from .._diagnostics import Diagnostic, LintResult
+from .._events import LintEvents
+from .._lint import UsageError
+from ._progress import ProgressBar
+from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+STATISTICS_FORMATS = ("text", "json")
+FAIL_ON = ("error", "warning")
+
+
+class Output(LintEvents):
+    """The reporter and the progress bar as one sink and one event listener."""
+
+    def __init__(self, fmt: str, out: TextIO, colour: bool, *, statistics: bool, bar: ProgressBar | None) -> None:
+        from ..reporters import Reporter, get_reporter
+        from ..reporters._statistics import StatisticsReporter
+
+        if statistics and fmt not in STATISTICS_FORMATS:
+            raise UsageError(f"--statistics prints a table: use it with --format text or json, not {fmt!r}")
+        self.reporter: Reporter = (
+            StatisticsReporter(out, colour, as_json=fmt == "json") if statistics else get_reporter(fmt)(out, colour)
+        )
+        listeners: list[LintEvents] = [r for r in (self.reporter, bar) if isinstance(r, LintEvents)]
+        self.listeners, self.bar = listeners, bar
+        # findings printed to the same terminal would land on the bar's line: wipe it first
+        isatty = getattr(out, "isatty", None)
+        shares_screen = not statistics and bool(isatty and isatty())
+        self.wipe_before_emit = bar if shares_screen else None
+
+    def emit(self, d: Diagnostic) -> None:
+        if self.wipe_before_emit is not None:
+            self.wipe_before_emit.clear()
+        self.reporter.emit(d)
+
+    def started(self, files: list[str], total_bytes: int) -> None:
+        for listener in self.listeners:
+            listener.started(files, total_bytes)
+
+    def file(self, name: str) -> None:
+        for listener in self.listeners:
+            listener.file(name)
+
+    def advanced(self, nbytes: int) -> None:
+        for listener in self.listeners:
+            listener.advanced(nbytes)
+
+    def close(self) -> None:
+        """Wipe the progress bar (also after an error)."""
+        if self.bar is not None:
+            self.bar.clear()
+
+    def finish(self, result: LintResult) -> None:
+        self.close()
+        self.reporter.finish(result)
+
+
+def exit_status(result: LintResult, *, fail_on: str = "error", exit_zero: bool = False) -> int:
+    """2 for environment errors (always); else 0 with ``exit_zero``; else 1 if anything
+    at or above ``fail_on`` severity was found."""
+    if result.environment_errors:
+        return EXIT_USAGE
+    if exit_zero:
+        return EXIT_OK
+    failed = result.errors or (fail_on == "warning" and result.warnings)
+    return EXIT_FINDINGS if failed else EXIT_OK
