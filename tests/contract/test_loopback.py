@@ -243,3 +243,12 @@ def test_a_failing_behaviour_hook_is_a_server_error_not_a_dead_handler(serve):
     with pytest.raises(ServerError, match="loopback failure: ZeroDivisionError"):
         client.run(CASES["runware"].good)
     assert [r.status for r in server.responses] == [500]  # the submit, not retried
+
+
+def test_runware_refuses_a_task_uuid_sent_twice(serve):
+    _, client = serve("runware")
+    task = {**CASES["runware"].good, "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b"}
+    client.submit(task)
+    with pytest.raises(RequestRejected) as caught:
+        client.submit(task)
+    assert (caught.value.code, caught.value.parameter) == ("conflictTaskUUID", "taskUUID")

@@ -213,6 +213,9 @@ class LoopbackServer:
         _, job_id = self._request_value("jobId", task)
         if not isinstance(job_id, str) or not job_id:
             job_id = _new_id(self._config.get("jobIdFormat", "{uuid}"))
+        elif job_id in self._jobs and "duplicateJob" in self._config:  # an id the client chose, sent twice
+            duplicate = {k: v for k, v in self._config["duplicateJob"].items() if not k.startswith("x-")}
+            return self._error(int(self._config.get("reject", {}).get("http", 400)), {**duplicate, "jobId": job_id})
         _, model = self._request_value("model", task)
         if not isinstance(model, str):
             model = self.protocol.path_params("submit", path).get("model")
