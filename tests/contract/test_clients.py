@@ -51,6 +51,8 @@ def test_submit_poll_success(serve, fake_time, provider):
     sent = [(r.method, r.path) for r in server.requests]
     assert sent == [(m, p.format(id=result.job_id)) for m, p in PATHS[provider]]
     assert {r.headers["Authorization"] for r in server.requests} == {f"Bearer {KEY}"}
+    method, _, headers, _ = server.requests[0]
+    assert method == "POST" and headers["User-Agent"].startswith("wanspec/")
 
 
 def test_runware_sends_an_array_with_a_fresh_task_uuid_and_polls_with_get_response(serve):

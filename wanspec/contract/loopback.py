@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
 
@@ -60,9 +60,8 @@ class Behaviour:
     retry_after: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReceivedRequest:
-    """One request as the server saw it."""
+class ReceivedRequest(NamedTuple):
+    """One request as the server saw it (a tuple: ``method, path, headers, body = r``)."""
 
     method: str
     path: str
@@ -70,8 +69,7 @@ class ReceivedRequest:
     body: Any
 
 
-@dataclass(frozen=True, slots=True)
-class SentResponse:
+class SentResponse(NamedTuple):
     """One response as the server sent it (``responses[i]`` answers ``requests[i]``)."""
 
     status: int
