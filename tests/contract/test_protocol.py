@@ -38,6 +38,8 @@ def test_protocol_file_is_well_formed(provider):
     assert set(protocol.operations) == {"submit", "poll"}
     assert {s.phase for s in protocol.states} <= set(PHASES)
     assert set(protocol.statuses) <= set(PHASES)
+    for name, definition in protocol.raw["$defs"].items():
+        assert "x-doc" in definition, name
     for name, operation in protocol.raw["x-wanspec"]["operations"].items():
         assert "x-doc" in operation, name
     for state in protocol.states:
@@ -195,3 +197,17 @@ def test_importing_the_contract_package_does_not_import_httpx():
     code = "import sys, wanspec.contract; sys.stdout.write(repr('httpx' in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "False"
+
+
+@pytest.mark.parametrize(
+    ("provider", "word", "phases"),
+    [
+        ("runware", "processing", ("pending",)),
+        ("runware", "error", ("failed",)),
+        ("wavespeed", "created", ("accepted", "pending")),
+        ("toapis", "", ("accepted", "pending")),
+        ("toapis", "running", ()),
+    ],
+)
+def test_phase_of_a_status_word(provider, word, phases):
+    assert load_protocol(provider).phase_of_status(word) == phases
