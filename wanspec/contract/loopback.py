@@ -19,11 +19,13 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
 
 DEFAULT_COST = 0.25
 
@@ -110,7 +112,11 @@ class LoopbackServer:
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> LoopbackServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        from http.server import ThreadingHTTPServer  # ~50 ms of imports, paid only when serving
+
+        from ._loopback_http import Handler
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         server.owner = self  # type: ignore[attr-defined]
         self._server = server
@@ -323,33 +329,6 @@ class LoopbackServer:
             if value is not _MISSING:
                 return pointer, value
         return None, None
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Hands each request to the owning LoopbackServer; says nothing on the terminal."""
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def _serve(self, method: str) -> None:
-        owner: LoopbackServer = self.server.owner  # type: ignore[attr-defined]
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        status, headers, body = owner.handle(method, self.path, dict(self.headers.items()), raw)
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the stdlib's per-request line on stderr."""
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
