@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from wanspec.contract import PHASES, UnknownProvider, list_protocols, load_protocol
+from wanspec.contract._protocol import render
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PROVIDERS = ["runware", "toapis", "wavespeed"]
@@ -211,3 +212,27 @@ def test_importing_the_contract_package_imports_neither_httpx_nor_http_server():
 )
 def test_phase_of_a_status_word(provider, word, phases):
     assert load_protocol(provider).phase_of_status(word) == phases
+
+
+@pytest.mark.parametrize(
+    ("template", "variables", "expected"),
+    [
+        ({"cost": "{cost}"}, {"cost": 0.25}, {"cost": 0.25}),  # a lone placeholder keeps its type
+        ({"cost": "{cost}", "id": "{jobId}"}, {"jobId": "a"}, {"id": "a"}),  # and is dropped when unknown
+        (["{payload}"], {"payload": {"a": 1}}, [{"a": 1}]),
+        (["{x}", 1], {}, [1]),
+        (
+            "{baseUrl}/predictions/{jobId}/result",
+            {"baseUrl": "http://h/api/v3", "jobId": "j"},
+            "http://h/api/v3/predictions/j/result",
+        ),
+        ({"code": 200, "ok": True, "none": None}, {}, {"code": 200, "ok": True, "none": None}),
+    ],
+)
+def test_render_fills_templates(template, variables, expected):
+    assert render(template, variables) == expected
+
+
+def test_render_refuses_an_unknown_placeholder_inside_text():
+    with pytest.raises(ValueError, match="needs 'jobId'"):
+        render("{baseUrl}/{jobId}", {"baseUrl": "x"})
