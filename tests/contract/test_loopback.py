@@ -252,3 +252,19 @@ def test_runware_refuses_a_task_uuid_sent_twice(serve):
     with pytest.raises(RequestRejected) as caught:
         client.submit(task)
     assert (caught.value.code, caught.value.parameter) == ("conflictTaskUUID", "taskUUID")
+
+
+@pytest.mark.parametrize(
+    ("provider", "state", "error"),
+    [
+        ("runware", "rejected", RequestRejected),  # Runware's errors envelope means rejected at any status
+        ("wavespeed", "rejected-envelope", RequestRejected),  # the envelope's code is the error
+        ("toapis", None, ContractError),  # ToAPIs errors are told by the HTTP status only
+    ],
+)
+def test_errors_sent_with_http_200(serve, provider, state, error):
+    server, client = serve(provider, Behaviour(http_status_overrides={"rejected": 200}))
+    with pytest.raises(error) as caught:
+        client.submit({**CASES[provider].good, **CASES[provider].too_long})
+    assert exchanges(server)[0][1:3] == (200, state)
+    assert getattr(caught.value, "http_status", None) == 200

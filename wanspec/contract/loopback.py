@@ -43,7 +43,8 @@ class Behaviour:
     * ``max_duration``: a tighter duration limit, enforced with the provider's duration error.
     * ``status_words``: status words replaced (``processing`` -> ``running``).
     * ``fail_jobs``: jobs end in the provider's failed state.
-    * ``http_status_overrides``: state name -> HTTP status sent with that state's body.
+    * ``http_status_overrides``: state name -> HTTP status sent with that state's body
+      (``"rejected"`` covers every error answer).
     * ``transient_errors``: operation -> HTTP statuses its first calls answer (then normal).
     * ``retry_after``: seconds sent in ``Retry-After`` with transient errors.
     """
@@ -300,7 +301,8 @@ class LoopbackServer:
         known = self._config.get("errors", {}).get(str(status), {})
         given = {k: v for k, v in (extra or {}).items() if v is not None}
         variables = self._renamed({"http": status, **known, **given})
-        return status, {}, self._drift(render(self._config["templates"]["rejected"], variables))
+        sent = self.behaviour.http_status_overrides.get("rejected", status)
+        return sent, {}, self._drift(render(self._config["templates"]["rejected"], variables))
 
     def _renamed(self, variables: Mapping[str, Any]) -> dict[str, Any]:
         out = dict(variables)
