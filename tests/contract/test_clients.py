@@ -14,6 +14,7 @@ from wanspec.contract import (
     JobFailed,
     LoopbackServer,
     MissingCredentials,
+    PollPolicy,
     PollTimeout,
     RateLimited,
     RequestRejected,
@@ -273,3 +274,9 @@ def test_the_readme_example_runs_as_printed(capsys):
     exec(compile(code, "README.md", "exec"), {})
     url, last = capsys.readouterr().out.splitlines()
     assert url.startswith("http://127.0.0.1:") and last == "unsupportedDuration duration"
+
+
+@pytest.mark.parametrize("bad", [{"initial": -1.0}, {"factor": 0.5}, {"timeout": 0.0}, {"retries": -1}])
+def test_a_nonsensical_poll_policy_is_refused(bad):
+    with pytest.raises(ValueError, match="PollPolicy needs"):
+        PollPolicy(**bad)

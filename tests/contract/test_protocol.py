@@ -15,6 +15,8 @@ from wanspec.contract._protocol import render
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PROVIDERS = ["runware", "toapis", "wavespeed"]
+#: The field names clients, verification and drift rely on: every protocol file defines them all.
+FIELD_NAMES = ("jobId", "status", "videoUrl", "seed", "cost", "errorCode", "errorMessage", "errorParameter")
 
 
 def _examples():
@@ -48,6 +50,12 @@ def test_protocol_file_is_well_formed(provider):
         assert set(state.operations) <= set(protocol.operations), state.name
         protocol.validate(state, {})  # every $ref resolves
     assert protocol.env["apiKey"].endswith("_API_KEY")
+    assert set(protocol.fields) == set(FIELD_NAMES)
+    for state in protocol.states:
+        assert state.status_in is None or state.status_in in protocol.statuses, state.name
+    assert set(protocol.loopback["templates"]) == {"ack", "processing", "success", "failed", "rejected"}
+    for name in protocol.loopback["templates"]:
+        protocol.state(name)  # each template answers as the state of the same name
 
 
 @pytest.mark.parametrize(("provider", "example"), list(_examples()))

@@ -49,6 +49,10 @@ class PollPolicy:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
+    def __post_init__(self) -> None:
+        if self.initial < 0 or self.max_delay < 0 or self.factor < 1 or self.timeout <= 0 or self.retries < 0:
+            raise ValueError("PollPolicy needs initial >= 0, factor >= 1, max_delay >= 0, timeout > 0 and retries >= 0")
+
     def delays(self) -> Iterator[float]:
         """The backoff sequence: initial, initial×factor, … capped at max_delay."""
         delay = self.initial
