@@ -173,9 +173,7 @@ class LoopbackServer:
             self.requests.append(ReceivedRequest(method, path, dict(headers), raw.decode("utf-8", "replace")))
             return self._error(400, {"message": "the body is not JSON"})
         self.requests.append(ReceivedRequest(method, path, dict(headers), body))
-        auth = self.protocol.auth
-        wanted = f"{auth.get('scheme', 'Bearer')} {self.__key}"
-        if _header(headers, auth.get("header", "Authorization")) != wanted:
+        if not self._authenticated(headers, body):
             return self._error(401)
         operation = self.protocol.operation_for(method, path, body)
         if operation is None:
@@ -193,6 +191,20 @@ class LoopbackServer:
         if operation == "submit":
             return self._submit(path, body)
         return self._poll(path, body)
+
+    def _authenticated(self, headers: Mapping[str, str], body: Any) -> bool:
+        """The key in the auth header, or in an authentication task where the protocol allows one."""
+        auth = self.protocol.auth
+        if _header(headers, auth.get("header", "Authorization")) == f"{auth.get('scheme', 'Bearer')} {self.__key}":
+            return True
+        in_body = auth.get("bodyTask")
+        tasks = body if isinstance(body, list) else []
+        return in_body is not None and any(
+            isinstance(t, dict)
+            and all(t.get(k) == v for k, v in in_body["match"].items())
+            and t.get(in_body["field"]) == self.__key
+            for t in tasks
+        )
 
     def _submit(self, path: str, body: Any) -> Reply:
         from .. import _catalog, _lint, lint_payload
