@@ -14,6 +14,7 @@ from wanspec.contract import (
     JobFailed,
     LoopbackServer,
     MissingCredentials,
+    PollPolicy,
     PollTimeout,
     RateLimited,
     RequestRejected,
@@ -51,6 +52,8 @@ def test_submit_poll_success(serve, fake_time, provider):
     sent = [(r.method, r.path) for r in server.requests]
     assert sent == [(m, p.format(id=result.job_id)) for m, p in PATHS[provider]]
     assert {r.headers["Authorization"] for r in server.requests} == {f"Bearer {KEY}"}
+    method, _, headers, _ = server.requests[0]
+    assert method == "POST" and headers["User-Agent"].startswith("wanspec/")
 
 
 def test_runware_sends_an_array_with_a_fresh_task_uuid_and_polls_with_get_response(serve):
@@ -271,3 +274,9 @@ def test_the_readme_example_runs_as_printed(capsys):
     exec(compile(code, "README.md", "exec"), {})
     url, last = capsys.readouterr().out.splitlines()
     assert url.startswith("http://127.0.0.1:") and last == "unsupportedDuration duration"
+
+
+@pytest.mark.parametrize("bad", [{"initial": -1.0}, {"factor": 0.5}, {"timeout": 0.0}, {"retries": -1}])
+def test_a_nonsensical_poll_policy_is_refused(bad):
+    with pytest.raises(ValueError, match="PollPolicy needs"):
+        PollPolicy(**bad)

@@ -229,13 +229,15 @@ def test_base_url_has_the_providers_prefix_and_the_server_stops(provider, prefix
         httpx.get(origin + prefix)
 
 
-def test_runware_batch_skips_the_authentication_task(http):
-    """The docs allow an authentication task first in the array; the job is the task after it."""
+@pytest.mark.parametrize(("key", "status"), [(KEY, 200), ("sk-wrong", 401)])
+def test_runware_authentication_task_instead_of_the_header(http, key, status):
+    """The docs allow the key in an authentication task first in the array; the job is the task after it."""
     task = {**CASES["runware"].good, "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b"}
     with LoopbackServer("runware", api_key=KEY) as server:
-        body = [{"taskType": "authentication", "apiKey": KEY}, task]
-        response = http.post(server.base_url, json=body, headers={"Authorization": f"Bearer {KEY}"})
-    assert response.json() == {"data": [{"taskType": "videoInference", "taskUUID": task["taskUUID"]}]}
+        response = http.post(server.base_url, json=[{"taskType": "authentication", "apiKey": key}, task])
+    assert response.status_code == status
+    if status == 200:
+        assert response.json() == {"data": [{"taskType": "videoInference", "taskUUID": task["taskUUID"]}]}
 
 
 def test_a_failing_behaviour_hook_is_a_server_error_not_a_dead_handler(serve):
@@ -243,3 +245,28 @@ def test_a_failing_behaviour_hook_is_a_server_error_not_a_dead_handler(serve):
     with pytest.raises(ServerError, match="loopback failure: ZeroDivisionError"):
         client.run(CASES["runware"].good)
     assert [r.status for r in server.responses] == [500]  # the submit, not retried
+
+
+def test_runware_refuses_a_task_uuid_sent_twice(serve):
+    _, client = serve("runware")
+    task = {**CASES["runware"].good, "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b"}
+    client.submit(task)
+    with pytest.raises(RequestRejected) as caught:
+        client.submit(task)
+    assert (caught.value.code, caught.value.parameter) == ("conflictTaskUUID", "taskUUID")
+
+
+@pytest.mark.parametrize(
+    ("provider", "state", "error"),
+    [
+        ("runware", "rejected", RequestRejected),  # Runware's errors envelope means rejected at any status
+        ("wavespeed", "rejected-envelope", RequestRejected),  # the envelope's code is the error
+        ("toapis", None, ContractError),  # ToAPIs errors are told by the HTTP status only
+    ],
+)
+def test_errors_sent_with_http_200(serve, provider, state, error):
+    server, client = serve(provider, Behaviour(http_status_overrides={"rejected": 200}))
+    with pytest.raises(error) as caught:
+        client.submit({**CASES[provider].good, **CASES[provider].too_long})
+    assert exchanges(server)[0][1:3] == (200, state)
+    assert getattr(caught.value, "http_status", None) == 200

@@ -11,9 +11,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from wanspec.contract import PHASES, UnknownProvider, list_protocols, load_protocol
+from wanspec.contract._protocol import render
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PROVIDERS = ["runware", "toapis", "wavespeed"]
+#: The field names clients, verification and drift rely on: every protocol file defines them all.
+FIELD_NAMES = ("jobId", "status", "videoUrl", "seed", "cost", "errorCode", "errorMessage", "errorParameter")
 
 
 def _examples():
@@ -38,6 +41,8 @@ def test_protocol_file_is_well_formed(provider):
     assert set(protocol.operations) == {"submit", "poll"}
     assert {s.phase for s in protocol.states} <= set(PHASES)
     assert set(protocol.statuses) <= set(PHASES)
+    for name, definition in protocol.raw["$defs"].items():
+        assert "x-doc" in definition, name
     for name, operation in protocol.raw["x-wanspec"]["operations"].items():
         assert "x-doc" in operation, name
     for state in protocol.states:
@@ -45,6 +50,12 @@ def test_protocol_file_is_well_formed(provider):
         assert set(state.operations) <= set(protocol.operations), state.name
         protocol.validate(state, {})  # every $ref resolves
     assert protocol.env["apiKey"].endswith("_API_KEY")
+    assert set(protocol.fields) == set(FIELD_NAMES)
+    for state in protocol.states:
+        assert state.status_in is None or state.status_in in protocol.statuses, state.name
+    assert set(protocol.loopback["templates"]) == {"ack", "processing", "success", "failed", "rejected"}
+    for name in protocol.loopback["templates"]:
+        protocol.state(name)  # each template answers as the state of the same name
 
 
 @pytest.mark.parametrize(("provider", "example"), list(_examples()))
@@ -189,10 +200,48 @@ def test_contract_all_lists_exactly_the_public_names():
     assert public - {"annotations", "clients", "loopback"} == set(contract.__all__)
 
 
-def test_importing_the_contract_package_does_not_import_httpx():
+def test_importing_the_contract_package_imports_neither_httpx_nor_http_server():
     import subprocess
     import sys
 
-    code = "import sys, wanspec.contract; sys.stdout.write(repr('httpx' in sys.modules))"
+    code = "import sys, wanspec.contract; print([m for m in ('httpx', 'http.server') if m in sys.modules], end='')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout == "False"
+    assert out.stdout == "[]"
+
+
+@pytest.mark.parametrize(
+    ("provider", "word", "phases"),
+    [
+        ("runware", "processing", ("pending",)),
+        ("runware", "error", ("failed",)),
+        ("wavespeed", "created", ("accepted", "pending")),
+        ("toapis", "", ("accepted", "pending")),
+        ("toapis", "running", ()),
+    ],
+)
+def test_phase_of_a_status_word(provider, word, phases):
+    assert load_protocol(provider).phase_of_status(word) == phases
+
+
+@pytest.mark.parametrize(
+    ("template", "variables", "expected"),
+    [
+        ({"cost": "{cost}"}, {"cost": 0.25}, {"cost": 0.25}),  # a lone placeholder keeps its type
+        ({"cost": "{cost}", "id": "{jobId}"}, {"jobId": "a"}, {"id": "a"}),  # and is dropped when unknown
+        (["{payload}"], {"payload": {"a": 1}}, [{"a": 1}]),
+        (["{x}", 1], {}, [1]),
+        (
+            "{baseUrl}/predictions/{jobId}/result",
+            {"baseUrl": "http://h/api/v3", "jobId": "j"},
+            "http://h/api/v3/predictions/j/result",
+        ),
+        ({"code": 200, "ok": True, "none": None}, {}, {"code": 200, "ok": True, "none": None}),
+    ],
+)
+def test_render_fills_templates(template, variables, expected):
+    assert render(template, variables) == expected
+
+
+def test_render_refuses_an_unknown_placeholder_inside_text():
+    with pytest.raises(ValueError, match="needs 'jobId'"):
+        render("{baseUrl}/{jobId}", {"baseUrl": "x"})

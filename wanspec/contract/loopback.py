@@ -19,11 +19,13 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
 
 DEFAULT_COST = 0.25
 
@@ -41,7 +43,8 @@ class Behaviour:
     * ``max_duration``: a tighter duration limit, enforced with the provider's duration error.
     * ``status_words``: status words replaced (``processing`` -> ``running``).
     * ``fail_jobs``: jobs end in the provider's failed state.
-    * ``http_status_overrides``: state name -> HTTP status sent with that state's body.
+    * ``http_status_overrides``: state name -> HTTP status sent with that state's body
+      (``"rejected"`` covers every error answer).
     * ``transient_errors``: operation -> HTTP statuses its first calls answer (then normal).
     * ``retry_after``: seconds sent in ``Retry-After`` with transient errors.
     """
@@ -60,9 +63,8 @@ class Behaviour:
     retry_after: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReceivedRequest:
-    """One request as the server saw it."""
+class ReceivedRequest(NamedTuple):
+    """One request as the server saw it (a tuple: ``method, path, headers, body = r``)."""
 
     method: str
     path: str
@@ -70,8 +72,7 @@ class ReceivedRequest:
     body: Any
 
 
-@dataclass(frozen=True, slots=True)
-class SentResponse:
+class SentResponse(NamedTuple):
     """One response as the server sent it (``responses[i]`` answers ``requests[i]``)."""
 
     status: int
@@ -112,7 +113,11 @@ class LoopbackServer:
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> LoopbackServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        from http.server import ThreadingHTTPServer  # ~50 ms of imports, paid only when serving
+
+        from ._loopback_http import Handler
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         server.owner = self  # type: ignore[attr-defined]
         self._server = server
@@ -168,9 +173,7 @@ class LoopbackServer:
             self.requests.append(ReceivedRequest(method, path, dict(headers), raw.decode("utf-8", "replace")))
             return self._error(400, {"message": "the body is not JSON"})
         self.requests.append(ReceivedRequest(method, path, dict(headers), body))
-        auth = self.protocol.auth
-        wanted = f"{auth.get('scheme', 'Bearer')} {self.__key}"
-        if _header(headers, auth.get("header", "Authorization")) != wanted:
+        if not self._authenticated(headers, body):
             return self._error(401)
         operation = self.protocol.operation_for(method, path, body)
         if operation is None:
@@ -188,6 +191,20 @@ class LoopbackServer:
         if operation == "submit":
             return self._submit(path, body)
         return self._poll(path, body)
+
+    def _authenticated(self, headers: Mapping[str, str], body: Any) -> bool:
+        """The key in the auth header, or in an authentication task where the protocol allows one."""
+        auth = self.protocol.auth
+        if _header(headers, auth.get("header", "Authorization")) == f"{auth.get('scheme', 'Bearer')} {self.__key}":
+            return True
+        in_body = auth.get("bodyTask")
+        tasks = body if isinstance(body, list) else []
+        return in_body is not None and any(
+            isinstance(t, dict)
+            and all(t.get(k) == v for k, v in in_body["match"].items())
+            and t.get(in_body["field"]) == self.__key
+            for t in tasks
+        )
 
     def _submit(self, path: str, body: Any) -> Reply:
         from .. import _catalog, _lint, lint_payload
@@ -213,6 +230,9 @@ class LoopbackServer:
         _, job_id = self._request_value("jobId", task)
         if not isinstance(job_id, str) or not job_id:
             job_id = _new_id(self._config.get("jobIdFormat", "{uuid}"))
+        elif job_id in self._jobs and "duplicateJob" in self._config:  # an id the client chose, sent twice
+            duplicate = {k: v for k, v in self._config["duplicateJob"].items() if not k.startswith("x-")}
+            return self._error(int(self._config.get("reject", {}).get("http", 400)), {**duplicate, "jobId": job_id})
         _, model = self._request_value("model", task)
         if not isinstance(model, str):
             model = self.protocol.path_params("submit", path).get("model")
@@ -293,7 +313,8 @@ class LoopbackServer:
         known = self._config.get("errors", {}).get(str(status), {})
         given = {k: v for k, v in (extra or {}).items() if v is not None}
         variables = self._renamed({"http": status, **known, **given})
-        return status, {}, self._drift(render(self._config["templates"]["rejected"], variables))
+        sent = self.behaviour.http_status_overrides.get("rejected", status)
+        return sent, {}, self._drift(render(self._config["templates"]["rejected"], variables))
 
     def _renamed(self, variables: Mapping[str, Any]) -> dict[str, Any]:
         out = dict(variables)
@@ -322,33 +343,6 @@ class LoopbackServer:
             if value is not _MISSING:
                 return pointer, value
         return None, None
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Hands each request to the owning LoopbackServer; says nothing on the terminal."""
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def _serve(self, method: str) -> None:
-        owner: LoopbackServer = self.server.owner  # type: ignore[attr-defined]
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        status, headers, body = owner.handle(method, self.path, dict(self.headers.items()), raw)
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the stdlib's per-request line on stderr."""
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

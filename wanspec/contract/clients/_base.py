@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+from ... import __version__
 from .._errors import (
     JobFailed,
     MissingCredentials,
@@ -47,6 +48,10 @@ class PollPolicy:
     retries: int = 3
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        if self.initial < 0 or self.max_delay < 0 or self.factor < 1 or self.timeout <= 0 or self.retries < 0:
+            raise ValueError("PollPolicy needs initial >= 0, factor >= 1, max_delay >= 0, timeout > 0 and retries >= 0")
 
     def delays(self) -> Iterator[float]:
         """The backoff sequence: initial, initial×factor, … capped at max_delay."""
@@ -155,7 +160,7 @@ class ProtocolClient:
     def poll(self, job_id: str) -> JobStatus:
         """Ask once how the job is doing; retried on 429/5xx and connection errors."""
         status, body = self._call("poll", {"jobId": job_id})
-        state = self._interpret("poll", status, body, job_id)
+        state = self._interpret("poll", status, body)
         return JobStatus(job_id, self._status(body), state.phase, body, status)
 
     def wait(self, job_id: str) -> JobResult:
@@ -207,7 +212,11 @@ class ProtocolClient:
         url = render(op.url, url_variables)
         body = render(op.body, variables) if op.body is not None else None
         auth = self.protocol.auth
-        headers = {auth.get("header", "Authorization"): f"{auth.get('scheme', 'Bearer')} {self.__key}"}
+        headers = {
+            auth.get("header", "Authorization"): f"{auth.get('scheme', 'Bearer')} {self.__key}",
+            "Accept": "application/json",
+            "User-Agent": f"wanspec/{__version__}",
+        }
         attempts = self.policy.retries + 1 if op.idempotent else 1
         backoff = self.policy.delays()
         for attempt in range(1, attempts + 1):
@@ -224,7 +233,7 @@ class ProtocolClient:
             return response.status_code, _json(response)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
-    def _interpret(self, operation: str, status: int, body: Any, job_id: str | None = None) -> State:
+    def _interpret(self, operation: str, status: int, body: Any) -> State:
         state = self.protocol.classify(operation, status, body)
         if state is None or state.phase in ("rejected", "failed"):
             if state is None and status < 400:
