@@ -129,8 +129,8 @@ def runware_error_scenarios() -> dict[str, dict[str, Any]]:
                 "scenario": "invalid-api-key",
                 "description": "A key Runware does not know: 401 with the authentication error envelope",
                 "source": "documentation",
-                "doc": "error envelope quoted from research/runware-api.md §2.1 (https://runware.ai/docs/platform/errors.md); "
-                "HTTP 401 from the same page's status list",
+                "doc": "error envelope quoted from research/runware-api.md §2.1 "
+                "(https://runware.ai/docs/platform/errors.md); HTTP 401 from the same page's status list",
                 "expect": "rejected",
                 "schema": "runware/alibaba:wan@2.6",
             },

@@ -95,8 +95,8 @@ def _network_blocked() -> Iterator[None]:
             check(address)
         return real_connect_ex(self, address)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:

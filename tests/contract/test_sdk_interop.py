@@ -44,9 +44,12 @@ def _submitted(path: Path) -> object:
 
 def test_runware_sdk_rest_traffic_lints_and_verifies(tmp_path):
     target = tmp_path / "runware" / "sdk.yaml"
-    with LoopbackServer("runware", api_key=KEY) as srv:
-        with recording(str(target), provider="runware", record_mode="all", metadata={"expect": "accepted"}):
-            out = _runware_sdk(srv, FLASH)
+    meta = {"expect": "accepted"}
+    with (
+        LoopbackServer("runware", api_key=KEY) as srv,
+        recording(str(target), provider="runware", record_mode="all", metadata=meta),
+    ):
+        out = _runware_sdk(srv, FLASH)
     assert out[0]["status"] == "success" and out[0]["cost"] == pytest.approx(0.25)
     sent = _submitted(target)
     assert isinstance(sent, list) and sent[0]["deliveryMethod"] == "async"  # the SDK's own addition
@@ -57,10 +60,13 @@ def test_runware_sdk_rest_traffic_lints_and_verifies(tmp_path):
 def test_runware_sdk_forwards_none_as_null_and_the_linter_says_so(tmp_path):
     """Finding: runware-sdk sends ``None`` values as JSON null (research: runware-api.md §4B)."""
     target = tmp_path / "runware" / "sdk-null-seed.yaml"
-    with LoopbackServer("runware", api_key=KEY) as srv:
-        with recording(str(target), provider="runware", record_mode="all", metadata={"expect": "rejected"}):
-            with pytest.raises(Exception) as raised:
-                _runware_sdk(srv, {**FLASH, "seed": None})
+    meta = {"expect": "rejected"}
+    with (
+        LoopbackServer("runware", api_key=KEY) as srv,
+        recording(str(target), provider="runware", record_mode="all", metadata=meta),
+        pytest.raises(Exception) as raised,  # the SDK's own error type
+    ):
+        _runware_sdk(srv, {**FLASH, "seed": None})
     assert "seed" in str(raised.value)
     assert _submitted(target)[0]["seed"] is None
     # the loopback server rejected it as Runware would; verify finds the linter agrees on the parameter

@@ -45,9 +45,11 @@ def test_bodies_without_secrets_are_left_byte_for_byte():
 
 def test_redactor_removes_literal_secrets_everywhere():
     class Req:
-        headers = {"Authorization": f"Bearer {SENTINEL}", "X-Trace": SENTINEL}
-        uri = f"https://api.example.com/v1?key={SENTINEL}"
-        body = json.dumps({"webhookURL": f"https://me.example.com/h?sig={SENTINEL}", "note": SENTINEL}).encode()
+        def __init__(self) -> None:
+            self.headers = {"Authorization": f"Bearer {SENTINEL}", "X-Trace": SENTINEL}
+            self.uri = f"https://api.example.com/v1?key={SENTINEL}"
+            body = {"webhookURL": f"https://me.example.com/h?sig={SENTINEL}", "note": SENTINEL}
+            self.body = json.dumps(body).encode()
 
     req = Redactor((SENTINEL,)).request(Req())
     text = json.dumps({"h": dict(req.headers), "u": req.uri, "b": req.body.decode()})

@@ -6,6 +6,7 @@ Callbacks only build settings; ``contract_settings.py`` does the work.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -19,15 +20,16 @@ from .contract_settings import (
     execute_record,
     execute_verify,
 )
+from .settings import Streams
 
 
-def _streams():  # type: ignore[no-untyped-def]
+def _streams() -> Streams:
     from .main import _streams as streams
 
     return streams()
 
 
-def _format_option(f):  # type: ignore[no-untyped-def]
+def _format_option(f: Callable[..., None]) -> Callable[..., None]:
     from ..reporters import REPORTERS
 
     return click.option(

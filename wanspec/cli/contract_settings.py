@@ -151,7 +151,7 @@ def execute_record(settings: RecordSettings, io: Streams) -> int:
             settings.out,
             factory,
             secrets=secrets,
-            progress=lambda o: io.out.write(f"recorded {o.scenario}: {o.state} {o.detail}\n"),
+            progress=lambda o: print(f"recorded {o.scenario}: {o.state} {o.detail}", file=io.out),
         )
     except (RecordError, ContractError) as exc:
         io.err.write(f"wanspec: error: {exc}\n")

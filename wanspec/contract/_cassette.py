@@ -111,11 +111,11 @@ def _loader() -> Any:
     import yaml
 
     try:
-        from vcr.serializers.yamlserializer import _CassetteLoader as base
+        from vcr.serializers.yamlserializer import _CassetteLoader as base  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - vcrpy is a dependency
         base = yaml.SafeLoader
 
-    class Loader(base):  # type: ignore[misc,valid-type]
+    class Loader(base):  # type: ignore[misc]
         """vcrpy's safe loader, remembering where each mapping starts (for line numbers)."""
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:

@@ -92,7 +92,7 @@ def _serialize(doc: Mapping[str, Any]) -> str:
 
 def _deserialize(text: str) -> Any:
     import yaml
-    from vcr.serializers.yamlserializer import _CassetteLoader
+    from vcr.serializers.yamlserializer import _CassetteLoader  # type: ignore[import-untyped]
 
     return yaml.load(text, Loader=_CassetteLoader)
 
@@ -113,8 +113,8 @@ class _Serializer:
 
 
 def _persister(redactor: Redactor) -> type:
-    from vcr.persisters.filesystem import FilesystemPersister
-    from vcr.serialize import serialize
+    from vcr.persisters.filesystem import FilesystemPersister  # type: ignore[import-untyped]
+    from vcr.serialize import serialize  # type: ignore[import-untyped]
 
     from .._files import write_atomic
 
@@ -141,7 +141,7 @@ def vcr_for(
     secrets: Iterable[str] = (),
 ) -> Any:
     """A configured ``vcr.VCR``: wanspec's matcher, redaction, serializer and atomic persister."""
-    import vcr
+    import vcr  # type: ignore[import-untyped]
 
     if record_mode not in RECORD_MODES:
         raise ValueError(f"unknown record mode {record_mode!r}; choose from {', '.join(RECORD_MODES)}")

@@ -97,7 +97,7 @@ def redact_body(body: Any) -> Any:
     if body is None or body in (b"", ""):
         return body
     if isinstance(body, dict | list):  # aiohttp's json= bodies reach vcrpy as Python values
-        return redact_value(body)  # type: ignore[no-any-return]
+        return redact_value(body)
     was_bytes = isinstance(body, bytes)
     try:
         text = body.decode("utf-8") if isinstance(body, bytes) else body
@@ -223,10 +223,10 @@ def audit_text(text: str, secrets: Iterable[str] = ()) -> list[Leak]:
                     pending_header = None
             continue
         if pending_header is not None:
-            item = _HEADER_VALUE.match(line)
-            if item:
-                if not is_placeholder(_unquote(item.group(1))):
-                    leaks.append(Leak(n, line.find(item.group(1)) + 1, f"{pending_header} header with a value"))
+            value = _HEADER_VALUE.match(line)
+            if value:
+                if not is_placeholder(_unquote(value.group(1))):
+                    leaks.append(Leak(n, line.find(value.group(1)) + 1, f"{pending_header} header with a value"))
                 continue
             pending_header = None
         for m in _JSON_PAIR.finditer(line.replace('\\"', '"')):

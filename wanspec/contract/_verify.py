@@ -113,17 +113,17 @@ class CassetteVerifier:
         self._lifecycle(steps, path)
         expect = cassette.expect
         first = next((s for s in steps if s.operation == "submit"), None)
-        if expect in (ACCEPTED, REJECTED) and first is not None and first.phase in (ACCEPTED, REJECTED):
-            if first.phase != expect:
-                self.emit(
-                    diagnostic(
-                        "scenario-expectation",
-                        f"the scenario expects the request to be {expect}, the recording shows it {first.phase}",
-                        file=path,
-                        task=first.exchange.index,
-                        line=first.exchange.line,
-                    )
+        known = (ACCEPTED, REJECTED)
+        if expect in known and first is not None and first.phase in known and first.phase != expect:
+            self.emit(
+                diagnostic(
+                    "scenario-expectation",
+                    f"the scenario expects the request to be {expect}, the recording shows it {first.phase}",
+                    file=path,
+                    task=first.exchange.index,
+                    line=first.exchange.line,
                 )
+            )
 
     # -- one exchange ------------------------------------------------------------------
     def _step(self, protocol: Any, ex: Exchange, path: str, schema: str | None) -> Step:
