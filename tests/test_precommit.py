@@ -29,7 +29,7 @@ def _manifest() -> dict[str, dict[str, object]]:
 
 def test_the_hook_manifest_is_valid_for_pre_commit():
     hooks = _manifest()
-    assert set(hooks) == {"wanspec-lint", "wanspec-cassettes"}
+    assert set(hooks) == {"wanspec-lint", "wanspec-cassettes", "wanspec-cassettes-audit"}
     lint = hooks["wanspec-lint"]
     assert lint["entry"] == "wanspec lint" and lint["language"] == "python" and lint["require_serial"] is False
     files = re.compile(str(lint["files"]))
@@ -42,6 +42,7 @@ def test_the_hook_manifest_is_valid_for_pre_commit():
     cassettes = re.compile(str(hooks["wanspec-cassettes"]["files"]))
     assert cassettes.search("cassettes/test_x/run.yaml") and not cassettes.search("docs/run.yaml")
     assert hooks["wanspec-cassettes"]["entry"] == "wanspec cassettes verify"
+    assert hooks["wanspec-cassettes-audit"]["entry"] == "wanspec cassettes audit"
 
 
 def test_this_repository_dogfoods_its_hook_and_its_examples_match_the_baseline(run_cli, monkeypatch):
@@ -109,3 +110,49 @@ def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_pa
     assert "Passed" in passed.stdout + passed.stderr
     log = _git(repo, "log", "--format=%s", env=env).stdout.split("\n")
     assert log[:2] == ["a fixed payload", "config and a draft"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_cassette_hooks_refuse_a_leaked_key_and_a_drifted_response(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    wanspec = os.path.join(sysconfig.get_path("scripts"), "wanspec")
+    hooks = []
+    for hook_id in ("wanspec-cassettes", "wanspec-cassettes-audit"):
+        hook = {k: v for k, v in _manifest()[hook_id].items() if k in ("id", "name", "files", "require_serial")}
+        hook.update(entry=wanspec + str(_manifest()[hook_id]["entry"]).removeprefix("wanspec"), language="system")
+        hooks.append(hook)
+    (repo / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": "local", "hooks": hooks}]}))
+    shutil.copytree(ROOT / "cassettes" / "toapis", repo / "cassettes" / "toapis")
+    assert _git(repo, "init", "-q", env=env).returncode == 0
+    install = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert install.returncode == 0, install.stderr
+    _git(repo, "add", ".", env=env)
+    first = _git(repo, "commit", "-q", "-m", "documentation cassettes", env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    cassette = repo / "cassettes" / "toapis" / "wan2.6-flash-i2v-silent.yaml"
+    text = cassette.read_text(encoding="utf-8")
+    cassette.write_text(text.replace("Bearer <REDACTED>", "Bearer tk-live-51f0c2a9e8d7b6a5", 1), encoding="utf-8")
+    _git(repo, "add", ".", env=env)
+    leaked = _git(repo, "commit", "-q", "-m", "a leaked key", env=env)
+    assert leaked.returncode != 0 and "WS801" in leaked.stdout + leaked.stderr, leaked.stdout
+
+    cassette.write_text(text.replace('"format":"mp4"', '"format":5'), encoding="utf-8")
+    _git(repo, "add", ".", env=env)
+    drifted = _git(repo, "commit", "-q", "-m", "a drifted response", env=env)
+    output = drifted.stdout + drifted.stderr
+    assert drifted.returncode != 0 and "WS812" in output and "WS801" not in output, output

@@ -10,9 +10,17 @@ from pathlib import Path
 def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
 
-    ``mode`` sets the permission bits (rewriting a user's file keeps its own); without
-    it the file gets the temporary file's private 0o600.
+    ``mode`` sets the permission bits; without it an existing file keeps its own and a new
+    file gets what ``open()`` would give it (0o666 less the umask), not the temporary
+    file's private 0o600.
     """
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -20,8 +28,7 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
