@@ -56,16 +56,9 @@ def test_this_repository_dogfoods_its_hook_and_its_examples_match_the_baseline(r
     assert "matched nothing" not in run.stderr, run
 
 
-def _git(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False)
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_path):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    env = {
+def _git_env(tmp_path: Path) -> dict[str, str]:
+    """A git and pre-commit environment that reads no user or system configuration."""
+    return {
         **os.environ,
         "PRE_COMMIT_HOME": str(tmp_path / "cache"),
         "GIT_AUTHOR_NAME": "t",
@@ -75,6 +68,27 @@ def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_pa
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
     }
+
+
+def _install(repo: Path, env: dict[str, str]) -> None:
+    """git init, then `pre-commit install` the repository's hooks."""
+    assert _git(repo, "init", "-q", env=env).returncode == 0
+    install = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert install.returncode == 0, install.stderr
+
+
+def _git(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = _git_env(tmp_path)
     # the manifest's hook, run on the installed wanspec instead of a freshly built environment
     hook = {k: v for k, v in _manifest()["wanspec-lint"].items() if k in ("id", "name", "files", "require_serial")}
     wanspec = os.path.join(sysconfig.get_path("scripts"), "wanspec")
@@ -84,11 +98,7 @@ def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_pa
     (repo / "wanspec.toml").write_text('exclude = ["drafts"]\n', encoding="utf-8")
     (repo / "drafts").mkdir()
     (repo / "drafts" / "wip.json").write_text(json.dumps({**FLASH_TASK, "duration": 99}), encoding="utf-8")
-    assert _git(repo, "init", "-q", env=env).returncode == 0
-    install = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, capture_output=True, text=True
-    )
-    assert install.returncode == 0, install.stderr
+    _install(repo, env)
     _git(repo, "add", ".", env=env)
     first = _git(repo, "commit", "-q", "-m", "config and a draft", env=env)
     assert first.returncode == 0, first.stdout + first.stderr  # drafts/ is excluded by the project config
@@ -117,16 +127,7 @@ def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_pa
 def test_the_cassette_hooks_refuse_a_leaked_key_and_a_drifted_response(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
-    env = {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
+    env = _git_env(tmp_path)
     wanspec = os.path.join(sysconfig.get_path("scripts"), "wanspec")
     hooks = []
     for hook_id in ("wanspec-cassettes", "wanspec-cassettes-audit"):
@@ -135,11 +136,7 @@ def test_the_cassette_hooks_refuse_a_leaked_key_and_a_drifted_response(tmp_path)
         hooks.append(hook)
     (repo / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": "local", "hooks": hooks}]}))
     shutil.copytree(ROOT / "cassettes" / "toapis", repo / "cassettes" / "toapis")
-    assert _git(repo, "init", "-q", env=env).returncode == 0
-    install = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, capture_output=True, text=True
-    )
-    assert install.returncode == 0, install.stderr
+    _install(repo, env)
     _git(repo, "add", ".", env=env)
     first = _git(repo, "commit", "-q", "-m", "documentation cassettes", env=env)
     assert first.returncode == 0, first.stdout + first.stderr

@@ -11,6 +11,8 @@ from wanspec.contract import LoopbackServer
 
 pytest_plugins = ["pytester"]
 
+RECORD = ("--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider")
+REPLAY = ("-p", "no:cacheprovider")
 KEY = "plugin-sentinel-5a4b3c2d1e0f9a8b7c6d"
 
 
@@ -34,37 +36,35 @@ def user_suite(pytester):
     return write
 
 
-def test_record_once_then_replay_offline_without_a_key(pytester, user_suite, monkeypatch):
+@pytest.fixture
+def recorded(pytester, user_suite, monkeypatch):
+    """The README example recorded once against a loopback server, which keeps running."""
     with LoopbackServer("runware", api_key=KEY) as srv:
         monkeypatch.setenv("RUNWARE_API_KEY", KEY)
         monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
-        recorded = pytester.runpytest_subprocess(
-            "--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider"
-        )
-        recorded.assert_outcomes(passed=1)
-        assert len(srv.requests) >= 3  # submit, at least one poll, the result
+        pytester.runpytest_subprocess(*RECORD).assert_outcomes(passed=1)
+        yield srv
+
+
+def test_record_once_then_replay_offline_without_a_key(pytester, recorded, monkeypatch):
+    assert len(recorded.requests) >= 3  # submit, at least one poll, the result
     cassette = pytester.path / "cassettes" / "runware" / "flash-job.yaml"
     text = cassette.read_text(encoding="utf-8")
     assert KEY not in text and "Bearer <REDACTED>" in text and "expect: accepted" in text
 
-    # the server is gone and so is the key: the default mode replays from the cassette
+    # no key, and a base URL nothing answers at: the default mode replays from the cassette
     monkeypatch.delenv("RUNWARE_API_KEY")
-    replayed = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    monkeypatch.setenv("RUNWARE_BASE_URL", "http://192.0.2.1/v1")
+    replayed = pytester.runpytest_subprocess(*REPLAY)
     replayed.assert_outcomes(passed=1)
 
 
-def test_a_request_missing_from_the_cassette_fails_fast_in_mode_none(pytester, user_suite, monkeypatch):
-    with LoopbackServer("runware", api_key=KEY) as srv:
-        monkeypatch.setenv("RUNWARE_API_KEY", KEY)
-        monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
-        pytester.runpytest_subprocess(
-            "--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider"
-        ).assert_outcomes(passed=1)
-        user_suite(duration=10)  # a different request: not in the cassette
-        result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-        result.assert_outcomes(failed=1)
-        result.stdout.fnmatch_lines(["*CannotOverwriteExistingCassetteException*"])
-        assert not [r for r in srv.requests if r.body and '"duration": 10' in str(r.body)]
+def test_a_request_missing_from_the_cassette_fails_fast_in_mode_none(pytester, user_suite, recorded):
+    user_suite(duration=10)  # a different request: not in the cassette
+    result = pytester.runpytest_subprocess(*REPLAY)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*CannotOverwriteExistingCassetteException*"])
+    assert not [r for r in recorded.requests if r.body and '"duration": 10' in str(r.body)]
 
 
 def test_the_network_is_blocked_while_replaying(pytester):
@@ -76,22 +76,16 @@ def test_the_network_is_blocked_while_replaying(pytester):
             socket.create_connection(("203.0.113.7", 80), timeout=1)
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*REPLAY)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*NetworkBlocked: network access to 203.0.113.7 is blocked*"])
 
 
-def test_replayed_interactions_are_verified(pytester, user_suite, monkeypatch):
-    with LoopbackServer("runware", api_key=KEY) as srv:
-        monkeypatch.setenv("RUNWARE_API_KEY", KEY)
-        monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
-        pytester.runpytest_subprocess(
-            "--wanspec-record-mode=once", "--wanspec-poll-interval=0.01", "-p", "no:cacheprovider"
-        ).assert_outcomes(passed=1)
+def test_replayed_interactions_are_verified(pytester, recorded):
     cassette = pytester.path / "cassettes" / "runware" / "flash-job.yaml"
     text = cassette.read_text(encoding="utf-8")
     cassette.write_text(text.replace('"cost": 0.25', '"cost": "0.25"'), encoding="utf-8")
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(*REPLAY)
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*wanspec verification failed*", "*WS812*cost*"])
 

@@ -103,33 +103,15 @@ def test_record_plans_and_refuses_clearly(record, tmp_path, args, message):
 
 
 def test_record_needs_a_key_and_a_fresh_directory(run_cli, scenarios, tmp_path):
-    no_key = run_cli(
-        "record",
-        "--provider",
-        "runware",
-        "--from",
-        str(scenarios),
-        "--out",
-        str(tmp_path / "o"),
-        "--max-cost",
-        "1",
-        env={"RUNWARE_API_KEY": ""},
-    )
+    def run(out: str, key: str):
+        args = ("--from", str(scenarios), "--out", str(tmp_path / out), "--max-cost", "1")
+        return run_cli("record", "--provider", "runware", *args, env={"RUNWARE_API_KEY": key})
+
+    no_key = run("o", "")
     assert no_key.exit_code == 2 and "RUNWARE_API_KEY" in no_key.stderr, no_key
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.yaml").write_text("x: 1\n")
-    full = run_cli(
-        "record",
-        "--provider",
-        "runware",
-        "--from",
-        str(scenarios),
-        "--out",
-        str(tmp_path / "full"),
-        "--max-cost",
-        "1",
-        env={"RUNWARE_API_KEY": KEY},
-    )
+    full = run("full", KEY)
     assert full.exit_code == 2 and "not an empty directory" in full.stderr, full
     assert (tmp_path / "full" / "keep.yaml").read_text() == "x: 1\n"
 
