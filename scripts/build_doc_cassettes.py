@@ -128,6 +128,7 @@ def runware_error_scenarios() -> dict[str, dict[str, Any]]:
                 "provider": "runware",
                 "scenario": "invalid-api-key",
                 "description": "A key Runware does not know: 401 with the authentication error envelope",
+                "credentials": "invalid",
                 "source": "documentation",
                 "doc": "error envelope quoted from research/runware-api.md §2.1 "
                 "(https://runware.ai/docs/platform/errors.md); HTTP 401 from the same page's status list",
@@ -251,7 +252,6 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
             "status": status,
             "progress": progress,
             "created_at": 1768380224,
-            "metadata": {},
             **extra,
         }
 
@@ -282,7 +282,12 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
             },
             "interactions": [
                 interaction(
-                    "POST", f"{TOAPIS}/videos/generations", request, 200, state("queued", 0), request_headers=AUTH
+                    "POST",
+                    f"{TOAPIS}/videos/generations",
+                    request,
+                    200,
+                    state("queued", 0, metadata={}),
+                    request_headers=AUTH,
                 ),
                 interaction("GET", status_url, None, 200, state("in_progress", 40), request_headers=AUTH),
                 interaction(
@@ -307,7 +312,12 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
             },
             "interactions": [
                 interaction(
-                    "POST", f"{TOAPIS}/videos/generations", request, 200, state("queued", 0), request_headers=AUTH
+                    "POST",
+                    f"{TOAPIS}/videos/generations",
+                    request,
+                    200,
+                    state("queued", 0, metadata={}),
+                    request_headers=AUTH,
                 ),
                 interaction(
                     "GET",
@@ -331,6 +341,7 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
                 "provider": "toapis",
                 "scenario": "invalid-api-key",
                 "description": "A key ToAPIs does not know: 401 with its OpenAI-like error envelope",
+                "credentials": "invalid",
                 "source": "documentation",
                 "doc": "error envelope quoted from research/other-providers.md §2.4 (wan2.6-flash generation page)",
                 "expect": "rejected",

@@ -120,7 +120,7 @@ def _describe(d: Diagnostic) -> str:
 def execute_record(settings: RecordSettings, io: Streams) -> int:
     from ..contract._errors import ContractError
     from ..contract._factory import client_for
-    from ..contract._record import RecordError, check_budget, plan, record
+    from ..contract._record import RecordError, check_budget, plan, record, scenario_env
     from ..contract.clients import PollPolicy
 
     if _missing((settings.source,), io):
@@ -143,7 +143,8 @@ def execute_record(settings: RecordSettings, io: Streams) -> int:
         policy = PollPolicy(initial=settings.poll_interval, max_delay=max(10.0, settings.poll_interval))
 
         def factory(s):  # type: ignore[no-untyped-def]
-            return client_for(s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=io.env, policy=policy)
+            env = scenario_env(s, io.env)
+            return client_for(s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=env, policy=policy)
 
         secrets = tuple(v for n in KEY_VARIABLES if (v := io.env.get(n)))
         outcomes = record(

@@ -95,7 +95,13 @@ class _Differ:
             diagnostic(name, message, file=self.path, task=part.index, line=part.line, pointer=pointer, hint=None)
         )
 
-    def compare(self, old: dict[str, _Part], new: dict[str, _Part], old_vocab: set[str], new_vocab: set[str]) -> None:
+    def compare(
+        self,
+        old: dict[str, _Part],
+        new: dict[str, _Part],
+        old_vocab: dict[str, set[str]],
+        new_vocab: dict[str, set[str]],
+    ) -> None:
         o_out, n_out = _outcome(old), _outcome(new)
         if o_out != n_out and REJECTED in (o_out, n_out) and "submission" in new:
             # the outcome changed: that is the change; HTTP statuses and status words follow from it
@@ -113,12 +119,20 @@ class _Differ:
         first = next(iter(new.values()), None)
         if first is None:
             return
-        for word in sorted(new_vocab - old_vocab):
-            self.report(
-                "status-word-added", f"new status word {word!r} (before: {', '.join(sorted(old_vocab))})", first
-            )
-        for word in sorted(old_vocab - new_vocab):
-            self.report("status-word-removed", f"status word {word!r} no longer seen", first)
+        old_end, new_end = old.get("terminal poll"), new.get("terminal poll")
+        if old_end is not None and new_end is not None and {old_end.phase, new_end.phase} == {"succeeded", "failed"}:
+            rule = "job-now-fails" if new_end.phase == "failed" else "job-now-succeeds"
+            self.report(rule, f"the job used to end {old_end.phase}, now it ends {new_end.phase}", new_end)
+        # words compared within a phase both recordings reached: a job that now succeeds
+        # instead of failing says "completed" instead of "failed", which is not new vocabulary
+        for phase in sorted(set(old_vocab) | set(new_vocab)):
+            if phase != "?" and not (phase in old_vocab and phase in new_vocab):
+                continue
+            was, now = old_vocab.get(phase, set()), new_vocab.get(phase, set())
+            for word in sorted(now - was):
+                self.report("status-word-added", f"new status word {word!r} (before: {', '.join(sorted(was))})", first)
+            for word in sorted(was - now):
+                self.report("status-word-removed", f"status word {word!r} no longer seen", first)
 
     def compare_part(self, old: _Part, new: _Part) -> None:
         role = new.role
@@ -159,13 +173,17 @@ def _number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _vocabulary(cassette: Cassette, protocol: Any) -> set[str]:
-    words = set()
+def _vocabulary(cassette: Cassette, protocol: Any) -> dict[str, set[str]]:
+    """The status words a recording used, by the phase of the state they were in ("?": none)."""
+    words: dict[str, set[str]] = {}
     for ex in cassette.exchanges:
         body = ex.response_json()
         word = protocol.field("status", body) if body is not None else None
-        if isinstance(word, str):
-            words.add(word)
+        if not isinstance(word, str):
+            continue
+        op = protocol.operation_for(ex.method, ex.path, ex.request_json())
+        state = protocol.classify(op, ex.status, body) if op else None
+        words.setdefault(state.phase if state is not None else "?", set()).add(word)
     return words
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,11 +97,27 @@ def plan(source: str, provider: str, names: Iterable[str] = ()) -> Plan:
         schema = cassette.metadata.get("schema")
         # priced as recorded: the client fills in the volatile fields (a fresh taskUUID) before sending
         estimate = estimate_cost(recorded, schema if isinstance(schema, str) else None)
+        if cassette.metadata.get("credentials") == "invalid":
+            estimate = Estimate(estimate.schema, 0.0, basis="sent with an invalid key on purpose: free", rejected=True)
         meta = {k: v for k, v in cassette.metadata.items() if k not in ("recorded_at", "source", "doc")}
         out.scenarios.append(Scenario(rel, provider, payload, meta, endpoint, estimate))
     unknown = wanted - seen - {s.name for s in out.scenarios}
     if unknown:
         raise RecordError(f"no {provider} scenario named {', '.join(sorted(unknown))} under {source}")
+    return out
+
+
+INVALID_KEY = "wanspec-invalid-key-on-purpose"
+
+
+def scenario_env(s: Scenario, env: Mapping[str, str]) -> dict[str, str]:
+    """The environment a scenario's client reads its key from: a scenario about a refused key
+    (``credentials: invalid`` in its metadata) gets a key no provider knows."""
+    from ._protocol import load_protocol
+
+    out = dict(env)
+    if s.metadata.get("credentials") == "invalid":
+        out[str(load_protocol(s.provider).env.get("apiKey", ""))] = INVALID_KEY
     return out
 
 
