@@ -133,3 +133,13 @@ def test_audit_looks_for_the_keys_in_the_environment(run_cli, tmp_path):
     assert leak.exit_code == 1 and "verbatim" in leak.stdout, leak
     named = run_cli("cassettes", "audit", str(tmp_path), "--secret-env", "MY_KEY", env={"MY_KEY": "own-key-value"})
     assert named.exit_code == 1, named
+
+
+@pytest.mark.parametrize("fmt", ["json-lines", "github", "junit", "sarif"])
+def test_every_report_format_renders_contract_findings(run_cli, tmp_path, fmt):
+    target = tmp_path / FLASH
+    target.parent.mkdir(parents=True)
+    target.write_text((CASSETTES / FLASH).read_text(encoding="utf-8").replace('"cost":0.3015', '"cost":"x"'))
+    run = run_cli("cassettes", "verify", str(tmp_path), "--format", fmt)
+    assert run.exit_code == 1, run
+    assert "WS812" in run.stdout and str(target.name) in run.stdout, run
