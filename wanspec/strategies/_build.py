@@ -151,6 +151,10 @@ class Builder:
         """Redraw two fields so that every x-area and x-aspectRatio on them holds."""
         fields = config["fields"]
         base = self.ms.base(path)
+        listed = [pair for c in self.ms.schema_configs("x-pairs", fields, base) for pair in c["values"]]
+        if listed and self.draw(st.booleans()):  # sizes the schema names (e.g. in a condition)
+            obj.update(zip(fields, self.draw(st.sampled_from(listed)), strict=True))
+            return
         found = {k: self.ms.schema_configs(k, fields, base) for k in ("x-area", "x-aspectRatio")}
         if config not in found[keyword]:
             found[keyword].append(config)
