@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 import wanspec
 from wanspec import UsageError, lint_payload
-from wanspec.models import MODELS, RequestModel, model_for
-from wanspec.models import _generate
+from wanspec.models import MODELS, RequestModel, _generate, model_for
 from wanspec.models._base import WireModel, _model_of, documented_default
 from wanspec.strategies import invalid_payloads, payloads
 from wanspec.strategies._invalid import shorten

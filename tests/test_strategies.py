@@ -71,7 +71,7 @@ def _media_fields(schema: dict[str, Any]) -> set[tuple[str, ...]]:
     for path, node in walk(schema):
         if {"if", "not", "$defs"} & set(path):
             continue
-        if "x-media" in node or node.get("format") == "uri" and "items" in path:
+        if "x-media" in node or (node.get("format") == "uri" and "items" in path):
             out.add(tuple(path[i + 1] for i, p in enumerate(path[:-1]) if p == "properties"))
     return out
 
@@ -85,7 +85,7 @@ def _reached(schema_id: str, payload: dict[str, Any]) -> set[tuple[Any, ...]]:
             inst = inst[part]
         if "if" in node:
             out.add((sp, ms.valid(inst, node["if"])))
-        if "x-media" in node or node.get("format") == "uri" and "items" in sp:
+        if "x-media" in node or (node.get("format") == "uri" and "items" in sp):
             out.add(tuple(sp[i + 1] for i, p in enumerate(sp[:-1]) if p == "properties"))
     return out
 
