@@ -165,3 +165,45 @@ def test_cli_exits_0_1_or_2_without_a_traceback(run_cli, data, fmt):
 def test_cli_with_a_forced_schema_on_mutated_files(run_cli, schema_id, data):
     run = run_cli("lint", "--schema", schema_id, "--format", "json", "-", input=data)
     assert run.exit_code in (0, 1, 2) and "Traceback" not in run.stderr, run
+
+
+# -- what the fuzz found -----------------------------------------------------------------------------
+BASE = {"taskType": "videoInference", "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b", "positivePrompt": "a cat"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "pointer"),
+    [
+        # rules about an object's fields held vacuously for a non-object: inputs: true was also
+        # reported as WS602 (frames with references) and as a reference-to-video duration
+        ({**BASE, "model": "alibaba:wan@2.6", "width": 1280, "height": 720, "duration": 15, "inputs": True}, "/inputs"),
+        (
+            {**BASE, "model": "alibaba:wan@2.6-flash", "width": 1280, "height": 720, "duration": 15, "inputs": []},
+            "/inputs",
+        ),
+        (
+            {**BASE, "model": "alibaba:wan@2.6", "width": 1280, "height": 720, "providerSettings": True},
+            "/providerSettings",
+        ),
+        (
+            {**BASE, "model": "alibaba:wan@2.6", "width": 1280, "height": 720, "providerSettings": {"alibaba": 1}},
+            "/providerSettings/alibaba",
+        ),
+        ({"model": "wan2.6-flash", "image_urls": ["https://cdn.example.com/a.jpg"], "metadata": True}, "/metadata"),
+        (
+            {
+                **BASE,
+                "model": "runware:200@8",
+                "inputs": {
+                    "referenceImages": ["https://cdn.example.com/a.jpg"],
+                    "referenceVideos": ["https://cdn.example.com/a.mp4"],
+                },
+                "advancedFeatures": "replace",
+            },
+            "/advancedFeatures",
+        ),
+    ],
+)
+def test_a_container_of_the_wrong_type_is_one_finding(payload, pointer):
+    found = [(d.code, d.pointer) for d in lint_payload(payload)]
+    assert found == [("WS111", pointer)]
