@@ -97,7 +97,10 @@ class Generator:
     def model(self, node: dict[str, Any], name: str, schema_id: str | None = None, label: str = "") -> str:
         fields = []
         required = set(node.get("required", ()))
-        for wire, sub in node.get("properties", {}).items():
+        props = node.get("properties", {})
+        order = list(node.get("x-order", props))  # the schema file's order (dereferencing sorts keys)
+        for wire in order:
+            sub = props[wire]
             attr = snake(wire)
             ann = self.annotation(sub, name.removesuffix("Request") + pascal(wire), f"{label}.{wire}".lstrip("."))
             doc = (
@@ -146,7 +149,7 @@ def source() -> str:
     registry = []
     for schema_id in _catalog.catalog().ids():
         entry = _catalog.catalog().get(schema_id)
-        schema = _engine.compiled(schema_id).schema
+        schema = dict(_engine.compiled(schema_id).schema, **{"x-order": list(entry.raw["properties"])})
         name = gen.model(schema, class_name(entry) + "Request", schema_id)
         registry.append(f"    {schema_id!r}: {name},\n")
     classes = "\n\n".join(gen.classes)

@@ -12,6 +12,16 @@ from pydantic import AliasChoices, Field
 from ._base import RequestModel, WireModel
 
 
+class RunwareWan25ImageSafety(WireModel):
+    """The ``safety`` object of a request.
+
+    Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)
+    """
+
+    check_content: bool | None = Field(None, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
+    """checkContent"""
+
+
 class RunwareWan25ImageProviderSettingsAlibaba(WireModel):
     """The ``providerSettings.alibaba`` object of a request."""
 
@@ -32,16 +42,6 @@ class RunwareWan25ImageProviderSettings(WireModel):
     """alibaba"""
 
 
-class RunwareWan25ImageSafety(WireModel):
-    """The ``safety`` object of a request.
-
-    Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)
-    """
-
-    check_content: bool | None = Field(None, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
-    """checkContent"""
-
-
 class RunwareWan25ImageRequest(RequestModel):
     """Wan2.5 Image on Runware: one imageInference task
 
@@ -54,32 +54,14 @@ class RunwareWan25ImageRequest(RequestModel):
 
     schema_id: ClassVar[str] = 'runware/alibaba:wan@2.5-image'
 
-    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
+
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
+
+    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    height: int | None = Field(1280)
-    """runware-alibaba-models.txt › Wan2.5-Preview Image › Supported dimensions: \"Minimum 768×768 total pixels (589,824), maximum 1440×1440 total pixels (2,073,600), aspect ratio between 1:4 and 4:1 (default: 1280×1280).\"
-
-    Documented default: 1280 (sent only when set).
-    """
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: Any = Field(None)
-    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Supported workflows: Text-to-image.\""""
-
-    model: Literal['alibaba:wan@2.5-image']
-    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Model AIR ID: alibaba:wan@2.5-image.\""""
-
-    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
-    """runware-alibaba-models.txt › Wan2.5-Preview Image › Technical specifications: \"Negative prompt: 1-500 characters\""""
-
-    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     output_format: Literal['JPG', 'PNG', 'WEBP'] | None = Field(None, validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
@@ -90,43 +72,80 @@ class RunwareWan25ImageRequest(RequestModel):
     Documented default: 95 (sent only when set).
     """
 
-    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+
+    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-alibaba-models.txt › Wan2.5-Preview Image › Technical specifications: \"Positive prompt: 1-2000 characters\""""
-
-    provider_settings: RunwareWan25ImageProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
-    """runware-alibaba-models.txt › Wan2.5-Preview Image › Provider-specific settings: \"Parameters supported: promptExtend.\""""
-
-    safety: RunwareWan25ImageSafety | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    seed: int | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    settings: Any = Field(None)
-    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
-
-    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
 
     upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
 
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+    safety: RunwareWan25ImageSafety | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
+
+    seed: int | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    model: Literal['alibaba:wan@2.5-image']
+    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Model AIR ID: alibaba:wan@2.5-image.\""""
+
+    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-alibaba-models.txt › Wan2.5-Preview Image › Technical specifications: \"Positive prompt: 1-2000 characters\""""
+
+    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
+    """runware-alibaba-models.txt › Wan2.5-Preview Image › Technical specifications: \"Negative prompt: 1-500 characters\""""
 
     width: int | None = Field(1280)
     """runware-alibaba-models.txt › Wan2.5-Preview Image › Supported dimensions: \"Minimum 768×768 total pixels (589,824), maximum 1440×1440 total pixels (2,073,600), aspect ratio between 1:4 and 4:1 (default: 1280×1280).\"
 
     Documented default: 1280 (sent only when set).
+    """
+
+    height: int | None = Field(1280)
+    """runware-alibaba-models.txt › Wan2.5-Preview Image › Supported dimensions: \"Minimum 768×768 total pixels (589,824), maximum 1440×1440 total pixels (2,073,600), aspect ratio between 1:4 and 4:1 (default: 1280×1280).\"
+
+    Documented default: 1280 (sent only when set).
+    """
+
+    inputs: Any = Field(None)
+    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Supported workflows: Text-to-image.\""""
+
+    provider_settings: RunwareWan25ImageProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
+    """runware-alibaba-models.txt › Wan2.5-Preview Image › Provider-specific settings: \"Parameters supported: promptExtend.\""""
+
+    settings: Any = Field(None)
+    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
+
+
+class RunwareWan25PreviewSafety(WireModel):
+    """The ``safety`` object of a request.
+
+    runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\"
+    """
+
+    check_content: bool | None = Field(False, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › checkContent: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    mode: Literal['none', 'fast', 'full'] | None = Field('none')
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › mode: \"string default: none … Allowed values 3 values\"
+
+    Documented default: 'none' (sent only when set).
     """
 
 
@@ -176,7 +195,110 @@ class RunwareWan25PreviewProviderSettings(WireModel):
     """runware-alibaba-models.txt › Wan2.5-Preview › Provider-specific settings: \"Parameters supported: promptExtend, audio.\""""
 
 
-class RunwareWan25PreviewSafety(WireModel):
+class RunwareWan25PreviewRequest(RequestModel):
+    """Wan2.5-Preview on Runware: one videoInference task
+
+    Research preview of multimodal video generation with native audio: text-to-video, image-to-video, audio-to-video.
+
+    runware-alibaba-models.txt › Wan2.5-Preview › Supported dimensions: \"480p: 854×480 (16:9), 480×854 (9:16), 640×640 (1:1). 720p: … 1080p: …\"
+
+    Schema ``runware/alibaba:wan@2.5-preview``; docs: runware-alibaba-models.txt › Wan2.5-Preview.
+    """
+
+    schema_id: ClassVar[str] = 'runware/alibaba:wan@2.5-preview'
+
+    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
+
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
+
+    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
+
+    Documented default: 'URL' (sent only when set).
+    """
+
+    output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputFormat: \"MP4 … WEBM … MOV … Allowed values 3 values\"
+
+    Documented default: 'MP4' (sent only when set).
+    """
+
+    output_quality: int | None = Field(95, validation_alias=AliasChoices("output_quality", "outputQuality"), serialization_alias="outputQuality")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputQuality: \"integer min: 20 max: 99 default: 95\"
+
+    Documented default: 95 (sent only when set).
+    """
+
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+
+    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
+
+    Documented default: 'async' (sent only when set).
+    """
+
+    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
+
+    safety: RunwareWan25PreviewSafety | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
+
+    Documented default: 1 (sent only when set).
+    """
+
+    model: Literal['alibaba:wan@2.5-preview', 'runware:201@1']
+    """runware-alibaba-models.txt › Wan2.5-Preview: \"Model AIR ID: alibaba:wan@2.5-preview.\"; the live platform lists it as runware:201@1 (docs/doc-discrepancies.md)"""
+
+    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Positive prompt: 1-2000 characters (supports English and Chinese).\""""
+
+    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
+    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Negative prompt: 1-500 characters (optional).\""""
+
+    width: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    height: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    resolution: Literal['480p', '720p', '1080p'] | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.5-Preview › Dimension behavior: \"Use resolution parameter (480p, 720p, or 1080p) to automatically match the aspect ratio from the first frame image.\""""
+
+    duration: Literal[5, 10] | None = Field(5)
+    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Duration: 5 or 10 seconds (default: 5).\"
+
+    Documented default: 5 (sent only when set).
+    """
+
+    seed: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
+
+    inputs: RunwareWan25PreviewInputs | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only). Audio input: Supports custom audio via inputs.audio.\""""
+
+    provider_settings: RunwareWan25PreviewProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
+    """runware-alibaba-models.txt › Wan2.5-Preview › Provider-specific settings: \"Parameters supported: promptExtend, audio.\""""
+
+    settings: Any = Field(None)
+    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
+
+
+class RunwareWan26Safety(WireModel):
     """The ``safety`` object of a request.
 
     runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\"
@@ -193,109 +315,6 @@ class RunwareWan25PreviewSafety(WireModel):
 
     Documented default: 'none' (sent only when set).
     """
-
-
-class RunwareWan25PreviewRequest(RequestModel):
-    """Wan2.5-Preview on Runware: one videoInference task
-
-    Research preview of multimodal video generation with native audio: text-to-video, image-to-video, audio-to-video.
-
-    runware-alibaba-models.txt › Wan2.5-Preview › Supported dimensions: \"480p: 854×480 (16:9), 480×854 (9:16), 640×640 (1:1). 720p: … 1080p: …\"
-
-    Schema ``runware/alibaba:wan@2.5-preview``; docs: runware-alibaba-models.txt › Wan2.5-Preview.
-    """
-
-    schema_id: ClassVar[str] = 'runware/alibaba:wan@2.5-preview'
-
-    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
-
-    Documented default: 'async' (sent only when set).
-    """
-
-    duration: Literal[5, 10] | None = Field(5)
-    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Duration: 5 or 10 seconds (default: 5).\"
-
-    Documented default: 5 (sent only when set).
-    """
-
-    height: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareWan25PreviewInputs | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only). Audio input: Supports custom audio via inputs.audio.\""""
-
-    model: Literal['alibaba:wan@2.5-preview', 'runware:201@1']
-    """runware-alibaba-models.txt › Wan2.5-Preview: \"Model AIR ID: alibaba:wan@2.5-preview.\"; the live platform lists it as runware:201@1 (docs/doc-discrepancies.md)"""
-
-    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
-    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Negative prompt: 1-500 characters (optional).\""""
-
-    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
-
-    Documented default: 1 (sent only when set).
-    """
-
-    output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputFormat: \"MP4 … WEBM … MOV … Allowed values 3 values\"
-
-    Documented default: 'MP4' (sent only when set).
-    """
-
-    output_quality: int | None = Field(95, validation_alias=AliasChoices("output_quality", "outputQuality"), serialization_alias="outputQuality")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputQuality: \"integer min: 20 max: 99 default: 95\"
-
-    Documented default: 95 (sent only when set).
-    """
-
-    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
-
-    Documented default: 'URL' (sent only when set).
-    """
-
-    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-alibaba-models.txt › Wan2.5-Preview › Technical specifications: \"Positive prompt: 1-2000 characters (supports English and Chinese).\""""
-
-    provider_settings: RunwareWan25PreviewProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
-    """runware-alibaba-models.txt › Wan2.5-Preview › Provider-specific settings: \"Parameters supported: promptExtend, audio.\""""
-
-    resolution: Literal['480p', '720p', '1080p'] | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.5-Preview › Dimension behavior: \"Use resolution parameter (480p, 720p, or 1080p) to automatically match the aspect ratio from the first frame image.\""""
-
-    safety: RunwareWan25PreviewSafety | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
-
-    seed: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
-
-    settings: Any = Field(None)
-    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
-
-    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
-
-    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
-
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
-
-    width: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
 
 
 class RunwareWan26InputsFrameImagesItem(WireModel):
@@ -359,7 +378,110 @@ class RunwareWan26ProviderSettings(WireModel):
     """alibaba"""
 
 
-class RunwareWan26Safety(WireModel):
+class RunwareWan26Request(RequestModel):
+    """Wan2.6 on Runware: one videoInference task
+
+    Wan2.6: text-to-video, image-to-video and reference-to-video with multi-shot sequencing and native audio.
+
+    runware-alibaba-models.txt › Wan2.6 › Supported dimensions: \"720p: 1280×720 (16:9), 720×1280 (9:16), 960×960 (1:1), 1088×832 (17:13), 832×1088 (13:17). 1080p: 1920×1080 (16:9), 1080×1920 (9:16), 1440×1440 (1:1), 1632×1248 (17:13), 1248×1632 (13:17).\"
+
+    Schema ``runware/alibaba:wan@2.6``; docs: runware-wan2.6.txt, runware-alibaba-models.txt › Wan2.6.
+    """
+
+    schema_id: ClassVar[str] = 'runware/alibaba:wan@2.6'
+
+    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
+
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
+
+    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
+
+    Documented default: 'URL' (sent only when set).
+    """
+
+    output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputFormat: \"MP4 … WEBM … MOV … Allowed values 3 values\"
+
+    Documented default: 'MP4' (sent only when set).
+    """
+
+    output_quality: int | None = Field(95, validation_alias=AliasChoices("output_quality", "outputQuality"), serialization_alias="outputQuality")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputQuality: \"integer min: 20 max: 99 default: 95\"
+
+    Documented default: 95 (sent only when set).
+    """
+
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+
+    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
+
+    Documented default: 'async' (sent only when set).
+    """
+
+    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
+
+    safety: RunwareWan26Safety | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
+
+    Documented default: 1 (sent only when set).
+    """
+
+    model: Literal['alibaba:wan@2.6']
+    """runware-wan2.6.txt › Generation Parameters › model: \"string required value: alibaba:wan@2.6\""""
+
+    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-wan2.6.txt › Generation Parameters › positivePrompt: \"string required min: 1 max: 1500\""""
+
+    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
+    """runware-wan2.6.txt › Generation Parameters › negativePrompt: \"string min: 1 max: 500\""""
+
+    width: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    height: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    resolution: Literal['720p', '1080p'] | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.6 › Dimension behavior: \"Use resolution parameter (720p or 1080p) to automatically match the aspect ratio from the first frame image.\""""
+
+    duration: int | float | None = Field(5)
+    """runware-wan2.6.txt › Generation Parameters › duration: \"float default: 5 … Allowed values 3 values\"
+
+    Documented default: 5 (sent only when set).
+    """
+
+    seed: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
+
+    inputs: RunwareWan26Inputs | None = Field(None)
+    """runware-wan2.6.txt › Inputs: \"Input resources for the task (images, audio, etc). These must be nested inside the inputs object.\""""
+
+    provider_settings: RunwareWan26ProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
+    """runware-wan2.6.txt › Provider Settings: \"These must be nested inside the providerSettings.alibaba object.\""""
+
+    settings: Any = Field(None)
+    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
+
+
+class RunwareWan26FlashSafety(WireModel):
     """The ``safety`` object of a request.
 
     runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\"
@@ -376,109 +498,6 @@ class RunwareWan26Safety(WireModel):
 
     Documented default: 'none' (sent only when set).
     """
-
-
-class RunwareWan26Request(RequestModel):
-    """Wan2.6 on Runware: one videoInference task
-
-    Wan2.6: text-to-video, image-to-video and reference-to-video with multi-shot sequencing and native audio.
-
-    runware-alibaba-models.txt › Wan2.6 › Supported dimensions: \"720p: 1280×720 (16:9), 720×1280 (9:16), 960×960 (1:1), 1088×832 (17:13), 832×1088 (13:17). 1080p: 1920×1080 (16:9), 1080×1920 (9:16), 1440×1440 (1:1), 1632×1248 (17:13), 1248×1632 (13:17).\"
-
-    Schema ``runware/alibaba:wan@2.6``; docs: runware-wan2.6.txt, runware-alibaba-models.txt › Wan2.6.
-    """
-
-    schema_id: ClassVar[str] = 'runware/alibaba:wan@2.6'
-
-    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
-
-    Documented default: 'async' (sent only when set).
-    """
-
-    duration: int | float | None = Field(5)
-    """runware-wan2.6.txt › Generation Parameters › duration: \"float default: 5 … Allowed values 3 values\"
-
-    Documented default: 5 (sent only when set).
-    """
-
-    height: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareWan26Inputs | None = Field(None)
-    """runware-wan2.6.txt › Inputs: \"Input resources for the task (images, audio, etc). These must be nested inside the inputs object.\""""
-
-    model: Literal['alibaba:wan@2.6']
-    """runware-wan2.6.txt › Generation Parameters › model: \"string required value: alibaba:wan@2.6\""""
-
-    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
-    """runware-wan2.6.txt › Generation Parameters › negativePrompt: \"string min: 1 max: 500\""""
-
-    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
-
-    Documented default: 1 (sent only when set).
-    """
-
-    output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputFormat: \"MP4 … WEBM … MOV … Allowed values 3 values\"
-
-    Documented default: 'MP4' (sent only when set).
-    """
-
-    output_quality: int | None = Field(95, validation_alias=AliasChoices("output_quality", "outputQuality"), serialization_alias="outputQuality")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputQuality: \"integer min: 20 max: 99 default: 95\"
-
-    Documented default: 95 (sent only when set).
-    """
-
-    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
-
-    Documented default: 'URL' (sent only when set).
-    """
-
-    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-wan2.6.txt › Generation Parameters › positivePrompt: \"string required min: 1 max: 1500\""""
-
-    provider_settings: RunwareWan26ProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
-    """runware-wan2.6.txt › Provider Settings: \"These must be nested inside the providerSettings.alibaba object.\""""
-
-    resolution: Literal['720p', '1080p'] | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 › Dimension behavior: \"Use resolution parameter (720p or 1080p) to automatically match the aspect ratio from the first frame image.\""""
-
-    safety: RunwareWan26Safety | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
-
-    seed: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
-
-    settings: Any = Field(None)
-    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
-
-    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
-
-    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
-
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
-
-    width: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
 
 
 class RunwareWan26FlashInputsFrameImagesItem(WireModel):
@@ -542,25 +561,6 @@ class RunwareWan26FlashProviderSettings(WireModel):
     """alibaba"""
 
 
-class RunwareWan26FlashSafety(WireModel):
-    """The ``safety`` object of a request.
-
-    runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\"
-    """
-
-    check_content: bool | None = Field(False, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › checkContent: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    mode: Literal['none', 'fast', 'full'] | None = Field('none')
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › mode: \"string default: none … Allowed values 3 values\"
-
-    Documented default: 'none' (sent only when set).
-    """
-
-
 class RunwareWan26FlashRequest(RequestModel):
     """Wan2.6 Flash on Runware: one videoInference task
 
@@ -573,40 +573,16 @@ class RunwareWan26FlashRequest(RequestModel):
 
     schema_id: ClassVar[str] = 'runware/alibaba:wan@2.6-flash'
 
-    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
+    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
 
-    Documented default: 'async' (sent only when set).
-    """
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
 
-    duration: int | None = Field(5)
-    """runware-wan2.6-flash.txt › Generation Parameters › duration: \"integer min: 2 max: 15 default: 5\"
+    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
 
-    Documented default: 5 (sent only when set).
-    """
-
-    height: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareWan26FlashInputs | None = Field(None)
-    """runware-wan2.6-flash.txt › Inputs: \"Input resources for the task (images, audio, etc). These must be nested inside the inputs object.\""""
-
-    model: Literal['alibaba:wan@2.6-flash']
-    """runware-wan2.6-flash.txt › Generation Parameters › model: \"string required value: alibaba:wan@2.6-flash\""""
-
-    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
-    """runware-wan2.6-flash.txt › Generation Parameters › negativePrompt: \"string min: 1 max: 500\""""
-
-    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
-
-    Documented default: 1 (sent only when set).
+    Documented default: 'URL' (sent only when set).
     """
 
     output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
@@ -621,47 +597,81 @@ class RunwareWan26FlashRequest(RequestModel):
     Documented default: 95 (sent only when set).
     """
 
-    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
 
-    Documented default: 'URL' (sent only when set).
+    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
+
+    Documented default: 'async' (sent only when set).
     """
-
-    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-wan2.6-flash.txt › Generation Parameters › positivePrompt: \"string required min: 1 max: 1500\""""
-
-    provider_settings: RunwareWan26FlashProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
-    """runware-wan2.6-flash.txt › Provider Settings: \"These must be nested inside the providerSettings.alibaba object.\""""
-
-    resolution: Literal['720p', '1080p'] | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 Flash › Dimension behavior: \"Use resolution parameter (720p or 1080p) to automatically match the aspect ratio from the first frame image.\""""
-
-    safety: RunwareWan26FlashSafety | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
-
-    seed: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
-
-    settings: Any = Field(None)
-    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
-
-    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
 
     upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
 
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+    safety: RunwareWan26FlashSafety | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
+
+    Documented default: 1 (sent only when set).
+    """
+
+    model: Literal['alibaba:wan@2.6-flash']
+    """runware-wan2.6-flash.txt › Generation Parameters › model: \"string required value: alibaba:wan@2.6-flash\""""
+
+    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-wan2.6-flash.txt › Generation Parameters › positivePrompt: \"string required min: 1 max: 1500\""""
+
+    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
+    """runware-wan2.6-flash.txt › Generation Parameters › negativePrompt: \"string min: 1 max: 500\""""
 
     width: int | None = Field(None)
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    height: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    resolution: Literal['720p', '1080p'] | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.6 Flash › Dimension behavior: \"Use resolution parameter (720p or 1080p) to automatically match the aspect ratio from the first frame image.\""""
+
+    duration: int | None = Field(5)
+    """runware-wan2.6-flash.txt › Generation Parameters › duration: \"integer min: 2 max: 15 default: 5\"
+
+    Documented default: 5 (sent only when set).
+    """
+
+    seed: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
+
+    inputs: RunwareWan26FlashInputs | None = Field(None)
+    """runware-wan2.6-flash.txt › Inputs: \"Input resources for the task (images, audio, etc). These must be nested inside the inputs object.\""""
+
+    provider_settings: RunwareWan26FlashProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
+    """runware-wan2.6-flash.txt › Provider Settings: \"These must be nested inside the providerSettings.alibaba object.\""""
+
+    settings: Any = Field(None)
+    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
+
+
+class RunwareWan26ImageSafety(WireModel):
+    """The ``safety`` object of a request.
+
+    Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)
+    """
+
+    check_content: bool | None = Field(None, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
+    """checkContent"""
 
 
 class RunwareWan26ImageInputs(WireModel):
@@ -694,16 +704,6 @@ class RunwareWan26ImageProviderSettings(WireModel):
     """alibaba"""
 
 
-class RunwareWan26ImageSafety(WireModel):
-    """The ``safety`` object of a request.
-
-    Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)
-    """
-
-    check_content: bool | None = Field(None, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
-    """checkContent"""
-
-
 class RunwareWan26ImageRequest(RequestModel):
     """Wan2.6 Image on Runware: one imageInference task
 
@@ -716,32 +716,14 @@ class RunwareWan26ImageRequest(RequestModel):
 
     schema_id: ClassVar[str] = 'runware/alibaba:wan@2.6-image'
 
-    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
+
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
+
+    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    height: int | None = Field(1280)
-    """runware-alibaba-models.txt › Wan2.6 Image › Supported dimensions: \"Minimum 1280×1280 total pixels (1,638,400), maximum 1440×1440 total pixels (2,073,600), aspect ratio between 1:4 and 4:1 (default: 1280×1280).\"
-
-    Documented default: 1280 (sent only when set).
-    """
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareWan26ImageInputs | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 Image › Technical specifications: \"Reference images: Supports up to 4 images via inputs.referenceImages.\""""
-
-    model: Literal['alibaba:wan@2.6-image']
-    """runware-alibaba-models.txt › Wan2.6 Image: \"Model AIR ID: alibaba:wan@2.6-image.\""""
-
-    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
-    """runware-alibaba-models.txt › Wan2.6 Image › Technical specifications: \"Negative prompt: 1-500 characters\""""
-
-    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     output_format: Literal['JPG', 'PNG', 'WEBP'] | None = Field(None, validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
@@ -752,44 +734,104 @@ class RunwareWan26ImageRequest(RequestModel):
     Documented default: 95 (sent only when set).
     """
 
-    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+
+    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-alibaba-models.txt › Wan2.6 Image › Technical specifications: \"Positive prompt: 1-2100 characters\""""
-
-    provider_settings: RunwareWan26ImageProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
-    """runware-alibaba-models.txt › Wan2.6 Image › Provider-specific settings: \"Parameters supported: promptExtend.\""""
-
-    safety: RunwareWan26ImageSafety | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    seed: int | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    settings: Any = Field(None)
-    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
-
-    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
 
     upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
 
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+    safety: RunwareWan26ImageSafety | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
+
+    seed: int | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    model: Literal['alibaba:wan@2.6-image']
+    """runware-alibaba-models.txt › Wan2.6 Image: \"Model AIR ID: alibaba:wan@2.6-image.\""""
+
+    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-alibaba-models.txt › Wan2.6 Image › Technical specifications: \"Positive prompt: 1-2100 characters\""""
+
+    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
+    """runware-alibaba-models.txt › Wan2.6 Image › Technical specifications: \"Negative prompt: 1-500 characters\""""
 
     width: int | None = Field(1280)
     """runware-alibaba-models.txt › Wan2.6 Image › Supported dimensions: \"Minimum 1280×1280 total pixels (1,638,400), maximum 1440×1440 total pixels (2,073,600), aspect ratio between 1:4 and 4:1 (default: 1280×1280).\"
 
     Documented default: 1280 (sent only when set).
     """
+
+    height: int | None = Field(1280)
+    """runware-alibaba-models.txt › Wan2.6 Image › Supported dimensions: \"Minimum 1280×1280 total pixels (1,638,400), maximum 1440×1440 total pixels (2,073,600), aspect ratio between 1:4 and 4:1 (default: 1280×1280).\"
+
+    Documented default: 1280 (sent only when set).
+    """
+
+    inputs: RunwareWan26ImageInputs | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.6 Image › Technical specifications: \"Reference images: Supports up to 4 images via inputs.referenceImages.\""""
+
+    provider_settings: RunwareWan26ImageProviderSettings | None = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
+    """runware-alibaba-models.txt › Wan2.6 Image › Provider-specific settings: \"Parameters supported: promptExtend.\""""
+
+    settings: Any = Field(None)
+    """runware-alibaba-models.txt › Introduction: \"Through the providerSettings.alibaba object, you can access Alibaba-specific features\""""
+
+
+class RunwareWan22AnimateSafety(WireModel):
+    """The ``safety`` object of a request.
+
+    runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\"
+    """
+
+    check_content: bool | None = Field(False, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › checkContent: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    mode: Literal['none', 'fast', 'full'] | None = Field('none')
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › mode: \"string default: none … Allowed values 3 values\"
+
+    Documented default: 'none' (sent only when set).
+    """
+
+
+class RunwareWan22AnimateLoraItem(WireModel):
+    """The ``lora item`` object of a request."""
+
+    model: str
+    """model"""
+
+    weight: int | float | None = Field(None)
+    """weight"""
+
+
+class RunwareWan22AnimateInputs(WireModel):
+    """The ``inputs`` object of a request.
+
+    runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\"
+    """
+
+    reference_images: list[str] = Field(validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required).\""""
+
+    reference_videos: list[str] = Field(validation_alias=AliasChoices("reference_videos", "referenceVideos"), serialization_alias="referenceVideos")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
 
 
 class RunwareWan22AnimateAdvancedFeaturesWanAnimate(WireModel):
@@ -824,30 +866,113 @@ class RunwareWan22AnimateAdvancedFeatures(WireModel):
     """wanAnimate"""
 
 
-class RunwareWan22AnimateInputs(WireModel):
-    """The ``inputs`` object of a request.
+class RunwareWan22AnimateRequest(RequestModel):
+    """Wan2.2 Animate on Runware: one videoInference task
 
-    runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\"
+    Character animation from one reference image and one reference video, or character replacement in the video. The output lasts as long as the reference video (no duration parameter).
+
+    runware-alibaba-models.txt › Wan2.2 Animate › Supported dimensions: \"480p: 480×480 … 580p: 704×704 … 720p: 832×832 (1:1), 832×1280 (±13:20), 1280×832 (±20:13), 1280×1280 (1:1).\"
+
+    Schema ``runware/runware:200@8``; docs: runware-alibaba-models.txt › Wan2.2 Animate.
     """
 
-    reference_images: list[str] = Field(validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required).\""""
+    schema_id: ClassVar[str] = 'runware/runware:200@8'
 
-    reference_videos: list[str] = Field(validation_alias=AliasChoices("reference_videos", "referenceVideos"), serialization_alias="referenceVideos")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
+    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
+
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
+
+    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
+
+    Documented default: 'URL' (sent only when set).
+    """
+
+    output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputFormat: \"MP4 … WEBM … MOV … Allowed values 3 values\"
+
+    Documented default: 'MP4' (sent only when set).
+    """
+
+    output_quality: int | None = Field(95, validation_alias=AliasChoices("output_quality", "outputQuality"), serialization_alias="outputQuality")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputQuality: \"integer min: 20 max: 99 default: 95\"
+
+    Documented default: 95 (sent only when set).
+    """
+
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+
+    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
+
+    Documented default: 'async' (sent only when set).
+    """
+
+    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
+
+    safety: RunwareWan22AnimateSafety | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
+
+    Documented default: 1 (sent only when set).
+    """
+
+    model: Literal['runware:200@8']
+    """runware-alibaba-models.txt › Wan2.2 Animate: \"Model AIR ID: runware:200@8. … Wan2.2 Animate Turbo (runware:200@9)\""""
+
+    positive_prompt: str | None = Field(None, validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Positive prompt: 1-2000 characters (Default: 视频中的人在做动作).\""""
+
+    width: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    height: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    resolution: Literal['480p', '580p', '720p'] | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.2 Animate › Dimension behavior: \"Use resolution parameter (480p, 580p, or 720p) to automatically match the aspect ratio from the reference video.\""""
+
+    steps: int | None = Field(30)
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Steps: 2-50 (default: 30).\"
+
+    Documented default: 30 (sent only when set).
+    """
+
+    fps: int | None = Field(16)
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Frame rate: 4-60 FPS (default: 16).\"
+
+    Documented default: 16 (sent only when set).
+    """
+
+    seed: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
+
+    lora: list[RunwareWan22AnimateLoraItem] | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"LoRA: Supports LoRA configurations via lora parameter.\""""
+
+    inputs: RunwareWan22AnimateInputs
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
+
+    advanced_features: RunwareWan22AnimateAdvancedFeatures | None = Field(None, validation_alias=AliasChoices("advanced_features", "advancedFeatures"), serialization_alias="advancedFeatures")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Advanced features: \"Parameters supported: wanAnimate.mode, wanAnimate.retargetPose, wanAnimate.prevSegCondFrames.\""""
 
 
-class RunwareWan22AnimateLoraItem(WireModel):
-    """The ``lora item`` object of a request."""
-
-    model: str
-    """model"""
-
-    weight: int | float | None = Field(None)
-    """weight"""
-
-
-class RunwareWan22AnimateSafety(WireModel):
+class RunwareWan22AnimateTurboSafety(WireModel):
     """The ``safety`` object of a request.
 
     runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\"
@@ -866,110 +991,27 @@ class RunwareWan22AnimateSafety(WireModel):
     """
 
 
-class RunwareWan22AnimateRequest(RequestModel):
-    """Wan2.2 Animate on Runware: one videoInference task
+class RunwareWan22AnimateTurboLoraItem(WireModel):
+    """The ``lora item`` object of a request."""
 
-    Character animation from one reference image and one reference video, or character replacement in the video. The output lasts as long as the reference video (no duration parameter).
+    model: str
+    """model"""
 
-    runware-alibaba-models.txt › Wan2.2 Animate › Supported dimensions: \"480p: 480×480 … 580p: 704×704 … 720p: 832×832 (1:1), 832×1280 (±13:20), 1280×832 (±20:13), 1280×1280 (1:1).\"
+    weight: int | float | None = Field(None)
+    """weight"""
 
-    Schema ``runware/runware:200@8``; docs: runware-alibaba-models.txt › Wan2.2 Animate.
+
+class RunwareWan22AnimateTurboInputs(WireModel):
+    """The ``inputs`` object of a request.
+
+    runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\"
     """
 
-    schema_id: ClassVar[str] = 'runware/runware:200@8'
+    reference_images: list[str] = Field(validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required).\""""
 
-    advanced_features: RunwareWan22AnimateAdvancedFeatures | None = Field(None, validation_alias=AliasChoices("advanced_features", "advancedFeatures"), serialization_alias="advancedFeatures")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Advanced features: \"Parameters supported: wanAnimate.mode, wanAnimate.retargetPose, wanAnimate.prevSegCondFrames.\""""
-
-    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
-
-    Documented default: 'async' (sent only when set).
-    """
-
-    fps: int | None = Field(16)
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Frame rate: 4-60 FPS (default: 16).\"
-
-    Documented default: 16 (sent only when set).
-    """
-
-    height: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareWan22AnimateInputs
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
-
-    lora: list[RunwareWan22AnimateLoraItem] | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"LoRA: Supports LoRA configurations via lora parameter.\""""
-
-    model: Literal['runware:200@8']
-    """runware-alibaba-models.txt › Wan2.2 Animate: \"Model AIR ID: runware:200@8. … Wan2.2 Animate Turbo (runware:200@9)\""""
-
-    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
-
-    Documented default: 1 (sent only when set).
-    """
-
-    output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputFormat: \"MP4 … WEBM … MOV … Allowed values 3 values\"
-
-    Documented default: 'MP4' (sent only when set).
-    """
-
-    output_quality: int | None = Field(95, validation_alias=AliasChoices("output_quality", "outputQuality"), serialization_alias="outputQuality")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputQuality: \"integer min: 20 max: 99 default: 95\"
-
-    Documented default: 95 (sent only when set).
-    """
-
-    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
-
-    Documented default: 'URL' (sent only when set).
-    """
-
-    positive_prompt: str | None = Field(None, validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Positive prompt: 1-2000 characters (Default: 视频中的人在做动作).\""""
-
-    resolution: Literal['480p', '580p', '720p'] | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.2 Animate › Dimension behavior: \"Use resolution parameter (480p, 580p, or 720p) to automatically match the aspect ratio from the reference video.\""""
-
-    safety: RunwareWan22AnimateSafety | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
-
-    seed: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
-
-    steps: int | None = Field(30)
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Steps: 2-50 (default: 30).\"
-
-    Documented default: 30 (sent only when set).
-    """
-
-    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
-
-    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
-
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
-
-    width: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+    reference_videos: list[str] = Field(validation_alias=AliasChoices("reference_videos", "referenceVideos"), serialization_alias="referenceVideos")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
 
 
 class RunwareWan22AnimateTurboAdvancedFeaturesWanAnimate(WireModel):
@@ -1004,48 +1046,6 @@ class RunwareWan22AnimateTurboAdvancedFeatures(WireModel):
     """wanAnimate"""
 
 
-class RunwareWan22AnimateTurboInputs(WireModel):
-    """The ``inputs`` object of a request.
-
-    runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\"
-    """
-
-    reference_images: list[str] = Field(validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required).\""""
-
-    reference_videos: list[str] = Field(validation_alias=AliasChoices("reference_videos", "referenceVideos"), serialization_alias="referenceVideos")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
-
-
-class RunwareWan22AnimateTurboLoraItem(WireModel):
-    """The ``lora item`` object of a request."""
-
-    model: str
-    """model"""
-
-    weight: int | float | None = Field(None)
-    """weight"""
-
-
-class RunwareWan22AnimateTurboSafety(WireModel):
-    """The ``safety`` object of a request.
-
-    runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\"
-    """
-
-    check_content: bool | None = Field(False, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › checkContent: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    mode: Literal['none', 'fast', 'full'] | None = Field('none')
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety › mode: \"string default: none … Allowed values 3 values\"
-
-    Documented default: 'none' (sent only when set).
-    """
-
-
 class RunwareWan22AnimateTurboRequest(RequestModel):
     """Wan2.2 Animate Turbo on Runware: one videoInference task
 
@@ -1058,43 +1058,16 @@ class RunwareWan22AnimateTurboRequest(RequestModel):
 
     schema_id: ClassVar[str] = 'runware/runware:200@9'
 
-    advanced_features: RunwareWan22AnimateTurboAdvancedFeatures | None = Field(None, validation_alias=AliasChoices("advanced_features", "advancedFeatures"), serialization_alias="advancedFeatures")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Advanced features: \"Parameters supported: wanAnimate.mode, wanAnimate.retargetPose, wanAnimate.prevSegCondFrames.\""""
+    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
 
-    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
 
-    Documented default: 'async' (sent only when set).
-    """
+    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
 
-    fps: int | None = Field(16)
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Frame rate: 4-60 FPS (default: 16).\"
-
-    Documented default: 16 (sent only when set).
-    """
-
-    height: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareWan22AnimateTurboInputs
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
-
-    lora: list[RunwareWan22AnimateTurboLoraItem] | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"LoRA: Supports LoRA configurations via lora parameter.\""""
-
-    model: Literal['runware:200@9']
-    """runware-alibaba-models.txt › Wan2.2 Animate: \"Model AIR ID: runware:200@8. … Wan2.2 Animate Turbo (runware:200@9)\""""
-
-    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
-
-    Documented default: 1 (sent only when set).
+    Documented default: 'URL' (sent only when set).
     """
 
     output_format: Literal['MP4', 'WEBM', 'MOV'] | None = Field('MP4', validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
@@ -1109,23 +1082,50 @@ class RunwareWan22AnimateTurboRequest(RequestModel):
     Documented default: 95 (sent only when set).
     """
 
-    output_type: Literal['URL'] | None = Field('URL', validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › outputType: \"string default: URL … Allowed values 1 value\"
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
 
-    Documented default: 'URL' (sent only when set).
+    delivery_method: Literal['async'] | None = Field('async', validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › deliveryMethod: \"string default: async … Allowed values 1 value … Required for long-running tasks like video generation\"
+
+    Documented default: 'async' (sent only when set).
     """
 
-    positive_prompt: str | None = Field(None, validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Positive prompt: 1-2000 characters (Default: 视频中的人在做动作).\""""
-
-    resolution: Literal['480p', '580p', '720p'] | None = Field(None)
-    """runware-alibaba-models.txt › Wan2.2 Animate › Dimension behavior: \"Use resolution parameter (480p, 580p, or 720p) to automatically match the aspect ratio from the reference video.\""""
+    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
 
     safety: RunwareWan22AnimateTurboSafety | None = Field(None)
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › safety: \"object … Properties 2 properties\""""
 
-    seed: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
+
+    Documented default: 1 (sent only when set).
+    """
+
+    model: Literal['runware:200@9']
+    """runware-alibaba-models.txt › Wan2.2 Animate: \"Model AIR ID: runware:200@8. … Wan2.2 Animate Turbo (runware:200@9)\""""
+
+    positive_prompt: str | None = Field(None, validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Positive prompt: 1-2000 characters (Default: 视频中的人在做动作).\""""
+
+    width: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    height: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
+
+    resolution: Literal['480p', '580p', '720p'] | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.2 Animate › Dimension behavior: \"Use resolution parameter (480p, 580p, or 720p) to automatically match the aspect ratio from the reference video.\""""
 
     steps: int | None = Field(30)
     """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Steps: 2-50 (default: 30).\"
@@ -1133,33 +1133,23 @@ class RunwareWan22AnimateTurboRequest(RequestModel):
     Documented default: 30 (sent only when set).
     """
 
-    task_type: Literal['videoInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskType: \"string required value: videoInference\""""
+    fps: int | None = Field(16)
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Frame rate: 4-60 FPS (default: 16).\"
 
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
-
-    upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
-
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
-
-    width: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › width/height: \"integer paired with height\""""
-
-
-class RunwareQwenImage20Inputs(WireModel):
-    """The ``inputs`` object of a request.
-
-    runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\"
+    Documented default: 16 (sent only when set).
     """
 
-    reference_images: list[str] | None = Field(None, validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
+    seed: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › Generation Parameters › seed: \"integer min: 0 max: 2147483647\""""
+
+    lora: list[RunwareWan22AnimateTurboLoraItem] | None = Field(None)
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"LoRA: Supports LoRA configurations via lora parameter.\""""
+
+    inputs: RunwareWan22AnimateTurboInputs
+    """runware-alibaba-models.txt › Wan2.2 Animate › Technical specifications: \"Reference images: Supports inputs.referenceImages with 1 image (required). Reference videos: Supports inputs.referenceVideos with 1 video (required).\""""
+
+    advanced_features: RunwareWan22AnimateTurboAdvancedFeatures | None = Field(None, validation_alias=AliasChoices("advanced_features", "advancedFeatures"), serialization_alias="advancedFeatures")
+    """runware-alibaba-models.txt › Wan2.2 Animate › Advanced features: \"Parameters supported: wanAnimate.mode, wanAnimate.retargetPose, wanAnimate.prevSegCondFrames.\""""
 
 
 class RunwareQwenImage20Safety(WireModel):
@@ -1170,6 +1160,16 @@ class RunwareQwenImage20Safety(WireModel):
 
     check_content: bool | None = Field(None, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
     """checkContent"""
+
+
+class RunwareQwenImage20Inputs(WireModel):
+    """The ``inputs`` object of a request.
+
+    runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\"
+    """
+
+    reference_images: list[str] | None = Field(None, validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
 
 
 class RunwareQwenImage20Settings(WireModel):
@@ -1197,29 +1197,14 @@ class RunwareQwenImage20Request(RequestModel):
 
     schema_id: ClassVar[str] = 'runware/runware:qwen-image@2.0'
 
-    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
+
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
+
+    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    height: int | None = Field(None)
-    """runware-alibaba-models.txt › Qwen-Image-2.0: \"There is currently a temporary backend validation limiting width and height to a maximum value of 2048.\""""
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareQwenImage20Inputs | None = Field(None)
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
-
-    model: Literal['runware:qwen-image@2.0']
-    """runware-alibaba-models.txt › Qwen-Image-2.0: \"Model AIR ID: runware:qwen-image@2.0.\""""
-
-    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Negative prompt: 2-500 characters\""""
-
-    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     output_format: Literal['JPG', 'PNG', 'WEBP'] | None = Field(None, validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
@@ -1230,51 +1215,56 @@ class RunwareQwenImage20Request(RequestModel):
     Documented default: 95 (sent only when set).
     """
 
-    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+
+    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Positive prompt: 2-2000 characters\""""
-
-    provider_settings: Any = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
-
-    safety: RunwareQwenImage20Safety | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    seed: int | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    settings: RunwareQwenImage20Settings | None = Field(None)
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
-
-    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
 
     upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
 
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+    safety: RunwareQwenImage20Safety | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
+
+    seed: int | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    model: Literal['runware:qwen-image@2.0']
+    """runware-alibaba-models.txt › Qwen-Image-2.0: \"Model AIR ID: runware:qwen-image@2.0.\""""
+
+    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Positive prompt: 2-2000 characters\""""
+
+    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Negative prompt: 2-500 characters\""""
 
     width: int | None = Field(None)
     """runware-alibaba-models.txt › Qwen-Image-2.0: \"There is currently a temporary backend validation limiting width and height to a maximum value of 2048.\""""
 
+    height: int | None = Field(None)
+    """runware-alibaba-models.txt › Qwen-Image-2.0: \"There is currently a temporary backend validation limiting width and height to a maximum value of 2048.\""""
 
-class RunwareQwenImage20ProInputs(WireModel):
-    """The ``inputs`` object of a request.
+    inputs: RunwareQwenImage20Inputs | None = Field(None)
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
 
-    runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\"
-    """
+    settings: RunwareQwenImage20Settings | None = Field(None)
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
 
-    reference_images: list[str] | None = Field(None, validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
+    provider_settings: Any = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
 
 
 class RunwareQwenImage20ProSafety(WireModel):
@@ -1285,6 +1275,16 @@ class RunwareQwenImage20ProSafety(WireModel):
 
     check_content: bool | None = Field(None, validation_alias=AliasChoices("check_content", "checkContent"), serialization_alias="checkContent")
     """checkContent"""
+
+
+class RunwareQwenImage20ProInputs(WireModel):
+    """The ``inputs`` object of a request.
+
+    runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\"
+    """
+
+    reference_images: list[str] | None = Field(None, validation_alias=AliasChoices("reference_images", "referenceImages"), serialization_alias="referenceImages")
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
 
 
 class RunwareQwenImage20ProSettings(WireModel):
@@ -1312,29 +1312,14 @@ class RunwareQwenImage20ProRequest(RequestModel):
 
     schema_id: ClassVar[str] = 'runware/runware:qwen-image@2.0-pro'
 
-    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
+    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
+    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
+
+    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
+
+    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    height: int | None = Field(None)
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"There is currently a temporary backend validation limiting width and height to a maximum value of 2048.\""""
-
-    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
-
-    Documented default: False (sent only when set).
-    """
-
-    inputs: RunwareQwenImage20ProInputs | None = Field(None)
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
-
-    model: Literal['runware:qwen-image@2.0-pro']
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"Model AIR ID: runware:qwen-image@2.0-pro.\""""
-
-    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Negative prompt: 2-500 characters\""""
-
-    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
-    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     output_format: Literal['JPG', 'PNG', 'WEBP'] | None = Field(None, validation_alias=AliasChoices("output_format", "outputFormat"), serialization_alias="outputFormat")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
@@ -1345,41 +1330,56 @@ class RunwareQwenImage20ProRequest(RequestModel):
     Documented default: 95 (sent only when set).
     """
 
-    output_type: Literal['URL', 'dataURI', 'base64Data'] | None = Field(None, validation_alias=AliasChoices("output_type", "outputType"), serialization_alias="outputType")
+    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+
+    delivery_method: Literal['sync', 'async'] | None = Field(None, validation_alias=AliasChoices("delivery_method", "deliveryMethod"), serialization_alias="deliveryMethod")
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Positive prompt: 2-2000 characters\""""
-
-    provider_settings: Any = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
-
-    safety: RunwareQwenImage20ProSafety | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    seed: int | None = Field(None)
-    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
-
-    settings: RunwareQwenImage20ProSettings | None = Field(None)
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
-
-    task_type: Literal['imageInference'] = Field(validation_alias=AliasChoices("task_type", "taskType"), serialization_alias="taskType")
-    """runware-alibaba-models.txt › Image models › examples: \"\"taskType\": \"imageInference\"\""""
-
-    task_uuid: str = Field(validation_alias=AliasChoices("task_uuid", "taskUUID"), serialization_alias="taskUUID")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › taskUUID: \"string required UUID v4 … Must be unique per task.\""""
-
-    ttl: int | None = Field(None)
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
 
     upload_endpoint: str | None = Field(None, validation_alias=AliasChoices("upload_endpoint", "uploadEndpoint"), serialization_alias="uploadEndpoint")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › uploadEndpoint: \"string URI\""""
 
-    webhook_url: str | None = Field(None, validation_alias=AliasChoices("webhook_url", "webhookURL"), serialization_alias="webhookURL")
-    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › webhookURL: \"string URI\""""
+    safety: RunwareQwenImage20ProSafety | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    ttl: int | None = Field(None)
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › ttl: \"integer min: 60\""""
+
+    include_cost: bool | None = Field(False, validation_alias=AliasChoices("include_cost", "includeCost"), serialization_alias="includeCost")
+    """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › includeCost: \"boolean default: false\"
+
+    Documented default: False (sent only when set).
+    """
+
+    number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
+    """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
+
+    seed: int | None = Field(None)
+    """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
+
+    model: Literal['runware:qwen-image@2.0-pro']
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"Model AIR ID: runware:qwen-image@2.0-pro.\""""
+
+    positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Positive prompt: 2-2000 characters\""""
+
+    negative_prompt: str | None = Field(None, validation_alias=AliasChoices("negative_prompt", "negativePrompt"), serialization_alias="negativePrompt")
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Negative prompt: 2-500 characters\""""
 
     width: int | None = Field(None)
     """runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"There is currently a temporary backend validation limiting width and height to a maximum value of 2048.\""""
+
+    height: int | None = Field(None)
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"There is currently a temporary backend validation limiting width and height to a maximum value of 2048.\""""
+
+    inputs: RunwareQwenImage20ProInputs | None = Field(None)
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Reference images: Supports up to 3 images via referenceImages.\""""
+
+    settings: RunwareQwenImage20ProSettings | None = Field(None)
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
+
+    provider_settings: Any = Field(None, validation_alias=AliasChoices("provider_settings", "providerSettings"), serialization_alias="providerSettings")
+    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Advanced generation settings: \"settings.promptExtend (boolean, default: true)\""""
 
 
 class ToapisWan26FlashMetadata(WireModel):
