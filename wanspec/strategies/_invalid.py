@@ -16,13 +16,10 @@ default); the expected pointer from where the rule applies plus its ``x-pointer`
 
 from __future__ import annotations
 
-import base64
 import copy
 import math
-import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, partial
 from typing import Any
 
 from hypothesis import strategies as st
@@ -30,6 +27,7 @@ from hypothesis import strategies as st
 from .. import _catalog
 from .._engine import _depth
 from ._build import Builder, Draw, drafts, forbidden, get
+from ._samples import media_values, not_in, other_value, wrong_type
 from ._schema import ModelSchema, Path, Rule, keyword_code, pointer, walk
 
 
@@ -76,110 +74,7 @@ class Mutation:
     apply: Callable[[Builder, dict[str, Any]], bool]  # mutates a copy; False: not applicable
 
 
-_NOT_A_REFERENCE = "see attached file"
 _UNKNOWN_FIELD = "extraOption"
-
-
-# -- inline media samples -------------------------------------------------------------------------
-def _png(width: int, height: int) -> bytes:
-    return (
-        b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", width, height) + b"\x08\x02\0\0\0"
-    )
-
-
-def _gif(width: int, height: int) -> bytes:
-    return b"GIF89a" + struct.pack("<HH", width, height) + b"\0\0\0"
-
-
-def _wav(seconds: float) -> bytes:
-    rate = 16000  # bytes a second: 8 kHz, 16-bit mono
-    data = int(seconds * rate)
-    fmt = struct.pack("<HHIIHH", 1, 1, 8000, rate, 2, 16)
-    return (
-        b"RIFF"
-        + struct.pack("<I", 36 + data)
-        + b"WAVE"
-        + b"fmt "
-        + struct.pack("<I", 16)
-        + fmt
-        + b"data"
-        + struct.pack("<I", data)
-    )
-
-
-_SAMPLES: dict[str, tuple[str, Callable[[], bytes]]] = {
-    "png": ("image/png", lambda: _png(640, 640)),
-    "gif": ("image/gif", lambda: _gif(640, 640)),
-    "wav": ("audio/wav", lambda: _wav(5)),
-    "mp4": ("video/mp4", lambda: b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom"),
-}
-_MAX_INLINE = 16 * 1024 * 1024  # larger byte limits are not worth a test payload that big
-
-
-@cache
-def _data_uri(mime: str, head: bytes, total: int | None = None) -> str:
-    head += b"\0" * (-len(head) % 3)
-    text = base64.b64encode(head).decode()
-    if total is not None and total > len(head):
-        text += "A" * (4 * math.ceil((total - len(head)) / 3))
-    return f"data:{mime};base64,{text}"
-
-
-def _media_values(config: dict[str, Any]) -> Iterator[tuple[str, Callable[[], str], str]]:
-    """(rule name, value maker, description) for each way inline media can break ``config``."""
-    formats = config.get("formats") or []
-    kind = config.get("kind", "image")
-    yield "media-reference", lambda: _NOT_A_REFERENCE, f"{kind} is neither a UUID, a URL nor inline data"
-    other = next((f for f in _SAMPLES if f not in formats), None)
-    if formats and other:
-        mime, make = _SAMPLES[other]
-        yield "media-format", partial(_data_uri, mime, make()), f"inline {other.upper()} where {kind} must be {formats}"
-    if kind == "image" and "png" in formats:
-        if "minSide" in config:
-            low = config["minSide"] - 1
-            yield "media-pixels", partial(_data_uri, "image/png", _png(low, low)), f"inline image {low}px a side"
-        if "maxSide" in config:
-            high = config["maxSide"] + 1
-            yield "media-pixels", partial(_data_uri, "image/png", _png(high, high)), f"inline image {high}px a side"
-    if kind == "audio" and "wav" in formats:
-        for bound, seconds in (("minSeconds", -1), ("maxSeconds", 1)):
-            if bound in config:
-                length = config[bound] + seconds
-                yield "media-duration", partial(_data_uri, "audio/wav", _wav(length)), f"inline WAV of {length} s"
-    limit = config.get("maxBytes")
-    fitting = next((f for f in formats if f in _SAMPLES), None)
-    if limit is not None and limit <= _MAX_INLINE and fitting:
-        mime, make = _SAMPLES[fitting]
-        yield "media-bytes", partial(_data_uri, mime, make(), limit + 1), f"inline {kind} of {limit + 1} bytes"
-
-
-# -- values of the wrong kind ---------------------------------------------------------------------
-def _wrong_type(types: Any) -> Any:
-    allowed = set(types if isinstance(types, list) else [types])
-    for value, kind in ((True, "boolean"), ("text", "string"), ([], "array"), ({}, "object")):
-        if kind not in allowed:
-            return value
-    return None
-
-
-def _other_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, (int, float)):
-        return value + 1
-    if isinstance(value, str):
-        return value + "-x"
-    return None
-
-
-def _not_in(values: list[Any]) -> Any:
-    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    if numbers and len(numbers) == len(values):
-        return max(numbers) + 1
-    strings = [v for v in values if isinstance(v, str)]
-    if strings:
-        return strings[0] + "-x"
-    return None
 
 
 class Catalogue:
@@ -270,11 +165,11 @@ class Catalogue:
 
         if not ip:
             return
-        if "const" in node and (value := _other_value(node["const"])) is not None:
+        if "const" in node and (value := other_value(node["const"])) is not None:
             yield self._mut(sp, ip, "const", f"{where}: {value!r} instead of {node['const']!r}", setter(value))
-        if "enum" in node and (value := _not_in(node["enum"])) is not None:
+        if "enum" in node and (value := not_in(node["enum"])) is not None:
             yield self._mut(sp, ip, "enum", f"{where}: {value!r} is not one of {node['enum']}", setter(value))
-        if "type" in node and (value := _wrong_type(node["type"])) is not None:
+        if "type" in node and (value := wrong_type(node["type"])) is not None:
             mutation = self._mut(
                 sp, ip, "type", f"{where}: a {type(value).__name__} instead of {node['type']}", setter(value)
             )
@@ -319,7 +214,7 @@ class Catalogue:
                     )
                     yield Mutation(mutation.code, sp, ip, mutation.rule, mutation.violation, mutation.apply)
             if "x-media" in node:
-                for name, make, text in _media_values(node["x-media"]):
+                for name, make, text in media_values(node["x-media"]):
                     rule = self.custom_code(sp, "x-media", name)
                     yield self._mut(sp, ip, "x-media", f"{where}: {text}", maker(make), rule)
         if isinstance(inst, list) and inst:
@@ -529,7 +424,7 @@ def code_sites(ms: ModelSchema) -> dict[str, set[tuple[str, ...]]]:
             if keyword in node:
                 codes.add(cat.custom_code(path, keyword, name).code)
         if "x-media" in node:
-            codes.update(cat.custom_code(path, "x-media", n).code for n, _, _ in _media_values(node["x-media"]))
+            codes.update(cat.custom_code(path, "x-media", n).code for n, _, _ in media_values(node["x-media"]))
         for code in codes:
             sites.setdefault(code, set()).add(fields)
     if ms.platform_parameters:
