@@ -116,3 +116,16 @@ def not_in(values: list[Any]) -> Any:
     if strings:
         return strings[0] + "-x"
     return None
+
+
+def inline_sample(config: dict[str, Any]) -> str | None:
+    """A data URI that satisfies ``config`` (a 640×640 PNG, a 5 s WAV, an MP4 header), if one fits."""
+    formats = config.get("formats") or list(_SAMPLES)
+    fmt = next((f for f in formats if f in _SAMPLES and f != "gif"), None)
+    if fmt is None:
+        return None
+    fits = config.get("minSide", 0) <= 640 <= config.get("maxSide", 640) and (
+        config.get("minSeconds", 0) <= 5 <= config.get("maxSeconds", 5)
+    )
+    mime, make = _SAMPLES[fmt]
+    return _data_uri(mime, make()) if fits and mime.startswith(config.get("kind", "image")) else None

@@ -63,9 +63,13 @@ def media_url(kind: str, formats: list[str] | tuple[str, ...] | None = None) -> 
 
 
 def media_reference(config: dict[str, Any]) -> st.SearchStrategy[str]:
-    """What an ``x-media`` field holds in practice: a URL, or a Runware upload UUID."""
+    """What an ``x-media`` field holds in practice: a URL, an upload UUID, now and then inline data."""
+    from ._samples import inline_sample
+
     url = media_url(config.get("kind", "image"), config.get("formats"))
-    return st.one_of(url, url, st.uuids(version=4).map(str))
+    inline = inline_sample(config)
+    choices = [url, url, url, st.uuids(version=4).map(str)]
+    return st.one_of(*choices, *([st.just(inline)] if inline else []))
 
 
 def _kind_from_name(name: str) -> str | None:
