@@ -108,19 +108,28 @@ def test_valid_draws_reach_every_workflow_and_media_input(schema_id):
     assert wanted - seen == set(), f"{schema_id}: workflows never drawn"
 
 
-def test_drawn_prompts_and_urls_look_like_real_requests():
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for v in value for s in _strings(v)] if isinstance(value, list) else []
+
+
+def test_drawn_prompts_and_media_look_like_real_requests():
     seen: list[dict[str, Any]] = []
 
-    @settings(max_examples=30, derandomize=True, database=None)
+    @settings(max_examples=40, derandomize=True, database=None)
     @given(payloads("runware/alibaba:wan@2.6"))
     def draw(payload):
         seen.append(payload)
 
     draw()
-    prompts = {p["positivePrompt"] for p in seen}
-    assert all(len(p.split()) >= 3 for p in prompts)
-    urls = [u for p in seen for u in p.get("inputs", {}).get("referenceImages", ()) if u.startswith("http")]
-    assert urls and all(re.fullmatch(r"https://\S+\.(jpg|png|webp)", u) for u in urls)
+    assert all(len(p["positivePrompt"].split()) >= 3 for p in seen)
+    media = [s for p in seen for s in _strings(p.get("inputs", {}))]
+    urls = [s for s in media if s.startswith("http")]
+    assert urls and all(re.fullmatch(r"https://\S+\.(jpg|png|webp|mp4|webm|mp3|wav)", u) for u in urls)
+    assert all(s.startswith(("https://", "data:")) or re.fullmatch(r"[0-9a-f-]{36}", s) for s in media)
 
 
 # -- coverage --------------------------------------------------------------------------------------
