@@ -109,10 +109,11 @@ def test_valid_draws_reach_every_workflow_and_media_input(schema_id):
 
 
 def _strings(value: Any) -> list[str]:
+    """Media references in a payload part (a frame image object's "frame" is a position, not media)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        value = list(value.values())
+        value = [v for k, v in value.items() if k != "frame"]
     return [s for v in value for s in _strings(v)] if isinstance(value, list) else []
 
 
