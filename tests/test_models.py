@@ -121,3 +121,12 @@ def test_model_accepts_exactly_what_the_linter_accepts(schema_id, data):
     else:
         assert not errors, f"the model accepts what the linter rejects: {errors}"
         assert built.to_payload() == payload
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    import wanspec.models
+
+    result = doctest.testmod(wanspec.models, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
