@@ -33,6 +33,8 @@ FLASH_TASK: dict[str, Any] = {
 
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# long robustness runs (tests/README.md): WANSPEC_HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py
+settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("WANSPEC_HYPOTHESIS_PROFILE", "default"))
 
 
