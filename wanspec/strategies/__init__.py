@@ -19,7 +19,10 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # an optional dependency: say how to get it
+    raise ImportError("wanspec.strategies needs hypothesis: pip install 'wanspec[hypothesis]'") from exc
 
 from .._catalog import catalog
 from .._lint import UsageError, lint_payload
