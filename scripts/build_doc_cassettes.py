@@ -269,6 +269,9 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
             "type": "authentication_error",
         }
     }
+    submitted = interaction(
+        "POST", f"{TOAPIS}/videos/generations", request, 200, state("queued", 0, metadata={}), request_headers=AUTH
+    )
     return {
         "toapis/wan2.6-flash-i2v-silent.yaml": {
             "metadata": {
@@ -281,14 +284,7 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
                 "schema": "toapis/wan2.6-flash",
             },
             "interactions": [
-                interaction(
-                    "POST",
-                    f"{TOAPIS}/videos/generations",
-                    request,
-                    200,
-                    state("queued", 0, metadata={}),
-                    request_headers=AUTH,
-                ),
+                submitted,
                 interaction("GET", status_url, None, 200, state("in_progress", 40), request_headers=AUTH),
                 interaction(
                     "GET",
@@ -311,14 +307,7 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
                 "schema": "toapis/wan2.6-flash",
             },
             "interactions": [
-                interaction(
-                    "POST",
-                    f"{TOAPIS}/videos/generations",
-                    request,
-                    200,
-                    state("queued", 0, metadata={}),
-                    request_headers=AUTH,
-                ),
+                submitted,
                 interaction(
                     "GET",
                     status_url,
