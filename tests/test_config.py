@@ -57,6 +57,31 @@ def test_a_pyproject_without_wanspec_is_passed_over(project, tmp_path):
     assert find_config(str(tmp_path / "sub")) == str(tmp_path / "wanspec.toml")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[project]\nname = "wanspec-user"\ndependencies = ["wanspec>=0.1"]\n',
+        "[tool.wanspec-other]\nx = 1\n# configure [tool.wanspec] later\n",
+    ],
+)
+def test_a_pyproject_that_only_mentions_wanspec_is_passed_over_without_parsing(project, tmp_path, text):
+    project("sub/pyproject.toml", text)
+    assert find_config(str(tmp_path / "sub")) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[tool.wanspec]\nignore = ["WS114"]\n',
+        '[tool.wanspec.severity]\nWS114 = "off"\n',
+        "[tool]\nwanspec = {ignore = []}\n",
+    ],
+)
+def test_every_spelling_of_the_table_is_found(project, tmp_path, text):
+    project("pyproject.toml", text)
+    assert find_config(str(tmp_path)) == str(tmp_path / "pyproject.toml")
+
+
 def test_wanspec_toml_wins_over_pyproject_in_the_same_directory(project, tmp_path):
     project("pyproject.toml", '[tool.wanspec]\nignore = ["WS1"]\n')
     project("wanspec.toml", 'ignore = ["WS4"]\n')

@@ -7,9 +7,15 @@ pays for a few ``stat`` calls and nothing else: no TOML parser, no validator.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 CONFIG_NAMES = ("wanspec.toml", "pyproject.toml")
+# `[tool.wanspec]`, `[tool.wanspec.x]`, `tool.wanspec.x = …` or `wanspec = {…}` under `[tool]`:
+# a pyproject.toml that only names wanspec as a dependency is not parsed
+_MENTIONS_TOOL_WANSPEC = re.compile(
+    r'^\s*(\[\s*tool\s*\.\s*"?wanspec"?\s*[\].]|tool\s*\.\s*"?wanspec"?\s*\.|"?wanspec"?\s*=\s*\{)', re.M
+)
 
 
 def find_config(start: str) -> str | None:
@@ -34,7 +40,7 @@ def _has_config(path: str) -> bool:
             text = f.read()
     except OSError:
         return False
-    if "wanspec" not in text:  # most pyproject.toml files: no TOML parse needed
+    if not _MENTIONS_TOOL_WANSPEC.search(text):  # most pyproject.toml files: no TOML parse needed
         return False
     tool = _parse(path, text).get("tool")
     return isinstance(tool, dict) and "wanspec" in tool

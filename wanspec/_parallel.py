@@ -11,8 +11,8 @@ or for standard input, linting stays serial.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
+import sys
 from dataclasses import dataclass, replace
 
 from . import _source
@@ -57,7 +57,9 @@ def available_jobs() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    # no multiprocessing import for this (about 10 ms of start-up, most runs never fork):
+    # fork is there on POSIX systems other than macOS, where CPython no longer defaults to it
+    return hasattr(os, "fork") and sys.platform != "darwin"
 
 
 def plan(files: list[str]) -> list[list[Unit]] | None:
@@ -158,6 +160,8 @@ def run(
     from ._lint import ENVIRONMENT_CODES
 
     not_text = rule_codes_by_name()["not-text"]
+    import multiprocessing
+
     ctx = multiprocessing.get_context("fork")
     line_offset: dict[str, int] = {}
     task_offset: dict[str, int] = {}
