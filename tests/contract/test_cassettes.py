@@ -143,3 +143,18 @@ def test_every_report_format_renders_contract_findings(run_cli, tmp_path, fmt):
     run = run_cli("cassettes", "verify", str(tmp_path), "--format", fmt)
     assert run.exit_code == 1, run
     assert "WS812" in run.stdout and str(target.name) in run.stdout, run
+
+
+def test_reading_cassettes_does_not_import_vcrpy_or_http_clients():
+    """verify, audit and drift read YAML themselves: vcrpy's import (with its aiohttp, requests
+    and httpx stubs) costs about 300 ms that a pre-commit hook should not pay."""
+    code = (
+        "import sys\n"
+        "from wanspec.cli.main import main\n"
+        f"sys.argv = ['wanspec', 'cassettes', 'verify', {str(CASSETTES)!r}]\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "sys.stderr.write(repr([m for m in ('vcr', 'aiohttp', 'httpx', 'requests') if m in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.stderr.strip().endswith("[]"), out.stderr

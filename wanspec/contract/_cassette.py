@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -107,23 +108,34 @@ def _headers(value: Any) -> dict[str, tuple[str, ...]]:
     return out
 
 
+@cache
 def _loader() -> Any:
+    """A safe YAML loader (libyaml's when present) that knows the harmless Python tags old vcrpy
+    cassettes hold (str, unicode, tuple) and remembers where each interaction starts.
+
+    Not vcrpy's own loader: importing vcrpy patches-in aiohttp, requests and httpx stubs,
+    about 300 ms that reading a cassette does not need.
+    """
     import yaml
 
-    try:
-        from vcr.serializers.yamlserializer import _CassetteLoader as base  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - vcrpy is a dependency
-        base = yaml.SafeLoader
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc]
-        """vcrpy's safe loader, remembering where each mapping starts (for line numbers)."""
-
+    class Loader(base):  # type: ignore[misc,valid-type]
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             mapping = super().construct_mapping(node, deep=deep)
             if "request" in mapping and "response" in mapping:
                 mapping["__line__"] = node.start_mark.line + 1
             return mapping
 
+    def scalar(loader: Any, node: Any) -> Any:
+        return loader.construct_scalar(node)
+
+    def sequence(loader: Any, node: Any) -> Any:
+        return tuple(loader.construct_sequence(node))
+
+    for tag in ("python/str", "python/unicode"):
+        Loader.add_constructor(f"tag:yaml.org,2002:{tag}", scalar)
+    Loader.add_constructor("tag:yaml.org,2002:python/tuple", sequence)
     return Loader
 
 
