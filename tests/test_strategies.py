@@ -117,6 +117,10 @@ def _strings(value: Any) -> list[str]:
     return [s for v in value for s in _strings(v)] if isinstance(value, list) else []
 
 
+def _is_cjk(text: str) -> bool:
+    return sum("\u4e00" <= c <= "\u9fff" for c in text) >= 5
+
+
 def test_drawn_prompts_and_media_look_like_real_requests():
     seen: list[dict[str, Any]] = []
 
@@ -126,7 +130,8 @@ def test_drawn_prompts_and_media_look_like_real_requests():
         seen.append(payload)
 
     draw()
-    assert all(len(p["positivePrompt"].split()) >= 3 for p in seen)
+    # a sentence: three words or more, or a Chinese prompt (no spaces between its words)
+    assert all(len(p["positivePrompt"].split()) >= 3 or _is_cjk(p["positivePrompt"]) for p in seen)
     media = [s for p in seen for s in _strings(p.get("inputs", {}))]
     urls = [s for s in media if s.startswith("http")]
     assert urls and all(re.fullmatch(r"https://\S+\.(jpg|png|webp|mp4|webm|mp3|wav)", u) for u in urls)
