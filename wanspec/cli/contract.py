@@ -148,6 +148,7 @@ def drift(
 
 
 def register(group: click.Group) -> None:
+    """Add this module's commands to the ``wanspec`` group (main.py does it when one is named)."""
     group.add_command(cassettes)
     group.add_command(record)
     group.add_command(drift)
