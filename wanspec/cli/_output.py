@@ -34,6 +34,13 @@ class Output(LintEvents):
         shares_screen = not statistics and bool(isatty and isatty())
         self.wipe_before_emit = bar if shares_screen else None
 
+    @property
+    def events(self) -> LintEvents | None:
+        """This object as the run's event listener, or None when nothing listens (the usual
+        text or JSON run without a progress bar): the run then skips stat-ing every file
+        for the byte total and the per-file calls."""
+        return self if self.listeners else None
+
     def emit(self, d: Diagnostic) -> None:
         if self.wipe_before_emit is not None:
             self.wipe_before_emit.clear()

@@ -82,7 +82,7 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
             stdin=io.stdin,
             sink=project.sink(output.emit),
             jobs=settings.jobs,
-            events=output,
+            events=output.events,
         )
         project.finish(result, output.emit)
     except (UsageError, KeyError, _catalog.CatalogError, KeyboardInterrupt) as exc:
