@@ -28,7 +28,6 @@ from typing import Any
 import pytest
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
-_PROVIDERS = ("runware", "wavespeed", "toapis")
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 

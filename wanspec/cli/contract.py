@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import click
 
+from ..contract._protocol import list_protocols
 from .contract_settings import (
     AuditSettings,
     DriftSettings,
@@ -73,7 +74,7 @@ def verify(paths: tuple[str, ...], fmt: str) -> None:
 
 
 @click.command()
-@click.option("--provider", required=True, type=click.Choice(["runware", "wavespeed", "toapis"]))
+@click.option("--provider", required=True, type=click.Choice(list_protocols()))
 @click.option("--scenarios", "names", multiple=True, metavar="NAMES", help="Only these scenarios (comma-separated).")
 @click.option(
     "--from",

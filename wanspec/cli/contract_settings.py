@@ -9,7 +9,13 @@ from .._diagnostics import Diagnostic, LintResult
 from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
 
 DEFAULT_CASSETTES = "cassettes"
-KEY_VARIABLES = ("RUNWARE_API_KEY", "WAVESPEED_API_KEY", "TOAPIS_API_KEY")
+
+
+def key_variables() -> tuple[str, ...]:
+    """The providers' API key variables, as their protocol files name them."""
+    from ..contract._protocol import list_protocols, load_protocol
+
+    return tuple(v for p in list_protocols() if (v := str(load_protocol(p).env.get("apiKey", ""))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ def execute_audit(settings: AuditSettings, io: Streams) -> int:
     paths = settings.paths or (DEFAULT_CASSETTES,)
     if _missing(paths, io):
         return EXIT_USAGE
-    names = settings.secret_env or KEY_VARIABLES
+    names = settings.secret_env or key_variables()
     secrets = tuple(v for n in names if (v := io.env.get(n)))
     done = _report(lambda sink: audit_paths(paths, secrets, sink), settings.format, io)
     return EXIT_USAGE if done is None else done[1]
@@ -146,7 +152,7 @@ def execute_record(settings: RecordSettings, io: Streams) -> int:
             env = scenario_env(s, io.env)
             return client_for(s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=env, policy=policy)
 
-        secrets = tuple(v for n in KEY_VARIABLES if (v := io.env.get(n)))
+        secrets = tuple(v for n in key_variables() if (v := io.env.get(n)))
         outcomes = record(
             p,
             settings.out,
