@@ -11,12 +11,14 @@ informational, so reporters, ``--select``/``--ignore`` and exit codes work as fo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .._catalog import CatalogError
 from .._diagnostics import Diagnostic, LintResult
 from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
+from ._errors import ContractError
 from ._verify import PENDING, REJECTED, TERMINAL, diagnostic
 
 
@@ -62,13 +64,20 @@ class _Part:
     phase: str | None
 
 
-def _parts(cassette: Cassette, protocol: Any) -> dict[str, _Part]:
+def _read(cassette: Cassette, protocol: Any) -> tuple[dict[str, _Part], dict[str, set[str]]]:
+    """In one pass over a recording: the exchanges that play each part (the submission, the
+    first pending poll, the terminal poll), and the status words used, by the phase of the
+    state they were in ("?" for a response no state describes)."""
     parts: dict[str, _Part] = {}
+    words: dict[str, set[str]] = {}
     for ex in cassette.exchanges:
         op = protocol.operation_for(ex.method, ex.path, ex.request_json())
         body = ex.response_json()
         state = protocol.classify(op, ex.status, body) if op else None
         phase = state.phase if state is not None else None
+        word = protocol.field("status", body) if body is not None else None
+        if isinstance(word, str):
+            words.setdefault(phase or "?", set()).add(word)
         if op == "submit":
             role = "submission"
         elif phase == PENDING:
@@ -78,7 +87,7 @@ def _parts(cassette: Cassette, protocol: Any) -> dict[str, _Part]:
         else:
             continue
         parts.setdefault(role, _Part(role, ex.index, ex.line, ex.status, body, phase))
-    return parts
+    return parts, words
 
 
 def _outcome(parts: dict[str, _Part]) -> str | None:
@@ -173,20 +182,6 @@ def _number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _vocabulary(cassette: Cassette, protocol: Any) -> dict[str, set[str]]:
-    """The status words a recording used, by the phase of the state they were in ("?": none)."""
-    words: dict[str, set[str]] = {}
-    for ex in cassette.exchanges:
-        body = ex.response_json()
-        word = protocol.field("status", body) if body is not None else None
-        if not isinstance(word, str):
-            continue
-        op = protocol.operation_for(ex.method, ex.path, ex.request_json())
-        state = protocol.classify(op, ex.status, body) if op else None
-        words.setdefault(state.phase if state is not None else "?", set()).add(word)
-    return words
-
-
 def _index(root: str) -> dict[str, str]:
     if os.path.isfile(root):
         return {os.path.basename(root): root}
@@ -229,17 +224,11 @@ def drift(
         provider = new.provider or old.provider
         try:
             protocol = load_protocol(provider or "")
-        except Exception:
+        except (ContractError, CatalogError):
             emit(diagnostic("unknown-operation", f"unknown provider {provider!r}: cannot compare", file=new.path))
             continue
         result.tasks += 1
         differ = _Differ(protocol, opts, new.path, emit)
-        differ.compare(
-            _parts(old, protocol), _parts(new, protocol), _vocabulary(old, protocol), _vocabulary(new, protocol)
-        )
+        (old_parts, old_words), (new_parts, new_words) = _read(old, protocol), _read(new, protocol)
+        differ.compare(old_parts, new_parts, old_words, new_words)
     return result
-
-
-def iter_changes(old_root: str, new_root: str, options: DriftOptions | None = None) -> Iterator[Diagnostic]:
-    """The changes as a list-like iterator (convenience for the Python API)."""
-    yield from drift(old_root, new_root, options).diagnostics
