@@ -92,9 +92,10 @@ def _serialize(doc: Mapping[str, Any]) -> str:
 
 def _deserialize(text: str) -> Any:
     import yaml
-    from vcr.serializers.yamlserializer import _CassetteLoader  # type: ignore[import-untyped]
 
-    return yaml.load(text, Loader=_CassetteLoader)
+    from ._cassette import _loader
+
+    return yaml.load(text, Loader=_loader())
 
 
 class _Serializer:
