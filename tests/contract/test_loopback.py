@@ -95,7 +95,7 @@ def _at(body, pointer):
 
 def test_cost_as_a_string_breaks_the_schema_at_the_cost(serve):
     server, client = serve("runware", Behaviour(cost_as_string=True))
-    client.run(CASES["runware"].good)
+    _attempt(client, CASES["runware"].good)
     _, _, state, problems, body = exchanges(server)[-1]
     assert state == "success" and body["data"][0]["cost"] == "0.25"
     assert [p.pointer for p in problems] == ["/data/0/cost"]

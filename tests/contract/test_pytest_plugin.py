@@ -86,7 +86,9 @@ def test_replayed_interactions_are_verified(pytester, recorded):
     text = cassette.read_text(encoding="utf-8")
     cassette.write_text(text.replace('"cost": 0.25', '"cost": "0.25"'), encoding="utf-8")
     result = pytester.runpytest_subprocess(*REPLAY)
-    result.assert_outcomes(passed=1, errors=1)
+    # the client refuses the drifted success (the test fails) and teardown verification says why
+    result.assert_outcomes(failed=1, errors=1)
+    result.stdout.fnmatch_lines(["*success response breaks its schema*"])
     result.stdout.fnmatch_lines(["*wanspec verification failed*", "*WS812*cost*"])
 
 

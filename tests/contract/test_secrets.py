@@ -96,4 +96,4 @@ def test_audit_finds_each_kind_of_leak(text, what):
 def test_audit_passes_a_redacted_cassette_and_finds_literal_secrets():
     assert audit_text(CLEAN) == []
     leaks = audit_text(CLEAN + f"    x: prefix{SENTINEL}suffix\n", secrets=[SENTINEL])
-    assert [(leak.line, leak.what) for leak in leaks] == [(8, "a secret given to the audit appears verbatim")]
+    assert [(leak.line, leak.what) for leak in leaks] == [(8, "a secret given to the audit, verbatim")]

@@ -12,7 +12,24 @@ from typing import Any
 
 
 class ContractError(Exception):
-    """Base class of every error raised by ``wanspec.contract``."""
+    """Base class of every error raised by ``wanspec.contract``.
+
+    Its message passes through the redaction choke point (``_secrets.redact_text``) when it
+    is made, so neither ``str()`` nor ``repr()`` of any contract error can show a key the
+    provider echoed back; a ``raw`` body kept on an error is redacted the same way.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        from ._secrets import redact_text
+
+        super().__init__(*(redact_text(a) if isinstance(a, str) else a for a in args))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("raw", "message", "code", "parameter", "detail") and value is not None:
+            from ._secrets import redact_data
+
+            value = redact_data(value)
+        super().__setattr__(name, value)
 
 
 class MissingCredentials(ContractError):

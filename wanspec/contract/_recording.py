@@ -12,20 +12,21 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from ._secrets import Redactor, audit_text
+from ._errors import ContractError
+from ._secrets import Redactor, audit_text, environment_secrets
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 MATCH_ON = ("method", "path", "wanspec_body")
 
 
-class SecretLeakError(Exception):
-    """A cassette about to be written still holds something that looks like a credential."""
+class SecretLeakError(ContractError):
+    """A cassette about to be written still holds something that looks like a credential
+    (the message names lines and kinds, never the value)."""
 
 
 def _strip(value: Any, volatile: frozenset[str]) -> Any:
@@ -159,13 +160,6 @@ def vcr_for(
     v.register_matcher("wanspec_body", body_matcher(volatile, skip))
     v.register_persister(_persister(redactor))
     return v
-
-
-def environment_secrets(
-    names: Iterable[str] = ("RUNWARE_API_KEY", "WAVESPEED_API_KEY", "TOAPIS_API_KEY"),
-) -> tuple[str, ...]:
-    """The API keys in the environment: removed verbatim from anything written."""
-    return tuple(v for n in names if (v := os.environ.get(n)))
 
 
 @contextmanager

@@ -1,21 +1,40 @@
-"""Keeping credentials out of cassettes: redaction on the way to disk, and an audit of what is there.
+"""The one redaction choke point: every byte wanspec writes or prints about a provider passes here.
 
-Redaction is applied to every recorded request and response (headers, JSON bodies, URLs in
-bodies, query strings) and, last, to the serialised text of the whole cassette: any literal
-secret the recorder was given (the API keys it read from the environment) is replaced
-wherever it appears. The audit is independent of the redaction: it reads files as they are
-on disk and reports anything that looks like a credential, so it also catches cassettes
-written by other tools.
+Sinks and what they call:
+
+* cassettes: :class:`Redactor` (vcrpy hooks on every request and response, header names
+  included, then :meth:`Redactor.text` on the serialised YAML) and the audit before writing;
+* everything the contract commands print, in every ``--format``: :class:`RedactingStream`
+  wraps their stdout and stderr;
+* exception messages: ``ContractError`` passes its message through :func:`redact_text`;
+* pytest failure reports: the plugin's ``pytest_runtest_makereport`` hook rewrites the report.
+
+The secrets in play are every key registered here (:func:`register`: the clients register
+the key they were given, held in a :class:`Secret` whose ``repr`` never shows it), the values
+of the providers' key variables and of ``*_API_KEY``/``*_TOKEN``/``*_SECRET`` variables in the
+environment. Each is matched raw, case-insensitively, JSON-escaped, percent-encoded, hex and
+base64/base64url at every alignment (``_encodings``); URLs lose their token parameters and
+well-known credential shapes (``sk-…``, bearer tokens, JWTs…) are removed wherever they are.
+
+The audit is independent of the redaction: it reads files as they are on disk and reports
+anything that looks like a credential (the known secrets in any encoding, and credential
+shapes also inside decoded JSON-escaped, percent, base64 and hex text), so it also catches
+cassettes written by other tools.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ._encodings import decoded_views, describe, secret_pattern
 
 REDACTED = "<REDACTED>"
 
@@ -58,6 +77,145 @@ def is_placeholder(value: str) -> bool:
         or v.upper() in {"REDACTED", "<REDACTED>", "***", "XXX", "NONE", "NULL"}
         or bool(re.fullmatch(r"<[A-Za-z_ -]+>|\$\{?[A-Z_]+\}?|\*+|x+|X+", v))
     )
+
+
+# -- the secrets in play -----------------------------------------------------------------
+class Secret:
+    """A credential that never shows itself: ``repr``, ``str`` and ``format`` give a mask,
+    so a traceback's locals (``pytest -l``), a log line or an f-string cannot leak it.
+    Only :meth:`reveal` returns the value, for the one place that sends it."""
+
+    __slots__ = ("__value",)
+
+    def __init__(self, value: str) -> None:
+        self.__value = value
+        register(value)
+
+    def reveal(self) -> str:
+        """The value itself: for the authentication header and nothing else."""
+        return self.__value
+
+    def __repr__(self) -> str:
+        return "Secret('<REDACTED>')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __bool__(self) -> bool:
+        return bool(self.__value)
+
+    def __reduce__(self) -> Any:  # pickling would write the value to wherever the pickle goes
+        raise TypeError("a Secret cannot be pickled")
+
+
+_registered: set[str] = set()
+_lock = threading.Lock()
+# environment variables whose value is a credential, beside the providers' key variables
+_SECRET_VARIABLE = re.compile(r"(^|_)(API_?KEY|TOKEN|SECRET|PASSWORD)$", re.IGNORECASE)
+
+
+def register(value: str | Secret) -> None:
+    """Make the choke point redact ``value`` (in every encoding) from now on, in this process."""
+    raw = value.reveal() if isinstance(value, Secret) else value
+    if raw and not is_placeholder(raw):
+        with _lock:
+            _registered.add(raw)
+
+
+@cache
+def key_variables() -> tuple[str, ...]:
+    """The providers' API key variables, as their protocol files name them."""
+    from ._protocol import list_protocols, load_protocol
+
+    return tuple(v for p in list_protocols() if (v := str(load_protocol(p).env.get("apiKey", ""))))
+
+
+def environment_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Credential values in ``env`` (default: the process environment): the providers' key
+    variables and every ``*_API_KEY``, ``*_TOKEN``, ``*_SECRET``, ``*_PASSWORD``."""
+    environ = os.environ if env is None else env
+    names = set(key_variables()) | {n for n in environ if _SECRET_VARIABLE.search(n)}
+    return tuple(sorted(v for n in names if (v := environ.get(n)) and not is_placeholder(v)))
+
+
+def known_secrets(extra: Iterable[str] = (), env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every secret the choke point redacts: registered, from the environment, and ``extra``."""
+    with _lock:
+        registered = set(_registered)
+    return tuple(sorted(registered | set(environment_secrets(env)) | {s for s in extra if s}))
+
+
+def redact_text(text: str, secrets: Iterable[str] | None = None) -> str:
+    """THE choke point: ``text`` with every known secret (in every encoding), URL token and
+    credential shape replaced by ``<REDACTED>``. ``secrets`` adds to the known ones."""
+    if not text:
+        return text
+    known = known_secrets(secrets or ())
+    pattern = secret_pattern(known)
+    if pattern is not None:
+        text = pattern.sub(REDACTED, text)
+    out = _URL.sub(lambda m: redact_url(m.group(0)), text)
+    for _, shape in _TOKEN_SHAPES:
+        out = shape.sub(lambda m: "Bearer " + REDACTED if m.group(0).startswith("Bearer") else REDACTED, out)
+    return out
+
+
+def redact_data(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """A JSON-like value with every string (keys too) passed through :func:`redact_text`."""
+    known = tuple(secrets)
+    if isinstance(value, dict):
+        return {(redact_text(k, known) if isinstance(k, str) else k): redact_data(v, known) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_data(v, known) for v in value]
+    if isinstance(value, str):
+        return redact_text(value, known)
+    if isinstance(value, bytes):
+        return redact_text(value.decode("utf-8", "surrogateescape"), known).encode("utf-8", "surrogateescape")
+    return value
+
+
+class RedactingStream:
+    """A text stream that passes every complete line through :func:`redact_text`.
+
+    Lines are held until their newline (a secret split over two ``write`` calls is still
+    caught); :meth:`flush` and :meth:`close` let a last partial line through, redacted.
+    """
+
+    def __init__(self, stream: TextIO, secrets: Iterable[str] = ()) -> None:
+        self._stream = stream
+        self._secrets = tuple(secrets)
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        if "\n" in self._pending:
+            done, _, self._pending = self._pending.rpartition("\n")
+            self._stream.write(redact_text(done + "\n", self._secrets))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(redact_text(self._pending, self._secrets))
+            self._pending = ""
+        self._stream.flush()
+
+    def close(self) -> None:
+        self.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._stream, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+    @property
+    def encoding(self) -> str:
+        return str(getattr(self._stream, "encoding", "utf-8"))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 # -- redaction ---------------------------------------------------------------------------
@@ -121,43 +279,46 @@ def redact_header(name: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class Redactor:
-    """vcrpy hooks that redact; ``secrets`` are literal values (API keys) removed everywhere."""
+    """vcrpy hooks that redact; ``secrets`` are literal values (API keys) removed everywhere,
+    with every key the choke point knows, in every encoding, in header names and values."""
 
     secrets: tuple[str, ...] = ()
 
     def _literal(self, text: str) -> str:
-        for s in self.secrets:
-            if s:
-                text = text.replace(s, REDACTED)
-        return text
+        return redact_text(text, self.secrets)
+
+    def _body(self, body: Any) -> Any:
+        cleaned = redact_body(body)
+        if isinstance(cleaned, bytes):
+            return self._literal(cleaned.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+        if isinstance(cleaned, str):
+            return self._literal(cleaned)
+        return redact_data(cleaned, self.secrets)
 
     def request(self, request: Any) -> Any:
-        """``before_record_request``: headers, URI query and body of a vcrpy Request."""
+        """``before_record_request``: headers (names too), URI and body of a vcrpy Request."""
+        headers = {self._literal(str(n)): self._literal(redact_header(n, str(v))) for n, v in request.headers.items()}
         for name in list(request.headers):
-            request.headers[name] = self._literal(redact_header(name, str(request.headers[name])))
+            del request.headers[name]
+        for name, value in headers.items():
+            request.headers[name] = value
         request.uri = self._literal(redact_url(request.uri))
-        body = redact_body(request.body)
-        if isinstance(body, bytes):
-            body = self._literal(body.decode("utf-8", errors="surrogateescape")).encode("utf-8", "surrogateescape")
-        elif isinstance(body, str):
-            body = self._literal(body)
-        request.body = body
+        request.body = self._body(request.body)
         return request
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
-        """``before_record_response``: headers and body of a vcrpy response dict."""
+        """``before_record_response``: headers (names too) and body of a vcrpy response dict."""
         headers = response.get("headers") or {}
-        for name, values in list(headers.items()):
+        cleaned: dict[str, list[str]] = {}
+        for name, values in headers.items():
             items = values if isinstance(values, list) else [values]
-            headers[name] = [self._literal(redact_header(name, str(v))) for v in items]
+            key = self._literal(str(name))
+            cleaned.setdefault(key, []).extend(self._literal(redact_header(name, str(v))) for v in items)
+        if "headers" in response:
+            response["headers"] = cleaned
         body = response.get("body") or {}
         if isinstance(body, dict) and "string" in body:
-            cleaned = redact_body(body["string"])
-            if isinstance(cleaned, bytes):
-                cleaned = self._literal(cleaned.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
-            elif isinstance(cleaned, str):
-                cleaned = self._literal(cleaned)
-            body["string"] = cleaned
+            body["string"] = self._body(body["string"])
         return response
 
     def text(self, text: str) -> str:
@@ -200,13 +361,16 @@ def audit_text(text: str, secrets: Iterable[str] = ()) -> list[Leak]:
     """
     leaks: list[Leak] = []
     lines = text.splitlines()
-    known = [s for s in secrets if s]
+    known = tuple(sorted({s for s in secrets if s}))
+    pattern = secret_pattern(known)
     pending_header: str | None = None
     for n, line in enumerate(lines, 1):
-        for s in known:
-            col = line.find(s)
-            if col >= 0:
-                leaks.append(Leak(n, col + 1, "a secret given to the audit appears verbatim"))
+        for m in pattern.finditer(line) if pattern is not None else ():
+            leaks.append(Leak(n, m.start() + 1, f"a secret given to the audit, {describe(known, m)}"))
+        for how, view in decoded_views(line):
+            for what, shape in _TOKEN_SHAPES:
+                if what != "bearer token" and shape.search(view):
+                    leaks.append(Leak(n, 1, f"{what}, {how}"))
         header = _HEADER_LINE.match(line)
         if header:
             name, rest = header.group(1), _unquote(header.group(2))

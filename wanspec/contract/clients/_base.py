@@ -4,7 +4,13 @@ The URL and body of each call, the field holding the job id, the status words an
 they mean all come from ``schemas/<provider>/_protocol.json``. What is written here is
 plain HTTP practice: bearer authentication, exponential backoff between polls, retries of
 idempotent calls on 429/5xx and connection errors (honouring ``Retry-After``), and typed
-errors. The API key lives in one private attribute: it is sent in a header and nowhere else.
+errors. The API key lives in one private :class:`~wanspec.contract._secrets.Secret` (its
+``repr`` is a mask) and is set on the request by an httpx auth hook, so no local variable
+ever holds it. Against a hostile server (``_transport``): every call has a wall-clock
+deadline (the per-call ``timeout``, and the poll ``timeout`` over a whole wait), bodies are
+capped (``max_body``) and parsed with a depth limit (``max_depth``), and a response is in a
+state only when it is JSON, its HTTP status fits, and it validates against the state's
+schema; anything else is :class:`~wanspec.contract._errors.UnexpectedResponse`.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from urllib.parse import quote
 
 from ... import __version__
 from .._errors import (
+    ContractError,
     JobFailed,
     MissingCredentials,
     PollTimeout,
@@ -28,11 +35,16 @@ from .._errors import (
     error_for_status,
 )
 from .._protocol import Protocol, State, load_protocol, render
+from .._secrets import Secret
 
 if TYPE_CHECKING:
     import httpx
 
 _RETRYABLE = frozenset({429, 500, 502, 503, 504})
+#: phases a client reports as progress or success: only for a 2xx answer that fits its schema
+_GOOD_PHASES = frozenset({"accepted", "pending", "succeeded"})
+MAX_BODY = 16 * 1024 * 1024
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,28 +123,36 @@ class ProtocolClient:
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | Secret | None = None,
         *,
         base_url: str | None = None,
         http: httpx.Client | None = None,
         policy: PollPolicy = PollPolicy(),
         timeout: float = 30.0,
         strict: bool = False,
+        max_body: int = MAX_BODY,
+        max_depth: int = MAX_DEPTH,
     ) -> None:
         self.protocol: Protocol = load_protocol(self.provider)
         variable = self.protocol.env.get("apiKey", "")
         key = api_key if api_key is not None else os.environ.get(variable)
         if not key:
             raise MissingCredentials(f"{self.provider}: no API key; pass api_key= or set {variable}")
-        self.__key = key
+        if max_body < 1 or max_depth < 1 or timeout <= 0:
+            raise ValueError("ProtocolClient needs max_body >= 1, max_depth >= 1 and timeout > 0")
+        self.__key = key if isinstance(key, Secret) else Secret(key)
         self.base_url = (base_url or self.protocol.env["baseUrl"]).rstrip("/")
         self.policy = policy
         self.timeout = timeout
         self.strict = strict
+        self.max_body = max_body
+        self.max_depth = max_depth
         if http is None:
             import httpx
 
-            http = httpx.Client(timeout=timeout)
+            from ._transport import DeadlineTransport
+
+            http = httpx.Client(timeout=timeout, transport=DeadlineTransport())
             self._owns_http = True
         else:
             self._owns_http = False
@@ -148,7 +168,7 @@ class ProtocolClient:
         client_id = self.protocol.operations["submit"].client_job_id
         if client_id and not payload.get(client_id.lstrip("/")):
             payload[client_id.lstrip("/")] = str(uuid.uuid4())
-        status, body = self._call("submit", {"payload": payload})
+        status, body = self._call("submit", {"payload": payload}, self._deadline())
         self._interpret("submit", status, body)
         job_id = self.protocol.field("jobId", body)
         if client_id and not job_id:
@@ -157,9 +177,12 @@ class ProtocolClient:
             raise UnexpectedResponse(self.provider, status, "the acknowledgement carries no job id", body)
         return Submission(self.provider, job_id, self._status(body), body, status)
 
-    def poll(self, job_id: str) -> JobStatus:
-        """Ask once how the job is doing; retried on 429/5xx and connection errors."""
-        status, body = self._call("poll", {"jobId": job_id})
+    def poll(self, job_id: str, *, deadline: float | None = None) -> JobStatus:
+        """Ask once how the job is doing; retried on 429/5xx and connection errors until
+        ``deadline`` (``policy.clock()`` time; default: the poll policy's timeout from now)."""
+        if deadline is None:
+            deadline = self.policy.clock() + self.policy.timeout
+        status, body = self._call("poll", {"jobId": job_id}, deadline, job_id=job_id)
         state = self._interpret("poll", status, body)
         return JobStatus(job_id, self._status(body), state.phase, body, status)
 
@@ -167,14 +190,19 @@ class ProtocolClient:
         """Poll with backoff until the job succeeds (JobFailed if it fails, PollTimeout if slow).
 
         The first poll comes after ``policy.initial`` seconds: a job is never done at once.
+        ``policy.timeout`` is a deadline on the whole wait, whatever the server does.
         """
         clock, start, last = self.policy.clock, self.policy.clock(), None
+        deadline = start + self.policy.timeout
         for delay in self.policy.delays():
-            remaining = self.policy.timeout - (clock() - start)
+            remaining = deadline - clock()
             if remaining <= 0:
                 raise PollTimeout(self.provider, job_id, clock() - start, last)
             self.policy.sleep(min(delay, remaining))
-            current = self.poll(job_id)
+            try:
+                current = self.poll(job_id, deadline=deadline)
+            except PollTimeout as exc:
+                raise PollTimeout(self.provider, job_id, clock() - start, last) from exc.__cause__
             last = current.status
             if current.phase == "succeeded":
                 return self._result(current)
@@ -203,38 +231,76 @@ class ProtocolClient:
         return {"baseUrl": self.base_url}
 
     # -- internals ------------------------------------------------------------------------
-    def _call(self, operation: str, extra: dict[str, Any]) -> tuple[int, Any]:
+    def _deadline(self) -> float:
+        return self.policy.clock() + self.timeout
+
+    def _call(self, operation: str, extra: dict[str, Any], deadline: float, job_id: str = "") -> tuple[int, Any]:
+        """(HTTP status, parsed body) of one call, retried if idempotent, all by ``deadline``."""
         import httpx
+
+        from ._transport import DeadlinePassed, NotJSON, SecretAuth, parse_json, read_body, retry_after
 
         op = self.protocol.operations[operation]
         variables = {**self._variables(), **extra}
         url_variables = {k: quote(v, safe="") if k == "jobId" else v for k, v in variables.items()}
         url = render(op.url, url_variables)
         body = render(op.body, variables) if op.body is not None else None
-        auth = self.protocol.auth
-        headers = {
-            auth.get("header", "Authorization"): f"{auth.get('scheme', 'Bearer')} {self.__key}",
-            "Accept": "application/json",
-            "User-Agent": f"wanspec/{__version__}",
-        }
+        scheme = self.protocol.auth
+        auth = SecretAuth(scheme.get("header", "Authorization"), scheme.get("scheme", "Bearer"), self.__key)
+        headers = {"Accept": "application/json", "User-Agent": f"wanspec/{__version__}"}
         attempts = self.policy.retries + 1 if op.idempotent else 1
         backoff = self.policy.delays()
+        clock = self.policy.clock
         for attempt in range(1, attempts + 1):
+            remaining = min(deadline - clock(), self.timeout)
+            if remaining <= 0:
+                raise self._timed_out(operation, job_id, url)
+            at = time.monotonic() + remaining
+            wait: float | None = None
             try:
-                response = self._http.request(op.method, url, json=body, headers=headers, timeout=self.timeout)
-            except httpx.TransportError as exc:
-                if attempt < attempts:
-                    self.policy.sleep(next(backoff))
+                from ._transport import deadline as socket_deadline
+
+                with socket_deadline(at, self.max_body):
+                    request = self._http.build_request(op.method, url, json=body, headers=headers, timeout=remaining)
+                    response = self._http.send(request, auth=auth, stream=True)
+                    try:
+                        raw = read_body(response, self.max_body, at)
+                    finally:
+                        response.close()
+            except (httpx.TransportError, DeadlinePassed) as exc:
+                timed_out = isinstance(exc, DeadlinePassed | httpx.TimeoutException) and time.monotonic() >= at
+                if attempt < attempts and not (timed_out and deadline - clock() <= 0):
+                    self.policy.sleep(min(next(backoff), max(0.0, deadline - clock())))
                     continue
+                if timed_out and operation != "submit":
+                    raise self._timed_out(operation, job_id, url) from None
                 raise TransportFailed(self.provider, f"{op.method} {url} failed: {type(exc).__name__}") from None
             if response.status_code in _RETRYABLE and attempt < attempts:
-                self.policy.sleep(_retry_after(response) or next(backoff))
+                wait = retry_after(response.headers.get("Retry-After"))
+                left = max(0.0, deadline - clock())
+                self.policy.sleep(min(next(backoff) if wait is None else wait, left))
                 continue
-            return response.status_code, _json(response)
+            try:
+                return response.status_code, parse_json(raw, self.max_depth)
+            except NotJSON as exc:
+                return response.status_code, _Unparsed(str(exc), raw[:300].decode("utf-8", "replace"))
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
+    def _timed_out(self, operation: str, job_id: str, url: str) -> ContractError:
+        if operation == "submit":
+            return TransportFailed(self.provider, f"{url} did not answer within {self.timeout:g} s")
+        return PollTimeout(self.provider, job_id, self.policy.timeout, None)
+
     def _interpret(self, operation: str, status: int, body: Any) -> State:
+        if isinstance(body, _Unparsed):
+            if status >= 400:  # an error page: the HTTP status says what happened
+                raise error_for_status(status)(self.provider, status, None, body.text or body.why, None, body.text)
+            raise UnexpectedResponse(self.provider, status, f"{body.why}: {body.text[:120]!r}", body.text)
+        if 300 <= status < 400:
+            raise UnexpectedResponse(self.provider, status, "a redirect, which the protocol never sends", body)
         state = self.protocol.classify(operation, status, body)
+        if state is not None and state.phase in _GOOD_PHASES and not 200 <= status < 300:
+            state = None  # progress and success come with 2xx only; anything else is an error
         if state is None or state.phase in ("rejected", "failed"):
             if state is None and status < 400:
                 word = self._status(body)
@@ -251,8 +317,10 @@ class ProtocolClient:
                 parameter if isinstance(parameter, str | list) else None,
                 body,
             )
-        if self.strict and (problems := self.protocol.validate(state, body)):
-            detail = f"{state.name} response breaks its schema: " + "; ".join(map(str, problems))
+        # progress and success only when the body is what the state promises (a success
+        # without a result is no success); error bodies are held to their schema when strict
+        if (self.strict or state.phase in _GOOD_PHASES) and (problems := self.protocol.validate(state, body)):
+            detail = f"{state.name} response breaks its schema: " + "; ".join(map(str, problems[:5]))
             raise UnexpectedResponse(self.provider, status, detail, body)
         return state
 
@@ -275,21 +343,13 @@ class ProtocolClient:
         )
 
 
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:500] or None
+@dataclass(frozen=True, slots=True)
+class _Unparsed:
+    """A body that is not JSON (an HTML page, nothing, a truncated document): why, and its start."""
+
+    why: str
+    text: str
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds from a numeric ``Retry-After`` header (the HTTP-date form falls back to backoff)."""
-    try:
-        seconds = float(response.headers.get("Retry-After", ""))
-    except ValueError:
-        return None
-    return seconds if seconds >= 0 else None

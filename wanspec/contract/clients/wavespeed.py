@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base import PollPolicy, ProtocolClient
+from .._secrets import Secret
+from ._base import MAX_BODY, MAX_DEPTH, PollPolicy, ProtocolClient
 
 if TYPE_CHECKING:
     import httpx
@@ -19,16 +20,27 @@ class WaveSpeedClient(ProtocolClient):
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | Secret | None = None,
         *,
         base_url: str | None = None,
         http: httpx.Client | None = None,
         policy: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so one shared default is safe
         timeout: float = 30.0,
         strict: bool = False,
+        max_body: int = MAX_BODY,
+        max_depth: int = MAX_DEPTH,
         model: str = DEFAULT_MODEL,
     ) -> None:
-        super().__init__(api_key, base_url=base_url, http=http, policy=policy, timeout=timeout, strict=strict)
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            http=http,
+            policy=policy,
+            timeout=timeout,
+            strict=strict,
+            max_body=max_body,
+            max_depth=max_depth,
+        )
         self.model = model.strip("/")
 
     def _variables(self) -> dict[str, Any]:
