@@ -1,10 +1,76 @@
-"""Writing files atomically: a reader sees the old file or the new one, never half of one."""
+"""Writing files atomically: a reader sees the old file or the new one, never half of one.
+
+* **Symbolic links** are followed: the file they point to is rewritten and the link stays a
+  link (replacing the link itself would leave the real file unfixed).
+* **Hard links** are never split silently. A rename gives the path a new inode, which
+  would detach it from its other names, and writing in place would not be atomic; so a
+  file with more than one link is refused with :class:`HardLinkError`, saying why and what
+  to do. (The decision is recorded in docs/security.md.)
+* **Modes** are kept: an existing file keeps its permission bits; a new one gets what
+  ``open()`` would give it.
+* **Interrupts** leave nothing: SIGTERM and SIGINT are held off (blocked, then delivered)
+  while the temporary file exists, so a signal lands before it is made or after it is
+  renamed or removed. A temporary file from a ``kill -9`` is named after its process
+  (``.NAME.<pid>.XXXX.tmp``) and removed by the next write to the same file once that
+  process is gone.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+_HELD = {signal.SIGTERM, signal.SIGINT}
+
+
+class HardLinkError(OSError):
+    """The file has other hard links; an atomic rewrite would split them."""
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait until the block is over (main thread only; elsewhere, as is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove ``.NAME.<pid>.*.tmp`` files beside ``path`` whose process is gone; the removed ones."""
+    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[^.]+\.tmp$")
+    removed: list[Path] = []
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return removed
+    for name in names:
+        m = pattern.match(name)
+        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                (path.parent / name).unlink()
+                removed.append(path.parent / name)
+    return removed
 
 
 def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
@@ -12,24 +78,37 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
 
     ``mode`` sets the permission bits; without it an existing file keeps its own and a new
     file gets what ``open()`` would give it (0o666 less the umask), not the temporary
-    file's private 0o600.
+    file's private 0o600. A symbolic link is followed (its target is rewritten); a file
+    with other hard links raises :class:`HardLinkError` and is left as it was.
     """
+    target = Path(os.path.realpath(path))
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    if st is not None and st.st_nlink > 1:
+        raise HardLinkError(
+            f"{path} has {st.st_nlink} hard links; rewriting it atomically would split them "
+            "(remove its other links, or copy it to a file of its own, and run again)"
+        )
     if mode is None:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
+        if st is not None:
+            mode = st.st_mode & 0o7777
+        else:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(target)
+    with _signals_held():
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -11,7 +11,9 @@ Installed with wanspec (entry point ``pytest11``), it adds:
   the network blocked: any connection to a host other than the loopback fails the test),
   ``--wanspec-cassette-dir DIR`` (default: ``cassettes`` beside the test file);
 - verification of every interaction the test recorded or replayed (the same checks as
-  ``wanspec cassettes verify``): a finding fails the test, at teardown.
+  ``wanspec cassettes verify``): a finding fails the test, at teardown;
+- redaction of every failure report (tracebacks, ``pytest -l`` locals, captured output)
+  through the same choke point as cassettes and the command line.
 
 Nothing heavy is imported until a fixture is used.
 """
@@ -20,15 +22,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,42 +65,36 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-class NetworkBlocked(RuntimeError):
-    """Raised for a connection attempt while replaying: the cassette is missing a request."""
+_RECORD_HINT = (
+    "the request is not in the cassette (record mode 'none' replays only). Record it with "
+    "--wanspec-record-mode=once and the provider's API key in the environment, or fix the request."
+)
 
 
-@contextmanager
-def _network_blocked() -> Iterator[None]:
-    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+def _network_blocked() -> Any:
+    from wanspec.contract._netblock import network_blocked
 
-    def host_of(address: Any) -> str:
-        return str(address[0]) if isinstance(address, tuple) else str(address)
+    return network_blocked(_RECORD_HINT)
 
-    def check(address: Any) -> None:
-        host = host_of(address)
-        if host not in _LOOPBACK and not host.startswith("/"):
-            raise NetworkBlocked(
-                f"network access to {host} is blocked in record mode 'none'; the request is not in the "
-                "cassette. Record it with --wanspec-record-mode=once (needs the API key), or fix the request."
-            )
 
-    def connect(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            check(address)
-        return real_connect(self, address)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Pass every failure report (traceback, ``-l`` locals, captured output) through the
+    redaction choke point before any reporter, JUnit XML included, sees it."""
+    report = yield
+    if report.passed:
+        return report
+    from wanspec.contract._secrets import redact_text
 
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            check(address)
-        return real_connect_ex(self, address)
-
-    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        socket.socket.connect = real_connect  # type: ignore[method-assign]
-        socket.socket.connect_ex = real_connect_ex  # type: ignore[method-assign]
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        cleaned = redact_text(text)
+        if cleaned != text:
+            report.longrepr = cleaned
+    report.sections = [(title, redact_text(body)) for title, body in report.sections]
+    return report
 
 
 def _mode(config: pytest.Config) -> str:
@@ -195,3 +189,12 @@ def wavespeed_client(request: pytest.FixtureRequest) -> Iterator[Any]:
 def toapis_client(request: pytest.FixtureRequest) -> Iterator[Any]:
     """A ToAPIsClient recording to / replaying from ``cassettes/toapis/<test>.yaml``."""
     yield from _client(request, "toapis")
+
+
+def __getattr__(name: str) -> Any:
+    # NetworkBlocked lives with the block itself; importing it here lazily keeps plugin start-up light
+    if name == "NetworkBlocked":
+        from wanspec.contract._netblock import NetworkBlocked
+
+        return NetworkBlocked
+    raise AttributeError(name)

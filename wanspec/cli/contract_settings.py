@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from .._diagnostics import Diagnostic, LintResult
 from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
 
 DEFAULT_CASSETTES = "cassettes"
-
-
-def key_variables() -> tuple[str, ...]:
-    """The providers' API key variables, as their protocol files name them."""
-    from ..contract._protocol import list_protocols, load_protocol
-
-    return tuple(v for p in list_protocols() if (v := str(load_protocol(p).env.get("apiKey", ""))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +70,28 @@ def _report(result_of, fmt: str, io: Streams) -> tuple[LintResult, int] | None: 
     return result, EXIT_OK if result.ok else EXIT_FINDINGS
 
 
+def _redacting(io: Streams) -> Streams:
+    """The streams with every line passed through the redaction choke point."""
+    from ..contract._secrets import RedactingStream, environment_secrets
+
+    secrets = environment_secrets(io.env)
+    return Streams(RedactingStream(io.out, secrets), RedactingStream(io.err, secrets), io.stdin, io.env)  # type: ignore[arg-type]
+
+
+def _flushed(io: Streams, status: int) -> int:
+    io.out.flush()
+    io.err.flush()
+    return status
+
+
 def execute_audit(settings: AuditSettings, io: Streams) -> int:
+    io = _redacting(io)
+    return _flushed(io, _audit(settings, io))
+
+
+def _audit(settings: AuditSettings, io: Streams) -> int:
     from ..contract._audit import audit_paths
+    from ..contract._secrets import key_variables
 
     paths = settings.paths or (DEFAULT_CASSETTES,)
     if _missing(paths, io):
@@ -87,6 +103,11 @@ def execute_audit(settings: AuditSettings, io: Streams) -> int:
 
 
 def execute_verify(settings: VerifySettings, io: Streams) -> int:
+    io = _redacting(io)
+    return _flushed(io, _verify(settings, io))
+
+
+def _verify(settings: VerifySettings, io: Streams) -> int:
     from ..contract._verify import verify_paths
 
     paths = settings.paths or (DEFAULT_CASSETTES,)
@@ -103,6 +124,11 @@ def execute_verify(settings: VerifySettings, io: Streams) -> int:
 
 
 def execute_drift(settings: DriftSettings, io: Streams) -> int:
+    io = _redacting(io)
+    return _flushed(io, _drift(settings, io))
+
+
+def _drift(settings: DriftSettings, io: Streams) -> int:
     from .._lint import LintOptions, UsageError, validate_options
     from ..contract._drift import DriftOptions, drift
 
@@ -124,14 +150,34 @@ def _describe(d: Diagnostic) -> str:
 
 
 def execute_record(settings: RecordSettings, io: Streams) -> int:
+    """Plan, price and record; every line printed passes the redaction choke point."""
+    from ..contract._secrets import RedactingStream, environment_secrets
+
+    secrets = environment_secrets(io.env)
+    out, err = RedactingStream(io.out, secrets), RedactingStream(io.err, secrets)
+    try:
+        with _signals_as_exceptions():
+            return _record(settings, Streams(out, err, io.stdin, io.env), secrets)  # type: ignore[arg-type]
+    except _Interrupted as exc:
+        err.write(f"wanspec: interrupted by {exc.name}: nothing was written to {settings.out}\n")
+        return 128 + exc.signum
+    finally:
+        out.flush()
+        err.flush()
+
+
+def _record(settings: RecordSettings, io: Streams, secrets: tuple[str, ...]) -> int:
     from ..contract._errors import ContractError
     from ..contract._factory import client_for
-    from ..contract._record import RecordError, check_budget, plan, record, scenario_env
+    from ..contract._record import Budget, RecordError, check_budget, plan, record, scenario_env, stale_staging
     from ..contract.clients import PollPolicy
 
     if _missing((settings.source,), io):
         return EXIT_USAGE
     try:
+        removed, left = stale_staging(os.path.dirname(os.path.abspath(settings.out)) or ".")
+        for note in (*removed, *left):
+            io.err.write(f"wanspec: {note}\n")
         p = plan(settings.source, settings.provider, _split(settings.scenarios))
         width = max((len(s.name) for s in p.scenarios), default=10)
         for s in p.scenarios:
@@ -141,18 +187,27 @@ def execute_record(settings: RecordSettings, io: Streams) -> int:
         for name, why in p.skipped:
             io.out.write(f"{name:<{width}}  skipped: {why}\n")
         io.out.write(f"{'total':<{width}}  {p.total:9.4f} USD (budget {settings.max_cost:g} USD)\n")
-        check_budget(p, settings.max_cost, settings.allow_unpriced)
         if settings.dry_run:
-            io.out.write("dry run: nothing sent\n")
+            try:
+                check_budget(p, settings.max_cost, settings.allow_unpriced)
+            except RecordError as exc:
+                io.out.write(f"dry run: nothing sent; a real run would refuse: {exc}\n")
+            else:
+                io.out.write("dry run: nothing sent\n")
             return EXIT_OK
+        check_budget(p, settings.max_cost, settings.allow_unpriced)
 
         policy = PollPolicy(initial=settings.poll_interval, max_delay=max(10.0, settings.poll_interval))
+        budget = Budget(settings.max_cost, settings.allow_unpriced)
 
         def factory(s):  # type: ignore[no-untyped-def]
             env = scenario_env(s, io.env)
-            return client_for(s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=env, policy=policy)
+            schema = s.metadata.get("schema") if isinstance(s.metadata.get("schema"), str) else None
+            guard = budget.guard(s.provider, schema, free=s.metadata.get("credentials") == "invalid")
+            return client_for(
+                s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=env, policy=policy, on_send=guard
+            )
 
-        secrets = tuple(v for n in key_variables() if (v := io.env.get(n)))
         outcomes = record(
             p,
             settings.out,
@@ -160,11 +215,48 @@ def execute_record(settings: RecordSettings, io: Streams) -> int:
             secrets=secrets,
             progress=lambda o: print(f"recorded {o.scenario}: {o.state} {o.detail}", file=io.out),
         )
-    except (RecordError, ContractError) as exc:
+    except ContractError as exc:
         io.err.write(f"wanspec: error: {exc}\n")
         return EXIT_USAGE
     except OSError as exc:
         io.err.write(f"wanspec: error: cannot write to {settings.out}: {exc.strerror or exc}\n")
         return EXIT_USAGE
-    io.out.write(f"{len(outcomes)} cassettes written to {settings.out}\n")
+    io.out.write(f"{len(outcomes)} cassettes written to {settings.out} ({budget.spent:.4f} USD estimated)\n")
     return EXIT_OK
+
+
+class _Interrupted(BaseException):
+    """SIGTERM or SIGINT, raised where the run is, so every ``finally`` and cleanup runs."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(self.name)
+
+
+@contextmanager
+def _signals_as_exceptions() -> Iterator[None]:
+    """Turn SIGTERM (what ``timeout`` and CI cancellation send) and SIGINT into _Interrupted
+    for the duration of a run, in the main thread (signal handlers can only be set there)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        for other in previous:  # a second signal must not cut the cleanup the first one starts
+            signal.signal(other, signal.SIG_IGN)
+        raise _Interrupted(signum)
+
+    previous: dict[int, Any] = {}
+    for number in (signal.SIGTERM, signal.SIGINT):
+        previous[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for signum, h in previous.items():
+            signal.signal(signum, h)

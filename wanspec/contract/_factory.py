@@ -15,13 +15,14 @@ def client_for(
     env: Mapping[str, str] | None = None,
     policy: Any = None,
     http: Any = None,
+    on_send: Any = None,
 ) -> Any:
     """The client of ``provider`` with its key from ``env`` (default: the process environment).
 
     ``endpoint`` is a recorded submission path; for providers that route by URL
     (WaveSpeedAI's ``/api/v3/{model}``) the model is taken from it, as the protocol's path
     pattern names it. Without ``base_url``, ``<PROVIDER>_BASE_URL`` in ``env`` (``RUNWARE_BASE_URL``…)
-    overrides the documented one.
+    overrides the documented one. ``on_send`` sees every request body before it is sent.
     """
     from ._errors import MissingCredentials, UnknownProvider
     from ._protocol import load_protocol
@@ -37,7 +38,7 @@ def client_for(
     if not key:
         raise MissingCredentials(f"{provider}: no API key; set {variable}")
     base_url = base_url or environ.get(f"{provider.upper()}_BASE_URL") or None
-    kwargs: dict[str, Any] = {"base_url": base_url, "policy": policy or PollPolicy(), "http": http}
+    kwargs: dict[str, Any] = {"base_url": base_url, "policy": policy or PollPolicy(), "http": http, "on_send": on_send}
     if endpoint is not None:
         model = protocol.path_params("submit", endpoint).get("model")
         if model:

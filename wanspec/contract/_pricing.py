@@ -3,8 +3,10 @@
 A schema's pricing block names a currency, a unit (``per``: ``second``), where the quantity
 is in the request (a JSON pointer, with the documented default) and an ordered list of
 rates, each with an optional ``when`` JSON Schema; the first rate whose ``when`` the request
-satisfies applies. Estimates err on the high side: the schemas order their rates so that a
-request that does not say which tier it wants is priced at the dearest tier it may get.
+satisfies applies. ``multipliers`` name further request values the price scales with (Runware's
+``numberResults``: every result is billed), each a pointer with its documented default.
+Estimates err on the high side: the schemas order their rates so that a request that does
+not say which tier it wants is priced at the dearest tier it may get.
 """
 
 from __future__ import annotations
@@ -51,14 +53,22 @@ def price(task: dict[str, Any], pricing: dict[str, Any]) -> tuple[float, str]:
     quantity = _pointer_get(task, pricing.get("quantity", "/duration"))
     if not isinstance(quantity, int | float) or isinstance(quantity, bool):
         quantity = pricing.get("quantityDefault", 1)
+    factor, times = 1.0, ""
+    for multiplier in pricing.get("multipliers", ()):
+        value = _pointer_get(task, multiplier["pointer"])
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 1:
+            value = multiplier.get("default", 1)
+        factor *= float(value)
+        if value != 1:
+            times += f" × {value:g} ({multiplier['pointer'].lstrip('/')})"
     for rate in pricing["rates"]:
         when = rate.get("when")
         if when is None or jsonschema_rs.is_valid(when, task):
-            amount = float(quantity) * float(rate["rate"])
+            amount = float(quantity) * float(rate["rate"]) * factor
             unit = pricing.get("per", "unit")
             label = f" ({rate['label']})" if rate.get("label") else ""
             basis = f"{quantity:g} {unit}{'s' * (quantity != 1)} × {rate['rate']:g} {pricing['currency']}/{unit}{label}"
-            return amount, basis
+            return amount, basis + times
     raise ValueError("no rate applies and the pricing block has no default rate")
 
 

@@ -1,29 +1,45 @@
 """``wanspec record``: re-run recorded scenarios against the live API, within a budget.
 
 A scenario is a cassette: its metadata names the provider and what it expects, and its
-first submission is the request to send again (volatile fields such as Runware's
-``taskUUID`` are dropped, so the client makes fresh ones). Every scenario is priced before
-anything is sent (``_pricing``); the run refuses to start when the total exceeds the budget
-or a price is unknown. Cassettes are recorded into a staging directory beside ``out`` and
-moved into place only when every scenario finished, so an interrupted run leaves nothing
-behind and never touches the committed cassettes.
+first submission is the request to send again, rewritten the way it will be sent (volatile
+fields such as Runware's ``taskUUID`` replaced by fresh ones here, so the price is the price
+of those exact bytes). Every scenario is priced before anything is sent (``_pricing``); the
+run refuses to start when the total exceeds the budget or a price is unknown, and a
+:class:`Budget` sees every request body again just before it leaves (``on_send``), so no
+rewrite after planning can spend more. A request is free only when the linter says the
+provider will reject it *as sent*.
+
+Cassettes are recorded into a staging directory beside ``out`` (``.wanspec-record-<pid>-…``)
+and moved into place only when every scenario finished; an exception or a signal turned
+into one removes it, and a staging directory left by a killed run (its process gone) is
+removed by the next run, which says so.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
+from ._errors import ContractError
 from ._pricing import Estimate, estimate_cost
 
+STAGING_PREFIX = ".wanspec-record-"
+_STAGING = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-")
 
-class RecordError(Exception):
+
+class RecordError(ContractError):
     """The recording cannot start or cannot finish (exit status 2 at the command line)."""
+
+
+class BudgetExceeded(RecordError):
+    """A request about to be sent would take the run over ``--max-cost`` (it is not sent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +80,59 @@ def _submission(cassette: Cassette, protocol: Any) -> tuple[dict[str, Any], dict
             body = tasks[0] if len(tasks) == 1 else None
         if isinstance(body, dict):
             clean = {k: v for k, v in body.items() if k not in volatile}
-            return clean, body, ex.path
+            return as_sent(clean, protocol), body, ex.path
     return None
+
+
+def as_sent(task: dict[str, Any], protocol: Any) -> dict[str, Any]:
+    """The task exactly as the client will send it: a job id the client must choose
+    (Runware's ``taskUUID``) is chosen here, fresh, so pricing sees the final bytes."""
+    pointer = protocol.operations["submit"].client_job_id
+    out = dict(task)
+    if pointer and not out.get(pointer.lstrip("/")):
+        out[pointer.lstrip("/")] = str(uuid.uuid4())
+    return out
+
+
+def sent_tasks(body: Any, provider: str) -> list[dict[str, Any]]:
+    """The tasks in a submission body as sent (a Runware batch less its authentication task)."""
+    from ._recording import _skipped, skip_patterns
+
+    skip = skip_patterns(provider)
+    items = body if isinstance(body, list) else [body]
+    return [t for t in items if isinstance(t, dict) and not _skipped(t, skip)]
+
+
+@dataclass
+class Budget:
+    """What a run may spend, checked on the exact body of every submission before it is sent."""
+
+    max_cost: float
+    allow_unpriced: bool = False
+    spent: float = 0.0
+    submissions: int = 0
+
+    def guard(self, provider: str, schema: str | None, free: bool = False) -> Callable[[str, Any], None]:
+        """An ``on_send`` hook for one scenario's client (``free``: sent with an invalid key on purpose)."""
+
+        def on_send(operation: str, body: Any) -> None:
+            if operation != "submit":
+                return
+            total = 0.0
+            for task in sent_tasks(body, provider):
+                estimate = Estimate(schema, 0.0, rejected=True) if free else estimate_cost(task, schema)
+                if not estimate.known and not self.allow_unpriced:
+                    raise BudgetExceeded(f"refusing to send a request that cannot be priced ({estimate.basis})")
+                total += estimate.amount or 0.0
+            if self.spent + total > self.max_cost + 1e-9:
+                raise BudgetExceeded(
+                    f"refusing to send a request priced {total:.4f} USD: {self.spent:.4f} USD spent of "
+                    f"--max-cost {self.max_cost:g} USD"
+                )
+            self.spent += total
+            self.submissions += 1
+
+        return on_send
 
 
 def plan(source: str, provider: str, names: Iterable[str] = ()) -> Plan:
@@ -93,10 +160,11 @@ def plan(source: str, provider: str, names: Iterable[str] = ()) -> Plan:
         if found is None:
             out.skipped.append((rel, "no single submitted task to send again"))
             continue
-        payload, recorded, endpoint = found
+        payload, _recorded, endpoint = found
         schema = cassette.metadata.get("schema")
-        # priced as recorded: the client fills in the volatile fields (a fresh taskUUID) before sending
-        estimate = estimate_cost(recorded, schema if isinstance(schema, str) else None)
+        # priced as it will be sent: with the fresh job id, not as recorded (a version-1 or
+        # missing taskUUID made the recorded one "rejected", the sent one is accepted and billed)
+        estimate = estimate_cost(payload, schema if isinstance(schema, str) else None)
         if cassette.metadata.get("credentials") == "invalid":
             estimate = Estimate(estimate.schema, 0.0, basis="sent with an invalid key on purpose: free", rejected=True)
         meta = {k: v for k, v in cassette.metadata.items() if k not in ("recorded_at", "source", "doc")}
@@ -135,12 +203,44 @@ def check_budget(p: Plan, max_cost: float, allow_unpriced: bool = False) -> None
         )
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stale_staging(parent: str) -> tuple[list[str], list[str]]:
+    """(removed, left) staging directories under ``parent`` from runs that are not this one:
+    those whose process is gone are removed; the rest are named with how to remove them."""
+    removed: list[str] = []
+    left: list[str] = []
+    try:
+        names = sorted(n for n in os.listdir(parent) if n.startswith(STAGING_PREFIX))
+    except OSError:
+        return removed, left
+    for name in names:
+        path = os.path.join(parent, name)
+        m = _STAGING.match(name)
+        if not os.path.isdir(path) or (m and int(m.group(1)) == os.getpid()):
+            continue
+        if m and not _alive(int(m.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(f"removed {path}, left by an interrupted run (process {m.group(1)} is gone)")
+        else:
+            left.append(f"{path} belongs to a running or unknown recording; if none is running: rm -rf {path}")
+    return removed, left
+
+
 def _prepare_out(out: str) -> str:
     if os.path.exists(out) and (not os.path.isdir(out) or os.listdir(out)):
         raise RecordError(f"{out} exists and is not an empty directory: record into a fresh directory")
     parent = os.path.dirname(os.path.abspath(out)) or "."
     os.makedirs(parent, exist_ok=True)
-    return tempfile.mkdtemp(prefix=".wanspec-record-", dir=parent)
+    return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=parent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +258,19 @@ def record(
     secrets: Iterable[str] = (),
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Run every scenario of the plan through a recording client; move the cassettes to ``out``."""
-    from ._errors import AuthenticationFailed, ContractError, JobFailed, RequestRejected, UnexpectedResponse
+    """Run every scenario of the plan through a recording client; move the cassettes to ``out``.
+
+    ``client_factory`` must give each client the ``on_send`` of a :class:`Budget`; on any
+    exception (a signal included, once the caller turns it into one) the staging directory
+    is removed before the exception goes on.
+    """
+    from ._errors import AuthenticationFailed, JobFailed, RequestRejected, UnexpectedResponse
     from ._recording import recording
 
-    staging = _prepare_out(out)
+    staging: str | None = None
     outcomes: list[Outcome] = []
     try:
+        staging = _prepare_out(out)
         for s in p.scenarios:
             target = os.path.join(staging, *s.name.split("/"))
             meta = {**s.metadata, "source": "recorded"}
@@ -194,6 +300,7 @@ def record(
             os.rmdir(out)  # empty, checked by _prepare_out
         os.rename(staging, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     return outcomes

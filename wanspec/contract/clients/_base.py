@@ -116,7 +116,10 @@ class ProtocolClient:
     without either, :class:`MissingCredentials` is raised. ``http`` lets callers bring
     their own ``httpx.Client`` (a recorder, a mock transport); otherwise one is made and
     closed with this client. With ``strict=True`` every response is also validated
-    against its state's schema and a non-conforming one raises UnexpectedResponse.
+    against its state's schema and a non-conforming one raises UnexpectedResponse (progress
+    and success bodies always are). ``max_body`` caps a response body (bytes, ResponseTooLarge
+    beyond it), ``max_depth`` its nesting; ``on_send(operation, body)`` is called with every
+    request body just before it is sent, and may raise to stop it.
     """
 
     provider: ClassVar[str]
@@ -132,6 +135,7 @@ class ProtocolClient:
         strict: bool = False,
         max_body: int = MAX_BODY,
         max_depth: int = MAX_DEPTH,
+        on_send: Callable[[str, Any], None] | None = None,
     ) -> None:
         self.protocol: Protocol = load_protocol(self.provider)
         variable = self.protocol.env.get("apiKey", "")
@@ -147,6 +151,7 @@ class ProtocolClient:
         self.strict = strict
         self.max_body = max_body
         self.max_depth = max_depth
+        self.on_send = on_send
         if http is None:
             import httpx
 
@@ -248,6 +253,8 @@ class ProtocolClient:
         scheme = self.protocol.auth
         auth = SecretAuth(scheme.get("header", "Authorization"), scheme.get("scheme", "Bearer"), self.__key)
         headers = {"Accept": "application/json", "User-Agent": f"wanspec/{__version__}"}
+        if self.on_send is not None:  # e.g. a budget: it sees the exact body, after every rewrite
+            self.on_send(operation, body)
         attempts = self.policy.retries + 1 if op.idempotent else 1
         backoff = self.policy.delays()
         clock = self.policy.clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._secrets import Secret
@@ -29,6 +30,7 @@ class WaveSpeedClient(ProtocolClient):
         strict: bool = False,
         max_body: int = MAX_BODY,
         max_depth: int = MAX_DEPTH,
+        on_send: Callable[[str, Any], None] | None = None,
         model: str = DEFAULT_MODEL,
     ) -> None:
         super().__init__(
@@ -40,6 +42,7 @@ class WaveSpeedClient(ProtocolClient):
             strict=strict,
             max_body=max_body,
             max_depth=max_depth,
+            on_send=on_send,
         )
         self.model = model.strip("/")
 
