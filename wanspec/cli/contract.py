@@ -104,6 +104,22 @@ def verify(paths: tuple[str, ...], fmt: str) -> None:
     metavar="SECONDS",
     help="First delay between polls (then ×1.5, at most 10 s).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1200.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wall-clock deadline for each job (submit to result), whatever the server does.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=16 * 1024 * 1024,
+    show_default=True,
+    metavar="BYTES",
+    help="Refuse a response body larger than this.",
+)
 def record(
     provider: str,
     names: tuple[str, ...],
@@ -114,13 +130,17 @@ def record(
     allow_unpriced: bool,
     dry_run: bool,
     poll_interval: float,
+    timeout: float,
+    max_body: int,
 ) -> None:
     """Re-record scenarios against the live API into a fresh directory, within a budget.
 
     The API key comes from RUNWARE_API_KEY, WAVESPEED_API_KEY or TOAPIS_API_KEY.
     Exit status: 0 recorded, 2 refused (budget, unknown price, missing key) or failed.
     """
-    settings = RecordSettings(provider, names, source, out, max_cost, base_url, allow_unpriced, dry_run, poll_interval)
+    settings = RecordSettings(
+        provider, names, source, out, max_cost, base_url, allow_unpriced, dry_run, poll_interval, timeout, max_body
+    )
     sys.exit(execute_record(settings, _streams()))
 
 

@@ -38,6 +38,8 @@ class RecordSettings:
     allow_unpriced: bool = False
     dry_run: bool = False
     poll_interval: float = 1.0
+    timeout: float = 1200.0
+    max_body: int = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +199,9 @@ def _record(settings: RecordSettings, io: Streams, secrets: tuple[str, ...]) -> 
             return EXIT_OK
         check_budget(p, settings.max_cost, settings.allow_unpriced)
 
-        policy = PollPolicy(initial=settings.poll_interval, max_delay=max(10.0, settings.poll_interval))
+        policy = PollPolicy(
+            initial=settings.poll_interval, max_delay=max(10.0, settings.poll_interval), timeout=settings.timeout
+        )
         budget = Budget(settings.max_cost, settings.allow_unpriced)
 
         def factory(s):  # type: ignore[no-untyped-def]
@@ -205,7 +209,13 @@ def _record(settings: RecordSettings, io: Streams, secrets: tuple[str, ...]) -> 
             schema = s.metadata.get("schema") if isinstance(s.metadata.get("schema"), str) else None
             guard = budget.guard(s.provider, schema, free=s.metadata.get("credentials") == "invalid")
             return client_for(
-                s.provider, base_url=settings.base_url, endpoint=s.endpoint, env=env, policy=policy, on_send=guard
+                s.provider,
+                base_url=settings.base_url,
+                endpoint=s.endpoint,
+                env=env,
+                policy=policy,
+                on_send=guard,
+                max_body=settings.max_body,
             )
 
         outcomes = record(

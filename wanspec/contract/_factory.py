@@ -16,6 +16,7 @@ def client_for(
     policy: Any = None,
     http: Any = None,
     on_send: Any = None,
+    max_body: int | None = None,
 ) -> Any:
     """The client of ``provider`` with its key from ``env`` (default: the process environment).
 
@@ -39,6 +40,8 @@ def client_for(
         raise MissingCredentials(f"{provider}: no API key; set {variable}")
     base_url = base_url or environ.get(f"{provider.upper()}_BASE_URL") or None
     kwargs: dict[str, Any] = {"base_url": base_url, "policy": policy or PollPolicy(), "http": http, "on_send": on_send}
+    if max_body is not None:
+        kwargs["max_body"] = max_body
     if endpoint is not None:
         model = protocol.path_params("submit", endpoint).get("model")
         if model:

@@ -5,9 +5,10 @@ Kept apart so that ``import wanspec.contract`` does not pay for ``http.server``.
 
 from __future__ import annotations
 
-import json
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
+
+from ._hostile import Raw, dumps
 
 if TYPE_CHECKING:
     from .loopback import LoopbackServer
@@ -27,14 +28,43 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         status, headers, body = owner.handle(method, self.path, dict(self.headers.items()), raw)
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        silent, drip = owner.stalls()
+        if silent:
+            owner.stopping.wait()  # accepted, never answered
+            self.close_connection = True
+            return
+        if isinstance(body, Raw):
+            data, content_type, size = body.data, body.content_type, body.length
+        else:
+            data, content_type, size = dumps(body), "application/json", None
+        reason = self.responses.get(status, ("",))[0]
+        head = [f"{self.protocol_version} {status} {reason}", f"Content-Type: {content_type}", "Connection: close"]
+        if body_is_stream := isinstance(body, Raw) and body.chunks is not None:
+            if size is not None:
+                head.append(f"Content-Length: {size}")
+        else:
+            head.append(f"Content-Length: {len(data)}")
+        head += [f"{name}: {value}" for name, value in headers.items()]
+        wire = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1", "replace") + data
+        chunks = body.chunks if body_is_stream and isinstance(body, Raw) and body.chunks else iter(())
+        try:
+            if drip:
+                for i in range(len(wire)):  # one byte at a time, until the caller gives up
+                    if owner.stopping.wait(drip):
+                        break
+                    self.wfile.write(wire[i : i + 1])
+                    owner.bytes_sent += 1
+            else:
+                self.wfile.write(wire)
+                owner.bytes_sent += len(wire)
+                for chunk in chunks:
+                    if owner.stopping.is_set():
+                        break
+                    self.wfile.write(chunk)
+                    owner.bytes_sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the caller hung up: what a capped or timed-out client does
+        self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the stdlib's per-request line on stderr."""

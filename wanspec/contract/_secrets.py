@@ -153,10 +153,10 @@ def redact_text(text: str, secrets: Iterable[str] | None = None) -> str:
     if not text:
         return text
     known = known_secrets(secrets or ())
+    out = _URL.sub(lambda m: redact_url(m.group(0)), text)
     pattern = secret_pattern(known)
     if pattern is not None:
-        text = pattern.sub(REDACTED, text)
-    out = _URL.sub(lambda m: redact_url(m.group(0)), text)
+        out = pattern.sub(REDACTED, out)
     for _, shape in _TOKEN_SHAPES:
         out = shape.sub(lambda m: "Bearer " + REDACTED if m.group(0).startswith("Bearer") else REDACTED, out)
     return out

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ._hostile import Hostile, Raw, echo_fields, echo_headers, huge_body, odd_answer
 from ._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class Behaviour:
       (``"rejected"`` covers every error answer).
     * ``transient_errors``: operation -> HTTP statuses its first calls answer (then normal).
     * ``retry_after``: seconds sent in ``Retry-After`` with transient errors.
+    * ``hostile``: a :class:`~wanspec.contract._hostile.Hostile` provider: the key echoed in
+      every channel, odd answers, slow drip, silence, huge bodies, absurd ``Retry-After``.
     """
 
     polls_before_done: int = 1
@@ -61,6 +64,7 @@ class Behaviour:
     http_status_overrides: Mapping[str, int] = field(default_factory=dict)
     transient_errors: Mapping[str, Sequence[int]] = field(default_factory=dict)
     retry_after: float | None = None
+    hostile: Hostile | None = None
 
 
 class ReceivedRequest(NamedTuple):
@@ -107,6 +111,9 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.stopping = threading.Event()  # releases handlers that drip or stay silent
+        self.bytes_sent = 0
+        self._current = threading.local()  # the operation the handler thread is answering
 
     def __repr__(self) -> str:
         return f"LoopbackServer({self.provider!r}, url={self.url if self._server else None!r})"
@@ -129,6 +136,7 @@ class LoopbackServer:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -158,12 +166,15 @@ class LoopbackServer:
     # -- one request ----------------------------------------------------------------------
     def handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
         """Answer one request: (HTTP status, extra headers, JSON body); both are recorded."""
+        self._current.operation = None
         with self._lock:
             try:
                 status, extra, body = self._answer(method, path, headers, raw)
+                if self.behaviour.hostile is not None and self.behaviour.hostile.echo_key:
+                    status, extra, body = self._echo(status, extra, body, self._sent_key(headers))
             except Exception as exc:  # a broken Behaviour hook: answer 500, never kill the handler
                 status, extra, body = self._error(500, {"message": f"loopback failure: {type(exc).__name__}: {exc}"})
-            self.responses.append(SentResponse(status, extra, copy.deepcopy(body)))
+            self.responses.append(SentResponse(status, extra, body if isinstance(body, Raw) else copy.deepcopy(body)))
             return status, extra, body
 
     def _answer(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
@@ -188,9 +199,66 @@ class LoopbackServer:
             extra = {} if self.behaviour.retry_after is None else {"Retry-After": f"{self.behaviour.retry_after:g}"}
             status, headers_out, out = self._error(planned[done])
             return status, {**headers_out, **extra}, out
+        self._current.operation = operation
+        hostile = self.behaviour.hostile
+        if hostile is not None and hostile.answer_on == operation:
+            odd = self._hostile_answer(hostile, self._sent_key(headers))
+            if odd is not None:
+                if operation == "submit":
+                    self._submit(path, body)  # the job exists, as on a provider that answers oddly
+                return odd
         if operation == "submit":
             return self._submit(path, body)
         return self._poll(path, body)
+
+    # -- a hostile provider ---------------------------------------------------------------
+    def stalls(self) -> tuple[bool, float | None]:
+        """(stay silent, seconds between bytes) for the answer this handler thread is sending:
+        a hostile server stalls only the ``answer_on`` operation's answers."""
+        hostile = self.behaviour.hostile
+        if hostile is None or getattr(self._current, "operation", None) != hostile.answer_on:
+            return False, None
+        return hostile.silent, hostile.drip
+
+    def _sent_key(self, headers: Mapping[str, str]) -> str | None:
+        value = _header(headers, self.protocol.auth.get("header", "Authorization")) or ""
+        scheme = str(self.protocol.auth.get("scheme", "Bearer"))
+        key = value[len(scheme) :].strip() if value.startswith(scheme) else value.strip()
+        return key or None
+
+    def _hostile_answer(self, hostile: Hostile, key: str | None) -> Reply | None:
+        echo = key if hostile.echo_key else None
+        if hostile.retry_after is not None:
+            status, headers, body = self._error(503)
+            return status, {**headers, "Retry-After": hostile.retry_after}, body
+        if hostile.fail_with is not None:
+            return self._error(hostile.fail_with, {"message": f"boom for {echo or 'you'}"})
+        if hostile.answer is not None:
+            return odd_answer(hostile.answer, echo)
+        if hostile.huge is not None:
+            return 200, {}, huge_body(hostile.huge)
+        return None
+
+    def _echo(self, status: int, headers: dict[str, str], body: Any, key: str | None) -> Reply:
+        """The reply with the caller's key in every channel it has room for."""
+        if not key:
+            return status, headers, body
+        headers = {**headers, **echo_headers(key)}
+        if isinstance(body, Raw):
+            if status >= 400 and not body.data and body.chunks is None:
+                from ._hostile import html_page
+
+                body = Raw(html_page(key))
+            return status, headers, body
+        if isinstance(body, dict):
+            body = {**body, **echo_fields(key)}
+            message = self.protocol.field_pointer("errorMessage", body)
+            if message is not None:
+                _set(body, message, f"{resolve_pointer(body, message)} (Invalid API key {key})")
+            url = self.protocol.field_pointer("videoUrl", body)
+            if url is not None and isinstance(resolve_pointer(body, url), str):
+                _set(body, url, f"{resolve_pointer(body, url)}?token={key}&sig={key}")
+        return status, headers, body
 
     def _authenticated(self, headers: Mapping[str, str], body: Any) -> bool:
         """The key in the auth header, or in an authentication task where the protocol allows one."""

@@ -275,12 +275,14 @@ class ProtocolClient:
                     finally:
                         response.close()
             except (httpx.TransportError, DeadlinePassed) as exc:
-                timed_out = isinstance(exc, DeadlinePassed | httpx.TimeoutException) and time.monotonic() >= at
-                if attempt < attempts and not (timed_out and deadline - clock() <= 0):
+                timed_out = isinstance(exc, DeadlinePassed | httpx.TimeoutException)
+                if timed_out and deadline - clock() <= 0:
+                    raise self._timed_out(operation, job_id, url) from None
+                if attempt < attempts:
                     self.policy.sleep(min(next(backoff), max(0.0, deadline - clock())))
                     continue
-                if timed_out and operation != "submit":
-                    raise self._timed_out(operation, job_id, url) from None
+                if timed_out:
+                    raise TransportFailed(self.provider, f"{url} did not answer within {remaining:g} s") from None
                 raise TransportFailed(self.provider, f"{op.method} {url} failed: {type(exc).__name__}") from None
             if response.status_code in _RETRYABLE and attempt < attempts:
                 wait = retry_after(response.headers.get("Retry-After"))

@@ -51,7 +51,7 @@ def deadline(at: float, max_bytes: int) -> Iterator[None]:
     """Every socket operation of this thread ends by ``at`` (``time.monotonic()``) and one
     exchange reads at most ``max_bytes`` (plus headers) off the wire."""
     previous = getattr(_state, "limits", None)
-    _state.limits = [at, max_bytes + _WIRE_ALLOWANCE]
+    _state.limits = [at, max_bytes + _WIRE_ALLOWANCE, max_bytes]
     try:
         yield
     finally:
@@ -68,13 +68,13 @@ def _timeout(timeout: float | None) -> float | None:
     return remaining if timeout is None else min(timeout, remaining)
 
 
-def _count(n: int, cap: int | None) -> None:
+def _count(n: int) -> None:
     limits = getattr(_state, "limits", None)
     if limits is None:
         return
     limits[1] -= n
     if limits[1] < 0:
-        raise ResponseTooLarge(f"the response is larger than the body cap ({cap} bytes)")
+        raise ResponseTooLarge(f"the response is larger than the body cap ({limits[2]} bytes)")
 
 
 class _Stream(httpcore.NetworkStream):
@@ -83,7 +83,7 @@ class _Stream(httpcore.NetworkStream):
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         data = self._inner.read(max_bytes, _timeout(timeout))
-        _count(len(data), None)
+        _count(len(data))
         return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
