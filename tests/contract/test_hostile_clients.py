@@ -34,7 +34,7 @@ MARGIN = 2.0  # seconds of slack on a loaded two-core CI machine; the failure mo
 @pytest.mark.parametrize("answer", [a for a in ANSWERS if a != "html-error"])
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_an_odd_poll_answer_is_a_typed_error_never_success(serve, provider, answer):
-    server, client = serve(provider, Behaviour(hostile=Hostile(answer=answer)))
+    _, client = serve(provider, Behaviour(hostile=Hostile(answer=answer)))
     with pytest.raises(UnexpectedResponse) as caught:
         client.run(CASES[provider].good)
     assert caught.value.http_status == (307 if answer == "redirect" else 200)
@@ -124,9 +124,11 @@ def test_the_poll_deadline_holds_on_the_wall_clock(hostile):
 
 @pytest.mark.parametrize("hostile", [Hostile(drip=0.5, answer_on="submit"), Hostile(silent=True, answer_on="submit")])
 def test_the_request_timeout_is_a_deadline_too(hostile):
-    with LoopbackServer("toapis", api_key=KEY, behaviour=Behaviour(hostile=hostile)) as server:
-        with CASES["toapis"].client(KEY, base_url=server.base_url, timeout=1.0) as client:
-            elapsed, error = _timed(lambda: client.submit(CASES["toapis"].good))
+    with (
+        LoopbackServer("toapis", api_key=KEY, behaviour=Behaviour(hostile=hostile)) as server,
+        CASES["toapis"].client(KEY, base_url=server.base_url, timeout=1.0) as client,
+    ):
+        elapsed, error = _timed(lambda: client.submit(CASES["toapis"].good))
     assert isinstance(error, TransportFailed) and "did not answer within 1 s" in str(error)
     assert elapsed < 1.0 + MARGIN, elapsed
 
@@ -153,9 +155,11 @@ def test_a_huge_body_is_refused_early(provider):
     size = 256 * 1024 * 1024
     with LoopbackServer(provider, api_key=KEY, behaviour=Behaviour(hostile=Hostile(huge=size))) as server:
         policy = PollPolicy(initial=0.01)
-        with CASES[provider].client(KEY, base_url=server.base_url, policy=policy, max_body=1024 * 1024) as client:
-            with pytest.raises(ResponseTooLarge, match=r"body cap \(1048576 bytes\)"):
-                client.run(CASES[provider].good)
+        with (
+            CASES[provider].client(KEY, base_url=server.base_url, policy=policy, max_body=1024 * 1024) as client,
+            pytest.raises(ResponseTooLarge, match=r"body cap \(1048576 bytes\)"),
+        ):
+            client.run(CASES[provider].good)
         sent = server.bytes_sent
     assert sent < size // 8  # the client hung up long before the end
 

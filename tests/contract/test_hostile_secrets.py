@@ -209,7 +209,7 @@ def test_a_secret_never_shows_itself():
 
 
 def test_errors_are_redacted_when_made(serve):
-    server, client = serve("runware", Behaviour(hostile=Hostile(echo_key=True)))
+    _, client = serve("runware", Behaviour(hostile=Hostile(echo_key=True)))
     from wanspec.contract import RequestRejected
 
     with pytest.raises(RequestRejected) as caught:
