@@ -97,3 +97,57 @@ def test_record_mode_is_validated(pytester):
     result = pytester.runpytest_subprocess("--wanspec-record-mode=sometimes")
     assert result.ret == 4  # usage error
     result.stderr.fnmatch_lines(["*invalid choice: 'sometimes'*"])
+
+
+HOSTILE_SUITE = """
+import os
+
+import pytest
+
+GOOD = {
+    "taskType": "videoInference",
+    "model": "alibaba:wan@2.6-flash",
+    "positivePrompt": "A paper boat drifts down a rain gutter",
+    "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
+    "resolution": "720p",
+    "duration": 5,
+}
+
+
+@pytest.mark.wanspec_cassette("rejected")
+def test_rejected(runware_client):
+    runware_client.run({**GOOD, "duration": 99})  # the provider's message echoes the key
+
+
+@pytest.mark.wanspec_cassette("succeeded")
+def test_result_url(runware_client):
+    result = runware_client.run(GOOD)
+    print("got", result)  # captured output: the result URL carries ?token=<key>
+    assert result.video_url is None, result.video_url
+
+
+def test_locals_and_messages():
+    headers = {"Authorization": "Bearer " + os.environ["RUNWARE_API_KEY"]}  # shown by -l
+    raise AssertionError(f"failed with {headers}")
+"""
+
+
+def test_failure_reports_never_show_the_key(pytester, monkeypatch):
+    from wanspec.contract import Behaviour
+    from wanspec.contract._hostile import Hostile
+
+    from ._leaks import leaks, tree_leaks
+
+    key = "plugin-hostile-9Zq4Lm7Wx2Rt5Vb8Nc3K"
+    pytester.makepyfile(test_hostile=HOSTILE_SUITE)
+    with LoopbackServer("runware", api_key=key, behaviour=Behaviour(hostile=Hostile(echo_key=True))) as srv:
+        monkeypatch.setenv("RUNWARE_API_KEY", key)
+        monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
+        result = pytester.runpytest_subprocess(*RECORD, "-l", "--tb=long", "-rA", "--junitxml=report.xml")
+    # the recorded success has <REDACTED> in its URL: teardown verification flags it too
+    result.assert_outcomes(failed=3, errors=1)
+    output = "\n".join(result.outlines + result.errlines)
+    assert "Invalid API key <REDACTED>" in output and "token=<REDACTED>" in output  # it was there, and is gone
+    assert "'Authorization': 'Bearer <REDACTED>'" in output
+    assert leaks(output, key) == []
+    assert tree_leaks(pytester.path, key) == {}  # cassettes and the JUnit report

@@ -23,6 +23,8 @@ from urllib.parse import unquote
 
 #: secrets shorter than this are not redacted in encoded forms (too many false matches)
 MIN_SECRET = 8
+#: a secret at least twice this long is also found cut short to this many characters
+FRAGMENT = 12
 _B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,}")
 _HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){12,}")
 _JSON_ESCAPE = re.compile(r"\\+u([0-9a-fA-F]{4})")
@@ -61,6 +63,21 @@ def base64_cores(data: bytes) -> list[str]:
     return cores
 
 
+def _fragments(secret: str) -> list[str]:
+    """Patterns for a long secret cut short (a truncated repr shows ``…`` and then the
+    rest): its first or last ``FRAGMENT`` characters with as much of the rest as follows."""
+    if len(secret) < 2 * FRAGMENT:
+        return []
+    head = re.escape(secret[:FRAGMENT])
+    tail = ""
+    for c in reversed(secret[FRAGMENT:]):
+        tail = f"(?:{re.escape(c)}{tail})?"
+    lead = ""
+    for c in secret[:-FRAGMENT]:
+        lead = f"(?:{lead}{re.escape(c)})?"
+    return [head + tail, lead + re.escape(secret[-FRAGMENT:])]
+
+
 def _variants(secret: str) -> list[tuple[str, str]]:
     """(name of the encoding, pattern) for one secret."""
     data = secret.encode("utf-8")
@@ -71,6 +88,7 @@ def _variants(secret: str) -> list[tuple[str, str]]:
     if len(data) >= MIN_SECRET:
         out.append(("hex-encoded", re.escape(data.hex())))
         out += [("base64-encoded", _spelled(core, base64_char=True)) for core in base64_cores(data)]
+    out += [("cut short", fragment) for fragment in _fragments(secret)]
     return out
 
 

@@ -64,7 +64,8 @@ _TOKEN_SHAPES = (
     ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
     ("private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
 )
-_URL = re.compile(r"https?://[^\s\"'<>\\]+")
+# a URL, including redaction marks already in it (so redacting twice changes nothing)
+_URL = re.compile(r"https?://(?:[^\s\"'<>\\]|<REDACTED>)+")
 
 
 def is_placeholder(value: str) -> bool:
@@ -162,18 +163,36 @@ def redact_text(text: str, secrets: Iterable[str] | None = None) -> str:
     return out
 
 
-def redact_data(value: Any, secrets: Iterable[str] = ()) -> Any:
-    """A JSON-like value with every string (keys too) passed through :func:`redact_text`."""
+def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with the known secrets (in every encoding) replaced, and nothing else: for
+    values a caller still uses, such as a presigned result URL (its own signature stays)."""
+    pattern = secret_pattern(known_secrets(secrets))
+    return pattern.sub(REDACTED, text) if pattern is not None and text else text
+
+
+def redact_data(value: Any, secrets: Iterable[str] = (), *, only_secrets: bool = False) -> Any:
+    """A JSON-like value with every string (keys too) passed through :func:`redact_text`
+    (or, with ``only_secrets``, :func:`redact_secrets`)."""
     known = tuple(secrets)
     if isinstance(value, dict):
-        return {(redact_text(k, known) if isinstance(k, str) else k): redact_data(v, known) for k, v in value.items()}
+        return {
+            (_redact(k, known, only_secrets) if isinstance(k, str) else k): redact_data(
+                v, known, only_secrets=only_secrets
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [redact_data(v, known) for v in value]
+        return [redact_data(v, known, only_secrets=only_secrets) for v in value]
     if isinstance(value, str):
-        return redact_text(value, known)
+        return _redact(value, known, only_secrets)
     if isinstance(value, bytes):
-        return redact_text(value.decode("utf-8", "surrogateescape"), known).encode("utf-8", "surrogateescape")
+        text = _redact(value.decode("utf-8", "surrogateescape"), known, only_secrets)
+        return text.encode("utf-8", "surrogateescape")
     return value
+
+
+def _redact(text: str, secrets: tuple[str, ...], only_secrets: bool) -> str:
+    return redact_secrets(text, secrets) if only_secrets else redact_text(text, secrets)
 
 
 class RedactingStream:

@@ -35,7 +35,7 @@ from .._errors import (
     error_for_status,
 )
 from .._protocol import Protocol, State, load_protocol, render
-from .._secrets import Secret
+from .._secrets import Secret, redact_data, redact_secrets
 
 if TYPE_CHECKING:
     import httpx
@@ -180,7 +180,7 @@ class ProtocolClient:
             job_id = payload[client_id.lstrip("/")]
         if not isinstance(job_id, str) or not job_id:
             raise UnexpectedResponse(self.provider, status, "the acknowledgement carries no job id", body)
-        return Submission(self.provider, job_id, self._status(body), body, status)
+        return Submission(self.provider, job_id, self._status(body), _scrubbed(body), status)
 
     def poll(self, job_id: str, *, deadline: float | None = None) -> JobStatus:
         """Ask once how the job is doing; retried on 429/5xx and connection errors until
@@ -189,7 +189,7 @@ class ProtocolClient:
             deadline = self.policy.clock() + self.policy.timeout
         status, body = self._call("poll", {"jobId": job_id}, deadline, job_id=job_id)
         state = self._interpret("poll", status, body)
-        return JobStatus(job_id, self._status(body), state.phase, body, status)
+        return JobStatus(job_id, self._status(body), state.phase, _scrubbed(body), status)
 
     def wait(self, job_id: str) -> JobResult:
         """Poll with backoff until the job succeeds (JobFailed if it fails, PollTimeout if slow).
@@ -292,7 +292,7 @@ class ProtocolClient:
             try:
                 return response.status_code, parse_json(raw, self.max_depth)
             except NotJSON as exc:
-                return response.status_code, _Unparsed(str(exc), raw[:300].decode("utf-8", "replace"))
+                return response.status_code, _Unparsed(str(exc), redact_secrets(raw[:300].decode("utf-8", "replace")))
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     def _timed_out(self, operation: str, job_id: str, url: str) -> ContractError:
@@ -358,6 +358,12 @@ class _Unparsed:
 
     why: str
     text: str
+
+
+def _scrubbed(body: Any) -> Any:
+    """A body as the caller gets it: whatever a provider echoed of a key is gone (these
+    objects' reprs end up in logs and tracebacks); a presigned URL keeps its own signature."""
+    return redact_data(body, only_secrets=True)
 
 
 def _text(value: Any) -> str | None:
