@@ -27,7 +27,8 @@ V1_UUID = str(uuid.uuid1())
 TASK_5S = {**FLASH_TASK, "duration": 5}  # 0.25 USD at 720p with audio
 SINGLE = estimate_cost({**TASK_5S, "taskUUID": str(uuid.uuid4())}).amount or 0.0
 # a valid request for a model without pricing data (Wan2.6 Image)
-UNPRICED = json.loads((DOC_EXAMPLES / "requests" / "runware-alibaba-models--09-wan2-6-image-text-to-image.json").read_text())
+IMAGE_EXAMPLE = DOC_EXAMPLES / "requests" / "runware-alibaba-models--09-wan2-6-image-text-to-image.json"
+UNPRICED = json.loads(IMAGE_EXAMPLE.read_text(encoding="utf-8"))
 
 
 def _scenario(root: Path, name: str, task: dict[str, Any], *, expect: str = "accepted", **meta: Any) -> None:
@@ -53,7 +54,8 @@ def _charging() -> Behaviour:
 def _run(run_cli, root: Path, out: Path, max_cost: str, *extra: str):
     with LoopbackServer("runware", api_key=KEY, behaviour=_charging()) as srv:
         args = ["record", "--provider", "runware", "--from", str(root), "--out", str(out), "--max-cost", max_cost]
-        run = run_cli(*args, "--base-url", srv.base_url, "--poll-interval", "0.001", *extra, env={"RUNWARE_API_KEY": KEY})
+        args += ["--base-url", srv.base_url, "--poll-interval", "0.001", *extra]
+        run = run_cli(*args, env={"RUNWARE_API_KEY": KEY})
         submits = [r for r in srv.requests if isinstance(r.body, list) and r.body[0].get("taskType") != "getResponse"]
         charged = sum(b.body["data"][0].get("cost") or 0 for b in srv.responses if _is_result(b.body))
         return run, submits, charged

@@ -91,7 +91,7 @@ def test_kill_9_leaves_staging_that_the_next_run_removes(tmp_path, slow_provider
             killed += 1
     left = [p for p in tmp_path.iterdir() if p.name.startswith(".wanspec-record-")]
     assert killed and left, "a kill -9 mid-run should have left a staging directory to clean"
-    out = subprocess.run(cmd + ["--dry-run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    out = subprocess.run([*cmd, "--dry-run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert all(f"removed {p}" in out.stderr for p in left), out.stderr
     assert "process" in out.stderr and "is gone" in out.stderr
@@ -117,7 +117,8 @@ def _fixable(path: Path, tasks: int) -> str:
 def test_a_signalled_fix_leaves_the_file_whole_and_no_temporary(tmp_path, delay):
     target = tmp_path / "batch.json"
     original = _fixable(target, 500)
-    status = _signal_after(_wanspec("lint", "--fix", "-j", "1", "batch.json"), delay, signal.SIGTERM, os.environ.copy(), tmp_path)
+    cmd = _wanspec("lint", "--fix", "-j", "1", "batch.json")
+    status = _signal_after(cmd, delay, signal.SIGTERM, os.environ.copy(), tmp_path)
     assert _leftovers(tmp_path) == []
     text = target.read_text(encoding="utf-8")
     assert text == original or ('"duration": 5' in text and '"duration": "5"' not in text), status
