@@ -7,7 +7,7 @@ from __future__ import annotations
 
 pytest_plugins = ["pytester"]
 
-USER_SUITE = '''
+USER_SUITE = """
 import _socket
 import asyncio
 import socket
@@ -125,7 +125,7 @@ def test_loopback_stays_open(runware_client):
 def test_everything_is_restored_after_the_fixture():
     assert "connect" not in vars(socket.socket) and _socket.socket.__module__ == "_socket"
     assert socket.getaddrinfo.__module__ == "socket"
-'''
+"""
 
 PATHS = USER_SUITE.count("def test_") - 2  # less the two loopback/restore checks
 
