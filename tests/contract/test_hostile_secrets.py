@@ -219,3 +219,44 @@ def test_errors_are_redacted_when_made(serve):
 
     assert "Invalid API key" in text and leaks(text, SERVE_KEY) == []
     assert re.search(r"Invalid API key <REDACTED>", text)
+
+
+def _leaky_scenario(root: Path, key: str) -> None:
+    """A cassette another tool wrote: the key as a status word, an error code and a message."""
+    from wanspec.contract._cassette import cassette_document, interaction, serialize
+
+    submit = {**PAID, "taskUUID": "5f8b6c1e-8d3a-4b7e-9c2d-1a2b3c4d5e6f"}
+    poll = [{"taskType": "getResponse", "taskUUID": submit["taskUUID"]}]
+    ack = {"data": [{"taskType": "videoInference", "taskUUID": submit["taskUUID"]}]}
+    odd = {"data": [{"taskType": "videoInference", "taskUUID": submit["taskUUID"], "status": key}]}
+    error = {"errors": [{"code": key, "message": f"Invalid API key {key}", "taskUUID": submit["taskUUID"]}]}
+    doc = cassette_document(
+        [
+            interaction("POST", "https://api.runware.ai/v1", [submit], 200, ack),
+            interaction("POST", "https://api.runware.ai/v1", poll, 200, odd),
+            interaction("POST", "https://api.runware.ai/v1", poll, 401, error),
+        ],
+        {"provider": "runware", "scenario": "leaky", "expect": "accepted", "schema": "runware/alibaba:wan@2.6-flash"},
+    )
+    (root / "runware").mkdir(parents=True, exist_ok=True)
+    (root / "runware" / "leaky.yaml").write_text(serialize(doc), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "json-lines", "sarif", "github", "junit"])
+def test_every_contract_command_in_every_format_prints_no_key(run_cli, tmp_path, fmt):
+    _leaky_scenario(tmp_path / "old", KEY)
+    _leaky_scenario(tmp_path / "new", KEY)
+    (tmp_path / "new" / "runware" / "leaky.yaml").write_text(
+        (tmp_path / "new" / "runware" / "leaky.yaml").read_text().replace("Invalid API key", "Bad key"),
+        encoding="utf-8",
+    )
+    env = {"RUNWARE_API_KEY": KEY}
+    runs = [
+        run_cli("cassettes", "verify", str(tmp_path / "old"), "--format", fmt, env=env),
+        run_cli("cassettes", "audit", str(tmp_path / "old"), "--format", fmt, env=env),
+        run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--format", fmt, env=env),
+    ]
+    assert [r.exit_code for r in runs] == [1, 1, runs[2].exit_code] and runs[2].exit_code in (0, 1), runs
+    assert all("Traceback" not in r.stderr for r in runs)
+    assert any("<REDACTED>" in r.stdout for r in runs[:1])  # the key was in verify's report, and is gone
+    assert [leaks(r.stdout + r.stderr, KEY) for r in runs] == [[], [], []]

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FLASH_TASK
 
 from wanspec.contract import Behaviour, LoopbackServer
 
@@ -99,15 +100,7 @@ def test_kill_9_leaves_staging_that_the_next_run_removes(tmp_path, slow_provider
 
 
 def _fixable(path: Path, tasks: int) -> str:
-    task = {
-        "taskType": "videoInference",
-        "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",
-        "model": "alibaba:wan@2.6-flash",
-        "positivePrompt": "A paper boat drifts down a rain gutter",
-        "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
-        "resolution": "720p",
-        "duration": "5",  # a numeric string: --fix makes it 5
-    }
+    task = {**FLASH_TASK, "duration": "5"}  # a numeric string: --fix makes it 5
     text = json.dumps([task] * tasks, indent=2)
     path.write_text(text, encoding="utf-8")
     return text
@@ -145,3 +138,43 @@ def test_a_temporary_left_by_kill_9_is_removed_by_the_next_write(tmp_path):
     out = subprocess.run(_wanspec("lint", "--fix", "batch.json"), cwd=tmp_path, capture_output=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert not stale.exists() and _leftovers(tmp_path) == []
+
+
+# -- atomic writes through links ------------------------------------------------------------
+def test_fix_through_a_symlink_fixes_the_target_and_keeps_the_link(run_cli, tmp_path):
+    target = tmp_path / "real" / "batch.json"
+    target.parent.mkdir()
+    _fixable(target, 2)
+    target.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    run = run_cli("lint", "--fix", str(link))
+    assert run.exit_code == 0, run
+    assert link.is_symlink() and link.resolve() == target
+    assert '"duration": 5' in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert _leftovers(tmp_path) == []
+
+
+def test_fix_refuses_to_split_a_hard_link(run_cli, tmp_path):
+    target = tmp_path / "batch.json"
+    original = _fixable(target, 2)
+    twin = tmp_path / "twin.json"
+    os.link(target, twin)
+    run = run_cli("lint", "--fix", str(target))
+    assert run.exit_code == 2, run
+    assert "has 2 hard links; rewriting it atomically would split them" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert target.read_text(encoding="utf-8") == original == twin.read_text(encoding="utf-8")
+    assert os.stat(target).st_ino == os.stat(twin).st_ino and _leftovers(tmp_path) == []
+
+
+def test_a_baseline_written_through_a_symlink_lands_in_the_target(run_cli, tmp_path):
+    _fixable(tmp_path / "batch.json", 2)
+    (tmp_path / "shared").mkdir()
+    real = tmp_path / "shared" / "base.json"
+    real.write_text("{}", encoding="utf-8")
+    (tmp_path / "base.json").symlink_to(real)
+    run = run_cli("lint", "--baseline", str(tmp_path / "base.json"), "--write-baseline", str(tmp_path / "batch.json"))
+    assert run.exit_code == 0, run
+    assert (tmp_path / "base.json").is_symlink() and json.loads(real.read_text(encoding="utf-8"))

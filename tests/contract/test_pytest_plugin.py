@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import FLASH_TASK, ROOT
 
 from wanspec.contract import LoopbackServer
 
@@ -104,14 +104,7 @@ import os
 
 import pytest
 
-GOOD = {
-    "taskType": "videoInference",
-    "model": "alibaba:wan@2.6-flash",
-    "positivePrompt": "A paper boat drifts down a rain gutter",
-    "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
-    "resolution": "720p",
-    "duration": 5,
-}
+GOOD = GOOD_TASK
 
 
 @pytest.mark.wanspec_cassette("rejected")
@@ -139,7 +132,8 @@ def test_failure_reports_never_show_the_key(pytester, monkeypatch):
     from ._leaks import leaks, tree_leaks
 
     key = "plugin-hostile-9Zq4Lm7Wx2Rt5Vb8Nc3K"
-    pytester.makepyfile(test_hostile=HOSTILE_SUITE)
+    good = {k: v for k, v in FLASH_TASK.items() if k != "taskUUID"}
+    pytester.makepyfile(test_hostile=HOSTILE_SUITE.replace("GOOD_TASK", repr(good)))
     with LoopbackServer("runware", api_key=key, behaviour=Behaviour(hostile=Hostile(echo_key=True))) as srv:
         monkeypatch.setenv("RUNWARE_API_KEY", key)
         monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)

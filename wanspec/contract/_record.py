@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._files import process_alive
 from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
 from ._errors import ContractError
 from ._pricing import Estimate, estimate_cost
@@ -203,16 +204,6 @@ def check_budget(p: Plan, max_cost: float, allow_unpriced: bool = False) -> None
         )
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def stale_staging(parent: str) -> tuple[list[str], list[str]]:
     """(removed, left) staging directories under ``parent`` from runs that are not this one:
     those whose process is gone are removed; the rest are named with how to remove them."""
@@ -227,7 +218,7 @@ def stale_staging(parent: str) -> tuple[list[str], list[str]]:
         m = _STAGING.match(name)
         if not os.path.isdir(path) or (m and int(m.group(1)) == os.getpid()):
             continue
-        if m and not _alive(int(m.group(1))):
+        if m and not process_alive(int(m.group(1))):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(f"removed {path}, left by an interrupted run (process {m.group(1)} is gone)")
         else:
