@@ -36,8 +36,8 @@ class HardLinkError(OSError):
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """SIGTERM and SIGINT wait until the block is over (main thread only; elsewhere, as is)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield  # (Windows has no signal masks)
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
@@ -48,6 +48,8 @@ def _signals_held() -> Iterator[None]:
 
 def process_alive(pid: int) -> bool:
     """Whether a process with this id exists (one we may not signal counts as alive)."""
+    if os.name == "nt":  # os.kill(pid, 0) would terminate it there: never guess
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

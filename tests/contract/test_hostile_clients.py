@@ -19,12 +19,13 @@ from wanspec.contract import (
     ContractError,
     LoopbackServer,
     PollTimeout,
+    ResponseTooLarge,
     TransportFailed,
     UnexpectedResponse,
 )
 from wanspec.contract._hostile import ANSWERS, Hostile
 from wanspec.contract.clients import PollPolicy
-from wanspec.contract.clients._transport import ResponseTooLarge, parse_json, retry_after
+from wanspec.contract.clients._transport import parse_json, retry_after
 
 from ._support import CASES, KEY, PROVIDERS
 

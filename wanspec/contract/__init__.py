@@ -17,11 +17,13 @@ from ._errors import (
     ProviderError,
     RateLimited,
     RequestRejected,
+    ResponseTooLarge,
     ServerError,
     TransportFailed,
     UnexpectedResponse,
     UnknownProvider,
 )
+from ._hostile import Hostile
 from ._pricing import Estimate, estimate_cost
 from ._protocol import (
     PHASES,
@@ -33,6 +35,7 @@ from ._protocol import (
     list_protocols,
     load_protocol,
 )
+from ._secrets import Secret
 from .clients import (
     JobResult,
     JobStatus,
@@ -52,6 +55,7 @@ __all__ = [
     "Behaviour",
     "ContractError",
     "Estimate",
+    "Hostile",
     "JobFailed",
     "JobResult",
     "JobStatus",
@@ -67,7 +71,9 @@ __all__ = [
     "ReceivedRequest",
     "RequestRejected",
     "ResponseProblem",
+    "ResponseTooLarge",
     "RunwareClient",
+    "Secret",
     "SentResponse",
     "ServerError",
     "State",

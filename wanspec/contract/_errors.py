@@ -104,6 +104,10 @@ class JobFailed(ProviderError):
     """The job was accepted but ended in the provider's failed state."""
 
 
+class ResponseTooLarge(ContractError):
+    """A response body is larger than the client's ``max_body`` (bytes)."""
+
+
 class PollTimeout(ContractError):
     """The job did not reach a terminal state within the poll policy's timeout."""
 

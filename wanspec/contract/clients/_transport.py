@@ -29,17 +29,13 @@ from typing import Any
 import httpcore
 import httpx
 
-from .._errors import ContractError
+from .._errors import ResponseTooLarge
 
 _state = threading.local()
 # headers and chunk framing on top of the body cap, counted on the wire
 _WIRE_ALLOWANCE = 64 * 1024
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
-
-
-class ResponseTooLarge(ContractError):
-    """A response body is larger than the client's ``max_body`` (bytes)."""
 
 
 class DeadlinePassed(httpcore.TimeoutException):
