@@ -50,7 +50,8 @@ def cassettes() -> None:
     "--secret-env",
     multiple=True,
     metavar="NAME",
-    help="Also look for the value of this environment variable verbatim (default: the provider key variables).",
+    help="Look for the value of this environment variable in every encoding (default: the provider key "
+    "variables and every *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD).",
 )
 def audit(paths: tuple[str, ...], fmt: str, secret_env: tuple[str, ...]) -> None:
     """Fail on anything in PATHS (default: cassettes/) that looks like a credential.

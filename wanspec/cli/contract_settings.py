@@ -93,13 +93,15 @@ def execute_audit(settings: AuditSettings, io: Streams) -> int:
 
 def _audit(settings: AuditSettings, io: Streams) -> int:
     from ..contract._audit import audit_paths
-    from ..contract._secrets import key_variables
+    from ..contract._secrets import environment_secrets
 
     paths = settings.paths or (DEFAULT_CASSETTES,)
     if _missing(paths, io):
         return EXIT_USAGE
-    names = settings.secret_env or key_variables()
-    secrets = tuple(v for n in names if (v := io.env.get(n)))
+    if settings.secret_env:
+        secrets = tuple(v for n in settings.secret_env if (v := io.env.get(n)))
+    else:  # the providers' key variables and every *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD
+        secrets = environment_secrets(io.env)
     done = _report(lambda sink: audit_paths(paths, secrets, sink), settings.format, io)
     return EXIT_USAGE if done is None else done[1]
 

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote
 
+#: secrets shorter than this are not matched at all (a key is never this short; a word is)
+MIN_RAW = 6
 #: secrets shorter than this are not redacted in encoded forms (too many false matches)
 MIN_SECRET = 8
 #: a secret at least twice this long is also found cut short to this many characters
@@ -99,7 +101,7 @@ def secret_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
     Each alternative is a named group ``v<n>``; :func:`describe` names the encoding a match used.
     """
     parts: list[str] = []
-    for secret in sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True):
+    for secret in sorted({s for s in secrets if len(s) >= MIN_RAW}, key=len, reverse=True):
         parts += [f"(?P<v{len(parts) + i}>{p})" for i, (_, p) in enumerate(_variants(secret))]
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
@@ -107,7 +109,7 @@ def secret_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
 @lru_cache(maxsize=32)
 def _names(secrets: tuple[str, ...]) -> list[str]:
     names: list[str] = []
-    for secret in sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True):
+    for secret in sorted({s for s in secrets if len(s) >= MIN_RAW}, key=len, reverse=True):
         names += [name for name, _ in _variants(secret)]
     return names
 

@@ -34,7 +34,7 @@ from functools import cache
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ._encodings import decoded_views, describe, secret_pattern
+from ._encodings import MIN_SECRET, decoded_views, describe, secret_pattern
 
 REDACTED = "<REDACTED>"
 
@@ -138,7 +138,9 @@ def environment_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]
     variables and every ``*_API_KEY``, ``*_TOKEN``, ``*_SECRET``, ``*_PASSWORD``."""
     environ = os.environ if env is None else env
     names = set(key_variables()) | {n for n in environ if _SECRET_VARIABLE.search(n)}
-    return tuple(sorted(v for n in names if (v := environ.get(n)) and not is_placeholder(v)))
+    # a short value (``SOME_TOKEN=true``) is a setting, not a secret: redacting it would mangle output
+    values = (environ.get(n) or "" for n in names)
+    return tuple(sorted(v for v in values if len(v) >= MIN_SECRET and not is_placeholder(v)))
 
 
 def known_secrets(extra: Iterable[str] = (), env: Mapping[str, str] | None = None) -> tuple[str, ...]:
