@@ -23,9 +23,9 @@ from wanspec.contract import (
     TransportFailed,
     UnexpectedResponse,
 )
-from wanspec.contract._hostile import ANSWERS, Hostile
 from wanspec.contract.clients import PollPolicy
 from wanspec.contract.clients._transport import parse_json, retry_after
+from wanspec.contract.loopback.hostile import ANSWERS, Hostile
 
 from ._support import CASES, KEY, PROVIDERS
 

@@ -20,10 +20,10 @@ import pytest
 from conftest import FLASH_TASK
 
 from wanspec.contract import Behaviour, LoopbackServer, RunwareClient
-from wanspec.contract._hostile import CHANNELS, Hostile, dumps, echo_fields, echo_headers
 from wanspec.contract._recording import recording
 from wanspec.contract._secrets import Secret, redact_text
 from wanspec.contract.clients import PollPolicy
+from wanspec.contract.loopback.hostile import CHANNELS, Hostile, dumps, echo_fields, echo_headers
 
 from ._leaks import encodings, leaks, tree_leaks
 

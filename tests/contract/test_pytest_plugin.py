@@ -127,7 +127,7 @@ def test_locals_and_messages():
 
 def test_failure_reports_never_show_the_key(pytester, monkeypatch):
     from wanspec.contract import Behaviour
-    from wanspec.contract._hostile import Hostile
+    from wanspec.contract.loopback.hostile import Hostile
 
     from ._leaks import leaks, tree_leaks
 

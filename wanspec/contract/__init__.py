@@ -23,7 +23,6 @@ from ._errors import (
     UnexpectedResponse,
     UnknownProvider,
 )
-from ._hostile import Hostile
 from ._pricing import Estimate, estimate_cost
 from ._protocol import (
     PHASES,
@@ -46,7 +45,8 @@ from .clients import (
     ToAPIsClient,
     WaveSpeedClient,
 )
-from .loopback import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
+from .loopback.hostile import Hostile
+from .loopback.server import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [
     "PHASES",

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._files import process_alive
+from ..files import process_alive
 from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
 from ._errors import ContractError
 from ._pricing import Estimate, estimate_cost

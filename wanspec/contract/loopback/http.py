@@ -8,10 +8,10 @@ from __future__ import annotations
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
-from ._hostile import Raw, dumps
+from .hostile import Raw, dumps
 
 if TYPE_CHECKING:
-    from .loopback import LoopbackServer
+    from .server import LoopbackServer
 
 
 class Handler(BaseHTTPRequestHandler):
