@@ -54,6 +54,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help="First delay between polls while recording (then x1.5, at most 10 s).",
     )
+    group.addoption(
+        "--wanspec-timeout",
+        type=float,
+        default=1200.0,
+        metavar="SECONDS",
+        help="Wall-clock deadline for each job while recording (a server that drips or never answers cannot "
+        "stretch it); also the longest a single request may take, up to 30 s.",
+    )
     parser.addini("wanspec_record_mode", "Default record mode for wanspec cassettes.", default="none")
     parser.addini("wanspec_cassette_dir", "Default cassette directory for wanspec.", default="")
 
@@ -145,11 +153,14 @@ def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
 
         # replaying: answers are on disk, so polls need not wait
         interval = float(request.config.getoption("--wanspec-poll-interval"))
+        deadline = float(request.config.getoption("--wanspec-timeout"))
+        if deadline <= 0:
+            raise pytest.UsageError("--wanspec-timeout must be positive")
         if cassette.write_protected:
-            policy = PollPolicy(sleep=lambda _: None)
+            policy = PollPolicy(sleep=lambda _: None, timeout=deadline)
         else:
-            policy = PollPolicy(initial=interval, max_delay=max(10.0, interval))
-        client = client_for(provider, env=env, policy=policy)
+            policy = PollPolicy(initial=interval, max_delay=max(10.0, interval), timeout=deadline)
+        client = client_for(provider, env=env, policy=policy, timeout=min(30.0, deadline))
         blocked = _network_blocked() if mode == "none" else _nothing()
         with blocked:
             try:

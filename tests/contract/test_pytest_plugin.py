@@ -145,3 +145,41 @@ def test_failure_reports_never_show_the_key(pytester, monkeypatch):
     assert "'Authorization': 'Bearer <REDACTED>'" in output
     assert leaks(output, key) == []
     assert tree_leaks(pytester.path, key) == {}  # cassettes and the JUnit report
+
+
+SLOW_SUITE = """
+import pytest
+
+from wanspec.contract import ContractError
+
+GOOD = GOOD_TASK
+
+
+@pytest.mark.wanspec_cassette("slow")
+def test_slow(runware_client):
+    with pytest.raises(ContractError) as caught:
+        runware_client.run(GOOD)
+    print("RAISED", type(caught.value).__name__)
+"""
+
+
+@pytest.mark.parametrize("hostile", ["drip", "silent", "html", "huge"])
+def test_recording_against_a_hostile_provider_ends_with_a_typed_error(pytester, monkeypatch, hostile):
+    import time
+
+    from wanspec.contract import Behaviour, Hostile
+
+    knobs = {"drip": Hostile(drip=0.5), "silent": Hostile(silent=True), "html": Hostile(answer="html")}
+    knobs["huge"] = Hostile(huge=256 * 1024 * 1024)
+    good = {k: v for k, v in FLASH_TASK.items() if k != "taskUUID"}
+    pytester.makepyfile(test_slow=SLOW_SUITE.replace("GOOD_TASK", repr(good)))
+    with LoopbackServer("runware", api_key=KEY, behaviour=Behaviour(hostile=knobs[hostile])) as srv:
+        monkeypatch.setenv("RUNWARE_API_KEY", KEY)
+        monkeypatch.setenv("RUNWARE_BASE_URL", srv.base_url)
+        start = time.monotonic()
+        result = pytester.runpytest_subprocess(*RECORD, "--wanspec-timeout=2", "--wanspec-no-verify", "-s")
+        elapsed = time.monotonic() - start
+    result.assert_outcomes(passed=1)
+    expected = {"drip": "PollTimeout", "silent": "PollTimeout", "html": "UnexpectedResponse"}
+    result.stdout.fnmatch_lines([f"*RAISED {expected.get(hostile, 'ResponseTooLarge')}*"])
+    assert elapsed < 2 + 10  # pytest's own start-up included; without the deadline: minutes, or never

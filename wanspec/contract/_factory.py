@@ -17,6 +17,7 @@ def client_for(
     http: Any = None,
     on_send: Any = None,
     max_body: int | None = None,
+    timeout: float | None = None,
 ) -> Any:
     """The client of ``provider`` with its key from ``env`` (default: the process environment).
 
@@ -42,6 +43,8 @@ def client_for(
     kwargs: dict[str, Any] = {"base_url": base_url, "policy": policy or PollPolicy(), "http": http, "on_send": on_send}
     if max_body is not None:
         kwargs["max_body"] = max_body
+    if timeout is not None:
+        kwargs["timeout"] = timeout
     if endpoint is not None:
         model = protocol.path_params("submit", endpoint).get("model")
         if model:
