@@ -114,6 +114,40 @@ def _names(secrets: tuple[str, ...]) -> list[str]:
     return names
 
 
+@lru_cache(maxsize=32)
+def _probes(secrets: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(plain probes, base64 probes): every encoded copy of a secret holds one of them once
+    the text is lower-cased and its escapes decoded (base64 probes: also with the url-safe
+    alphabet folded onto the standard one). A text holding none needs no regular expression."""
+    plain: set[str] = set()
+    b64: set[str] = set()
+    for secret in {s for s in secrets if len(s) >= MIN_RAW}:
+        low = secret.lower()
+        plain |= {low[:FRAGMENT], low[-FRAGMENT:]} if len(secret) >= 2 * FRAGMENT else {low}
+        data = secret.encode("utf-8")
+        if len(data) >= MIN_SECRET:
+            plain.add(data.hex())
+            b64 |= {_fold(core.lower()) for core in base64_cores(data)}
+    return tuple(sorted(plain)), tuple(sorted(b64))
+
+
+def _fold(text: str) -> str:
+    return text.replace("-", "+").replace("_", "/")
+
+
+def may_hold(secrets: tuple[str, ...], text: str) -> bool:
+    """False only when ``text`` certainly holds no encoding of any of ``secrets`` (a cheap
+    test that saves running the large pattern over ordinary text)."""
+    plain, b64 = _probes(secrets)
+    low = text.lower()
+    if "\\" in low or "%" in low:
+        low = unquote(_JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), low), errors="replace").lower()
+    if any(p in low for p in plain):
+        return True
+    folded = _fold(low) if b64 else ""
+    return any(p in folded for p in b64)
+
+
 def describe(secrets: tuple[str, ...], match: re.Match[str]) -> str:
     """How the secret in ``match`` was written (``base64-encoded``…)."""
     group = match.lastgroup or "v0"

@@ -30,11 +30,11 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ._encodings import MIN_SECRET, decoded_views, describe, secret_pattern
+from ._encodings import MIN_SECRET, decoded_views, describe, may_hold, secret_pattern
 
 REDACTED = "<REDACTED>"
 
@@ -63,6 +63,14 @@ _TOKEN_SHAPES = (
     ("Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
     ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
     ("private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
+)
+# a literal every match of each shape contains: ordinary text skips the expressions
+_SHAPE_ANCHORS = tuple(
+    zip(
+        (("Bearer",), ("sk-",), ("AKIA", "ASIA"), ("gh",), ("xox",), ("eyJ",), ("-----BEGIN",)),
+        (shape for _, shape in _TOKEN_SHAPES),
+        strict=True,
+    )
 )
 # a URL, including redaction marks already in it (so redacting twice changes nothing)
 _URL = re.compile(r"https?://(?:[^\s\"'<>\\]|<REDACTED>)+")
@@ -136,7 +144,22 @@ def key_variables() -> tuple[str, ...]:
 def environment_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """Credential values in ``env`` (default: the process environment): the providers' key
     variables and every ``*_API_KEY``, ``*_TOKEN``, ``*_SECRET``, ``*_PASSWORD``."""
-    environ = os.environ if env is None else env
+    if env is None:
+        # the choke point asks on every line it prints: reading the environment is the cost,
+        # so the answer is kept for as long as the environment's raw items stay the same
+        raw = getattr(os.environ, "_data", None)
+        if isinstance(raw, dict):
+            return _process_secrets(tuple(raw.items()))
+        env = dict(os.environ)
+    return _secrets_in(env)
+
+
+@lru_cache(maxsize=4)
+def _process_secrets(_snapshot: tuple[Any, ...]) -> tuple[str, ...]:
+    return _secrets_in(dict(os.environ))
+
+
+def _secrets_in(environ: Mapping[str, str]) -> tuple[str, ...]:
     names = set(key_variables()) | {n for n in environ if _SECRET_VARIABLE.search(n)}
     # a short value (``SOME_TOKEN=true``) is a setting, not a secret: redacting it would mangle output
     values = (environ.get(n) or "" for n in names)
@@ -146,8 +169,13 @@ def environment_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]
 def known_secrets(extra: Iterable[str] = (), env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """Every secret the choke point redacts: registered, from the environment, and ``extra``."""
     with _lock:
-        registered = set(_registered)
-    return tuple(sorted(registered | set(environment_secrets(env)) | {s for s in extra if s}))
+        registered = frozenset(_registered)
+    return _union(registered, environment_secrets(env), frozenset(s for s in extra if s))
+
+
+@lru_cache(maxsize=32)
+def _union(registered: frozenset[str], environment: tuple[str, ...], extra: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(registered | set(environment) | extra))
 
 
 def redact_text(text: str, secrets: Iterable[str] | None = None) -> str:
@@ -155,46 +183,53 @@ def redact_text(text: str, secrets: Iterable[str] | None = None) -> str:
     credential shape replaced by ``<REDACTED>``. ``secrets`` adds to the known ones."""
     if not text:
         return text
-    known = known_secrets(secrets or ())
-    out = _URL.sub(lambda m: redact_url(m.group(0)), text)
-    pattern = secret_pattern(known)
-    if pattern is not None:
-        out = pattern.sub(REDACTED, out)
-    for _, shape in _TOKEN_SHAPES:
-        out = shape.sub(lambda m: "Bearer " + REDACTED if m.group(0).startswith("Bearer") else REDACTED, out)
-    return out
+    return _scrub(text, known_secrets(secrets or ()), structural=True)
 
 
 def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with the known secrets (in every encoding) replaced, and nothing else: for
     values a caller still uses, such as a presigned result URL (its own signature stays)."""
-    pattern = secret_pattern(known_secrets(secrets))
-    return pattern.sub(REDACTED, text) if pattern is not None and text else text
+    return _scrub(text, known_secrets(secrets), structural=False) if text else text
 
 
 def redact_data(value: Any, secrets: Iterable[str] = (), *, only_secrets: bool = False) -> Any:
     """A JSON-like value with every string (keys too) passed through :func:`redact_text`
-    (or, with ``only_secrets``, :func:`redact_secrets`)."""
-    known = tuple(secrets)
-    if isinstance(value, dict):
-        return {
-            (_redact(k, known, only_secrets) if isinstance(k, str) else k): redact_data(
-                v, known, only_secrets=only_secrets
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [redact_data(v, known, only_secrets=only_secrets) for v in value]
-    if isinstance(value, str):
-        return _redact(value, known, only_secrets)
-    if isinstance(value, bytes):
-        text = _redact(value.decode("utf-8", "surrogateescape"), known, only_secrets)
-        return text.encode("utf-8", "surrogateescape")
-    return value
+    (or, with ``only_secrets``, :func:`redact_secrets`). The secrets are looked up once."""
+    known = known_secrets(secrets)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {(scrub(k) if isinstance(k, str) else k): walk(v) for k, v in node.items()}
+        if isinstance(node, list | tuple):
+            return [walk(v) for v in node]
+        if isinstance(node, str):
+            return scrub(node)
+        if isinstance(node, bytes):
+            return scrub(node.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+        return node
+
+    def scrub(text: str) -> str:
+        return _scrub(text, known, structural=not only_secrets) if text else text
+
+    return walk(value)
 
 
-def _redact(text: str, secrets: tuple[str, ...], only_secrets: bool) -> str:
-    return redact_secrets(text, secrets) if only_secrets else redact_text(text, secrets)
+def _scrub(text: str, known: tuple[str, ...], *, structural: bool) -> str:
+    out = text
+    if structural and "://" in out:
+        out = _URL.sub(lambda m: redact_url(m.group(0)), out)
+    pattern = secret_pattern(known)
+    if pattern is not None and may_hold(known, out):
+        out = pattern.sub(REDACTED, out)
+    if structural:
+        for anchors, shape in _SHAPE_ANCHORS:
+            if any(a in out for a in anchors):
+                out = shape.sub(_shape_mark, out)
+    return out
+
+
+def _shape_mark(m: re.Match[str]) -> str:
+    return "Bearer " + REDACTED if m.group(0).startswith("Bearer") else REDACTED
 
 
 class RedactingStream:
