@@ -260,3 +260,23 @@ def test_every_contract_command_in_every_format_prints_no_key(run_cli, tmp_path,
     assert all("Traceback" not in r.stderr for r in runs)
     assert any("<REDACTED>" in r.stdout for r in runs[:1])  # the key was in verify's report, and is gone
     assert [leaks(r.stdout + r.stderr, KEY) for r in runs] == [[], [], []]
+
+
+def test_redaction_cost_is_linear_in_the_text():
+    # near misses everywhere (the key's prefix, escapes, percent signs): the worst case for
+    # the pattern; four times the text may cost at most eight times as much (ratios, not times)
+    import time
+
+    chunk = KEY[:20] + "%7" + KEY[:11].upper() + "\\u0072" + "Zx9" * 13
+
+    def cost(n: int) -> float:
+        text = (chunk * (n // len(chunk) + 1))[:n]
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            redact_text(text, [KEY])
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = cost(50_000), cost(200_000)
+    assert large / small < 8.0, (small, large)
