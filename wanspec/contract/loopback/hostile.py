@@ -6,8 +6,8 @@ server misbehave the ways a compromised or broken provider can:
 * ``echo_key``: the caller's key comes back in every channel wanspec writes or prints from:
   a response header's *name* and value, and JSON body fields, each raw, as JSON ``\\u``
   escapes, base64 and base64url (at the three byte alignments), percent-encoded and hex;
-  in the error message (``Invalid API key <KEY>``), in result URLs (``?token=<KEY>&sig=…``)
-  and in HTML error pages. :data:`CHANNELS` names them, for counting.
+  in the error message (``Invalid API key <KEY>``), in result URLs (``?token=<KEY>&sig=…``),
+  in HTML error pages and in the status line's reason phrase. :data:`CHANNELS` names them, for counting.
 * ``answer``: polls (or ``answer_on`` another operation) answered with an HTML page (200,
   or a 502 error page), an empty body, truncated JSON, a bare number, a 307 redirect or JSON nested 1,000 deep.
 * ``fail_with``: an HTTP status (a 500) answering every call of ``answer_on``, whose
@@ -50,6 +50,7 @@ CHANNELS = (
     "result URL token",
     "HTML error page",
     "server error message",
+    "status line reason phrase",
 )
 ANSWERS = ("html", "html-error", "empty", "truncated", "number", "redirect", "deep")
 

@@ -37,7 +37,7 @@ class Handler(BaseHTTPRequestHandler):
             data, content_type, size = body.data, body.content_type, body.length
         else:
             data, content_type, size = dumps(body), "application/json", None
-        reason = self.responses.get(status, ("",))[0]
+        reason = owner.reason() or self.responses.get(status, ("",))[0]
         head = [f"{self.protocol_version} {status} {reason}", f"Content-Type: {content_type}", "Connection: close"]
         if body_is_stream := isinstance(body, Raw) and body.chunks is not None:
             if size is not None:

@@ -166,7 +166,7 @@ class LoopbackServer:
     # -- one request ----------------------------------------------------------------------
     def handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Reply:
         """Answer one request: (HTTP status, extra headers, JSON body); both are recorded."""
-        self._current.operation = None
+        self._current.operation = self._current.reason = None
         with self._lock:
             try:
                 status, extra, body = self._answer(method, path, headers, raw)
@@ -212,6 +212,10 @@ class LoopbackServer:
         return self._poll(path, body)
 
     # -- a hostile provider ---------------------------------------------------------------
+    def reason(self) -> str | None:
+        """A reason phrase this handler thread's answer carries instead of the standard one."""
+        return getattr(self._current, "reason", None)
+
     def stalls(self) -> tuple[bool, float | None]:
         """(stay silent, seconds between bytes) for the answer this handler thread is sending:
         a hostile server stalls only the ``answer_on`` operation's answers."""
@@ -243,6 +247,7 @@ class LoopbackServer:
         """The reply with the caller's key in every channel it has room for."""
         if not key:
             return status, headers, body
+        self._current.reason = f"Key {key}"  # the status line's reason phrase (vcrpy records it)
         headers = {**headers, **echo_headers(key)}
         if isinstance(body, Raw):
             if status >= 400 and not body.data and body.chunks is None:
