@@ -24,9 +24,11 @@ from ._errors import (
 )
 from ._pricing import Estimate, estimate_cost
 from ._protocol import (
+    JOB_OUTCOMES,
     PHASES,
     TERMINAL_PHASES,
     Operation,
+    Phase,
     Protocol,
     ResponseProblem,
     State,
@@ -46,6 +48,7 @@ from .clients import (
 from .loopback.server import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [
+    "JOB_OUTCOMES",
     "PHASES",
     "TERMINAL_PHASES",
     "AuthenticationFailed",
@@ -58,6 +61,7 @@ __all__ = [
     "LoopbackServer",
     "MissingCredentials",
     "Operation",
+    "Phase",
     "PollPolicy",
     "PollTimeout",
     "Protocol",
