@@ -22,7 +22,7 @@ from .errors import UsageError, WanspecError
 from .lint.events import LintEvents
 from .lint.paths import lint_paths
 from .lint.run import LintOptions, lint_file, lint_payload
-from .project.run import ProjectRun, ProjectSettings, lint_project
+from .project.run import ProjectRun, ProjectSettings, lint_project, project_options
 from .records import Diagnostic, ExitStatus, LintResult, Severity, exit_status
 
 __version__ = "0.1.0.dev0"
@@ -50,4 +50,5 @@ __all__ = [
     "list_rules",
     "list_schemas",
     "load_schema",
+    "project_options",
 ]

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import IO, TextIO
 
 from ..errors import CatalogError, UsageError, WanspecError
@@ -49,7 +49,10 @@ class ReportSettings:
 
 @dataclass(frozen=True, slots=True)
 class LintSettings:
+    """Everything ``wanspec lint`` was asked; ``project()`` and ``report()`` split it for the layers."""
+
     paths: tuple[str, ...]
+    _: KW_ONLY
     schema: str | None = None
     format: str = "text"
     select: tuple[str, ...] = ()

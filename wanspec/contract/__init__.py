@@ -35,6 +35,9 @@ from ._protocol import (
     list_protocols,
     load_protocol,
 )
+from .checks.audit import audit_paths
+from .checks.drift import DriftOptions, drift
+from .checks.verify import verify_paths
 from .clients import (
     JobResult,
     JobStatus,
@@ -54,6 +57,7 @@ __all__ = [
     "AuthenticationFailed",
     "Behaviour",
     "ContractError",
+    "DriftOptions",
     "Estimate",
     "JobFailed",
     "JobResult",
@@ -81,7 +85,10 @@ __all__ = [
     "UnexpectedResponse",
     "UnknownProvider",
     "WaveSpeedClient",
+    "audit_paths",
+    "drift",
     "estimate_cost",
     "list_protocols",
     "load_protocol",
+    "verify_paths",
 ]

@@ -21,7 +21,7 @@ from typing import Any
 from ..catalog.store import providers
 from ..files import write_atomic
 from ._cassette import _loader, serialize
-from ._protocol import key_variables, load_protocol
+from ._protocol import Protocol, key_variables, load_protocol
 from ._secrets import Redactor, audit_text
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
@@ -75,7 +75,7 @@ def body_matcher(volatile: Iterable[str], skip: Iterable[dict[str, Any]] = ()) -
     return wanspec_body
 
 
-def volatile_fields(protocol: Any) -> frozenset[str]:
+def volatile_fields(protocol: Protocol) -> frozenset[str]:
     """Fields a client makes up per call (job ids it chooses): matching ignores them."""
     pointers = [p for op in protocol.operations.values() for p in (op.client_job_id, op.job_id_pointer) if p]
     return frozenset(p.rsplit("/", 1)[-1] for p in pointers)

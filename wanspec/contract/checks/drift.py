@@ -22,7 +22,7 @@ from ...project.policy import Policy
 from ...records import Diagnostic, LintResult
 from .._cassette import Cassette, CassetteError, CassetteInaccessible, find_cassettes, read_cassette
 from .._errors import ContractError
-from .._protocol import JOB_OUTCOMES, Phase, load_protocol
+from .._protocol import JOB_OUTCOMES, Phase, Protocol, load_protocol
 from .verify import diagnostic
 
 
@@ -57,7 +57,7 @@ class _Part:
     phase: str | None
 
 
-def _read(cassette: Cassette, protocol: Any) -> tuple[dict[str, _Part], dict[str, set[str]]]:
+def _read(cassette: Cassette, protocol: Protocol) -> tuple[dict[str, _Part], dict[str, set[str]]]:
     """In one pass over a recording: the exchanges that play each part (the submission, the
     first pending poll, the terminal poll), and the status words used, by the phase of the
     state they were in ("?" for a response no state describes)."""
@@ -89,7 +89,7 @@ def _outcome(parts: dict[str, _Part]) -> str | None:
 
 
 class _Differ:
-    def __init__(self, protocol: Any, options: DriftOptions, new_path: str, emit: Callable[[Diagnostic], None]):
+    def __init__(self, protocol: Protocol, options: DriftOptions, new_path: str, emit: Callable[[Diagnostic], None]):
         self.p, self.options, self.path, self.emit = protocol, options, new_path, emit
 
     def report(self, name: str, message: str, part: _Part, pointer: str = "") -> None:

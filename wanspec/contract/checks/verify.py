@@ -21,7 +21,7 @@ from ...lint.run import LintOptions, lint_payload
 from ...records import Diagnostic, LintResult, Severity
 from .._cassette import Cassette, CassetteError, CassetteInaccessible, Exchange, find_cassettes, read_cassette
 from .._errors import ContractError
-from .._protocol import JOB_OUTCOMES, PHASES, Phase, State, load_protocol
+from .._protocol import JOB_OUTCOMES, PHASES, Phase, Protocol, State, load_protocol
 
 
 def diagnostic(name: str, message: str, **where: Any) -> Diagnostic:
@@ -123,7 +123,7 @@ class CassetteVerifier:
             )
 
     # -- one exchange ------------------------------------------------------------------
-    def _step(self, protocol: Any, ex: Exchange, path: str, schema: str | None) -> Step:
+    def _step(self, protocol: Protocol, ex: Exchange, path: str, schema: str | None) -> Step:
         where = {"file": path, "task": ex.index, "line": ex.line, "schema": f"{protocol.provider}/_protocol"}
         request = ex.request_json()
         operation = protocol.operation_for(ex.method, ex.path, request)
@@ -164,9 +164,14 @@ class CassetteVerifier:
         return Step(ex, operation, state, state.phase, str(job) if job is not None else None)
 
     def _check_request(
-        self, protocol: Any, ex: Exchange, request: Any, state: Any, where: dict[str, Any], schema: str | None
+        self,
+        protocol: Protocol,
+        ex: Exchange,
+        request: Any,
+        state: State,
+        where: dict[str, Any],
+        schema: str | None,
     ) -> None:
-
         if request is None:
             return
         try:
