@@ -88,7 +88,6 @@ class CassetteVerifier:
 
     def verify(self, cassette: Cassette) -> None:
         from .._protocol import load_protocol
-
         from .infer import infer_provider
 
         path = cassette.path

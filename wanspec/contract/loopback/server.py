@@ -330,9 +330,7 @@ class LoopbackServer:
                 return None
         return self.behaviour.cost(task) if self.behaviour.cost is not None else DEFAULT_COST
 
-    def _reject(
-        self, task: dict[str, Any], rule: str, pointer: str, detail: str, schema: str | None = None
-    ) -> Reply:
+    def _reject(self, task: dict[str, Any], rule: str, pointer: str, detail: str, schema: str | None = None) -> Reply:
         config = self._config.get("reject", {})
         segments = [s for s in pointer.split("/")[1:] if not s.isdigit()]
         parameter = ".".join(segments) or None
