@@ -353,7 +353,6 @@ class LoopbackServer:
             "message": message,
             "parameter": parameter,
             "jobId": job_id,
-            "taskType": task_type,
             "type": config.get("types", {}).get(json_type) if json_type else None,
             "documentation": _first_fit(documentation, variables),
             "allowedValues": allowed,
