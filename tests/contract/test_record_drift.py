@@ -185,10 +185,38 @@ def test_relaxed_limit_and_missing_scenarios(record, run_cli, tmp_path):
     assert record("old", Behaviour(max_duration=5)).exit_code == 0  # the paid scenario (6 s) was rejected
     assert record("new").exit_code == 0
     os.remove(tmp_path / "new" / "runware" / "flash-too-long.yaml")
+    # a partial re-recording: what both sides recorded is compared, the rest is listed
     run = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
-    codes = {(d["code"], d["severity"]) for d in run.json()["diagnostics"]}
+    found = {(d["code"], d["severity"], d["file"].rsplit("/", 1)[1]) for d in run.json()["diagnostics"]}
+    assert found == {("WS910", "warning", "flash-paid.yaml"), ("WS918", "info", "flash-too-long.yaml")}, found
+    assert run.exit_code == 0
+    strict = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--missing-breaking", "--format", "json")
+    codes = {(d["code"], d["severity"]) for d in strict.json()["diagnostics"]}
     assert codes == {("WS910", "warning"), ("WS913", "error")}, codes
-    assert run.exit_code == 1
+    assert strict.exit_code == 1
+
+
+@pytest.mark.parametrize("before", [Behaviour(), Behaviour(fail_jobs=True)], ids=["succeeded", "failed"])
+def test_a_job_that_no_longer_ends_is_breaking(run_cli, tmp_path, before):
+    """The new server keeps the job pending past the client's patience: the recording stops mid-job."""
+    for name, behaviour, policy in (
+        ("old", before, FAST),
+        ("new", Behaviour(polls_before_done=10_000), replace(FAST, timeout=0.05)),
+    ):
+        meta = {"scenario": "flash", "expect": "accepted", "schema": "runware/alibaba:wan@2.6-flash"}
+        with (
+            LoopbackServer("runware", api_key=KEY, behaviour=behaviour) as srv,
+            recording(str(tmp_path / name / "flash.yaml"), provider="runware", record_mode="all", metadata=meta),
+            RunwareClient(KEY, base_url=srv.base_url, policy=policy) as client,
+            contextlib.suppress(Exception),  # the failure, or the poll timeout, is what we record
+        ):
+            client.run(PAID)
+    run = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    found = {(d["code"], d["severity"]) for d in run.json()["diagnostics"]}
+    assert ("WS917", "error") in found and run.exit_code == 1, found
+    assert "now the recording ends with it pending" in run.stdout
+    verify = run_cli("cassettes", "verify", str(tmp_path / "new"))
+    assert "never reaches a terminal state" in verify.stdout
 
 
 def test_an_unrecognised_status_word_is_recorded_as_evidence(record, run_cli, tmp_path):

@@ -137,15 +137,28 @@ def record(
 )
 @click.option("--select", multiple=True, metavar="CODES", help="Only these changes (codes, prefixes, names).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these changes.")
+@click.option(
+    "--missing-breaking",
+    is_flag=True,
+    help="A scenario of OLD with no cassette in NEW is breaking (WS913); by default it is listed as not compared.",
+)
 def drift(
-    old: str, new: str, fmt: str, cost_tolerance: float, select: tuple[str, ...], ignore: tuple[str, ...]
+    old: str,
+    new: str,
+    fmt: str,
+    cost_tolerance: float,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    missing_breaking: bool,
 ) -> None:
     """Compare two cassette sets (OLD and NEW directories) and classify every change.
 
-    Errors are breaking changes, warnings non-breaking ones. Exit status: 0 nothing
-    breaking, 1 breaking changes found, 2 usage error.
+    Only the scenarios both sides recorded are compared; the others are listed (WS918,
+    WS914). Errors are breaking changes, warnings non-breaking ones. Exit status: 0
+    nothing breaking, 1 breaking changes found, 2 usage error.
     """
-    sys.exit(execute_drift(DriftSettings(old, new, fmt, cost_tolerance, select, ignore), _streams()))
+    settings = DriftSettings(old, new, fmt, cost_tolerance, select, ignore, missing_breaking)
+    sys.exit(execute_drift(settings, _streams()))
 
 
 def register(group: click.Group) -> None:

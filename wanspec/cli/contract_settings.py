@@ -52,6 +52,7 @@ class DriftSettings:
     cost_tolerance: float = 0.05
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    missing_breaking: bool = False
 
 
 def _missing(paths: tuple[str, ...], io: Streams) -> bool:
@@ -114,7 +115,7 @@ def execute_drift(settings: DriftSettings, io: Streams) -> int:
     except UsageError as exc:
         io.err.write(f"wanspec: error: {exc}\n")
         return EXIT_USAGE
-    options = DriftOptions(settings.cost_tolerance, select, ignore)
+    options = DriftOptions(settings.cost_tolerance, select, ignore, settings.missing_breaking)
     done = _report(lambda sink: drift(settings.old, settings.new, options, sink), settings.format, io)
     return EXIT_USAGE if done is None else done[1]
 

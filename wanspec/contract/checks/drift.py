@@ -27,6 +27,7 @@ class DriftOptions:
     cost_tolerance: float = 0.05  # relative change in cost that is not reported
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    missing_breaking: bool = False  # a scenario not re-recorded is WS913 (breaking), not WS918 (listed)
 
 
 def _json_type(value: Any) -> str:
@@ -129,6 +130,13 @@ class _Differ:
         if first is None:
             return
         old_end, new_end = old.get("terminal poll"), new.get("terminal poll")
+        if old_end is not None and new_end is None and n_out == "accepted":
+            last = max(new.values(), key=lambda part: part.index)
+            self.report(
+                "job-never-terminates",
+                f"the job used to end {old_end.phase}, now the recording ends with it {last.phase or 'unanswered'}",
+                last,
+            )
         if old_end is not None and new_end is not None and {old_end.phase, new_end.phase} == {"succeeded", "failed"}:
             rule = "job-now-fails" if new_end.phase == "failed" else "job-now-succeeds"
             self.report(rule, f"the job used to end {old_end.phase}, now it ends {new_end.phase}", new_end)
@@ -211,7 +219,15 @@ def drift(
     for name in sorted(old_files.keys() | new_files.keys()):
         result.files += 1
         if name not in new_files:
-            emit(diagnostic("scenario-missing", f"scenario {name} has no cassette in {new_root}", file=old_files[name]))
+            if opts.missing_breaking:
+                emit(
+                    diagnostic(
+                        "scenario-missing", f"scenario {name} has no cassette in {new_root}", file=old_files[name]
+                    )
+                )
+            else:
+                message = f"scenario {name} was not re-recorded in {new_root}: not compared"
+                emit(diagnostic("scenario-not-compared", message, file=old_files[name]))
             continue
         if name not in old_files:
             emit(diagnostic("scenario-added", f"new scenario {name} (nothing to compare with)", file=new_files[name]))
