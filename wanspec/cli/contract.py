@@ -14,10 +14,12 @@ from ..contract._protocol import list_protocols
 from .commands import Streams
 from .contract_settings import (
     AuditSettings,
+    CoverageSettings,
     DriftSettings,
     RecordSettings,
     VerifySettings,
     execute_audit,
+    execute_coverage,
     execute_drift,
     execute_record,
     execute_verify,
@@ -71,6 +73,26 @@ def verify(paths: tuple[str, ...], fmt: str) -> None:
     ends in one terminal state. Exit status: 0 clean, 1 findings, 2 usage error.
     """
     sys.exit(execute_verify(VerifySettings(paths, fmt), _streams()))
+
+
+@cassettes.command("coverage")
+@click.argument("paths", nargs=-1, type=str)
+@_format_option
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Fail (exit 1, WS819) when less than this share of the items is backed by recorded evidence.",
+)
+def coverage(paths: tuple[str, ...], fmt: str, min_coverage: float | None) -> None:
+    """Report which schema ids, workflows, rule codes and provider error codes the cassettes
+    in PATHS (default: cassettes/) back with evidence.
+
+    An item is backed by an accepted request that exercises it or by a rejection the
+    provider gave for it. Backed items are WS820 (info), gaps WS818 (warning), the shares
+    WS821. Exit status: 0, or 1 below --min-coverage; 2 usage error.
+    """
+    sys.exit(execute_coverage(CoverageSettings(paths, fmt, min_coverage), _streams()))
 
 
 @click.command()

@@ -32,6 +32,13 @@ class VerifySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverageSettings:
+    paths: tuple[str, ...]
+    format: str = "text"
+    min_coverage: float | None = None  # percent, 0-100
+
+
+@dataclass(frozen=True, slots=True)
 class RecordSettings:
     provider: str
     scenarios: tuple[str, ...]
@@ -94,6 +101,23 @@ def execute_verify(settings: VerifySettings, io: Streams) -> int:
     if _missing(paths, io):
         return EXIT_USAGE
     done = _report(lambda sink: verify_paths(paths, sink), settings.format, io)
+    if done is None:
+        return EXIT_USAGE
+    result, status = done
+    if result.files == 0:
+        io.err.write(f"wanspec: error: no cassettes (.yaml, .yml) under {', '.join(paths)}\n")
+        return EXIT_USAGE
+    return status
+
+
+def execute_coverage(settings: CoverageSettings, io: Streams) -> int:
+    from ..contract.checks.coverage import coverage_paths
+
+    paths = settings.paths or (DEFAULT_CASSETTES,)
+    if _missing(paths, io):
+        return EXIT_USAGE
+    minimum = None if settings.min_coverage is None else settings.min_coverage / 100
+    done = _report(lambda sink: coverage_paths(paths, sink, minimum)[0], settings.format, io)
     if done is None:
         return EXIT_USAGE
     result, status = done
