@@ -64,7 +64,7 @@ def cli() -> None:
     default="text",
     show_default=True,
     help="Output format (json-lines: a diagnostic a line; sarif: code scanning; github: Actions annotations; "
-    "junit: a test case per file).",
+    "junit: a test case per file; html: a self-contained page to read in a browser).",
 )
 @click.option(
     "--select",

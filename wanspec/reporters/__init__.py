@@ -32,6 +32,7 @@ REPORTERS: dict[str, str] = {
     "sarif": "_sarif:SarifReporter",
     "github": "_github:GithubReporter",
     "junit": "_junit:JunitReporter",
+    "html": "_html:HtmlReporter",
 }
 
 #: The ``--format`` names, in the order ``--help`` lists them.
