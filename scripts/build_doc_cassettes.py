@@ -145,6 +145,7 @@ def runware_error_scenarios() -> dict[str, dict[str, Any]]:
 # The seed models: requests quoted from runware-alibaba-models.txt (tests/data/doc_examples),
 # answers composed from the research notes, since the docs print no results for these requests.
 SEED_MODELS = {
+    "runware/alibaba:wan@2.6": "wan2.6",
     "runware/alibaba:wan@2.5-image": "wan2.5-image",
     "runware/alibaba:wan@2.5-preview": "wan2.5-preview",
     "runware/alibaba:wan@2.6-image": "wan2.6-image",
@@ -165,6 +166,28 @@ VIDEO_RESULT = (
     'success example, seed: "If none was provided, shows the randomly generated seed"; no cost without includeCost)'
 )
 V1_UUID = "; taskUUID replaced by a version-4 UUID (the doc prints a version-1 one, D02)"
+SIZES = "; width and height sent as numbers (the doc prints them as strings, D01)"
+FRAME_KEY = "; the frame image under its documented key image (the doc writes inputImage, D12)"
+
+
+def repaired(task: dict[str, Any], name: str) -> tuple[dict[str, Any], str, set[str]]:
+    """The task with the docs' known slips (D01, D02, D12 in tests/data/doc_examples) repaired,
+    what was repaired, and the error codes that remain."""
+    from wanspec import lint_payload
+
+    def errors(t: dict[str, Any]) -> set[str]:
+        return {d.code for d in lint_payload(t) if d.severity.value == "error"}
+
+    found, note = errors(task), ""
+    if "WS201" in found:
+        task, note = {**task, "taskUUID": v4(name)}, note + V1_UUID
+    if "WS112" in found and all(str(task.get(k, "0")).isdigit() for k in ("width", "height")):
+        task, note = {**task, **{k: int(task[k]) for k in ("width", "height") if k in task}}, note + SIZES
+    frames = (task.get("inputs") or {}).get("frameImages")
+    if "WS102" in found and isinstance(frames, list) and all(isinstance(f, dict) for f in frames):
+        fixed = [{("image" if k == "inputImage" else k): v for k, v in f.items()} for f in frames]
+        task, note = {**task, "inputs": {**task["inputs"], "frameImages": fixed}}, note + FRAME_KEY
+    return task, note, errors(task)
 
 
 def v4(name: str) -> str:
@@ -182,10 +205,8 @@ def seed_of(task: dict[str, Any], uuid: str) -> int:
 
 
 def seed_model_examples() -> list[tuple[dict[str, Any], dict[str, Any], str]]:
-    """(manifest entry, request task, note) for every lint-clean documented request of a seed model
-    (a version-1 taskUUID, the docs' D02 slip, is replaced), and the Animate Turbo stand-in."""
-    from wanspec import lint_payload
-
+    """(manifest entry, request task, note) for every documented request of a seed model that
+    lints clean once the docs' known slips are repaired, and the Animate Turbo stand-ins."""
     manifest = json.loads((EXAMPLES / "manifest.json").read_text(encoding="utf-8"))
     answered = {entry["answers"] for entry in manifest if entry["kind"] == "response"}
     out = []
@@ -194,29 +215,29 @@ def seed_model_examples() -> list[tuple[dict[str, Any], dict[str, Any], str]]:
             continue  # a request whose result the docs print is a documentation scenario already
         task = json.loads((EXAMPLES / entry["file"]).read_text(encoding="utf-8"))
         task = task[0] if isinstance(task, list) else task
-        errors = {d.code for d in lint_payload(task) if d.severity.value == "error"}
-        note = ""
-        if errors == {"WS201"}:
-            task, note, errors = {**task, "taskUUID": v4(entry["file"])}, V1_UUID, set()
+        task, note, errors = repaired(task, entry["file"])
         if not errors:
             out.append((entry, task, note))
         if not errors and entry["schema"] == "runware/alibaba:wan@2.6-image" and "--09-" in entry["file"]:
             title = f"{entry['title']} async delivery"
             note = "; with deliveryMethod async (the image API's other documented value): acknowledged, then polled"
             out.append(({**entry, "title": title}, {**task, "deliveryMethod": "async", "taskUUID": v4(title)}, note))
-        if entry["schema"] == "runware/runware:200@8" and "--14-" in entry["file"]:
+        turbo_modes = {"--14-": ("animate", "turbo"), "--15-": ("replace", "turbo-replace")}
+        mode, seed = next((m for k, m in turbo_modes.items() if k in entry["file"]), (None, ""))
+        if entry["schema"] == "runware/runware:200@8" and mode and not errors:
             turbo = {
                 **entry,
                 "schema": "runware/runware:200@9",
                 "section": "Wan2.2 Animate Turbo",
-                "title": "Wan2.2 Animate Turbo animate mode",
+                "title": f"Wan2.2 Animate Turbo {mode} mode",
                 "doc_line": 258,
             }
             note = (
-                "; the Wan2.2 Animate example at line 261 with model runware:200@9: the docs print no Turbo request, "
-                "and line 258 says Turbo takes the same parameters with acceleration and steps pre-configured"
+                f"; the Wan2.2 Animate example at line {entry['doc_line']} with model runware:200@9: the docs print "
+                "no Turbo request, and line 258 says Turbo takes the same parameters with acceleration and steps "
+                "pre-configured"
             )
-            out.append((turbo, {**task, "model": "runware:200@9", "taskUUID": v4("turbo")}, note))
+            out.append((turbo, {**task, "model": "runware:200@9", "taskUUID": v4(seed)}, note))
     return out
 
 
@@ -306,6 +327,52 @@ def seed_model_rejections() -> dict[str, dict[str, Any]]:
             ],
         }
     return out
+
+
+def seed_model_failures() -> dict[str, dict[str, Any]]:
+    """A job Runware accepts and then gives up on: the quoted timeoutProvider error at poll time."""
+    entry, task, _ = next(e for e in seed_model_examples() if e[0]["schema"] == "runware/alibaba:wan@2.5-preview")
+    name = "runware/wan2.5-preview-provider-timeout.yaml"
+    uuid = v4(name)
+    ref = {"taskType": task["taskType"], "taskUUID": uuid}
+    timeout = {
+        "errors": [
+            {
+                "code": "timeoutProvider",
+                "status": "error",
+                "message": "The external provider did not respond within the timeout window. The request was "
+                "automatically terminated.",
+                "documentation": "https://runware.ai/docs/en/video-inference/api-reference",
+                "taskUUID": uuid,
+            }
+        ]
+    }
+    return {
+        name: {
+            "metadata": {
+                "provider": "runware",
+                "scenario": name.split("/", 1)[1].removesuffix(".yaml"),
+                "description": f"{entry['section']}: the provider times out; the job fails at poll time",
+                "source": "research",
+                "doc": f"error envelope quoted from research/runware-api.md §1.4 (timeoutProvider, at poll time); "
+                f"{POLLING}; request: {entry['doc']} line {entry['doc_line']} ({entry['title']})",
+                "expect": "accepted",
+                "schema": entry["schema"],
+            },
+            "interactions": [
+                interaction("POST", RUNWARE, [{**task, "taskUUID": uuid}], 200, {"data": [ref]}, request_headers=AUTH),
+                interaction(
+                    "POST",
+                    RUNWARE,
+                    runware_poll(uuid),
+                    200,
+                    {"data": [{**ref, "status": "processing"}]},
+                    request_headers=AUTH,
+                ),
+                interaction("POST", RUNWARE, runware_poll(uuid), 200, timeout, request_headers=AUTH),
+            ],
+        }
+    }
 
 
 def wavespeed_scenarios() -> dict[str, dict[str, Any]]:
@@ -515,6 +582,7 @@ def scenarios() -> dict[str, dict[str, Any]]:
         **runware_error_scenarios(),
         **seed_model_scenarios(),
         **seed_model_rejections(),
+        **seed_model_failures(),
         **wavespeed_scenarios(),
         **toapis_scenarios(),
     }

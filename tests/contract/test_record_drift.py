@@ -258,7 +258,9 @@ def test_the_documentation_scenarios_rerecord_against_a_server_that_follows_the_
     rest = {f for f in found if f[0] != "WS907"}
     expected = {
         # D05: the docs' results carry `cost` although their requests never set includeCost
-        "runware": {("WS900", f, "/data/0/cost") for f in _doc_results("runware")},
+        # and the loopback server never times out: the quoted timeoutProvider job now succeeds
+        "runware": {("WS900", f, "/data/0/cost") for f in _doc_results("runware")}
+        | {("WS916", "wan2.5-preview-provider-timeout.yaml", "")},
         # the loopback server cannot fail a download or a content check: those jobs now succeed
         "wavespeed": {("WS916", "i2v-flash-media-access-failed.yaml", "")},
         "toapis": {("WS916", "wan2.6-flash-content-policy.yaml", "")},
