@@ -122,6 +122,18 @@ def test_plain_vcrpy_cassettes_verify_without_hand_edits(tmp_path, run_cli, prov
     assert run_cli("cassettes", "verify", str(path)).exit_code == 0
 
 
+def test_plain_vcrpy_recordings_drift_like_wanspec_ones(tmp_path, run_cli):
+    for name in ("old", "new"):
+        (tmp_path / name).mkdir()
+        _plain_vcrpy(tmp_path / name / "job.yaml", "runware", _runware_job)
+    same = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"))
+    assert same.exit_code == 0 and "All checks passed in 1 scenario" in same.stdout, same
+    text = (tmp_path / "new" / "job.yaml").read_text(encoding="utf-8")
+    (tmp_path / "new" / "job.yaml").write_text(text.replace('"videoURL"', '"videoUrl"'), encoding="utf-8")
+    drifted = run_cli("drift", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json")
+    assert drifted.exit_code == 1 and "WS900" in {d["code"] for d in drifted.json()["diagnostics"]}, drifted
+
+
 def test_a_cassette_no_provider_fits_still_says_so(tmp_path, run_cli):
     _plain_vcrpy(tmp_path / "plain.yaml", "runware", _runware_job)
     text = (tmp_path / "plain.yaml").read_text(encoding="utf-8")

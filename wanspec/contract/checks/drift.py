@@ -237,7 +237,9 @@ def drift(
         except CassetteError as exc:
             emit(diagnostic("cassette-unreadable", f"cannot compare {name}: {exc}", file=new_files[name]))
             continue
-        provider = new.provider or old.provider
+        from .infer import infer_provider
+
+        provider = infer_provider(new) or infer_provider(old)
         try:
             protocol = load_protocol(provider or "")
         except (ContractError, CatalogError):
