@@ -15,6 +15,7 @@ from html import escape
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
+from ._text import _plural
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 _STYLE = """
@@ -108,12 +109,14 @@ class HtmlReporter:
     def finish(self, result: LintResult) -> None:
         self._start()
         summary = result.summary()
-        badges = [f'<span class="badge error">{result.errors} errors</span>'] if result.errors else []
-        badges += [f'<span class="badge warning">{result.warnings} warnings</span>'] if result.warnings else []
+        badges = [f'<span class="badge error">{_plural(result.errors, "error")}</span>'] if result.errors else []
+        if result.warnings:
+            badges.append(f'<span class="badge warning">{_plural(result.warnings, "warning")}</span>')
         if not (result.errors or result.warnings):
             badges.append('<span class="badge ok">all checks passed</span>')
+        units = {"files": "file", "tasks": result.unit or "task"}
         badges += [
-            f'<span class="badge">{escape(str(v))} {escape(k)}</span>'
+            f'<span class="badge">{escape(_plural(v, units[k]) if k in units else f"{v} {k}")}</span>'
             for k, v in summary.items()
             if k not in ("errors", "warnings")  # shown above, coloured
         ]
