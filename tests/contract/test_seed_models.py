@@ -126,3 +126,15 @@ def test_the_invalid_key_envelope_is_the_quoted_one():
             }
         ]
     }
+
+
+def test_every_runware_model_has_a_priced_scenario():
+    """`record` prices each scenario before sending it: every Runware model has at least one
+    whose price is known (free, when rejected), so a budget of 0 still records evidence for it."""
+    from wanspec.contract._record import plan
+
+    scenarios = plan(str(CASSETTES), "runware").scenarios
+    known = {s.metadata["schema"] for s in scenarios if s.estimate is not None and s.estimate.known}
+    free = {s.metadata["schema"] for s in scenarios if s.estimate is not None and s.estimate.amount == 0}
+    runware = {i for i in catalog().ids() if i.startswith("runware/")}
+    assert known == free == runware
