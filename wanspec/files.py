@@ -20,13 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
-import tempfile
-import threading
 from collections.abc import Iterator
-from pathlib import Path
-
-_HELD = {signal.SIGTERM, signal.SIGINT}
 
 
 class HardLinkError(OSError):
@@ -36,10 +30,13 @@ class HardLinkError(OSError):
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """SIGTERM and SIGINT wait until the block is over (main thread only; elsewhere, as is)."""
+    import signal  # deferred, like tempfile: only writers pay
+    import threading
+
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield  # (Windows has no signal masks)
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
     try:
         yield
     finally:
@@ -59,24 +56,26 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temporaries(path: Path) -> list[Path]:
+def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[str]:
     """Remove ``.NAME.<pid>.*.tmp`` files beside ``path`` whose process is gone; the removed ones."""
-    pattern = re.compile(re.escape(f".{path.name}.") + r"(\d+)\.[^.]+\.tmp$")
-    removed: list[Path] = []
+    directory, name = os.path.split(os.fspath(path))
+    directory = directory or "."
+    pattern = re.compile(re.escape(f".{name}.") + r"(\d+)\.[^.]+\.tmp$")
+    removed: list[str] = []
     try:
-        names = os.listdir(path.parent)
+        names = os.listdir(directory)
     except OSError:
         return removed
-    for name in names:
-        m = pattern.match(name)
+    for entry in names:
+        m = pattern.match(entry)
         if m and int(m.group(1)) != os.getpid() and not process_alive(int(m.group(1))):
             with contextlib.suppress(OSError):
-                (path.parent / name).unlink()
-                removed.append(path.parent / name)
+                os.unlink(os.path.join(directory, entry))
+                removed.append(os.path.join(directory, entry))
     return removed
 
 
-def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
 
     ``mode`` sets the permission bits; without it an existing file keeps its own and a new
@@ -84,14 +83,14 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
     file's private 0o600. A symbolic link is followed (its target is rewritten); a file
     with other hard links raises :class:`HardLinkError` and is left as it was.
     """
-    target = Path(os.path.realpath(path))
+    target = os.path.realpath(path)
     try:
         st = os.stat(target)
     except FileNotFoundError:
         st = None
     if st is not None and st.st_nlink > 1:
         raise HardLinkError(
-            f"{path} has {st.st_nlink} hard links; rewriting it atomically would split them "
+            f"{os.fspath(path)} has {st.st_nlink} hard links; rewriting it atomically would split them "
             "(remove its other links, or copy it to a file of its own, and run again)"
         )
     if mode is None:
@@ -101,10 +100,14 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-    target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # deferred: it imports shutil and three compressors; only writers pay
+
+    directory = os.path.dirname(target) or "."
+    os.makedirs(directory, exist_ok=True)
     remove_stale_temporaries(target)
     with _signals_held():
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+        prefix = f".{os.path.basename(target)}.{os.getpid()}."
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -113,5 +116,6 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
             os.chmod(tmp, mode)
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
             raise

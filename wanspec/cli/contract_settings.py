@@ -3,28 +3,55 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..records import Diagnostic, LintResult
-from .commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
+from ..contract._cassette import find_cassettes
+from ..errors import UsageError
+from ..lint.run import LintOptions
+from ..project.run import project_options
+from ..records import Diagnostic
+from .commands import EXIT_OK, ReportSettings, Streams, report, run_command, split
 
 DEFAULT_CASSETTES = "cassettes"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckSettings:
+    """What every cassette check shares: the rules, the project config, the report."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    config: str | None = None
+    isolated: bool = False
+    report: ReportSettings = field(default_factory=ReportSettings)
+
+    def options(self) -> LintOptions:
+        return project_options(
+            select=split(self.select), ignore=split(self.ignore), config=self.config, isolated=self.isolated
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class AuditSettings:
     paths: tuple[str, ...]
-    format: str = "text"
     secret_env: tuple[str, ...] = ()
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
 @dataclass(frozen=True, slots=True)
 class VerifySettings:
     paths: tuple[str, ...]
-    format: str = "text"
+    check: CheckSettings = field(default_factory=CheckSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSettings:
+    paths: tuple[str, ...]
+    min_coverage: float | None = None  # percent, 0-100
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,30 +73,17 @@ class RecordSettings:
 class DriftSettings:
     old: str
     new: str
-    format: str = "text"
     cost_tolerance: float = 0.05
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
+    missing_breaking: bool = False
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
-def _missing(paths: tuple[str, ...], io: Streams) -> bool:
+def _cassettes(paths: tuple[str, ...]) -> tuple[str, ...]:
+    paths = paths or (DEFAULT_CASSETTES,)
     gone = [p for p in paths if not os.path.exists(p)]
-    for p in gone:
-        io.err.write(f"wanspec: error: no such file or directory: {p}\n")
-    return bool(gone)
-
-
-def _report(result_of, fmt: str, io: Streams) -> tuple[LintResult, int] | None:  # type: ignore[no-untyped-def]
-    from ..reporters import get_reporter
-
-    try:
-        reporter = get_reporter(fmt)(io.out, wants_colour(None, io.out, io.env))
-    except KeyError as exc:
-        io.err.write(f"wanspec: error: {exc.args[0]}\n")
-        return None
-    result: LintResult = result_of(reporter.emit)
-    reporter.finish(result)
-    return result, EXIT_OK if result.ok else EXIT_FINDINGS
+    if gone:
+        raise UsageError("no such file or directory: " + ", ".join(gone))
+    return paths
 
 
 def _redacting(io: Streams) -> Streams:
@@ -80,73 +94,93 @@ def _redacting(io: Streams) -> Streams:
     return Streams(RedactingStream(io.out, secrets), RedactingStream(io.err, secrets), io.stdin, io.env)  # type: ignore[arg-type]
 
 
-def _flushed(io: Streams, status: int) -> int:
-    io.out.flush()
-    io.err.flush()
-    return status
+def _redacted(io: Streams, command: Callable[[Streams], int]) -> int:
+    """Run a contract command with everything it prints passing the redaction choke point."""
+    safe = _redacting(io)
+    try:
+        return command(safe)
+    finally:
+        safe.out.flush()
+        safe.err.flush()
 
 
 def execute_audit(settings: AuditSettings, io: Streams) -> int:
-    io = _redacting(io)
-    return _flushed(io, _audit(settings, io))
+    return _redacted(io, lambda safe: _audit(settings, safe))
 
 
 def _audit(settings: AuditSettings, io: Streams) -> int:
     from ..contract._secrets import environment_secrets
-    from ..contract.checks.audit import audit_paths
+    from ..contract.checks.audit import audit_paths  # deferred: only the command that needs it pays for the import
 
-    paths = settings.paths or (DEFAULT_CASSETTES,)
-    if _missing(paths, io):
-        return EXIT_USAGE
-    if settings.secret_env:
-        secrets = tuple(v for n in settings.secret_env if (v := io.env.get(n)))
-    else:  # the providers' key variables and every *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD
-        secrets = environment_secrets(io.env)
-    done = _report(lambda sink: audit_paths(paths, secrets, sink), settings.format, io)
-    return EXIT_USAGE if done is None else done[1]
+    def body() -> int:
+        paths = _cassettes(settings.paths)
+        options = settings.check.options()
+        if settings.secret_env:
+            secrets = tuple(v for n in settings.secret_env if (v := io.env.get(n)))
+        else:  # the providers' key variables and every *_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD
+            secrets = environment_secrets(io.env)
+        return report(lambda sink: audit_paths(paths, secrets, sink, options=options), settings.check.report, io)
+
+    return run_command(io, body)
 
 
 def execute_verify(settings: VerifySettings, io: Streams) -> int:
-    io = _redacting(io)
-    return _flushed(io, _verify(settings, io))
+    return _redacted(io, lambda safe: _verify(settings, safe))
 
 
 def _verify(settings: VerifySettings, io: Streams) -> int:
-    from ..contract.checks.verify import verify_paths
+    from ..contract.checks.verify import verify_paths  # deferred: only the command that needs it pays for the import
 
-    paths = settings.paths or (DEFAULT_CASSETTES,)
-    if _missing(paths, io):
-        return EXIT_USAGE
-    done = _report(lambda sink: verify_paths(paths, sink), settings.format, io)
-    if done is None:
-        return EXIT_USAGE
-    result, status = done
-    if result.files == 0:
-        io.err.write(f"wanspec: error: no cassettes (.yaml, .yml) under {', '.join(paths)}\n")
-        return EXIT_USAGE
-    return status
+    def body() -> int:
+        paths = _cassettes(settings.paths)
+        options = settings.check.options()
+        if not any(True for _ in find_cassettes(paths)):
+            raise UsageError(f"no cassettes (.yaml, .yml) under {', '.join(paths)}")
+        return report(lambda sink: verify_paths(paths, sink, options=options), settings.check.report, io)
+
+    return run_command(io, body)
+
+
+def execute_coverage(settings: CoverageSettings, io: Streams) -> int:
+    return _redacted(io, lambda safe: _coverage(settings, safe))
+
+
+def _coverage(settings: CoverageSettings, io: Streams) -> int:
+    from ..contract.checks.coverage import coverage_paths  # deferred: only the command that needs it pays
+
+    def body() -> int:
+        paths = _cassettes(settings.paths)
+        if not any(True for _ in find_cassettes(paths)):
+            raise UsageError(f"no cassettes (.yaml, .yml) under {', '.join(paths)}")
+        minimum = None if settings.min_coverage is None else settings.min_coverage / 100
+        return report(lambda sink: coverage_paths(paths, sink, minimum)[0], settings.check.report, io)
+
+    return run_command(io, body)
 
 
 def execute_drift(settings: DriftSettings, io: Streams) -> int:
-    io = _redacting(io)
-    return _flushed(io, _drift(settings, io))
+    return _redacted(io, lambda safe: _drift(settings, safe))
 
 
 def _drift(settings: DriftSettings, io: Streams) -> int:
-    from ..contract.checks.drift import DriftOptions, drift
-    from ..lint.run import LintOptions, UsageError, validate_options
+    from ..contract.checks.drift import (  # deferred: only the command that needs it pays for the import
+        DriftOptions,
+        drift,
+    )
 
-    if _missing((settings.old, settings.new), io):
-        return EXIT_USAGE
-    select, ignore = _split(settings.select), _split(settings.ignore)
-    try:
-        validate_options(LintOptions(select=select, ignore=ignore))
-    except UsageError as exc:
-        io.err.write(f"wanspec: error: {exc}\n")
-        return EXIT_USAGE
-    options = DriftOptions(settings.cost_tolerance, select, ignore)
-    done = _report(lambda sink: drift(settings.old, settings.new, options, sink), settings.format, io)
-    return EXIT_USAGE if done is None else done[1]
+    def body() -> int:
+        _cassettes((settings.old, settings.new))
+        chosen = settings.check.options()
+        options = DriftOptions(
+            settings.cost_tolerance,
+            chosen.select,
+            chosen.ignore,
+            missing_breaking=settings.missing_breaking,
+            policy=chosen.policy,
+        )
+        return report(lambda sink: drift(settings.old, settings.new, options, sink), settings.check.report, io)
+
+    return run_command(io, body)
 
 
 def _describe(d: Diagnostic) -> str:
@@ -154,35 +188,40 @@ def _describe(d: Diagnostic) -> str:
 
 
 def execute_record(settings: RecordSettings, io: Streams) -> int:
-    """Plan, price and record; every line printed passes the redaction choke point."""
-    from ..contract._secrets import RedactingStream, environment_secrets
+    """Plan, price and record; every line printed passes the redaction choke point, and
+    SIGTERM/SIGINT end the run through its cleanup (exit 128 + the signal's number)."""
 
-    secrets = environment_secrets(io.env)
-    out, err = RedactingStream(io.out, secrets), RedactingStream(io.err, secrets)
+    def interruptible(safe: Streams) -> int:
+        try:
+            with _signals_as_exceptions():
+                return run_command(safe, lambda: _record(settings, safe))
+        except _Interrupted as exc:
+            safe.err.write(f"wanspec: interrupted by {exc.name}: nothing was written to {settings.out}\n")
+            return 128 + exc.signum
+
+    return _redacted(io, interruptible)
+
+
+def _record(settings: RecordSettings, io: Streams) -> int:
+    from ..contract._factory import client_for  # the clients import httpx: only `record` pays for it
+    from ..contract._record import (  # deferred: only the command that needs it pays for the import
+        Budget,
+        RecordError,
+        check_budget,
+        plan,
+        record,
+        scenario_env,
+        stale_staging,
+    )
+    from ..contract._secrets import environment_secrets
+    from ..contract.clients import PollPolicy  # deferred: only the command that needs it pays for the import
+
+    _cassettes((settings.source,))
+    removed, left = stale_staging(os.path.dirname(os.path.abspath(settings.out)) or ".")
+    for note in (*removed, *left):
+        io.err.write(f"wanspec: {note}\n")
     try:
-        with _signals_as_exceptions():
-            return _record(settings, Streams(out, err, io.stdin, io.env), secrets)  # type: ignore[arg-type]
-    except _Interrupted as exc:
-        err.write(f"wanspec: interrupted by {exc.name}: nothing was written to {settings.out}\n")
-        return 128 + exc.signum
-    finally:
-        out.flush()
-        err.flush()
-
-
-def _record(settings: RecordSettings, io: Streams, secrets: tuple[str, ...]) -> int:
-    from ..contract._errors import ContractError
-    from ..contract._factory import client_for
-    from ..contract._record import Budget, RecordError, check_budget, plan, record, scenario_env, stale_staging
-    from ..contract.clients import PollPolicy
-
-    if _missing((settings.source,), io):
-        return EXIT_USAGE
-    try:
-        removed, left = stale_staging(os.path.dirname(os.path.abspath(settings.out)) or ".")
-        for note in (*removed, *left):
-            io.err.write(f"wanspec: {note}\n")
-        p = plan(settings.source, settings.provider, _split(settings.scenarios))
+        p = plan(settings.source, settings.provider, split(settings.scenarios))
         width = max((len(s.name) for s in p.scenarios), default=10)
         for s in p.scenarios:
             est = s.estimate
@@ -224,15 +263,11 @@ def _record(settings: RecordSettings, io: Streams, secrets: tuple[str, ...]) -> 
             p,
             settings.out,
             factory,
-            secrets=secrets,
+            secrets=environment_secrets(io.env),
             progress=lambda o: print(f"recorded {o.scenario}: {o.state} {o.detail}", file=io.out),
         )
-    except ContractError as exc:
-        io.err.write(f"wanspec: error: {exc}\n")
-        return EXIT_USAGE
     except OSError as exc:
-        io.err.write(f"wanspec: error: cannot write to {settings.out}: {exc.strerror or exc}\n")
-        return EXIT_USAGE
+        raise UsageError(f"cannot write to {settings.out}: {exc.strerror or exc}") from None
     io.out.write(f"{len(outcomes)} cassettes written to {settings.out} ({budget.spent:.4f} USD estimated)\n")
     return EXIT_OK
 

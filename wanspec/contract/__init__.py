@@ -25,9 +25,11 @@ from ._errors import (
 )
 from ._pricing import Estimate, estimate_cost
 from ._protocol import (
+    JOB_OUTCOMES,
     PHASES,
     TERMINAL_PHASES,
     Operation,
+    Phase,
     Protocol,
     ResponseProblem,
     State,
@@ -35,6 +37,9 @@ from ._protocol import (
     load_protocol,
 )
 from ._secrets import Secret
+from .checks.audit import audit_paths
+from .checks.drift import DriftOptions, drift
+from .checks.verify import verify_paths
 from .clients import (
     JobResult,
     JobStatus,
@@ -49,11 +54,13 @@ from .loopback.hostile import Hostile
 from .loopback.server import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [
+    "JOB_OUTCOMES",
     "PHASES",
     "TERMINAL_PHASES",
     "AuthenticationFailed",
     "Behaviour",
     "ContractError",
+    "DriftOptions",
     "Estimate",
     "Hostile",
     "JobFailed",
@@ -62,6 +69,7 @@ __all__ = [
     "LoopbackServer",
     "MissingCredentials",
     "Operation",
+    "Phase",
     "PollPolicy",
     "PollTimeout",
     "Protocol",
@@ -83,7 +91,10 @@ __all__ = [
     "UnexpectedResponse",
     "UnknownProvider",
     "WaveSpeedClient",
+    "audit_paths",
+    "drift",
     "estimate_cost",
     "list_protocols",
     "load_protocol",
+    "verify_paths",
 ]

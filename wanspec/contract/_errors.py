@@ -10,14 +10,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ContractError
 
-class ContractError(Exception):
-    """Base class of every error raised by ``wanspec.contract``.
+__all__ = [
+    "AuthenticationFailed",
+    "ContractError",
+    "JobFailed",
+    "MissingCredentials",
+    "PollTimeout",
+    "ProviderError",
+    "RateLimited",
+    "RedactedError",
+    "RequestRejected",
+    "ResponseTooLarge",
+    "ServerError",
+    "TransportFailed",
+    "UnexpectedResponse",
+    "UnknownProvider",
+]
 
-    Its message passes through the redaction choke point (``_secrets.redact_text``) when it
-    is made, so neither ``str()`` nor ``repr()`` of any contract error can show a key the
-    provider echoed back; a ``raw`` body kept on an error is redacted the same way.
-    """
+
+class RedactedError(ContractError):
+    """A contract error whose message passes the redaction choke point (``_secrets.redact_text``)
+    when it is made, so neither ``str()`` nor ``repr()`` can show a key a provider echoed
+    back; the ``raw`` body, message, code and parameter it keeps are redacted the same way.
+    Every error the contract layer raises is one."""
 
     def __init__(self, *args: Any) -> None:
         from ._secrets import redact_text
@@ -32,15 +49,15 @@ class ContractError(Exception):
         super().__setattr__(name, value)
 
 
-class MissingCredentials(ContractError):
+class MissingCredentials(RedactedError):
     """No API key was given and the provider's environment variable is not set."""
 
 
-class UnknownProvider(ContractError):
+class UnknownProvider(RedactedError):
     """No protocol file describes this provider."""
 
 
-class UnexpectedResponse(ContractError):
+class UnexpectedResponse(RedactedError):
     """A response the provider's protocol file does not describe (no state matches it)."""
 
     def __init__(self, provider: str, http_status: int | None, detail: str, raw: Any = None) -> None:
@@ -50,7 +67,7 @@ class UnexpectedResponse(ContractError):
         super().__init__(f"{provider}: unexpected response (HTTP {http_status}): {detail}")
 
 
-class TransportFailed(ContractError):
+class TransportFailed(RedactedError):
     """The request never got an HTTP answer (connection refused, reset, timed out)."""
 
     def __init__(self, provider: str, detail: str) -> None:
@@ -58,7 +75,7 @@ class TransportFailed(ContractError):
         super().__init__(f"{provider}: {detail}")
 
 
-class ProviderError(ContractError):
+class ProviderError(RedactedError):
     """The provider answered with an error; its own code, message and parameter are kept."""
 
     def __init__(
@@ -104,11 +121,11 @@ class JobFailed(ProviderError):
     """The job was accepted but ended in the provider's failed state."""
 
 
-class ResponseTooLarge(ContractError):
+class ResponseTooLarge(RedactedError):
     """A response body is larger than the client's ``max_body`` (bytes)."""
 
 
-class PollTimeout(ContractError):
+class PollTimeout(RedactedError):
     """The job did not reach a terminal state within the poll policy's timeout."""
 
     def __init__(self, provider: str, job_id: str, elapsed: float, last_status: str | None) -> None:

@@ -26,16 +26,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import WanspecError
 from ..files import process_alive
 from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
-from ._errors import ContractError
+from ._errors import AuthenticationFailed, ContractError, JobFailed, RequestRejected, UnexpectedResponse
 from ._pricing import Estimate, estimate_cost
+from ._protocol import Phase, load_protocol
+from ._recording import _skipped, recording, skip_patterns, volatile_fields
 
 STAGING_PREFIX = ".wanspec-record-"
 _STAGING = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-")
 
 
-class RecordError(ContractError):
+
+class RecordError(WanspecError):
     """The recording cannot start or cannot finish (exit status 2 at the command line)."""
 
 
@@ -69,7 +73,6 @@ class Plan:
 
 def _submission(cassette: Cassette, protocol: Any) -> tuple[dict[str, Any], dict[str, Any], str] | None:
     """(the task to send again, the task as recorded, the submission's path) of a cassette."""
-    from ._recording import _skipped, skip_patterns, volatile_fields
 
     volatile, skip = volatile_fields(protocol), skip_patterns(protocol.provider)
     for ex in cassette.exchanges:
@@ -97,8 +100,6 @@ def as_sent(task: dict[str, Any], protocol: Any) -> dict[str, Any]:
 
 def sent_tasks(body: Any, provider: str) -> list[dict[str, Any]]:
     """The tasks in a submission body as sent (a Runware batch less its authentication task)."""
-    from ._recording import _skipped, skip_patterns
-
     skip = skip_patterns(provider)
     items = body if isinstance(body, list) else [body]
     return [t for t in items if isinstance(t, dict) and not _skipped(t, skip)]
@@ -138,7 +139,6 @@ class Budget:
 
 def plan(source: str, provider: str, names: Iterable[str] = ()) -> Plan:
     """The scenarios of ``provider`` under ``source`` (all, or those named), each priced."""
-    from ._protocol import load_protocol
 
     protocol = load_protocol(provider)
     wanted = {n.strip() for n in names if n.strip()}
@@ -182,7 +182,6 @@ INVALID_KEY = "wanspec-invalid-key-on-purpose"
 def scenario_env(s: Scenario, env: Mapping[str, str]) -> dict[str, str]:
     """The environment a scenario's client reads its key from: a scenario about a refused key
     (``credentials: invalid`` in its metadata) gets a key no provider knows."""
-    from ._protocol import load_protocol
 
     out = dict(env)
     if s.metadata.get("credentials") == "invalid":
@@ -255,8 +254,6 @@ def record(
     exception (a signal included, once the caller turns it into one) the staging directory
     is removed before the exception goes on.
     """
-    from ._errors import AuthenticationFailed, JobFailed, RequestRejected, UnexpectedResponse
-    from ._recording import recording
 
     staging: str | None = None
     outcomes: list[Outcome] = []
@@ -273,7 +270,7 @@ def record(
                 except (RequestRejected, AuthenticationFailed, JobFailed) as exc:
                     # the API's answer, whatever it is, is what the scenario records; rate limits and
                     # server errors that outlast the retries are not answers: the run stops
-                    state = "failed" if isinstance(exc, JobFailed) else "rejected"
+                    state = Phase.FAILED if isinstance(exc, JobFailed) else Phase.REJECTED
                     outcome = Outcome(s.name, state, f"{exc.code}: {exc.message}")
                 except UnexpectedResponse as exc:
                     # a response the protocol does not describe is evidence of drift: keep the recording

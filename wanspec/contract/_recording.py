@@ -6,7 +6,8 @@
   against a loopback server replays against the real base URL and back).
 - Everything is redacted on the way to disk (``_secrets.Redactor``); the serialised text is
   audited before it is written, and a cassette that still holds a credential is not written.
-- Files are written atomically, so an interrupted run never leaves half a cassette.
+- Files are written atomically, so an interrupted run never leaves half a cassette, and a
+  recording that caught no interaction writes nothing.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from ._errors import ContractError
-from ._secrets import Redactor, audit_text, environment_secrets
+from ..catalog.store import providers
+from ..files import write_atomic
+from ._cassette import _loader, serialize
+from ._errors import RedactedError
+from ._protocol import Protocol, load_protocol
+from ._secrets import Redactor, audit_text, environment_secrets, known_secrets
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 MATCH_ON = ("method", "path", "wanspec_body")
 
 
-class SecretLeakError(ContractError):
+class SecretLeakError(RedactedError):
     """A cassette about to be written still holds something that looks like a credential
     (the message names lines and kinds, never the value)."""
 
@@ -72,7 +77,7 @@ def body_matcher(volatile: Iterable[str], skip: Iterable[dict[str, Any]] = ()) -
     return wanspec_body
 
 
-def volatile_fields(protocol: Any) -> frozenset[str]:
+def volatile_fields(protocol: Protocol) -> frozenset[str]:
     """Fields a client makes up per call (job ids it chooses): matching ignores them."""
     pointers = [p for op in protocol.operations.values() for p in (op.client_job_id, op.job_id_pointer) if p]
     return frozenset(p.rsplit("/", 1)[-1] for p in pointers)
@@ -80,21 +85,17 @@ def volatile_fields(protocol: Any) -> frozenset[str]:
 
 def skip_patterns(provider: str) -> tuple[dict[str, Any], ...]:
     """Tasks that carry no request (Runware's authentication task), from rules.json's providers."""
-    from ..catalog.store import providers
 
     return tuple(providers().get(provider, {}).get("skip", ()))
 
 
 def _serialize(doc: Mapping[str, Any]) -> str:
-    from ._cassette import serialize
 
     return serialize(doc)
 
 
 def _deserialize(text: str) -> Any:
     import yaml
-
-    from ._cassette import _loader
 
     return yaml.load(text, Loader=_loader())
 
@@ -118,13 +119,15 @@ def _persister(redactor: Redactor) -> type:
     from vcr.persisters.filesystem import FilesystemPersister  # type: ignore[import-untyped]
     from vcr.serialize import serialize  # type: ignore[import-untyped]
 
-    from ..files import write_atomic
-
     class AtomicPersister(FilesystemPersister):  # type: ignore[misc]
         @staticmethod
         def save_cassette(cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
+            if not cassette_dict.get("requests"):
+                # a recording that caught nothing (the server was down, the client never sent):
+                # an `interactions: []` file would pass as evidence and block the next `once` run
+                return
             text = redactor.text(serialize(cassette_dict, serializer))
-            leaks = audit_text(text, redactor.secrets)
+            leaks = audit_text(text, known_secrets(redactor.secrets))
             if leaks:
                 where = ", ".join(f"line {leak.line}: {leak.what}" for leak in leaks[:3])
                 raise SecretLeakError(f"refusing to write {cassette_path}: {where}")
@@ -176,7 +179,6 @@ def recording(
     ``metadata`` is stored under ``metadata.wanspec`` (with the provider and the time of
     recording) when something is recorded. Yields vcrpy's Cassette.
     """
-    from ._protocol import load_protocol
 
     v = vcr_for(
         record_mode=record_mode,

@@ -135,10 +135,11 @@ def register(value: str | Secret) -> None:
 
 @cache
 def key_variables() -> tuple[str, ...]:
-    """The providers' API key variables, as their protocol files name them."""
-    from ._protocol import list_protocols, load_protocol
+    """The providers' API key variables (``_protocol.key_variables``, read once: the choke
+    point asks on every line it prints)."""
+    from ._protocol import key_variables as from_protocols
 
-    return tuple(v for p in list_protocols() if (v := str(load_protocol(p).env.get("apiKey", ""))))
+    return from_protocols()
 
 
 def environment_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:

@@ -11,8 +11,6 @@ from ._base import MAX_BODY, MAX_DEPTH, PollPolicy, ProtocolClient
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_MODEL = "alibaba/wan-2.6/image-to-video-flash"
-
 
 class WaveSpeedClient(ProtocolClient):
     """WaveSpeedAI's REST API (``WAVESPEED_API_KEY``); ``model`` is the endpoint's model path."""
@@ -31,7 +29,7 @@ class WaveSpeedClient(ProtocolClient):
         max_body: int = MAX_BODY,
         max_depth: int = MAX_DEPTH,
         on_send: Callable[[str, Any], None] | None = None,
-        model: str = DEFAULT_MODEL,
+        model: str | None = None,
     ) -> None:
         super().__init__(
             api_key,
@@ -44,7 +42,8 @@ class WaveSpeedClient(ProtocolClient):
             max_depth=max_depth,
             on_send=on_send,
         )
-        self.model = model.strip("/")
+        # without one, the endpoint the protocol file names as the default ("env.model")
+        self.model = (model or self.protocol.env["model"]).strip("/")
 
     def _variables(self) -> dict[str, Any]:
         return {**super()._variables(), "model": self.model}
