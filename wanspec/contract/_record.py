@@ -38,7 +38,6 @@ STAGING_PREFIX = ".wanspec-record-"
 _STAGING = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-")
 
 
-
 class RecordError(WanspecError):
     """The recording cannot start or cannot finish (exit status 2 at the command line)."""
 
