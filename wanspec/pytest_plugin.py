@@ -82,7 +82,7 @@ _RECORD_HINT = (
 
 
 def _network_blocked() -> Any:
-    from wanspec.contract._netblock import network_blocked
+    from wanspec.contract._netblock import network_blocked  # deferred: only replaying tests pay
 
     return network_blocked(_RECORD_HINT)
 
@@ -96,7 +96,7 @@ def pytest_runtest_makereport(
     report = yield
     if report.passed:
         return report
-    from wanspec.contract._secrets import redact_text
+    from wanspec.contract._secrets import redact_text  # deferred: only failure reports pay
 
     if report.longrepr is not None:
         text = str(report.longrepr)
@@ -215,7 +215,7 @@ def toapis_client(request: pytest.FixtureRequest) -> Iterator[Any]:
 def __getattr__(name: str) -> Any:
     # NetworkBlocked lives with the block itself; importing it here lazily keeps plugin start-up light
     if name == "NetworkBlocked":
-        from wanspec.contract._netblock import NetworkBlocked
+        from wanspec.contract._netblock import NetworkBlocked  # deferred: see the comment above
 
         return NetworkBlocked
     raise AttributeError(name)

@@ -88,7 +88,7 @@ def _cassettes(paths: tuple[str, ...]) -> tuple[str, ...]:
 
 def _redacting(io: Streams) -> Streams:
     """The streams with every line passed through the redaction choke point."""
-    from ..contract._secrets import RedactingStream, environment_secrets
+    from ..contract._secrets import RedactingStream, environment_secrets  # deferred: only contract commands pay
 
     secrets = environment_secrets(io.env)
     return Streams(RedactingStream(io.out, secrets), RedactingStream(io.err, secrets), io.stdin, io.env)  # type: ignore[arg-type]
@@ -109,7 +109,7 @@ def execute_audit(settings: AuditSettings, io: Streams) -> int:
 
 
 def _audit(settings: AuditSettings, io: Streams) -> int:
-    from ..contract._secrets import environment_secrets
+    from ..contract._secrets import environment_secrets  # deferred: only the command that needs it pays
     from ..contract.checks.audit import audit_paths  # deferred: only the command that needs it pays for the import
 
     def body() -> int:
@@ -213,7 +213,7 @@ def _record(settings: RecordSettings, io: Streams) -> int:
         scenario_env,
         stale_staging,
     )
-    from ..contract._secrets import environment_secrets
+    from ..contract._secrets import environment_secrets  # deferred: only the command that needs it pays
     from ..contract.clients import PollPolicy  # deferred: only the command that needs it pays for the import
 
     _cassettes((settings.source,))

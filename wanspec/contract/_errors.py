@@ -37,13 +37,13 @@ class RedactedError(ContractError):
     Every error the contract layer raises is one."""
 
     def __init__(self, *args: Any) -> None:
-        from ._secrets import redact_text
+        from ._secrets import redact_text  # deferred: only an error being made pays for the patterns
 
         super().__init__(*(redact_text(a) if isinstance(a, str) else a for a in args))
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in ("raw", "message", "code", "parameter", "detail") and value is not None:
-            from ._secrets import redact_data
+            from ._secrets import redact_data  # deferred: as above
 
             value = redact_data(value)
         super().__setattr__(name, value)

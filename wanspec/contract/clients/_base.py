@@ -159,7 +159,7 @@ class ProtocolClient:
         if http is None:
             import httpx
 
-            from ._transport import DeadlineTransport
+            from ._transport import DeadlineTransport  # deferred: _transport imports httpx and httpcore
 
             http = httpx.Client(timeout=timeout, transport=DeadlineTransport())
             self._owns_http = True
@@ -250,6 +250,7 @@ class ProtocolClient:
         """(HTTP status, parsed body) of one call, retried if idempotent, all by ``deadline``."""
         import httpx
 
+        # deferred: _transport imports httpx and httpcore (import wanspec.contract must not)
         from ._transport import DeadlinePassed, NotJSON, SecretAuth, parse_json, read_body, retry_after
 
         op = self.protocol.operations[operation]
@@ -272,7 +273,7 @@ class ProtocolClient:
             at = time.monotonic() + remaining
             wait: float | None = None
             try:
-                from ._transport import deadline as socket_deadline
+                from ._transport import deadline as socket_deadline  # deferred: httpx, as above
 
                 with socket_deadline(at, self.max_body):
                     request = self._http.build_request(op.method, url, json=body, headers=headers, timeout=remaining)

@@ -260,7 +260,7 @@ class LoopbackServer:
         headers = {**headers, **echo_headers(key)}
         if isinstance(body, Raw):
             if status >= 400 and not body.data and body.chunks is None:
-                from .hostile import html_page
+                from .hostile import html_page  # deferred: only a hostile server's error page
 
                 body = Raw(html_page(key))
             return status, headers, body
