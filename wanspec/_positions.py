@@ -116,6 +116,12 @@ def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
     return i
 
 
+#: Each walk skips the siblings before its path (in C, but one Python step per array item),
+#: so many findings in a large array file would cost findings × size; after this many
+#: walks the file is scanned once and every later lookup is a dictionary hit.
+_WALKS_BEFORE_SCAN = 32
+
+
 @dataclass(slots=True)
 class PositionIndex:
     """Offsets of values and keys in one JSON text, by pointer."""
@@ -128,6 +134,7 @@ class PositionIndex:
     non_finite: list[tuple[str, int, str]] = field(default_factory=list)
     _newlines: list[int] | None = None
     _scanned: bool = False
+    _walks: int = 0
 
     def _fill(self, base: str = "") -> None:
         if not self._scanned:
@@ -144,7 +151,8 @@ class PositionIndex:
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
-        if not self.values:
+        if not self.values and self._walks < _WALKS_BEFORE_SCAN:
+            self._walks += 1
             try:
                 offset = walk(self.text, pointer, key=key)
             except (ValueError, RecursionError, IndexError, StopIteration):
