@@ -237,6 +237,21 @@ def keyword_codes() -> dict[str, str]:
     return data
 
 
+@cache
+def sources() -> dict[str, str]:
+    """Public addresses of the documents that ``x-doc`` citations name (rules.json ``sources``)."""
+    data = _read("rules.json").get("sources", {})
+    return {name: entry["url"] for name, entry in data.items() if isinstance(entry, dict) and "url" in entry}
+
+
+def source_urls(citation: str) -> list[tuple[str, str]]:
+    """(document, public address) for every source a citation names, in the citation's order."""
+    found = [(citation.find(name), name, url) for name, url in sources().items() if name in citation]
+    # "research/other-providers.md §1" and "§2" share a prefix: keep only the longest match at a place
+    found = [f for f in found if not any(g[0] == f[0] and len(g[1]) > len(f[1]) for g in found)]
+    return [(name, url) for _, name, url in sorted(found)]
+
+
 def providers() -> dict[str, Any]:
     data: dict[str, Any] = _read("rules.json").get("providers", {})
     return data

@@ -203,6 +203,40 @@ def explain(code: str | None, list_all: bool) -> None:
     sys.exit(execute_explain(code, _streams()))
 
 
+@cli.command()
+@click.option("--schema", metavar="ID", help="Check every document against this schema id.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (as for `wanspec lint`).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (as for `wanspec lint`).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add rules to the selection.")
+@click.option("--config", metavar="FILE", help="Use this config file (default: the nearest one above each document).")
+@click.option("--isolated", "--no-config", "isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--baseline", metavar="FILE", help="Hide the findings recorded in this baseline.")
+@click.option(
+    "--debounce-ms", type=click.IntRange(min=0), default=50, show_default=True, help="Quiet time before a re-lint."
+)
+def server(
+    schema: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    config: str | None,
+    isolated: bool,
+    baseline: str | None,
+    debounce_ms: int,
+) -> None:
+    """Run the language server on standard input and output (the `lsp` extra; docs/editors.md)."""
+    from .settings import _split
+
+    try:
+        from ..server import DocumentSettings, serve
+    except ImportError as exc:
+        click.echo(f"wanspec: error: {exc}", err=True)
+        sys.exit(2)
+    selection = (_split(select), _split(ignore), _split(extend_select))
+    settings = DocumentSettings(schema, *selection, config=config, isolated=isolated, baseline=baseline)
+    serve(settings, debounce=debounce_ms / 1000)
+
+
 def main() -> None:
     try:
         cli(prog_name="wanspec")

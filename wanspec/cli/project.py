@@ -97,15 +97,10 @@ def _path(name: str) -> Path:
 
 def prepare(settings: LintSettings, options: LintOptions, out: TextIO) -> Project:
     """Load the config, merge it with the command line, apply --fix; raise UsageError on mistakes."""
+    from .._document import merge_options
+
     config = _load(settings)
-    if config is not None:
-        select = options.select or config.select
-        if select:
-            select = (*select, *config.extend_select, *settings.extend_select)
-        ignore = (*config.ignore, *options.ignore)
-        options = dataclasses.replace(options, select=tuple(select), ignore=ignore, policy=config.policy)
-    elif settings.extend_select and options.select:
-        options = dataclasses.replace(options, select=(*options.select, *settings.extend_select))
+    options = merge_options(options, config, settings.extend_select)
     validate_options(options)
     project = Project(options, config, baseline=settings.baseline, write_baseline=settings.write_baseline)
     if settings.write_baseline and settings.baseline is None:

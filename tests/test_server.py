@@ -1,0 +1,255 @@
+"""`wanspec server` end to end: a real LSP client (pytest-lsp) drives the server over stdio.
+
+The server runs as a subprocess (`python -m wanspec server`); every request and
+notification goes through the protocol: initialize, open, change, diagnostics, hover,
+completion, code action, execute command, shutdown. What the server publishes is compared
+with `wanspec lint --format json` on the same text.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from wanspec._fix import Edit, apply
+
+SERVER = [sys.executable, "-m", "wanspec", "server", "--debounce-ms", "20"]
+
+#: The issue's payload: Wan2.6 Flash with a 1920×1920 size, a misspelt key and a string width.
+FLASH = """{
+  "taskType": "videoInference",
+  "taskUUID": "9b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e",
+  "model": "alibaba:wan@2.6-flash",
+  "positivePrompt": "A fox trots through fresh snow",
+  "width": "1920",
+  "height": 1920,
+  "durtion": 5,
+  "inputs": {"frameImages": [{"image": "https://assets.example.com/fox.jpg"}]}
+}
+"""
+FLASH_PAIRS = "1280×720, 720×1280, 960×960, 1088×832, 832×1088, 1920×1080, 1080×1920, 1440×1440, 1632×1248, 1248×1632"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), initialization_options={})
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _pos(text: str, needle: str, nth: int = 0, delta: int = 0) -> types.Position:
+    """LSP position of the ``nth`` occurrence of ``needle`` (plus ``delta`` characters); ASCII text."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(needle, at + 1)
+    at += delta
+    line = text.count("\n", 0, at)
+    return types.Position(line, at - (text.rfind("\n", 0, at) + 1))
+
+
+def _offset(text: str, pos: types.Position) -> int:
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    return starts[pos.line] + pos.character
+
+
+async def _open(client: LanguageClient, path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text))
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return uri
+
+
+def _lint_json(run_cli, path: Path) -> list[dict]:
+    run = run_cli("lint", "--format", "json", str(path))
+    return run.json()["diagnostics"] if run.stdout else []
+
+
+@pytest.mark.asyncio
+async def test_the_issue_payload_diagnostics_hover_completion_and_fix(client: LanguageClient, tmp_path, run_cli):
+    path = tmp_path / "flash.json"
+    uri = await _open(client, path, FLASH)
+    got = client.diagnostics[uri]
+
+    # identical to `wanspec lint`: codes, severities, messages, start positions
+    expected = _lint_json(run_cli, path)
+    assert [(d.code, d.message) for d in got] == [(e["code"], e["message"]) for e in expected]
+    assert {d.code for d in got} == {"WS401", "WS112", "WS100"}
+    for d, e in zip(got, expected, strict=True):
+        assert d.source == "wanspec"
+        assert d.severity == types.DiagnosticSeverity.Error == {"error": 1}[e["severity"]]
+
+    # WS401 covers the two members the pair rule is about, from "width" to height's value
+    ws401 = next(d for d in got if d.code == "WS401")
+    assert ws401.range.start == _pos(FLASH, '"width"')
+    assert ws401.range.end == _pos(FLASH, '"height": 1920', delta=len('"height": 1920'))
+    assert ws401.code_description is not None
+    assert ws401.code_description.href == "https://runware.ai/docs/providers/alibaba"
+    # WS112 covers the string value with its quotes; WS100 the misspelt key
+    ws112 = next(d for d in got if d.code == "WS112")
+    assert (ws112.range.start, ws112.range.end) == (_pos(FLASH, '"1920"'), _pos(FLASH, '"1920"', delta=6))
+    ws100 = next(d for d in got if d.code == "WS100")
+    assert (ws100.range.start, ws100.range.end) == (_pos(FLASH, '"durtion"'), _pos(FLASH, '"durtion"', delta=9))
+
+    # hover on the width: the rules, their citation with the public page, and the allowed pairs
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), _pos(FLASH, '"1920"', delta=2))
+    )
+    assert hover is not None
+    text = hover.contents.value
+    assert "**WS401** `dimension-pair`" in text and "**WS112** `numeric-string`" in text
+    assert f"Allowed width×height: {FLASH_PAIRS}" in text
+    assert "(https://runware.ai/docs/providers/alibaba)" in text
+    assert "runware-alibaba-models.txt › Wan2.6 Flash › Supported dimensions" in text
+
+    # completion on the misspelt key: the keys Wan2.6 Flash accepts, not the forbidden `settings`
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), _pos(FLASH, '"durtion"', delta=4))
+    )
+    assert completion is not None
+    labels = {item.label for item in completion.items}
+    assert {"duration", "seed", "resolution", "negativePrompt", "providerSettings", "outputFormat"} <= labels
+    assert "settings" not in labels  # the model rejects it (WS700): never suggested
+    assert not labels & {"width", "height", "model", "inputs"}  # already written
+    duration = next(i for i in completion.items if i.label == "duration")
+    assert isinstance(duration.text_edit, types.TextEdit)
+    assert duration.text_edit.new_text == '"duration"'  # a colon follows already
+    assert duration.text_edit.range.start == _pos(FLASH, '"durtion"')
+
+    # the code action for WS112: its edit makes the width a number, and the lint agrees
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            ws112.range,
+            types.CodeActionContext(diagnostics=[ws112], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    assert actions is not None
+    fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.edit is not None)
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.title.startswith("Fix WS112")
+    (edit,) = fix.edit.changes[uri]
+    fixed = apply(FLASH, [Edit(_offset(FLASH, edit.range.start), _offset(FLASH, edit.range.end), edit.new_text)])
+    assert '"width": 1920,' in fixed
+    path.write_text(fixed, encoding="utf-8")
+    assert "WS112" not in {e["code"] for e in _lint_json(run_cli, path)}
+
+    # "show rule": a command the server carries out, returning the rule's explanation
+    command = next(a for a in actions if "WS401" in a.title)
+    assert isinstance(command, types.Command) and command.title == "Show rule WS401 (dimension-pair)"
+    params = types.ExecuteCommandParams(command.command, command.arguments)
+    result = await client.workspace_execute_command_async(params)
+    assert isinstance(result, str) and result.startswith("WS401 dimension-pair")
+    assert client.messages and client.messages[-1].message == result
+
+
+@pytest.mark.asyncio
+async def test_a_change_is_relinted_and_completion_offers_pairs_models_and_enums(client: LanguageClient, tmp_path):
+    path = tmp_path / "flash.json"
+    uri = await _open(client, path, FLASH)
+    # the user fixes the size with a pair from the list: the WS401 and WS112 findings go away
+    new = FLASH.replace('"width": "1920"', '"width": 1920').replace('"height": 1920', '"height": 1080')
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=new)],
+        )
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert [d.code for d in client.diagnostics[uri]] == ["WS100"]
+
+    # a value for width: the allowed pairs; picking one also sets the height already written
+    at = _pos(new, '"width": 1920', delta=len('"width": '))
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), at)
+    )
+    assert completion is not None
+    pairs = [i for i in completion.items if "×" in i.label]
+    assert ", ".join(i.label for i in pairs) == FLASH_PAIRS
+    square = next(i for i in pairs if i.label == "960×960")
+    assert isinstance(square.text_edit, types.TextEdit) and square.text_edit.new_text == "960"
+    assert square.additional_text_edits and square.additional_text_edits[0].new_text == "960"
+
+    # the model's value: every model id; resolution: its enum
+    at = _pos(new, '"alibaba:wan@2.6-flash"', delta=3)
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), at)
+    )
+    assert completion is not None
+    labels = [i.label for i in completion.items]
+    assert {'"alibaba:wan@2.6"', '"runware:qwen-image@2.0"', '"wan2.6-flash"'} <= set(labels)  # JSON text
+
+    typed = new.replace('"durtion": 5,', '"resolution": ,')
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+            [types.TextDocumentContentChangeWholeDocument(text=typed)],
+        )
+    )
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), _pos(typed, '"resolution": ', delta=14))
+    )
+    assert completion is not None
+    assert [i.label for i in completion.items] == ['"720p"', '"1080p"']
+
+
+@pytest.mark.asyncio
+async def test_project_config_per_file_ignores_and_severities_are_honoured(
+    client: LanguageClient, tmp_path, run_cli, monkeypatch
+):
+    (tmp_path / "wanspec.toml").write_text(
+        '[per-file-ignores]\n"quiet/*.json" = ["WS100"]\n\n[severity]\nWS112 = "warning"\n', encoding="utf-8"
+    )
+    (tmp_path / "quiet").mkdir()
+    path = tmp_path / "quiet" / "flash.json"
+    uri = await _open(client, path, FLASH)
+    got = client.diagnostics[uri]
+    assert {d.code for d in got} == {"WS401", "WS112"}
+    assert next(d for d in got if d.code == "WS112").severity == types.DiagnosticSeverity.Warning
+    monkeypatch.chdir(tmp_path)  # `wanspec lint` finds the config from the working directory
+    expected = _lint_json(run_cli, path)
+    assert [(d.code, d.message, d.severity) for d in got] == [
+        (e["code"], e["message"], {"error": 1, "warning": 2}[e["severity"]]) for e in expected
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_broken_config_is_reported_not_a_clean_file(client: LanguageClient, tmp_path):
+    (tmp_path / "wanspec.toml").write_text("select = [\n", encoding="utf-8")
+    uri = await _open(client, tmp_path / "flash.json", FLASH)
+    (only,) = client.diagnostics[uri]
+    assert only.message.startswith("not linted: ") and "wanspec.toml" in only.message
+
+
+@pytest.mark.asyncio
+async def test_half_typed_documents_never_break_the_server(client: LanguageClient, tmp_path):
+    path = tmp_path / "typing.json"
+    uri = await _open(client, path, "")
+    text = ""
+    for i, ch in enumerate(FLASH):
+        text += ch
+        if i % 9:
+            continue
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=i + 2),
+                [types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+        end = _pos(text + "\0", "\0")
+        for request in (
+            client.text_document_completion_async(types.CompletionParams(types.TextDocumentIdentifier(uri), end)),
+            client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), end)),
+        ):
+            await request  # an exception here (a server error) fails the test
+    assert client.error is None
+    assert json.loads(text)  # the whole payload was typed
