@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 
@@ -244,12 +244,13 @@ def sources() -> dict[str, str]:
     return {name: entry["url"] for name, entry in data.items() if isinstance(entry, dict) and "url" in entry}
 
 
-def source_urls(citation: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def source_urls(citation: str) -> tuple[tuple[str, str], ...]:
     """(document, public address) for every source a citation names, in the citation's order."""
     found = [(citation.find(name), name, url) for name, url in sources().items() if name in citation]
     # "research/other-providers.md §1" and "§2" share a prefix: keep only the longest match at a place
     found = [f for f in found if not any(g[0] == f[0] and len(g[1]) > len(f[1]) for g in found)]
-    return [(name, url) for _, name, url in sorted(found)]
+    return tuple((name, url) for _, name, url in sorted(found))
 
 
 def providers() -> dict[str, Any]:

@@ -212,7 +212,7 @@ def explain(code: str | None, list_all: bool) -> None:
 @click.option("--isolated", "--no-config", "isolated", is_flag=True, help="Ignore every config file.")
 @click.option("--baseline", metavar="FILE", help="Hide the findings recorded in this baseline.")
 @click.option(
-    "--debounce-ms", type=click.IntRange(min=0), default=50, show_default=True, help="Quiet time before a re-lint."
+    "--debounce-ms", type=click.IntRange(min=0), default=25, show_default=True, help="Quiet time before a re-lint."
 )
 def server(
     schema: str | None,

@@ -58,16 +58,15 @@ def _pair_members(d: Diagnostic, text: str, tasks: Any, start: int) -> tuple[int
     fields = _schema_view.pair_fields(d.schema, task, d.pointer)
     if not fields:
         return None
-    base = f"/{d.task}" if isinstance(tasks, list) else ""
     ends: list[tuple[int, int]] = []
     for name in fields:
-        pointer = f"{base}{d.pointer}/{name}"
-        try:
-            key = walk(text, pointer, key=True)
-            value = walk(text, pointer)
+        pointer = "/" + name.replace("~", "~0").replace("/", "~1")
+        try:  # walk inside the object only: cost by its size, not the file's
+            key = walk(text, pointer, key=True, start=start)
+            value = walk(text, pointer, start=start)
         except (ValueError, RecursionError, IndexError, StopIteration):
             return None
-        if key is None or value is None or key < start:
+        if key is None or value is None:
             continue
         end = value_end(text, value)
         ends.append((key, end if end is not None else value))

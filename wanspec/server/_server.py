@@ -25,7 +25,7 @@ from . import _features
 from ._diagnostics import parse, problem, to_lsp
 from ._text import LineIndex
 
-DEFAULT_DEBOUNCE = 0.05  # seconds of quiet after a change before linting
+DEFAULT_DEBOUNCE = 0.025  # seconds of quiet after a change before linting
 
 
 class WanspecServer(LanguageServer):
@@ -196,9 +196,7 @@ def create(settings: DocumentSettings | None = None, debounce: float = DEFAULT_D
             code_action_kinds=[types.CodeActionKind.QuickFix, _features.FIX_ALL], resolve_provider=False
         ),
     )
-    def code_action(
-        ls: WanspecServer, params: types.CodeActionParams
-    ) -> list[types.CodeAction | types.Command] | None:
+    def code_action(ls: WanspecServer, params: types.CodeActionParams) -> list[types.CodeAction | types.Command] | None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
             return None
