@@ -17,7 +17,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from wanspec._fix import Edit, apply
+from wanspec.project.fix import Edit, apply
 
 SERVER = [sys.executable, "-m", "wanspec", "server", "--debounce-ms", "20"]
 

@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from wanspec import _positions
-from wanspec._lint import lint_bytes
+from wanspec.lint import positions as _positions
+from wanspec.lint.run import lint_bytes
 from wanspec.server._context import context_at
 from wanspec.server._text import LineIndex
 

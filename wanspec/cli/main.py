@@ -225,7 +225,7 @@ def server(
     debounce_ms: int,
 ) -> None:
     """Run the language server on standard input and output (the `lsp` extra; docs/editors.md)."""
-    from .settings import _split
+    from .commands import _split
 
     try:
         from ..server import DocumentSettings, serve

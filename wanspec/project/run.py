@@ -97,7 +97,7 @@ def _path(name: str) -> Path:
 
 def prepare(settings: LintSettings, options: LintOptions, out: TextIO) -> Project:
     """Load the config, merge it with the command line, apply --fix; raise UsageError on mistakes."""
-    from .._document import merge_options
+    from .document import merge_options
 
     config = _load(settings)
     options = merge_options(options, config, settings.extend_select)

@@ -20,7 +20,7 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by the CLI test with the import blocked
     raise ImportError("wanspec server needs the 'lsp' extra: pip install 'wanspec[lsp]'") from exc
 
-from .._document import DocumentSettings
+from ..project.document import DocumentSettings
 from ._server import DEFAULT_DEBOUNCE, WanspecServer, create
 
 __all__ = ["DEFAULT_DEBOUNCE", "DocumentSettings", "WanspecServer", "create", "serve"]

@@ -15,9 +15,9 @@ from typing import Any
 
 from lsprotocol import types
 
-from .. import _catalog
-from .._diagnostics import Diagnostic, Severity
-from .._positions import walk
+from ..catalog import store as _catalog
+from ..lint.positions import walk
+from ..records import Diagnostic, Severity
 from . import _schema_view
 from ._text import LineIndex, is_key, token_end, value_end
 

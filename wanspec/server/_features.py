@@ -15,10 +15,10 @@ from typing import Any
 
 from lsprotocol import types
 
-from .. import _catalog
-from .._diagnostics import Diagnostic
-from .._lint import LintOptions
-from .._positions import walk
+from ..catalog import store as _catalog
+from ..lint.positions import walk
+from ..lint.run import LintOptions
+from ..records import Diagnostic
 from . import _schema_view as view
 from ._context import Context, context_at
 from ._diagnostics import span
@@ -51,7 +51,7 @@ class Place:
 
 
 def _pointer(tokens: tuple[str, ...] | list[str]) -> str:
-    from .._positions import pointer_of
+    from ..lint.positions import pointer_of
 
     return pointer_of(list(tokens))
 
@@ -250,7 +250,7 @@ def _task_base(snap: Snapshot, task: Any) -> str:
 def code_actions(
     snap: Snapshot, start: int, end: int, only: list[str] | None
 ) -> list[types.CodeAction | types.Command]:
-    from .. import _fix
+    from ..project import fix as _fix
 
     wanted = [
         d for d in snap.diagnostics if _overlaps(span(d, snap.index, snap.value), (start, end)) and d.file == snap.path

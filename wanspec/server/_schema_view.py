@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .. import _catalog
-from .._engine import compiled
-from .._positions import escape_token
+from ..catalog import store as _catalog
+from ..lint.engine import compiled
+from ..lint.positions import escape_token
 
 MISSING: Any = object()  # the value is not in the task (yet): conditions on it cannot be decided
 
@@ -237,7 +237,7 @@ def schema_for(task: Any, forced: str | None) -> str | None:
     """The schema id the linter would choose for ``task`` (None when it cannot)."""
     if not isinstance(task, dict):
         return forced
-    from .._lint import choose_schema
+    from ..lint.run import choose_schema
 
     schema_id, _ = choose_schema(task, forced)
     return schema_id

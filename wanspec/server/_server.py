@@ -18,9 +18,10 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from .. import __version__, _catalog
-from .._document import DocumentLinter, DocumentSettings
-from .._lint import UsageError
+from .. import __version__
+from ..catalog import store as _catalog
+from ..lint.run import UsageError
+from ..project.document import DocumentLinter, DocumentSettings
 from . import _features
 from ._diagnostics import parse, problem, to_lsp
 from ._text import LineIndex
@@ -207,7 +208,7 @@ def create(settings: DocumentSettings | None = None, debounce: float = DEFAULT_D
     @server.command(_features.SHOW_RULE)
     def show_rule(ls: WanspecServer, *args: Any) -> str | None:
         code = str(args[0]) if args else ""
-        from .._explain import explain
+        from ..lint.explain import explain
 
         try:
             text = explain(code)

@@ -14,7 +14,7 @@ import re
 
 from lsprotocol import types
 
-from .._positions import _SKIP  # the C scanner the linter's position walk uses: one value at an offset
+from ..lint.positions import _SKIP  # the C scanner the linter's position walk uses: one value at an offset
 
 _NEWLINE = re.compile("\n")
 _WS = re.compile(r"[ \t\r\n]*")

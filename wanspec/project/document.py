@@ -20,12 +20,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ._diagnostics import Diagnostic
-from ._lint import LintOptions, lint_bytes, validate_options
+from ..lint.run import LintOptions, lint_bytes, validate_options
+from ..records import Diagnostic
 
 if TYPE_CHECKING:
-    from ._baseline import Key
-    from ._config import ProjectConfig
+    from .baseline import Key
+    from .config import ProjectConfig
 
 
 def merge_options(options: LintOptions, config: ProjectConfig | None, extend_select: tuple[str, ...]) -> LintOptions:
@@ -85,13 +85,13 @@ class DocumentLinter:
         s = self.settings
         if s.isolated:
             if s.config is not None:
-                from ._lint import UsageError
+                from ..lint.run import UsageError
 
                 raise UsageError("config and isolated contradict each other")
             return None
         if s.config is not None:
             return s.config
-        from ._config_discovery import find_config
+        from .config_lookup import find_config
 
         return find_config(os.path.dirname(os.path.abspath(path)))
 
@@ -100,7 +100,7 @@ class DocumentLinter:
         cached = self._projects.get(config_path)
         if cached is not None and cached.stamps == stamps:
             return cached
-        from ._lint import UsageError
+        from ..lint.run import UsageError
 
         s = self.settings
         options = LintOptions(s.schema, s.select, s.ignore)
@@ -108,14 +108,14 @@ class DocumentLinter:
         if config_path is not None:
             if not os.path.isfile(config_path):
                 raise UsageError(f"config file {config_path} does not exist")
-            from ._config import load_config
+            from .config import load_config
 
             config = load_config(config_path)
         options = merge_options(options, config, s.extend_select)
         validate_options(options)
         baseline = None
         if s.baseline is not None:
-            from ._baseline import read_baseline
+            from .baseline import read_baseline
 
             baseline = read_baseline(s.baseline)
         loaded = _Loaded(stamps, options, config, baseline)
@@ -142,7 +142,7 @@ class DocumentLinter:
         config = project.config
         if project.baseline is None and (config is None or not config.suppressions):
             return result.diagnostics
-        from ._baseline import Accepted
+        from .baseline import Accepted
 
         accepted = Accepted(
             baseline=project.baseline or Counter(),
