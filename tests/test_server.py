@@ -253,3 +253,75 @@ async def test_half_typed_documents_never_break_the_server(client: LanguageClien
             await request  # an exception here (a server error) fails the test
     assert client.error is None
     assert json.loads(text)  # the whole payload was typed
+
+
+@pytest.fixture
+def accepted(tmp_path) -> Path:
+    """A baseline that accepts the misspelt key of the issue payload in flash.json."""
+    entries = [{"file": "flash.json", "pointer": "/durtion", "code": "WS100", "count": 1}]
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({"version": 1, "tool": "wanspec", "entries": entries}), encoding="utf-8")
+    return path
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def configured(lsp_client: LanguageClient, accepted: Path):
+    options = {"baseline": str(accepted), "ignore": ["WS112"], "isolated": True}
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("neovim"), initialization_options=options)
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_editor_options_and_the_baseline_hide_what_lint_hides(
+    configured: LanguageClient, accepted, tmp_path, run_cli, monkeypatch
+):
+    path = tmp_path / "flash.json"
+    uri = await _open(configured, path, FLASH)
+    got = configured.diagnostics[uri]
+    assert [d.code for d in got] == ["WS401"]
+    monkeypatch.chdir(tmp_path)
+    run = run_cli(
+        "lint", "--isolated", "--format", "json", "--baseline", str(accepted), "--ignore", "WS112", "flash.json"
+    )
+    assert [(d.code, d.message) for d in got] == [(e["code"], e["message"]) for e in run.json()["diagnostics"]]
+    # the baseline's entry is used up by the first misspelling: a second one is new, and shown
+    twice = FLASH.replace('"durtion": 5,', '"durtion": 5, "inputs2": 1,')
+    configured.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=twice)],
+        )
+    )
+    await configured.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert sorted(d.code for d in configured.diagnostics[uri]) == ["WS100", "WS401"]
+
+
+@pytest.mark.asyncio
+async def test_files_the_config_excludes_are_not_linted(client: LanguageClient, tmp_path):
+    (tmp_path / "wanspec.toml").write_text('exclude = ["vendor"]\n', encoding="utf-8")
+    (tmp_path / "vendor").mkdir()
+    uri = await _open(client, tmp_path / "vendor" / "flash.json", FLASH)
+    assert list(client.diagnostics[uri]) == []
+    uri = await _open(client, tmp_path / "flash.json", FLASH)
+    assert {d.code for d in client.diagnostics[uri]} == {"WS401", "WS112", "WS100"}
+
+
+def test_without_the_lsp_extra_the_command_says_what_to_install(run_cli, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pygls(name, *args, **kwargs):
+        if name.split(".")[0] in ("pygls", "lsprotocol"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    for name in [m for m in sys.modules if m.startswith(("wanspec.server", "pygls", "lsprotocol"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(builtins, "__import__", no_pygls)
+    run = run_cli("server")
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr == "wanspec: error: wanspec server needs the 'lsp' extra: pip install 'wanspec[lsp]'\n"
