@@ -17,6 +17,7 @@ from lsprotocol import types
 from ..lint.positions import _SKIP  # the C scanner the linter's position walk uses: one value at an offset
 
 _NEWLINE = re.compile("\n")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _WS = re.compile(r"[ \t\r\n]*")
 _WORD = re.compile(r"[^\s,:\[\]{}\"]+|.", re.S)
 
@@ -41,7 +42,7 @@ class LineIndex:
             return len(chars.encode("utf-8", "surrogatepass"))
         if self.encoding == types.PositionEncodingKind.Utf32:
             return len(chars)
-        return len(chars) + sum(1 for c in chars if ord(c) > 0xFFFF)
+        return len(chars) + len(_ASTRAL.findall(chars))  # two UTF-16 units each; counted in C (1 MB lines)
 
     def position(self, offset: int) -> types.Position:
         offset = min(max(offset, 0), len(self.text))
@@ -57,14 +58,18 @@ class LineIndex:
             return len(self.text)
         start = self.starts[position.line]
         end = self.starts[position.line + 1] - 1 if position.line + 1 < len(self.starts) else len(self.text)
+        line = self.text[start:end]
         if self.encoding == types.PositionEncodingKind.Utf32:
-            return min(start + position.character, end)
-        units = 0
-        for i in range(start, end):
-            if units >= position.character:
-                return i
-            units += self._units(self.text[i])
-        return end
+            return start + min(position.character, len(line))
+        if self.encoding == types.PositionEncodingKind.Utf8:
+            prefix = line.encode("utf-8", "surrogatepass")[: position.character]
+            return start + len(prefix.decode("utf-8", "ignore"))
+        chars = position.character  # UTF-16: each astral character before the place took one unit more
+        for m in _ASTRAL.finditer(line):
+            if m.start() >= chars:
+                break
+            chars -= 1
+        return start + min(chars, len(line))
 
 
 def skip_ws(text: str, offset: int) -> int:
