@@ -19,6 +19,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from wanspec.project.fix import Edit, apply
+from wanspec.server._features import FIX_ALL
 
 SERVER = [sys.executable, "-m", "wanspec", "server", "--debounce-ms", "20"]
 
@@ -220,7 +221,9 @@ async def test_project_config_per_file_ignores_and_severities_are_honoured(
     client: LanguageClient, tmp_path, run_cli, monkeypatch
 ):
     (tmp_path / "wanspec.toml").write_text(
-        '[per-file-ignores]\n"quiet/*.json" = ["WS100"]\n\n[severity]\nWS112 = "warning"\n', encoding="utf-8"
+        '[per-file-ignores]\n"quiet/*.json" = ["WS100"]\n\n[severity]\nWS112 = "warning"\n\n'
+        '[[suppress]]\nfile = "quiet/other.json"\ncode = "WS401"\nreason = "a size the provider accepts for us"\n',
+        encoding="utf-8",
     )
     (tmp_path / "quiet").mkdir()
     path = tmp_path / "quiet" / "flash.json"
@@ -233,6 +236,9 @@ async def test_project_config_per_file_ignores_and_severities_are_honoured(
     assert [(d.code, d.message, d.severity) for d in got] == [
         (e["code"], e["message"], {"error": 1, "warning": 2}[e["severity"]]) for e in expected
     ]
+    # the config's suppression hides its finding in its file only
+    other = await _open(client, tmp_path / "quiet" / "other.json", FLASH)
+    assert [d.code for d in client.diagnostics[other]] == ["WS112"]
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -397,3 +403,41 @@ def test_the_server_exits_when_its_client_goes_away():
     # a message cut short, then the pipe closes: the server must stop, not hang
     done = subprocess.run(SERVER, input=b'Content-Length: 5\r\n\r\n{"jso', capture_output=True, timeout=30)
     assert done.returncode == 0, done.stderr.decode()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_missing_task_uuid_gets_the_fix_lint_makes(client: LanguageClient, tmp_path, run_cli):
+    import uuid
+
+    text = FLASH.replace('  "taskUUID": "9b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e",\n', "")
+    path = tmp_path / "no-uuid.json"
+    uri = await _open(client, path, text)
+    missing = next(d for d in client.diagnostics[uri] if d.code == "WS110")
+    assert missing.range.start == types.Position(0, 0)  # the task's opening brace
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), missing.range, types.CodeActionContext(diagnostics=[missing])
+        )
+    )
+    assert actions is not None
+    fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.title.startswith("Fix WS110"))
+    assert fix.edit is not None and fix.edit.changes is not None
+    (edit,) = fix.edit.changes[uri]
+    fixed = apply(text, [Edit(_offset(text, edit.range.start), _offset(text, edit.range.end), edit.new_text)])
+    assert uuid.UUID(json.loads(fixed)["taskUUID"]).version == 4
+    assert fixed.startswith('{\n  "taskUUID": "')  # in the file's own layout
+    path.write_text(fixed, encoding="utf-8")
+    assert "WS110" not in {e["code"] for e in _lint_json(run_cli, path)}
+    # "fix all" makes every fix `wanspec lint --fix` makes on this text
+    everything = types.Range(types.Position(0, 0), _pos(text + "\0", "\0"))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), everything, types.CodeActionContext(diagnostics=[], only=[FIX_ALL])
+        )
+    )
+    assert actions is not None
+    (fix_all,) = actions
+    assert isinstance(fix_all, types.CodeAction) and fix_all.kind == FIX_ALL
+    assert fix_all.edit is not None and fix_all.edit.changes is not None
+    edits = fix_all.edit.changes[uri]
+    assert len(edits) == 2  # the missing taskUUID and the string width
