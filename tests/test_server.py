@@ -441,3 +441,41 @@ async def test_a_missing_task_uuid_gets_the_fix_lint_makes(client: LanguageClien
     assert fix_all.edit is not None and fix_all.edit.changes is not None
     edits = fix_all.edit.changes[uri]
     assert len(edits) == 2  # the missing taskUUID and the string width
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_json_lines_documents_one_task_a_line(client: LanguageClient, tmp_path, run_cli):
+    from conftest import FLASH_TASK
+
+    second = {**FLASH_TASK, "resolution": None, "width": 1920, "height": 1920, "durtion": 5}
+    del second["resolution"], second["duration"]
+    text = json.dumps(FLASH_TASK) + "\n" + json.dumps(second) + "\n"
+    path = tmp_path / "batch.jsonl"
+    uri = await _open(client, path, text)
+    got = client.diagnostics[uri]
+    expected = _lint_json(run_cli, path)
+    assert [(d.code, d.message, d.range.start.line + 1) for d in got] == [
+        (e["code"], e["message"], e["line"]) for e in expected
+    ]
+    assert {d.code for d in got} == {"WS100", "WS401"}
+    # hover on the second line's width: that task's pairs; on the first's "duration" key: its range
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), _pos(text, '"width": 1920', delta=10))
+    )
+    assert hover is not None and f"Allowed width×height: {FLASH_PAIRS}" in hover.contents.value
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), _pos(text, '"duration"', delta=3))
+    )
+    assert hover is not None and "Allowed range: 2–15" in hover.contents.value
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), _pos(text, '"durtion"', delta=2))
+    )
+    assert completion is not None and "duration" in {i.label for i in completion.items}
+    pairs = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), _pos(text, '"width": 1920', delta=10))
+    )
+    assert pairs is not None
+    square = next(i for i in pairs.items if i.label == "1440×1440")
+    assert square.additional_text_edits is not None
+    (height,) = square.additional_text_edits
+    assert height.new_text == "1440" and height.range.start == _pos(text, '"height": 1920', delta=10)

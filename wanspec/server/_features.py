@@ -9,6 +9,7 @@ that apply at the cursor (``_schema_view``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +17,12 @@ from typing import Any
 from lsprotocol import types
 
 from ..catalog import store as _catalog
-from ..lint.positions import walk
+from ..lint.positions import escape_token, walk
 from ..lint.run import LintOptions
 from ..records import Diagnostic
 from . import _schema_view as view
 from ._context import Context, context_at
-from ._diagnostics import span
+from ._diagnostics import parse, span
 from ._text import LineIndex, value_end
 
 SHOW_RULE = "wanspec.showRule"
@@ -48,6 +49,8 @@ class Place:
     schema: str | None
     pointer: str  # inside the task
     context: Context
+    base: str = ""  # the task's pointer from where the text is walked ("/3" in an array file)
+    origin: int = 0  # where that walk starts (a JSON Lines task: its line)
 
 
 def _pointer(tokens: tuple[str, ...] | list[str]) -> str:
@@ -57,16 +60,26 @@ def _pointer(tokens: tuple[str, ...] | list[str]) -> str:
 
 
 def place_at(snap: Snapshot, offset: int) -> Place:
-    ctx = context_at(snap.text, offset)
-    tokens = ctx.value_path if ctx.kind != "key" else ctx.path
-    task: Any = snap.value
-    if isinstance(snap.value, list):
-        task = None
-        if tokens and tokens[0].isdigit() and int(tokens[0]) < len(snap.value):
-            task = snap.value[int(tokens[0])]
-        tokens = tokens[1:]
+    if snap.path.endswith(".jsonl"):  # one task a line: the line is the document
+        origin = snap.text.rfind("\n", 0, offset) + 1
+        end = snap.text.find("\n", offset)
+        line = snap.text[origin : end if end >= 0 else len(snap.text)]
+        ctx = context_at(line, offset - origin)
+        ctx = dataclasses.replace(ctx, start=ctx.start + origin, end=ctx.end + origin)
+        task: Any = parse(line)
+        base, tokens = "", ctx.value_path if ctx.kind != "key" else ctx.path
+    else:
+        origin = 0
+        ctx = context_at(snap.text, offset)
+        tokens = ctx.value_path if ctx.kind != "key" else ctx.path
+        task, base = snap.value, ""
+        if isinstance(snap.value, list):
+            task = None
+            if tokens and tokens[0].isdigit() and int(tokens[0]) < len(snap.value):
+                task, base = snap.value[int(tokens[0])], f"/{tokens[0]}"
+            tokens = tokens[1:]
     schema = view.schema_for(task, snap.forced_schema) if isinstance(task, dict) else snap.forced_schema
-    return Place(task if isinstance(task, dict) else None, schema, _pointer(tokens), ctx)
+    return Place(task if isinstance(task, dict) else None, schema, _pointer(tokens), ctx, base, origin)
 
 
 # -- hover ---------------------------------------------------------------------------------
@@ -97,6 +110,9 @@ def hover(snap: Snapshot, offset: int) -> types.Hover | None:
         if start <= offset <= max(end, start + 1):
             sections.append(rule_markdown(d.code, d.doc))
     where = place_at(snap, offset)
+    key = _typed_key(snap.text, snap, snap.index.range(where.context.start, where.context.end))
+    if where.context.kind == "key" and key is not None:  # on a key: its field
+        where = dataclasses.replace(where, pointer=f"{where.pointer}/{escape_token(key)}")
     if where.schema is not None and where.task is not None and where.pointer:
         name = where.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
         allowed = view.allowed_at(where.schema, where.task, where.pointer)
@@ -223,27 +239,18 @@ def _other_fields(
 ) -> list[types.TextEdit] | None:
     """Edits setting the pair's other fields that are already written, so a pick fixes the pair."""
     parent = where.pointer.rsplit("/", 1)[0]
-    base = _task_base(snap, where.task)
     edits = []
     for i, other in enumerate(fields):
         if i == mine:
             continue
         try:
-            at = walk(snap.text, f"{base}{parent}/{other}")
+            at = walk(snap.text, f"{where.base}{parent}/{other}", start=where.origin)
         except (ValueError, RecursionError, IndexError, StopIteration):
             at = None
         end = value_end(snap.text, at) if at is not None else None
         if at is not None and end is not None:
             edits.append(types.TextEdit(snap.index.range(at, end), json.dumps(row[i])))
     return edits or None
-
-
-def _task_base(snap: Snapshot, task: Any) -> str:
-    if isinstance(snap.value, list):
-        for i, t in enumerate(snap.value):
-            if t is task:
-                return f"/{i}"
-    return ""
 
 
 # -- code actions -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from lsprotocol import types
 from ..lint.positions import _SKIP  # the C scanner the linter's position walk uses: one value at an offset
 
 _NEWLINE = re.compile("\n")
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _WS = re.compile(r"[ \t\r\n]*")
 _WORD = re.compile(r"[^\s,:\[\]{}\"]+|.", re.S)
 
