@@ -110,7 +110,7 @@ def hover(snap: Snapshot, offset: int) -> types.Hover | None:
         if start <= offset <= max(end, start + 1):
             sections.append(rule_markdown(d.code, d.doc))
     where = place_at(snap, offset)
-    key = _typed_key(snap.text, snap, snap.index.range(where.context.start, where.context.end))
+    key = _typed_key(snap.text[where.context.start : where.context.end])
     if where.context.kind == "key" and key is not None:  # on a key: its field
         where = dataclasses.replace(where, pointer=f"{where.pointer}/{escape_token(key)}")
     if where.schema is not None and where.task is not None and where.pointer:
@@ -152,7 +152,7 @@ def _key_items(snap: Snapshot, where: Place, replace: types.Range) -> list[types
     colon = _has_colon_after(text, snap.index.offset(replace.end))
     items = []
     for name, doc in keys.items():
-        if name in present and name != _typed_key(text, snap, replace):
+        if name in present and name != _typed_key(text[ctx.start : ctx.end]):
             continue
         quoted = json.dumps(name)
         items.append(
@@ -168,8 +168,8 @@ def _key_items(snap: Snapshot, where: Place, replace: types.Range) -> list[types
     return items
 
 
-def _typed_key(text: str, snap: Snapshot, replace: types.Range) -> str | None:
-    raw = text[snap.index.offset(replace.start) : snap.index.offset(replace.end)]
+def _typed_key(raw: str) -> str | None:
+    """The key written in the token under the cursor (None when it is not a whole string)."""
     try:
         value = json.loads(raw)
     except ValueError:
