@@ -215,6 +215,21 @@ async def test_a_change_is_relinted_and_completion_offers_pairs_models_and_enums
     assert completion is not None
     assert [i.label for i in completion.items] == ['"720p"', '"1080p"']
 
+    # a key being typed inside providerSettings.alibaba (the document does not parse meanwhile)
+    typed = new.replace('"durtion": 5,', '"providerSettings": {"alibaba": {"', 1)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=4),
+            [types.TextDocumentContentChangeWholeDocument(text=typed)],
+        )
+    )
+    at = _pos(typed, '"alibaba": {"', delta=len('"alibaba": {"'))
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), at)
+    )
+    assert completion is not None
+    assert {i.label for i in completion.items} == {"promptExtend", "audio", "shotType"}
+
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_project_config_per_file_ignores_and_severities_are_honoured(
