@@ -494,3 +494,18 @@ async def test_json_lines_documents_one_task_a_line(client: LanguageClient, tmp_
     assert square.additional_text_edits is not None
     (height,) = square.additional_text_edits
     assert height.new_text == "1440" and height.range.start == _pos(text, '"height": 1920', delta=10)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_schema_a_config_glob_chooses_drives_hover_and_completion(client: LanguageClient, tmp_path):
+    (tmp_path / "wanspec.toml").write_text('[schemas]\n"wan26/*.json" = "runware/alibaba:wan@2.6"\n', encoding="utf-8")
+    (tmp_path / "wan26").mkdir()
+    text = '{\n  "taskType": "videoInference",\n  "x": 1\n}\n'  # no model: only the glob says which schema
+    uri = await _open(client, tmp_path / "wan26" / "task.json", text)
+    assert {d.code for d in client.diagnostics[uri]} >= {"WS100", "WS110"}  # linted by Wan2.6's schema
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), _pos(text, '"x"', delta=1))
+    )
+    assert completion is not None
+    labels = {i.label for i in completion.items}
+    assert {"positivePrompt", "duration", "providerSettings"} <= labels and "settings" not in labels

@@ -95,7 +95,9 @@ class WanspecServer(LanguageServer):
             self.snapshots[uri] = _features.Snapshot(uri, path, text, index, value, [])
             self._publish(uri, doc.version, [])
             return
-        snap = _features.Snapshot(uri, path, text, index, value, found, options.schema, options)
+        # the schema the config's globs choose for this file, for hover and completion too
+        forced = (options.policy.options_for(path, options) if options.policy else options).schema
+        snap = _features.Snapshot(uri, path, text, index, value, found, forced, options)
         self.snapshots[uri] = snap
         self._publish(uri, doc.version, to_lsp([d for d in found if d.file == path], index, value))
 
