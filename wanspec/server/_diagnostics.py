@@ -19,7 +19,7 @@ from ..catalog import store as _catalog
 from ..lint.positions import walk
 from ..records import Diagnostic, Severity
 from . import _schema_view
-from ._text import LineIndex, is_key, token_end, value_end
+from ._text import LineIndex, is_key, skip_ws, token_end, value_end
 
 SOURCE = "wanspec"
 
@@ -63,11 +63,12 @@ def _pair_members(d: Diagnostic, text: str, tasks: Any, start: int) -> tuple[int
         pointer = "/" + name.replace("~", "~0").replace("/", "~1")
         try:  # walk inside the object only: cost by its size, not the file's
             key = walk(text, pointer, key=True, start=start)
-            value = walk(text, pointer, start=start)
         except (ValueError, RecursionError, IndexError, StopIteration):
             return None
-        if key is None or value is None:
+        after_key = value_end(text, key) if key is not None else None
+        if key is None or after_key is None:
             continue
+        value = skip_ws(text, skip_ws(text, after_key) + 1)  # past the colon
         end = value_end(text, value)
         ends.append((key, end if end is not None else value))
     if not ends:
