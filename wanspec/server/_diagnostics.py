@@ -90,10 +90,13 @@ def parse(text: str) -> Any:
         return None
 
 
-def to_lsp(diagnostics: list[Diagnostic], index: LineIndex, tasks: Any) -> list[types.Diagnostic]:
+def to_lsp(
+    diagnostics: list[Diagnostic], index: LineIndex, tasks: Any, spans: list[tuple[int, int]] | None = None
+) -> list[types.Diagnostic]:
+    """LSP diagnostics (``spans``: the ranges already computed for these diagnostics, if any)."""
     out = []
-    for d in diagnostics:
-        start, end = span(d, index, tasks)
+    for i, d in enumerate(diagnostics):
+        start, end = spans[i] if spans is not None else span(d, index, tasks)
         urls = _catalog.source_urls(d.doc) if d.doc else []
         out.append(
             types.Diagnostic(

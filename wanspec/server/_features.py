@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from lsprotocol import types
@@ -40,6 +41,11 @@ class Snapshot:
     diagnostics: list[Diagnostic]
     forced_schema: str | None = None
     options: LintOptions | None = None  # what the lint ran with (None: the document was not linted)
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """The character range of each diagnostic (computed once, for every hover and action)."""
+        return [span(d, self.index, self.value) for d in self.diagnostics]
 
 
 # -- where the cursor is in the task ------------------------------------------------------
@@ -105,8 +111,7 @@ def rule_markdown(code: str, doc: str | None = None) -> str:
 
 def hover(snap: Snapshot, offset: int) -> types.Hover | None:
     sections: list[str] = []
-    for d in snap.diagnostics:
-        start, end = span(d, snap.index, snap.value)
+    for d, (start, end) in zip(snap.diagnostics, snap.spans, strict=True):
         if start <= offset <= max(end, start + 1):
             sections.append(rule_markdown(d.code, d.doc))
     where = place_at(snap, offset)
@@ -260,7 +265,9 @@ def code_actions(
     from ..project import fix as _fix
 
     wanted = [
-        d for d in snap.diagnostics if _overlaps(span(d, snap.index, snap.value), (start, end)) and d.file == snap.path
+        d
+        for d, where in zip(snap.diagnostics, snap.spans, strict=True)
+        if _overlaps(where, (start, end)) and d.file == snap.path
     ]
     out: list[types.CodeAction | types.Command] = []
     quick = _kind_wanted(only, types.CodeActionKind.QuickFix)

@@ -99,7 +99,8 @@ class WanspecServer(LanguageServer):
         forced = (options.policy.options_for(path, options) if options.policy else options).schema
         snap = _features.Snapshot(uri, path, text, index, value, found, forced, options)
         self.snapshots[uri] = snap
-        self._publish(uri, doc.version, to_lsp([d for d in found if d.file == path], index, value))
+        mine = [(d, where) for d, where in zip(found, snap.spans, strict=True) if d.file == path]
+        self._publish(uri, doc.version, to_lsp([d for d, _ in mine], index, value, [where for _, where in mine]))
 
     def _publish(self, uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(
