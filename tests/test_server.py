@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from conftest import GOLDEN
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
@@ -509,3 +510,29 @@ async def test_the_schema_a_config_glob_chooses_drives_hover_and_completion(clie
     assert completion is not None
     labels = {i.label for i in completion.items}
     assert {"positivePrompt", "duration", "providerSettings"} <= labels and "settings" not in labels
+
+
+GOLDEN_INVALID = sorted(p for p in GOLDEN.glob("*/invalid/*.json") if not p.name.endswith(".expected.json"))
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_every_golden_invalid_payload_gets_exactly_the_lints_findings(client: LanguageClient, tmp_path):
+    """Identity with `wanspec lint` over the whole golden corpus: same findings, same starts."""
+    from wanspec.lint.run import lint_bytes
+    from wanspec.server._text import LineIndex
+
+    assert len(GOLDEN_INVALID) > 100
+    for source in GOLDEN_INVALID:
+        text = source.read_text(encoding="utf-8")
+        path = tmp_path / f"{source.parent.parent.name}-{source.name}"
+        uri = await _open(client, path, text)
+        expected = lint_bytes(str(path), text.encode("utf-8")).diagnostics
+        index = LineIndex(text)
+        want = [(d.code, d.message, index.position(index.offset_of(d.line, d.column))) for d in expected]
+        got = [(d.code, d.message, d.range.start) for d in client.diagnostics[uri]]
+        assert [g[:2] for g in got] == [w[:2] for w in want], source
+        for (code, _, start), (_, _, lint_start) in zip(got, want, strict=True):
+            if code == "WS401":  # the pair rule covers its width and height members, inside the task
+                assert (start.line, start.character) >= (lint_start.line, lint_start.character), source
+            else:
+                assert start == lint_start, (source, code)
