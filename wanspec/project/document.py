@@ -1,12 +1,13 @@
 """Lint one document the way ``wanspec lint`` would lint its file, for editors.
 
 A language server sees a document's text (not yet saved) under its file's path and must
-report what ``wanspec lint`` would: the project config found from the file's directory,
-merged with the editor's settings as the command line would be (``select`` replaces the
-config's, ``ignore`` and ``extend_select`` add), the config's per-file schema, ignores,
-severities and include/exclude, then the config's suppressions and a baseline hiding
-accepted findings. The config and baseline are read once and read again only when their
-files change (one ``stat`` each per call), so a keystroke costs the lint and little else.
+report what ``wanspec lint FILE`` would: the project config, merged with the editor's
+settings exactly as ``lint_project`` merges the command line's (``run._options``), the
+config's per-file schema, ignores, severities and include/exclude, then its suppressions
+and a baseline (``run._accepted``). One difference, on purpose: the config is the nearest
+one above the *document*, not above the working directory, as each file in an editor may
+belong to another project. The config is read again only when its file changes (a
+``stat`` per lint), so a keystroke costs the lint and little else.
 
 Mistakes in the config or the baseline raise ``UsageError``, as they make ``wanspec lint``
 exit 2; the caller says so instead of showing a clean file.
@@ -16,43 +17,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..lint.run import LintOptions, lint_bytes, validate_options
+from ..errors import UsageError
+from ..lint.run import LintOptions, lint_bytes
 from ..records import Diagnostic
+from .run import ProjectSettings, _accepted, _load, _options
 
 if TYPE_CHECKING:
-    from .baseline import Key
     from .config import ProjectConfig
 
-
-def merge_options(options: LintOptions, config: ProjectConfig | None, extend_select: tuple[str, ...]) -> LintOptions:
-    """The command line's (or editor's) options merged with a config, as ``wanspec lint`` merges them:
-    ``select`` replaces the config's, ``ignore`` adds to it, ``extend_select`` extends either."""
-    if config is not None:
-        select = options.select or config.select
-        if select:
-            select = (*select, *config.extend_select, *extend_select)
-        ignore = (*config.ignore, *options.ignore)
-        return dataclasses.replace(options, select=tuple(select), ignore=ignore, policy=config.policy)
-    if extend_select and options.select:
-        return dataclasses.replace(options, select=(*options.select, *extend_select))
-    return options
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentSettings:
-    """The project options of ``wanspec lint`` that an editor can set (same meanings)."""
-
-    schema: str | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    config: str | None = None  # None: discovered upwards from the document's directory
-    isolated: bool = False
-    baseline: str | None = None
+__all__ = ["DocumentLinter"]
 
 
 def _stamp(path: str | None) -> tuple[str, float, int] | None:
@@ -67,17 +43,17 @@ def _stamp(path: str | None) -> tuple[str, float, int] | None:
 
 @dataclass
 class _Loaded:
-    stamps: tuple[tuple[str, float, int] | None, ...]
+    stamp: tuple[str, float, int] | None
     options: LintOptions
     config: ProjectConfig | None
-    baseline: Counter[Key] | None
 
 
 @dataclass
 class DocumentLinter:
-    """Lints documents under ``settings``; keeps the projects it has loaded, by config file."""
+    """Lints documents under ``settings`` (only its project options are used: schema,
+    selection, config, isolated, baseline); keeps the configs it has read, by file."""
 
-    settings: DocumentSettings = field(default_factory=DocumentSettings)
+    settings: ProjectSettings = field(default_factory=ProjectSettings)
     _projects: dict[str | None, _Loaded] = field(default_factory=dict)
 
     def config_path(self, path: str) -> str | None:
@@ -85,8 +61,6 @@ class DocumentLinter:
         s = self.settings
         if s.isolated:
             if s.config is not None:
-                from ..lint.run import UsageError
-
                 raise UsageError("config and isolated contradict each other")
             return None
         if s.config is not None:
@@ -96,29 +70,14 @@ class DocumentLinter:
         return find_config(os.path.dirname(os.path.abspath(path)))
 
     def _load(self, config_path: str | None) -> _Loaded:
-        stamps = (_stamp(config_path), _stamp(self.settings.baseline))
+        stamp = _stamp(config_path)
         cached = self._projects.get(config_path)
-        if cached is not None and cached.stamps == stamps:
+        if cached is not None and cached.stamp == stamp:
             return cached
-        from ..lint.run import UsageError
-
-        s = self.settings
-        options = LintOptions(s.schema, s.select, s.ignore)
-        config: ProjectConfig | None = None
+        config = None
         if config_path is not None:
-            if not os.path.isfile(config_path):
-                raise UsageError(f"config file {config_path} does not exist")
-            from .config import load_config
-
-            config = load_config(config_path)
-        options = merge_options(options, config, s.extend_select)
-        validate_options(options)
-        baseline = None
-        if s.baseline is not None:
-            from .baseline import read_baseline
-
-            baseline = read_baseline(s.baseline)
-        loaded = _Loaded(stamps, options, config, baseline)
+            config = _load(dataclasses.replace(self.settings, config=config_path, isolated=False))
+        loaded = _Loaded(stamp, _options(self.settings, config), config)
         self._projects[config_path] = loaded
         return loaded
 
@@ -139,19 +98,7 @@ class DocumentLinter:
         if options.policy is not None and not options.policy.keeps(path):
             return None
         result = lint_bytes(path, text.encode("utf-8", "surrogatepass"), options)
-        config = project.config
-        if project.baseline is None and (config is None or not config.suppressions):
+        accepted = _accepted(self.settings, project.config, (path,), options)
+        if accepted is None:
             return result.diagnostics
-        from .baseline import Accepted
-
-        accepted = Accepted(
-            baseline=project.baseline or Counter(),
-            baseline_base=os.path.dirname(os.path.abspath(self.settings.baseline or ".")),
-            suppressions=config.suppressions if config else (),
-            suppressions_base=config.base if config else ".",
-        )
-        kept: list[Diagnostic] = []
-        sink = accepted.sink(kept.append)
-        for d in result.diagnostics:
-            sink(d)
-        return kept
+        return [d for d in result.diagnostics if accepted.keep(d)]

@@ -20,14 +20,14 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by the CLI test with the import blocked
     raise ImportError("wanspec server needs the 'lsp' extra: pip install 'wanspec[lsp]'") from exc
 
-from ..project.document import DocumentSettings
+from ..project.run import ProjectSettings
 from ._server import DEFAULT_DEBOUNCE, WanspecServer, create
 
-__all__ = ["DEFAULT_DEBOUNCE", "DocumentSettings", "WanspecServer", "create", "serve"]
+__all__ = ["DEFAULT_DEBOUNCE", "ProjectSettings", "WanspecServer", "create", "serve"]
 
 
 def serve(
-    settings: DocumentSettings | None = None,
+    settings: ProjectSettings | None = None,
     *,
     debounce: float = DEFAULT_DEBOUNCE,
     stdin: BinaryIO | None = None,

@@ -16,6 +16,7 @@ from typing import Any
 from lsprotocol import types
 
 from ..catalog import store as _catalog
+from ..jsontools import pointer_of
 from ..lint.positions import walk
 from ..records import Diagnostic, Severity
 from . import _schema_view
@@ -60,7 +61,7 @@ def _pair_members(d: Diagnostic, text: str, tasks: Any, start: int) -> tuple[int
         return None
     ends: list[tuple[int, int]] = []
     for name in fields:
-        pointer = "/" + name.replace("~", "~0").replace("/", "~1")
+        pointer = pointer_of([name])
         try:  # walk inside the object only: cost by its size, not the file's
             key = walk(text, pointer, key=True, start=start)
         except (ValueError, RecursionError, IndexError, StopIteration):

@@ -18,7 +18,8 @@ from typing import Any
 from lsprotocol import types
 
 from ..catalog import store as _catalog
-from ..lint.positions import escape_token, walk
+from ..jsontools import escape_token, pointer_of, split_pointer
+from ..lint.positions import walk
 from ..lint.run import LintOptions
 from ..records import Diagnostic
 from . import _schema_view as view
@@ -59,12 +60,6 @@ class Place:
     origin: int = 0  # where that walk starts (a JSON Lines task: its line)
 
 
-def _pointer(tokens: tuple[str, ...] | list[str]) -> str:
-    from ..lint.positions import pointer_of
-
-    return pointer_of(list(tokens))
-
-
 def place_at(snap: Snapshot, offset: int) -> Place:
     if snap.path.endswith(".jsonl"):  # one task a line: the line is the document
         origin = snap.text.rfind("\n", 0, offset) + 1
@@ -85,7 +80,7 @@ def place_at(snap: Snapshot, offset: int) -> Place:
                 task, base = snap.value[int(tokens[0])], f"/{tokens[0]}"
             tokens = tokens[1:]
     schema = view.schema_for(task, snap.forced_schema) if isinstance(task, dict) else snap.forced_schema
-    return Place(task if isinstance(task, dict) else None, schema, _pointer(tokens), ctx, base, origin)
+    return Place(task if isinstance(task, dict) else None, schema, pointer_of(tokens), ctx, base, origin)
 
 
 # -- hover ---------------------------------------------------------------------------------
@@ -189,7 +184,7 @@ def _has_colon_after(text: str, offset: int) -> bool:
 
 
 def _at(value: Any, pointer: str) -> Any:
-    for token in view.split_pointer(pointer):
+    for token in split_pointer(pointer):
         value = view._child(value, token)
     return value
 
@@ -228,7 +223,7 @@ def _value_items(snap: Snapshot, where: Place, replace: types.Range) -> list[typ
     allowed = view.allowed_at(where.schema, where.task, where.pointer)
     if allowed.forbidden:
         return items
-    name = view.split_pointer(where.pointer)[-1]
+    name = split_pointer(where.pointer)[-1]
     for fields, rows in allowed.pairs:
         mine = fields.index(name)
         for row in rows:

@@ -17,18 +17,10 @@ from functools import cache
 from typing import Any
 
 from ..catalog import store as _catalog
+from ..jsontools import pointer_of, split_pointer
 from ..lint.engine import compiled
-from ..lint.positions import escape_token
 
 MISSING: Any = object()  # the value is not in the task (yet): conditions on it cannot be decided
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def split_pointer(pointer: str) -> list[str]:
-    return [_unescape(t) for t in pointer.split("/")[1:]] if pointer else []
 
 
 _VALIDATORS: dict[int, tuple[Any, Any]] = {}  # id(subschema) -> (subschema, validator): schemas live forever
@@ -183,7 +175,7 @@ def allowed_at(schema_id: str, task: Any, pointer: str) -> Allowed:
             out.docs.append(doc)
     tokens = split_pointer(pointer)
     if tokens:
-        parent = "".join("/" + escape_token(t) for t in tokens[:-1])
+        parent = pointer_of(tokens[:-1])
         for n in applicable(schema, task, parent):
             config = n.get("x-pairs")
             if isinstance(config, dict) and tokens[-1] in config.get("fields", ()):
@@ -205,7 +197,7 @@ def keys_at(schema_id: str, task: Any, pointer: str) -> dict[str, str]:
         for name, sub in n.get("properties", {}).items():
             if name in out:
                 continue
-            child = "".join("/" + escape_token(t) for t in [*split_pointer(pointer), name])
+            child = pointer_of([*split_pointer(pointer), name])
             if forbidden(applicable(schema, task, child)):
                 continue
             doc = sub.get("x-doc") if isinstance(sub, dict) else None

@@ -19,9 +19,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..catalog import store as _catalog
-from ..lint.run import UsageError
-from ..project.document import DocumentLinter, DocumentSettings
+from ..errors import CatalogError, UsageError
+from ..project.document import DocumentLinter
+from ..project.run import ProjectSettings
 from . import _features
 from ._diagnostics import parse, problem, to_lsp
 from ._text import LineIndex
@@ -32,7 +32,7 @@ DEFAULT_DEBOUNCE = 0.025  # seconds of quiet after a change before linting
 class WanspecServer(LanguageServer):
     """``wanspec server``: pygls' server plus the documents' last lints."""
 
-    def __init__(self, settings: DocumentSettings, debounce: float = DEFAULT_DEBOUNCE) -> None:
+    def __init__(self, settings: ProjectSettings, debounce: float = DEFAULT_DEBOUNCE) -> None:
         super().__init__("wanspec", __version__)
         self.linter = DocumentLinter(settings)
         self.debounce = debounce
@@ -84,7 +84,7 @@ class WanspecServer(LanguageServer):
         try:
             found = self.linter.lint(path, text)
             options = self.linter.options_for(path)
-        except (UsageError, _catalog.CatalogError) as exc:
+        except (UsageError, CatalogError) as exc:
             self.snapshots[uri] = _features.Snapshot(uri, path, text, index, parse(text), [])
             self._publish(uri, doc.version, [problem(str(exc.args[0]) if exc.args else type(exc).__name__)])
             return
@@ -134,9 +134,9 @@ class WanspecServer(LanguageServer):
         return snap
 
 
-def create(settings: DocumentSettings | None = None, debounce: float = DEFAULT_DEBOUNCE) -> WanspecServer:
+def create(settings: ProjectSettings | None = None, debounce: float = DEFAULT_DEBOUNCE) -> WanspecServer:
     """A server with every feature registered (not started)."""
-    server = WanspecServer(settings or DocumentSettings(), debounce)
+    server = WanspecServer(settings or ProjectSettings(), debounce)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: WanspecServer, params: types.InitializeParams) -> None:
