@@ -215,10 +215,10 @@ def server(
     debounce_ms: int,
 ) -> None:
     """Run the language server on standard input and output (the `lsp` extra; docs/editors.md)."""
-    from .commands import split as _split
+    from .commands import split as _split  # here, not at the top: only this command needs it
 
     try:
-        from ..server import ProjectSettings, serve
+        from ..server import ProjectSettings, serve  # the lsp extra is optional: pygls only when serving
     except ImportError as exc:
         click.echo(f"wanspec: error: {exc}", err=True)
         sys.exit(2)

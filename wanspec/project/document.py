@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from ..lint.run import LintOptions, lint_bytes
 from ..records import Diagnostic
+from .config_lookup import find_config
 from .run import ProjectSettings, _accepted, _load, _options
 
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ class DocumentLinter:
             return None
         if s.config is not None:
             return s.config
-        from .config_lookup import find_config
-
         return find_config(os.path.dirname(os.path.abspath(path)))
 
     def _load(self, config_path: str | None) -> _Loaded:

@@ -21,11 +21,12 @@ from ..catalog import store as _catalog
 from ..jsontools import escape_token, pointer_of, split_pointer
 from ..lint.positions import walk
 from ..lint.run import LintOptions
+from ..project import fix as _fix
 from ..records import Diagnostic
 from . import _schema_view as view
 from ._context import Context, context_at
-from ._diagnostics import parse, span
-from ._text import LineIndex, value_end
+from ._diagnostics import parse, span, to_lsp
+from ._text import LineIndex, skip_ws, value_end
 
 SHOW_RULE = "wanspec.showRule"
 
@@ -178,8 +179,6 @@ def _typed_key(raw: str) -> str | None:
 
 
 def _has_colon_after(text: str, offset: int) -> bool:
-    from ._text import skip_ws
-
     return text.startswith(":", skip_ws(text, offset))
 
 
@@ -257,8 +256,6 @@ def _other_fields(
 def code_actions(
     snap: Snapshot, start: int, end: int, only: list[str] | None
 ) -> list[types.CodeAction | types.Command]:
-    from ..project import fix as _fix
-
     wanted = [
         d
         for d, where in zip(snap.diagnostics, snap.spans, strict=True)
@@ -307,8 +304,6 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _lsp_ref(d: Diagnostic, snap: Snapshot) -> types.Diagnostic:
-    from ._diagnostics import to_lsp
-
     return to_lsp([d], snap.index, snap.value)[0]
 
 

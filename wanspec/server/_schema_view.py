@@ -12,13 +12,17 @@ subschemas that constrain the value at the pointer, so a duration under a workfl
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import jsonschema_rs
+
 from ..catalog import store as _catalog
 from ..jsontools import pointer_of, split_pointer
 from ..lint.engine import compiled
+from ..lint.run import choose_schema
 
 MISSING: Any = object()  # the value is not in the task (yet): conditions on it cannot be decided
 
@@ -31,8 +35,6 @@ def _valid(schema: Any, value: Any) -> bool:
         return schema
     hit = _VALIDATORS.get(id(schema))
     if hit is None or hit[0] is not schema:
-        import jsonschema_rs
-
         try:
             validator = jsonschema_rs.validator_for(schema)
         except (ValueError, TypeError):  # a subschema jsonschema-rs cannot compile alone: undecided
@@ -136,8 +138,6 @@ class Allowed:
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -229,7 +229,5 @@ def schema_for(task: Any, forced: str | None) -> str | None:
     """The schema id the linter would choose for ``task`` (None when it cannot)."""
     if not isinstance(task, dict):
         return forced
-    from ..lint.run import choose_schema
-
     schema_id, _ = choose_schema(task, forced)
     return schema_id

@@ -11,6 +11,7 @@ agree with what is underlined.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from typing import Any
 
@@ -20,6 +21,7 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..errors import CatalogError, UsageError
+from ..lint.explain import explain
 from ..project.document import DocumentLinter
 from ..project.run import ProjectSettings
 from . import _features
@@ -62,8 +64,6 @@ class WanspecServer(LanguageServer):
         if isinstance(options.get("debounceMs"), (int, float)) and options["debounceMs"] >= 0:
             self.debounce = float(options["debounceMs"]) / 1000
         if changes:
-            import dataclasses
-
             self.linter = DocumentLinter(dataclasses.replace(s, **changes))
 
     # -- linting ----------------------------------------------------------------------------
@@ -211,8 +211,6 @@ def create(settings: ProjectSettings | None = None, debounce: float = DEFAULT_DE
     @server.command(_features.SHOW_RULE)
     def show_rule(ls: WanspecServer, *args: Any) -> str | None:
         code = str(args[0]) if args else ""
-        from ..lint.explain import explain
-
         try:
             text = explain(code)
         except KeyError:
