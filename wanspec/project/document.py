@@ -2,9 +2,9 @@
 
 A language server sees a document's text (not yet saved) under its file's path and must
 report what ``wanspec lint FILE`` would: the project config, merged with the editor's
-settings exactly as ``lint_project`` merges the command line's (``run._options``), the
+settings exactly as ``lint_project`` merges the command line's (``run.merged_options``), the
 config's per-file schema, ignores, severities and include/exclude, then its suppressions
-and a baseline (``run._accepted``). One difference, on purpose: the config is the nearest
+and a baseline (``run.accepted_findings``). One difference, on purpose: the config is the nearest
 one above the *document*, not above the working directory, as each file in an editor may
 belong to another project. The config is read again only when its file changes (a
 ``stat`` per lint), so a keystroke costs the lint and little else.
@@ -24,7 +24,7 @@ from ..errors import UsageError
 from ..lint.run import LintOptions, lint_bytes
 from ..records import Diagnostic
 from .config_lookup import find_config
-from .run import ProjectSettings, _accepted, _load, _options
+from .run import ProjectSettings, accepted_findings, load_config_for, merged_options
 
 if TYPE_CHECKING:
     from .config import ProjectConfig
@@ -75,8 +75,8 @@ class DocumentLinter:
             return cached
         config = None
         if config_path is not None:
-            config = _load(dataclasses.replace(self.settings, config=config_path, isolated=False))
-        loaded = _Loaded(stamp, _options(self.settings, config), config)
+            config = load_config_for(dataclasses.replace(self.settings, config=config_path, isolated=False))
+        loaded = _Loaded(stamp, merged_options(self.settings, config), config)
         self._projects[config_path] = loaded
         return loaded
 
@@ -97,7 +97,7 @@ class DocumentLinter:
         if options.policy is not None and not options.policy.keeps(path):
             return None
         result = lint_bytes(path, text.encode("utf-8", "surrogatepass"), options)
-        accepted = _accepted(self.settings, project.config, (path,), options)
+        accepted = accepted_findings(self.settings, project.config, (path,), options)
         if accepted is None:
             return result.diagnostics
         return [d for d in result.diagnostics if accepted.keep(d)]
