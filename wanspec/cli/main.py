@@ -193,6 +193,55 @@ def schemas_export(directory: str, vscode: bool) -> None:
     sys.exit(execute_export(directory, _streams(), vscode=vscode))
 
 
+@schemas.command("check")
+@click.option(
+    "--runware-sdk",
+    "runware_sdk",
+    metavar="PATH",
+    help="A runware-sdk task_map.py (or a directory holding runware/types/) instead of the installed one.",
+)
+@click.option(
+    "--spec", "specs", multiple=True, metavar="[ID=]FILE", help="A JSON Schema or OpenAPI document for one model."
+)
+@click.option("--fetch", "urls", multiple=True, metavar="[ID=]URL", help="Download such a document (cached; opt-in).")
+@click.option("--model", metavar="ID", help="The model (or schema) id for --spec/--fetch documents that name none.")
+@click.option("--cache-dir", metavar="DIR", help="Where fetched specs are kept (default: ~/.cache/wanspec/specs).")
+@click.option("--refresh", is_flag=True, help="Download --fetch URLs again even when cached.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these differences (codes, prefixes, names).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these differences.")
+@click.option("--baseline", metavar="FILE", help="Hide the differences recorded in FILE; report only new ones.")
+@click.option("--write-baseline", is_flag=True, help="Record today's differences in the --baseline FILE and exit 0.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with breaking differences (usage errors still exit 2).")
+def schemas_check(
+    runware_sdk: str | None,
+    specs: tuple[str, ...],
+    urls: tuple[str, ...],
+    model: str | None,
+    cache_dir: str | None,
+    refresh: bool,
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    baseline: str | None,
+    write_baseline: bool,
+    exit_zero: bool,
+) -> None:
+    """Compare the bundled schemas with the providers' published specs (offline by default).
+
+    Without options: the installed runware-sdk's generated types. Each difference is
+    classified for payload authors: error = breaking (a payload that lints clean would be
+    rejected), warning = loosening (a rejected one would be accepted), info = neither.
+    Exit status: 0 nothing breaking, 1 breaking differences, 2 usage or environment error.
+    """
+    from .speccheck import SpecCheckSettings, execute_spec_check
+
+    settings = SpecCheckSettings(
+        runware_sdk, specs, urls, model, cache_dir, refresh, fmt, select, ignore, baseline, write_baseline, exit_zero
+    )
+    sys.exit(execute_spec_check(settings, _streams()))
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--list", "list_all", is_flag=True, help="List every rule.")
