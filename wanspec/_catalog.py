@@ -166,8 +166,28 @@ class Catalog:
             return max(titled)[1]
         import difflib
 
-        close = difflib.get_close_matches(model, sorted(self.by_model), n=1, cutoff=0.5)
-        return close[0] if close else None
+        # a near typo, not another version: `alibaba:wan@3.5` is a different model from
+        # `alibaba:wan@2.5-preview`, however alike the strings look
+        digits = _digits(model)
+        close = difflib.get_close_matches(model, sorted(self.by_model), n=3, cutoff=0.75)
+        return next((c for c in close if _digits(c) == digits), None)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in words, for messages (``a number (42)``, ``an array``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, list):
+        return f"an array of {len(value)} items"
+    return "an object" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 @cache
@@ -235,6 +255,14 @@ def keyword_codes() -> dict[str, str]:
     """Fallback rule codes for errors no ``x-rule`` tag claims, by JSON Schema keyword."""
     data: dict[str, str] = _read("rules.json")["keywords"]
     return data
+
+
+def known_models() -> dict[str, dict[str, Any]]:
+    """Model ids a provider lists that have no schema yet (``knownModels`` in rules.json)."""
+    out: dict[str, dict[str, Any]] = {}
+    for provider in providers().values():
+        out.update(provider.get("knownModels") or {})
+    return out
 
 
 def providers() -> dict[str, Any]:

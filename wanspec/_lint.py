@@ -95,12 +95,23 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
         entry = cat.by_model.get(model)
         if entry is not None:
             return entry.id, None
+        known = _catalog.known_models().get(model)
+        if known is not None:
+            # listed by a provider, so not a typo: say so instead of pointing at another model
+            text = (
+                f"{model} ({known.get('title', model)}) is a known model, but wanspec ships no schema for it yet: "
+                f"the task was not checked (listed in {known.get('source', 'the provider data')})"
+            )
+            return None, _finding("model-without-schema", text, "/model")
         guess = cat.suggest_model(model)
         hint = f"did you mean {guess!r}?" if guess else None
         text = f"no schema for model {model!r}" + (
             f"; {hint}" if hint else "; `wanspec schemas` lists the known models"
         )
         return None, _finding("unknown-model", text, "/model", hint=hint)
+    if "model" in task:
+        what = _catalog.json_kind(model)
+        return None, _finding("wrong-type", f"model is {what}; it must be a string naming the model", "/model")
     matches = [sid for sid, v in _detectors() if v.is_valid(task)]
     if len(matches) == 1:
         return matches[0], None

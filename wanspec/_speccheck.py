@@ -552,6 +552,9 @@ def check_specs(published: Iterable[Published], sink: Sink, options: CheckOption
 
 def describe(spec: Published) -> str:
     """One line saying what a spec is and where it came from (for the command's notes)."""
-    parts = [f"checked against {spec.cite()}", os.path.abspath(spec.path) if not spec.fetched else spec.path]
-    parts.append(f"sha256 {spec.sha256[:16]}…")
+    where = spec.path if spec.fetched else os.path.abspath(spec.path)
+    parts = [f"checked against {spec.cite()}"]
+    if spec.source not in (spec.path, where):
+        parts.append(where)
+    parts.append(f"sha256 {spec.sha256}")
     return ", ".join(parts)

@@ -93,14 +93,17 @@ class RunwareWan25ImageRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     seed: int | None = Field(None)
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
 
-    model: Literal['alibaba:wan@2.5-image']
-    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Model AIR ID: alibaba:wan@2.5-image.\""""
+    model: Literal['alibaba:wan@2.5-image', 'runware:201@10']
+    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Model AIR ID: alibaba:wan@2.5-image.\"; runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › AlibabaWan25PreviewImageParams: \"model: Literal['runware:201@10']\" (slug alibaba-wan2-5-preview-image) (docs/doc-discrepancies.md D32)"""
 
     positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
     """runware-alibaba-models.txt › Wan2.5-Preview Image › Technical specifications: \"Positive prompt: 1-2000 characters\""""
@@ -254,6 +257,9 @@ class RunwareWan25PreviewRequest(RequestModel):
 
     Documented default: False (sent only when set).
     """
+
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
 
     number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
@@ -438,6 +444,9 @@ class RunwareWan26Request(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
 
@@ -621,6 +630,9 @@ class RunwareWan26FlashRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
 
@@ -754,6 +766,9 @@ class RunwareWan26ImageRequest(RequestModel):
 
     Documented default: False (sent only when set).
     """
+
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
 
     number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
@@ -925,6 +940,9 @@ class RunwareWan22AnimateRequest(RequestModel):
 
     Documented default: False (sent only when set).
     """
+
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
 
     number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
@@ -1106,6 +1124,9 @@ class RunwareWan22AnimateTurboRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: int | None = Field(1, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
 
@@ -1236,14 +1257,17 @@ class RunwareQwenImage20Request(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     seed: int | None = Field(None)
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
 
-    model: Literal['runware:qwen-image@2.0']
-    """runware-alibaba-models.txt › Qwen-Image-2.0: \"Model AIR ID: runware:qwen-image@2.0.\""""
+    model: Literal['alibaba:qwen-image@2.0', 'runware:qwen-image@2.0']
+    """runware.ai/docs/models/alibaba-qwen-image-2-0.md: \"alibaba:qwen-image@2.0\" and runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › models map: \"alibaba:qwen-image@2.0\" (current); runware-alibaba-models.txt › Qwen-Image-2.0: \"Model AIR ID: runware:qwen-image@2.0.\" (captured 2026-11-21; docs/doc-discrepancies.md D30)"""
 
     positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Positive prompt: 2-2000 characters\""""
@@ -1351,14 +1375,17 @@ class RunwareQwenImage20ProRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | None = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: int | None = Field(None, validation_alias=AliasChoices("number_results", "numberResults"), serialization_alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     seed: int | None = Field(None)
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
 
-    model: Literal['runware:qwen-image@2.0-pro']
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"Model AIR ID: runware:qwen-image@2.0-pro.\""""
+    model: Literal['alibaba:qwen-image@2.0-pro', 'runware:qwen-image@2.0-pro']
+    """runware.ai/docs/models/alibaba-qwen-image-2-0-pro.md: \"alibaba:qwen-image@2.0-pro\" and runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › models map: \"alibaba:qwen-image@2.0-pro\" (current); runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"Model AIR ID: runware:qwen-image@2.0-pro.\" (captured 2026-11-21; docs/doc-discrepancies.md D30)"""
 
     positive_prompt: str = Field(validation_alias=AliasChoices("positive_prompt", "positivePrompt"), serialization_alias="positivePrompt")
     """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Positive prompt: 2-2000 characters\""""
