@@ -125,8 +125,9 @@ def bundled_fields(schema: dict[str, Any], model: str | None) -> dict[str, Field
     return out
 
 
-def _result_fields(provider: str, task_type: str | None) -> dict[str, Field] | None:
-    """The response fields wanspec documents for a task type (``resultSchemas`` in rules.json)."""
+def _result_fields(provider: str, task_type: str | None) -> tuple[str, str, dict[str, Field]] | None:
+    """(file, pointer, fields) of the response wanspec documents for a task type
+    (``resultSchemas`` in rules.json)."""
     ref = (_catalog.providers().get(provider) or {}).get("resultSchemas", {}).get(task_type or "")
     if not ref:
         return None
@@ -134,7 +135,8 @@ def _result_fields(provider: str, task_type: str | None) -> dict[str, Field] | N
     doc = _catalog._read(f"{provider}/{file}")
     resolver = _Resolver(doc)
     node = resolver.resolve({"$ref": f"#{pointer}"})
-    return schema_field(node, True, resolver).children
+    fields = schema_field(node, True, resolver).children
+    return (f"{provider}/{file}", pointer, fields) if fields is not None else None
 
 
 # -- the comparison ----------------------------------------------------------------------
@@ -180,6 +182,7 @@ class _Checker:
         self.p, self.emit, self.options, self.result = published, emit, options, result
         self.codes = _catalog.rule_codes_by_name()
         self._texts: dict[str, Any] = {}
+        self.in_file: str | None = None  # findings about results live in the provider's response schema
 
     def report(
         self,
@@ -197,8 +200,9 @@ class _Checker:
         code = self.codes[rule]
         if not LintOptions(select=self.options.select, ignore=self.options.ignore).wants(code):
             return
-        file = f"schemas/{entry.path}" if entry is not None else "schemas/rules.json"
-        line, col = self._locate(entry.path if entry is not None else "rules.json", at or "")
+        path = self.in_file or (entry.path if entry is not None else "rules.json")
+        file = f"schemas/{path}"
+        line, col = self._locate(path, at or "")
         severity = Severity(_catalog.rules()[code].severity)
         schema = entry.id if entry is not None else None
         d = Diagnostic(code, severity, message, file, None, pointer, line, col, schema, hint, self.p.cite(where))
@@ -315,7 +319,13 @@ class _Checker:
         if theirs.result is not None:
             mine = _result_fields(entry.provider, theirs.task_type or _task_type(entry))
             if mine is not None:
-                self._fields(entry, model, mine, theirs.result, "", theirs.where, "", result=True)
+                self.in_file = mine[0]
+                try:
+                    self._fields(
+                        entry, model, mine[2], theirs.result, "", theirs.where, f"{mine[1]}/properties", result=True
+                    )
+                finally:
+                    self.in_file = None
 
     def _fields(
         self,
@@ -338,6 +348,8 @@ class _Checker:
             mine, spec = ours.get(name), theirs.get(name)
             label = f"{model}: result field `{pointer[1:]}`" if result else f"{model}: `{pointer[1:]}`"
             if spec is None:
+                if result and mine is not None and not mine.required:
+                    continue  # clients already cope with an optional field being absent
                 if result:
                     self.report(
                         "spec-result-field-removed",

@@ -97,6 +97,8 @@ def _download(url: str) -> bytes:
                     f"{url} is {int(declared) // 1048576} MiB; a spec over {MAX_BYTES // 1048576} MiB is not read"
                 )
             data: bytes = response.read(MAX_BYTES + 1)
+            if declared is not None and declared.isdigit() and len(data) < int(declared):
+                raise SpecError(f"cannot fetch {url}: the connection closed after {len(data)} of {declared} bytes")
     except urllib.error.HTTPError as exc:
         raise SpecError(f"cannot fetch {url}: HTTP {exc.code}") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:

@@ -409,6 +409,8 @@ def schema_field(node: Any, required: bool, resolver: _Resolver | None = None, d
     if not isinstance(node, dict):
         return Field(required)
     types, values = json_schema_types(node, resolver)
+    if types is None and isinstance(node.get("properties"), dict):
+        types = frozenset({"object"})  # properties without a type: an object schema all the same
     children = None
     if types is not None and types <= {"object", "null"} and depth < _MAX_DEPTH:
         children = _object_fields(resolver, node, depth + 1)
