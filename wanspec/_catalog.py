@@ -154,23 +154,29 @@ class Catalog:
         return close[0] if close else None
 
     def suggest_model(self, model: str) -> str | None:
-        """The closest known model id, also matching a model's title inside the id
-        (``alibaba:wan@2.2-animate`` names "Wan2.2 Animate", which is ``runware:200@8``)."""
-        wanted = _squash(model)
-        titled = [
-            (len(_squash(e.title)), m)
-            for m, e in self.by_model.items()
-            if _squash(e.title) and _squash(e.title) in wanted
-        ]
-        if titled and max(titled)[0] >= 8:  # a name, not just "wan26" inside a typo
-            return max(titled)[1]
+        """The closest known model id: a near typo (same version numbers), else a model whose
+        title is inside the id (``alibaba:wan@2.2-animate`` names "Wan2.2 Animate", which is
+        ``runware:200@8``). Ids a schema keeps only for old payloads are never suggested."""
         import difflib
 
+        retired = {m for e in self.entries.values() for m in (e.raw.get("x-wanspec") or {}).get("formerModels", ())}
+        current = sorted(m for m in self.by_model if m not in retired)
         # a near typo, not another version: `alibaba:wan@3.5` is a different model from
         # `alibaba:wan@2.5-preview`, however alike the strings look
         digits = _digits(model)
-        close = difflib.get_close_matches(model, sorted(self.by_model), n=3, cutoff=0.75)
-        return next((c for c in close if _digits(c) == digits), None)
+        close = difflib.get_close_matches(model, current, n=3, cutoff=0.75)
+        typo = next((c for c in close if _digits(c) == digits), None)
+        if typo is not None:
+            return typo
+        wanted = _squash(model)
+        titled = [
+            (len(_squash(e.title)), m)
+            for m in current
+            if _squash((e := self.by_model[m]).title) and _squash(e.title) in wanted
+        ]
+        if titled and max(titled)[0] >= 8:  # a name, not just "wan26" inside a typo
+            return max(titled)[1]
+        return None
 
 
 def _digits(text: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from . import _catalog, _source
+from . import _batch, _catalog, _source
 from ._diagnostics import Diagnostic, LintResult, Severity
 from ._engine import Finding, compiled
 from ._events import LintEvents
@@ -163,6 +163,7 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     validate_options(opts)
     tasks = obj if isinstance(obj, list) else [obj]
     out: list[Diagnostic] = []
+    batch = _batch.Batch() if isinstance(obj, list) else None
     for i, task in enumerate(tasks):
         if not isinstance(task, dict):
             if (
@@ -173,6 +174,8 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
         if _is_auth(task):
             continue
         schema_id, findings = check_task(task, opts)
+        if batch is not None and schema_id is not None:
+            findings = [*findings, *batch.check(i, schema_id, task)]
         out.extend(d for f in findings if (d := _diag(f, None, i, schema_id, None, opts)) is not None)
     return [d for d in out if d is not None]
 
@@ -268,6 +271,7 @@ def _lint_tasks(
     """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task."""
     if opts.policy is not None:
         opts = opts.policy.options_for(file, opts)
+    batch = None if stream else _batch.Batch()  # a JSON document is one request; JSONL lines are not
     for item in tasks:
         if isinstance(item, _source.Problem):
             if (d := _problem(item, file, opts)) is not None:
@@ -279,6 +283,8 @@ def _lint_tasks(
             continue
         out.result.tasks += 1
         schema_id, findings = check_task(item.value, opts)
+        if batch is not None and schema_id is not None:
+            findings = [*findings, *batch.check(item.index, schema_id, item.value)]
         for f in findings:
             if (d := _diag(f, file, item.index, schema_id, item, opts)) is not None:
                 out.add(d)
