@@ -89,18 +89,10 @@ def canonical(value: Any) -> str:
 
 
 def value_type(text: str) -> str:
-    v = json.loads(text)
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    return "array" if isinstance(v, list) else "object"
+    """The JSON type of a canonical value text (``integer`` for whole numbers)."""
+    from ._messages import json_type
+
+    return json_type(json.loads(text))
 
 
 def _read_bytes(path: str) -> bytes:
