@@ -60,7 +60,7 @@ def test_a_wrongly_typed_uuid_is_not_also_a_duplicate():
 
 
 def test_the_rule_is_declared_in_data():
-    from wanspec._batch import unique_fields
+    from wanspec.lint.batch import unique_fields
 
     (field,) = unique_fields("runware/alibaba:wan@2.6-flash")
     assert (field.name, field.code) == ("taskUUID", "WS205")

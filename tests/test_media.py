@@ -169,7 +169,7 @@ def test_mp3_duration(data, expected):
 
 
 def test_mp3_duration_is_read_from_frame_headers():
-    from wanspec import _media
+    from wanspec.lint import media as _media
 
     for seconds, kwargs in ((3.0, {}), (12.5, {"id3": 4096}), (40.0, {"kbps": 64}), (31.0, {"xing": True})):
         media = _media.classify(uri(mp3(seconds, **kwargs), "audio/mpeg"))

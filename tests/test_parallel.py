@@ -9,7 +9,7 @@ import random
 import pytest
 from conftest import FLASH_TASK
 
-from wanspec import _parallel
+from wanspec.lint import parallel as _parallel
 
 pytestmark = pytest.mark.skipif(not _parallel.can_fork(), reason="needs the fork start method")
 

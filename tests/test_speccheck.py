@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT
 
 from wanspec import get_rule, list_rules
-from wanspec._specsources import find_runware_sdk, read_runware_sdk
+from wanspec.catalog.spec_sources import find_runware_sdk, read_runware_sdk
 
 SPECS = ROOT / "tests" / "data" / "specs"
 SDK_VERSION = metadata.version("runware-sdk")
@@ -63,7 +63,7 @@ REMAINING_1_8_0 = sorted(
 def test_the_installed_sdk_is_found_without_importing_it() -> None:
     code = (
         "import sys\n"
-        "from wanspec._specsources import find_runware_sdk, read_runware_sdk\n"
+        "from wanspec.catalog.spec_sources import find_runware_sdk, read_runware_sdk\n"
         "path, version = find_runware_sdk()\n"
         "spec = read_runware_sdk(path, version)\n"
         "assert 'alibaba:wan@2.6' in spec.models, sorted(spec.models)[:5]\n"
@@ -114,8 +114,8 @@ def test_every_finding_cites_its_source_and_points_into_the_bundled_schema(run_c
     assert results and all(r["locations"][0]["physicalLocation"]["region"]["startLine"] > 0 for r in results)
     rows = run_cli("schemas", "check", "--format", "json-lines").stdout.splitlines()
     assert len(rows) == len(results)
-    from wanspec._speccheck import check_specs
-    from wanspec._specsources import find_runware_sdk as find
+    from wanspec.catalog.spec_check import check_specs
+    from wanspec.catalog.spec_sources import find_runware_sdk as find
 
     found: list = []
     check_specs([read_runware_sdk(*find())], found.append)
@@ -393,7 +393,7 @@ def test_fetched_findings_cite_the_url(run_cli, tmp_path, server) -> None:
         "schemas", "check", "--fetch", f"alibaba:wan@2.6={url}", "--cache-dir", str(tmp_path), "--format", "json"
     )
     assert run.exit_code == 1 and [d["code"] for d in run.json()["diagnostics"]] == ["WS921"], run
-    from wanspec._specsources import read_spec_document
+    from wanspec.catalog.spec_sources import read_spec_document
 
     spec = read_spec_document(str(SPECS / "wan26-renamed-id.json"), "alibaba:wan@2.6", source=url)
     assert spec.cite("x").startswith(url)

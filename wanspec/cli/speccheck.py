@@ -1,6 +1,6 @@
 """``wanspec schemas check``: typed settings and the code that carries them out.
 
-The comparison itself is in the core (``_speccheck``, ``_specsources``, ``_specfetch``);
+The comparison itself is in the core (``catalog.spec_check``, ``spec_sources``, ``spec_fetch``);
 this module turns options into sources, runs the check through a reporter, and applies
 ``--select``/``--ignore`` and the baseline exactly as ``wanspec lint`` does.
 """
@@ -11,7 +11,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
-from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
+from .commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,8 @@ def _split_id(value: str, default: str | None) -> tuple[str | None, str]:
 
 def load_sources(settings: SpecCheckSettings, env: dict[str, str]) -> list:  # type: ignore[type-arg]
     """The published specs the settings name (the installed runware-sdk when they name none)."""
-    from .._specfetch import default_cache_dir, fetch
-    from .._specsources import find_runware_sdk, read_runware_sdk, read_spec_document
+    from ..catalog.spec_fetch import default_cache_dir, fetch
+    from ..catalog.spec_sources import find_runware_sdk, read_runware_sdk, read_spec_document
 
     out = []
     if settings.runware_sdk is not None:
@@ -65,11 +65,11 @@ def load_sources(settings: SpecCheckSettings, env: dict[str, str]) -> list:  # t
 def execute_spec_check(settings: SpecCheckSettings, io: Streams) -> int:
     from collections import Counter
 
-    from .._baseline import Accepted, baseline_text, read_baseline, record
-    from .._diagnostics import Diagnostic
-    from .._lint import LintOptions, UsageError, validate_options
-    from .._speccheck import CheckOptions, check_specs, describe
-    from .._specsources import SpecError
+    from ..catalog.spec_check import CheckOptions, check_specs, describe
+    from ..catalog.spec_sources import SpecError
+    from ..lint.run import LintOptions, UsageError, validate_options
+    from ..project.baseline import Accepted, baseline_text, read_baseline, record
+    from ..records import Diagnostic
     from ..reporters import get_reporter
 
     select, ignore = _split(settings.select), _split(settings.ignore)
@@ -98,7 +98,7 @@ def execute_spec_check(settings: SpecCheckSettings, io: Streams) -> int:
     if settings.write_baseline and settings.baseline is not None:
         from pathlib import Path
 
-        from .._files import write_atomic
+        from ..files import write_atomic
 
         counts: Counter[tuple[str, str, str]] = record(recorded, _dir_of(settings.baseline))
         try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .._diagnostics import Diagnostic, LintResult
-from ._cassette import find_cassettes
-from ._secrets import audit_text
-from ._verify import diagnostic
+from ...records import Diagnostic, LintResult
+from .._cassette import find_cassettes
+from .._secrets import audit_text
+from .verify import diagnostic
 
 _MAX_BYTES = 32 * 1024 * 1024
 

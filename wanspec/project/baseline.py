@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _catalog
-from ._config import Suppression
-from ._diagnostics import Diagnostic, LintResult, Severity
-from ._globs import relative_to
-from ._lint import ENVIRONMENT_CODES, UsageError
+from ..catalog import store
+from ..lint.run import ENVIRONMENT_CODES, UsageError
+from ..records import Diagnostic, LintResult, Severity
+from .config import Suppression
+from .globs import relative_to
 
 Key = tuple[str, str, str]  # (file relative to the baseline's directory, pointer, code)
 BASELINE_VERSION = 1
@@ -127,8 +127,8 @@ class Accepted:
         """Take hidden findings out of the counts; return the unused-suppression warnings."""
         result.errors -= self.hidden_errors
         result.warnings -= self.hidden_warnings
-        code = _catalog.rule_codes_by_name()["unused-suppression"]
-        severity = Severity(_catalog.rules()[code].severity)
+        code = store.rule_codes_by_name()["unused-suppression"]
+        severity = Severity(store.rules()[code].severity)
         out = []
         for s in self.suppressions:
             if s.index in self._used or not self.linted(os.path.join(self.suppressions_base, s.file)):

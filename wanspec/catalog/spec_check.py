@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import _catalog
-from ._diagnostics import Diagnostic, LintResult, Severity
-from ._specsources import Field, ModelSpec, Published, SpecError, _Resolver, json_schema_types, schema_field, value_type
+from ..records import Diagnostic, LintResult, Severity
+from . import store as _catalog
+from .spec_sources import Field, ModelSpec, Published, SpecError, _Resolver, json_schema_types, schema_field, value_type
 
 Sink = Callable[[Diagnostic], None]
 
@@ -195,7 +195,7 @@ class _Checker:
         at: str | None = None,
         hint: str | None = None,
     ) -> None:
-        from ._lint import LintOptions
+        from ..lint.run import LintOptions
 
         code = self.codes[rule]
         if not LintOptions(select=self.options.select, ignore=self.options.ignore).wants(code):
@@ -210,7 +210,7 @@ class _Checker:
         self.emit(d)
 
     def _locate(self, path: str, pointer: str) -> tuple[int | None, int | None]:
-        from ._positions import PositionIndex
+        from ..lint.positions import PositionIndex
 
         if path not in self._texts:
             node = _catalog.schemas_root()
@@ -311,7 +311,7 @@ class _Checker:
 
     def check_model(self, entry: _catalog.SchemaEntry, theirs: ModelSpec, model: str) -> None:
         """Fields, required-ness, types, value sets and result fields of one model."""
-        from ._registry import load_schema
+        from .views import load_schema
 
         self.result.tasks += 1
         ours = bundled_fields(load_schema(entry.id), theirs.model if theirs.model in entry.models else model)

@@ -90,7 +90,7 @@ def canonical(value: Any) -> str:
 
 def value_type(text: str) -> str:
     """The JSON type of a canonical value text (``integer`` for whole numbers)."""
-    from ._messages import json_type
+    from ..lint.messages import json_type
 
     return json_type(json.loads(text))
 

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ._specsources import SpecError
+from .spec_sources import SpecError
 
 MAX_BYTES = 16 * 1024 * 1024  # no per-model schema or endpoint OpenAPI comes near this
 TIMEOUT = 30.0
@@ -58,7 +58,7 @@ def fetch(url: str, cache_dir: str, *, refresh: bool = False) -> Fetched:
         raise SpecError(f"{url} did not send UTF-8 text") from None
     from pathlib import Path
 
-    from ._files import write_atomic
+    from ..files import write_atomic
 
     try:
         write_atomic(Path(body_path), text)

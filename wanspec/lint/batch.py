@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from . import _catalog
-from ._engine import Finding, compiled
+from ..catalog import store as _catalog
+from .engine import Finding, compiled
 
 KEYWORD = "x-unique"
 
