@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wanspec import get_rule, list_rules
 from wanspec.catalog.spec_sources import find_runware_sdk, read_runware_sdk
@@ -322,6 +324,11 @@ class _Spec(BaseHTTPRequestHandler):
             body = (SPECS / "wan26-clean.json").read_bytes()
         elif self.path.startswith("/renamed"):
             body = (SPECS / "wan26-renamed-id.json").read_bytes()
+        elif self.path == "/stream":  # no Content-Length: the body ends when the connection does
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write((SPECS / "wan26-clean.json").read_bytes())
+            return
         elif self.path == "/huge":
             self.send_response(200)
             self.send_header("Content-Length", str(1 << 40))
@@ -372,9 +379,11 @@ def test_fetch_downloads_once_caches_and_records_provenance(run_cli, tmp_path, s
     assert len(metas) == 1
     meta = json.loads(metas[0].read_text())
     body = (SPECS / "wan26-clean.json").read_bytes()
-    assert meta["url"] == url and meta["sha256"] == __import__("hashlib").sha256(body).hexdigest()
+    assert meta["url"] == f"{server}/clean?model=…" and meta["sha256"] == __import__("hashlib").sha256(body).hexdigest()
     assert meta["fetched"].endswith("Z") and meta["bytes"] == len(body)
-    assert url in first.stderr and f"fetched {meta['fetched']}" in first.stderr and meta["sha256"] in first.stderr
+    assert (
+        meta["url"] in first.stderr and f"fetched {meta['fetched']}" in first.stderr and meta["sha256"] in first.stderr
+    )
     # the second run reads the cache: no request
     second = run_cli("schemas", "check", "--fetch", url, "--model", "alibaba:wan@2.6", "--cache-dir", str(cache))
     assert second.exit_code == 0 and len(_Spec.hits) == 1, second
@@ -436,3 +445,164 @@ def test_the_task_map_path_in_reports_is_stable() -> None:
     spec = read_runware_sdk(*find_runware_sdk())
     assert spec.source == f"runware-sdk {SDK_VERSION} runware/types/task_map.py"
     assert Path(spec.path).name == "task_map.py"
+
+
+# -- hostile specs, hostile servers, secrets in URLs ---------------------------------------------
+def _deep_any_of(depth: int) -> str:
+    """JSON text nested ``depth`` anyOfs deep (json.dumps itself cannot nest this deep)."""
+    return '{"anyOf": [' * depth + '{"type": "string"}' + "]}" * depth
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"type": "object", "properties": {"model": {"const": "alibaba:wan@2.6"}, "seed": "_deep_"}},
+        {
+            "type": "object",
+            "properties": {"model": {"const": "alibaba:wan@2.6"}, "seed": {"$ref": "#/properties/seed"}},
+        },
+        {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "properties": {"x": {"$ref": "#/$defs/a"}}},
+        {"openapi": "3.1.0", "paths": ["not", "a", "map"]},
+        {"openapi": "3.1.0", "paths": {"/x": {"post": {"requestBody": {"content": ["application/json"]}}}}},
+        {
+            "openapi": "3.1.0",
+            "paths": {
+                "/x": {
+                    "post": {
+                        "requestBody": {
+                            "content": {
+                                "application/json": {"schema": {"allOf": [{"properties": ["seed"]}, {"required": 5}]}}
+                            }
+                        },
+                        "responses": "200",
+                    }
+                }
+            },
+        },
+        {"type": "object", "required": [{"a": 1}], "properties": {"seed": {"type": [1, {}], "enum": [{"a": [1]}]}}},
+    ],
+    ids=["deep-anyOf", "self-ref", "ref-cycle", "paths-list", "content-list", "allOf-junk", "odd-types"],
+)
+def test_a_hostile_spec_document_is_a_finding_or_a_usage_error_never_a_traceback(run_cli, tmp_path, doc) -> None:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(doc).replace('"_deep_"', _deep_any_of(900)))
+    run = run_cli("schemas", "check", "--spec", str(path), "--model", "alibaba:wan@2.6")
+    assert run.exit_code in (0, 1, 2), run
+    assert (run.exit_code == 2) == (run.stdout == ""), run
+    if run.exit_code == 2:
+        assert run.stderr.startswith("wanspec: error:") and "Traceback" not in run.stderr, run
+
+
+def test_a_deeply_nested_spec_file_is_a_usage_error(run_cli, tmp_path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    run = run_cli("schemas", "check", "--spec", str(path), "--model", "alibaba:wan@2.6")
+    assert run.exit_code == 2 and "nests too deeply" in run.stderr, run
+
+
+def test_a_deeply_nested_task_map_is_a_usage_error(run_cli, tmp_path) -> None:
+    path = tmp_path / "task_map.py"
+    union = " | ".join(["int"] * 20_000)
+    path.write_text(
+        "class P(TypedDict):\n"
+        '    """Inference params for curated model `alibaba:wan@2.6` (slug: s)."""\n\n'
+        f"    seed: {union}\n"
+    )
+    run = run_cli("schemas", "check", "--runware-sdk", str(path))
+    assert run.exit_code in (1, 2) and "Traceback" not in run.stderr, run
+
+
+def test_an_endless_body_stops_at_the_limit(run_cli, tmp_path, server, monkeypatch) -> None:
+    from wanspec.catalog import spec_fetch
+
+    monkeypatch.setattr(spec_fetch, "MAX_BYTES", 100)  # /stream sends about 2 KB, with no length
+    run = run_cli(
+        "schemas", "check", "--fetch", f"{server}/stream", "--model", "alibaba:wan@2.6", "--cache-dir", str(tmp_path)
+    )
+    assert run.exit_code == 2 and "more than" in run.stderr, run
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_secret_in_the_url_reaches_no_file_and_no_output(run_cli, tmp_path, server) -> None:
+    secret = "sk-live-0123456789abcdef"
+    url = f"{server}/clean?token={secret}&v=2"
+    cache = tmp_path / "cache"
+    run = run_cli("schemas", "check", "--fetch", url, "--model", "alibaba:wan@2.6", "--cache-dir", str(cache))
+    assert run.exit_code == 0, run
+    assert _Spec.hits == [f"/clean?token={secret}&v=2"]  # the request itself carries it, as asked
+    assert secret not in run.stdout + run.stderr
+    for path in cache.iterdir():
+        assert secret.encode() not in path.read_bytes(), path.name
+    assert "token=…" in run.stderr
+    json_run = run_cli(
+        "schemas", "check", "--fetch", url, "--model", "alibaba:wan@2.6", "--cache-dir", str(cache), "--format", "sarif"
+    )
+    assert secret not in json_run.stdout + json_run.stderr
+    for bad_url in (f"ftp://u:{secret}@h/x", f"http://user:{secret}@127.0.0.1:9/x", f"http://h:{secret}/x"):
+        bad = run_cli("schemas", "check", "--fetch", bad_url, "--model", "alibaba:wan@2.6", "--cache-dir", str(cache))
+        assert bad.exit_code == 2 and secret not in bad.stderr, bad
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.sampled_from(
+        ["object", "string", "integer", "#/properties/seed", "model", "alibaba:wan@2.6", "application/json"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "properties",
+                    "required",
+                    "enum",
+                    "const",
+                    "anyOf",
+                    "allOf",
+                    "$ref",
+                    "minimum",
+                    "maximum",
+                    "openapi",
+                    "paths",
+                    "post",
+                    "requestBody",
+                    "content",
+                    "application/json",
+                    "schema",
+                    "responses",
+                    "200",
+                    "model",
+                    "seed",
+                    "duration",
+                    "request_schema",
+                    "items",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@given(
+    doc=st.dictionaries(st.sampled_from(["type", "properties", "openapi", "paths", "request_schema", "$defs"]), _json)
+)
+def test_any_json_object_is_read_or_refused_cleanly(tmp_path_factory, doc) -> None:
+    from wanspec.catalog.spec_check import check_specs
+    from wanspec.catalog.spec_sources import SpecError, read_spec_document
+
+    path = tmp_path_factory.mktemp("fuzz") / "spec.json"
+    path.write_text(json.dumps(doc))
+    try:
+        spec = read_spec_document(str(path), "alibaba:wan@2.6")
+    except SpecError:
+        return
+    found: list = []
+    check_specs([spec], found.append)
+    assert all(d.code.startswith("WS9") for d in found)

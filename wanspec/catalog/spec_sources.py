@@ -150,6 +150,8 @@ def read_runware_sdk(path: str, version: str | None = None) -> Published:
         tree = ast.parse(data, filename=path)
     except (SyntaxError, ValueError) as exc:
         raise SpecError(f"{path} is not Python source: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise SpecError(f"{path} nests too deeply to be a generated task map") from None
     schemas_version = None
     params: dict[str, tuple[str | None, ast.ClassDef]] = {}
     results: dict[str, ast.ClassDef] = {}
@@ -175,8 +177,11 @@ def read_runware_sdk(path: str, version: str | None = None) -> Published:
         raise SpecError(f"{path} holds no model params TypedDicts: not a runware-sdk task map")
     models = {}
     for model, (slug, cls) in params.items():
-        fields = _typed_dict(cls)
-        result = _typed_dict(results[model]) if model in results else None
+        try:
+            fields = _typed_dict(cls)
+            result = _typed_dict(results[model]) if model in results else None
+        except RecursionError:
+            raise SpecError(f"{path}: {cls.name} nests too deeply to be a generated TypedDict") from None
         task_type = task_types.get(model) or _literal_one(fields.get("taskType"))
         models[model] = ModelSpec(model, fields, result, task_type, slug or catalogue.get(model), cls.name, cls.lineno)
     shown = "runware/types/task_map.py"
@@ -289,13 +294,21 @@ def read_spec_document(path: str, model: str | None, *, source: str | None = Non
     data = _read_bytes(path)
     try:
         doc = json.loads(data)
+    except RecursionError:
+        raise SpecError(f"{path} nests too deeply to be a spec") from None
     except ValueError:
         doc = _yaml(data, path)
     if not isinstance(doc, dict):
         raise SpecError(f"{path}: a spec must be a JSON (or YAML) object")
-    request, response, where = _request_schema(doc, path)
     resolver = _Resolver(doc)
-    params = _object_fields(resolver, request, 0)
+    where = "the document"
+    try:
+        request, response, where = _request_schema(doc, path)
+        params = _object_fields(resolver, request, 0)
+        result = _object_fields(resolver, response, 0) if response is not None else None
+    except (RecursionError, TypeError, AttributeError, ValueError) as exc:
+        # a document of the right shape on top and anything underneath: say so, no traceback
+        raise SpecError(f"{path}: the request schema ({where}) is not a usable JSON Schema ({exc})") from None
     if params is None:
         raise SpecError(f"{path}: the request schema ({where}) lists no properties")
     own = params.get("model")
@@ -303,7 +316,6 @@ def read_spec_document(path: str, model: str | None, *, source: str | None = Non
     model_id = model or (named if isinstance(named, str) else None)
     if model_id is None:
         raise SpecError(f"{path}: the spec does not name its model; say which with --model ID or ID=FILE")
-    result = _object_fields(resolver, response, 0) if response is not None else None
     spec = ModelSpec(str(named) if isinstance(named, str) else model_id, params, result, where=where)
     # the key is the id the spec is compared under; spec.model is the id it names itself
     return Published(source or path, path, hashlib.sha256(data).hexdigest(), {model_id: spec})
@@ -323,7 +335,8 @@ def _yaml(data: bytes, path: str) -> Any:
 def _request_schema(doc: dict[str, Any], path: str) -> tuple[Any, Any, str]:
     """(request schema, response schema or None, where) in an OpenAPI or JSON Schema document."""
     if "openapi" in doc or "swagger" in doc:
-        for route, item in sorted((doc.get("paths") or {}).items()):
+        paths = doc.get("paths")
+        for route, item in sorted(paths.items() if isinstance(paths, dict) else ()):
             op = item.get("post") if isinstance(item, dict) else None
             body = _json_content(op.get("requestBody") if isinstance(op, dict) else None)
             if body is not None and isinstance(op, dict):
@@ -341,8 +354,8 @@ def _request_schema(doc: dict[str, Any], path: str) -> tuple[Any, Any, str]:
 def _json_content(node: Any) -> Any:
     if not isinstance(node, dict):
         return None
-    content = node.get("content") or {}
-    for mime, media in content.items():
+    content = node.get("content")
+    for mime, media in content.items() if isinstance(content, dict) else ():
         if "json" in mime and isinstance(media, dict) and "schema" in media:
             return media["schema"]
     return None
@@ -388,7 +401,7 @@ def _object_fields(resolver: _Resolver, schema: Any, depth: int) -> dict[str, Fi
     schema = resolver.resolve(schema)
     if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
         return None
-    required = set(schema.get("required") or ())
+    required = {r for r in schema.get("required") or () if isinstance(r, str)}
     return {
         name: schema_field(resolver.resolve(sub), name in required, resolver, depth)
         for name, sub in schema["properties"].items()
@@ -424,7 +437,8 @@ def json_schema_types(node: dict[str, Any], resolver: _Resolver) -> tuple[frozen
             parts = [json_schema_types(resolver.resolve(p), resolver) for p in node[key] if isinstance(p, dict)]
             return _union(parts) if parts else (None, None)
     kind = node.get("type")
-    types = frozenset([kind] if isinstance(kind, str) else kind) if isinstance(kind, str | list) else None
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else None
+    types = frozenset(k for k in kinds if isinstance(k, str)) if kinds is not None else None
     if types is None:
         return None, None
     values = None

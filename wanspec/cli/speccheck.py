@@ -54,7 +54,7 @@ def load_sources(settings: SpecCheckSettings, env: dict[str, str]) -> list:  # t
     for value in settings.fetch:
         model, url = _split_id(value, settings.model)
         got = fetch(url, cache, refresh=settings.refresh)
-        spec = read_spec_document(got.path, model, source=url)
+        spec = read_spec_document(got.path, model, source=got.url)
         out.append(dataclasses.replace(spec, fetched=got.fetched))
     if not out:
         path, version = find_runware_sdk()
