@@ -3,8 +3,11 @@
 ``wanspec schemas check`` is offline unless asked (``--fetch URL``). A fetched document is
 stored as ``<cache>/<sha256 of the URL>.spec`` with a ``.meta.json`` beside it recording the
 URL, the time of download (UTC) and the sha256 of the bytes; later runs read the cache
-unless told to refresh. Both files are written atomically, the body first, so a killed
-download leaves either nothing or a complete pair.
+unless told to refresh. Both files are written atomically, the body first and the record
+(with the body's sha256) last, and a cached body is used only when it still hashes to its
+record: an interrupted run leaves at most a body without a record, which the next run
+downloads again. The recorded URL has no query values (a keyed or signed URL carries its
+secret there); the cache is keyed by a hash of the full URL.
 """
 
 from __future__ import annotations
