@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wanspec import get_rule, list_rules
-from wanspec.catalog.spec_sources import find_runware_sdk, read_runware_sdk
+from wanspec.specs.sources import find_runware_sdk, read_runware_sdk
 
 SPECS = ROOT / "tests" / "data" / "specs"
 SDK_VERSION = metadata.version("runware-sdk")
@@ -65,7 +65,7 @@ REMAINING_1_8_0 = sorted(
 def test_the_installed_sdk_is_found_without_importing_it() -> None:
     code = (
         "import sys\n"
-        "from wanspec.catalog.spec_sources import find_runware_sdk, read_runware_sdk\n"
+        "from wanspec.specs.sources import find_runware_sdk, read_runware_sdk\n"
         "path, version = find_runware_sdk()\n"
         "spec = read_runware_sdk(path, version)\n"
         "assert 'alibaba:wan@2.6' in spec.models, sorted(spec.models)[:5]\n"
@@ -116,8 +116,8 @@ def test_every_finding_cites_its_source_and_points_into_the_bundled_schema(run_c
     assert results and all(r["locations"][0]["physicalLocation"]["region"]["startLine"] > 0 for r in results)
     rows = run_cli("schemas", "check", "--format", "json-lines").stdout.splitlines()
     assert len(rows) == len(results)
-    from wanspec.catalog.spec_check import check_specs
-    from wanspec.catalog.spec_sources import find_runware_sdk as find
+    from wanspec.specs.check import check_specs
+    from wanspec.specs.sources import find_runware_sdk as find
 
     found: list = []
     check_specs([read_runware_sdk(*find())], found.append)
@@ -402,7 +402,7 @@ def test_fetched_findings_cite_the_url(run_cli, tmp_path, server) -> None:
         "schemas", "check", "--fetch", f"alibaba:wan@2.6={url}", "--cache-dir", str(tmp_path), "--format", "json"
     )
     assert run.exit_code == 1 and [d["code"] for d in run.json()["diagnostics"]] == ["WS921"], run
-    from wanspec.catalog.spec_sources import read_spec_document
+    from wanspec.specs.sources import read_spec_document
 
     spec = read_spec_document(str(SPECS / "wan26-renamed-id.json"), "alibaba:wan@2.6", source=url)
     assert spec.cite("x").startswith(url)
@@ -513,7 +513,7 @@ def test_a_deeply_nested_task_map_is_a_usage_error(run_cli, tmp_path) -> None:
 
 
 def test_an_endless_body_stops_at_the_limit(run_cli, tmp_path, server, monkeypatch) -> None:
-    from wanspec.catalog import spec_fetch
+    from wanspec.specs import fetch as spec_fetch
 
     monkeypatch.setattr(spec_fetch, "MAX_BYTES", 100)  # /stream sends about 2 KB, with no length
     run = run_cli(
@@ -594,8 +594,8 @@ _json = st.recursive(
     doc=st.dictionaries(st.sampled_from(["type", "properties", "openapi", "paths", "request_schema", "$defs"]), _json)
 )
 def test_any_json_object_is_read_or_refused_cleanly(tmp_path_factory, doc) -> None:
-    from wanspec.catalog.spec_check import check_specs
-    from wanspec.catalog.spec_sources import SpecError, read_spec_document
+    from wanspec.specs.check import check_specs
+    from wanspec.specs.sources import SpecError, read_spec_document
 
     path = tmp_path_factory.mktemp("fuzz") / "spec.json"
     path.write_text(json.dumps(doc))

@@ -1,20 +1,30 @@
 """``wanspec schemas check``: typed settings and the code that carries them out.
 
-The comparison itself is in the core (``catalog.spec_check``, ``spec_sources``, ``spec_fetch``);
-this module turns options into sources, runs the check through a reporter, and applies
-``--select``/``--ignore`` and the baseline exactly as ``wanspec lint`` does.
+The comparison is in the core (``wanspec.specs``); this module turns options into sources,
+runs the check through the shared reporting path (``commands.report``), and applies
+``--select``/``--ignore``, the project config's selection and severities, and the baseline
+as ``wanspec lint`` does.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from .commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
+from ..errors import UsageError
+from ..project.baseline import Accepted, baseline_text, read_baseline, record
+from ..project.run import project_options
+from ..records import Diagnostic, LintResult
+from ..specs.check import check_specs, describe
+from ..specs.fetch import default_cache_dir, fetch
+from ..specs.sources import Published, find_runware_sdk, read_runware_sdk, read_spec_document
+from .commands import ReportSettings, Streams, report, run_command, split
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SpecCheckSettings:
     runware_sdk: str | None = None  # a task_map.py or an SDK directory; None: the installed SDK
     specs: tuple[str, ...] = ()  # [ID=]FILE
@@ -22,12 +32,13 @@ class SpecCheckSettings:
     model: str | None = None  # the model (or schema) id for a spec that names none
     cache_dir: str | None = None
     refresh: bool = False
-    format: str = "text"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    config: str | None = None
+    isolated: bool = False
     baseline: str | None = None
     write_baseline: bool = False
-    exit_zero: bool = False
+    report: ReportSettings = field(default_factory=ReportSettings)
 
 
 def _split_id(value: str, default: str | None) -> tuple[str | None, str]:
@@ -39,11 +50,8 @@ def _split_id(value: str, default: str | None) -> tuple[str | None, str]:
     return default, value
 
 
-def load_sources(settings: SpecCheckSettings, env: dict[str, str]) -> list:  # type: ignore[type-arg]
+def load_sources(settings: SpecCheckSettings, env: dict[str, str]) -> list[Published]:
     """The published specs the settings name (the installed runware-sdk when they name none)."""
-    from ..catalog.spec_fetch import default_cache_dir, fetch
-    from ..catalog.spec_sources import find_runware_sdk, read_runware_sdk, read_spec_document
-
     out = []
     if settings.runware_sdk is not None:
         out.append(read_runware_sdk(settings.runware_sdk))
@@ -63,63 +71,53 @@ def load_sources(settings: SpecCheckSettings, env: dict[str, str]) -> list:  # t
 
 
 def execute_spec_check(settings: SpecCheckSettings, io: Streams) -> int:
-    from collections import Counter
+    return run_command(io, lambda: _spec_check(settings, io))
 
-    from ..catalog.spec_check import CheckOptions, check_specs, describe
-    from ..catalog.spec_sources import SpecError
-    from ..lint.run import LintOptions, UsageError, validate_options
-    from ..project.baseline import Accepted, baseline_text, read_baseline, record
-    from ..records import Diagnostic
-    from ..reporters import get_reporter
 
-    select, ignore = _split(settings.select), _split(settings.ignore)
-    try:
-        validate_options(LintOptions(select=select, ignore=ignore))
-        if settings.write_baseline and settings.baseline is None:
-            raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
-        sources = load_sources(settings, io.env)
-        accepted = None
-        if settings.baseline is not None and not settings.write_baseline:
-            accepted = Accepted(baseline=read_baseline(settings.baseline), baseline_base=_dir_of(settings.baseline))
-        reporter = get_reporter(settings.format)(io.out, wants_colour(None, io.out, io.env))
-    except (UsageError, SpecError, KeyError) as exc:
-        io.err.write(f"wanspec: error: {exc.args[0]}\n")
-        return EXIT_USAGE
-    recorded: list[Diagnostic] = []
-    sink = recorded.append if settings.write_baseline else reporter.emit
-    if accepted is not None:
-        sink = accepted.sink(sink)
-    try:
-        result = check_specs(sources, sink, CheckOptions(select, ignore))
-    except SpecError as exc:
-        io.err.write(f"wanspec: error: {exc.args[0]}\n")
-        return EXIT_USAGE
+def _spec_check(settings: SpecCheckSettings, io: Streams) -> int:
+    if settings.write_baseline and settings.baseline is None:
+        raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
+    options = project_options(
+        select=split(settings.select), ignore=split(settings.ignore), config=settings.config, isolated=settings.isolated
+    )
+    sources = load_sources(settings, io.env)
+    accepted = None
+    if settings.baseline is not None and not settings.write_baseline:
+        accepted = Accepted(baseline=read_baseline(settings.baseline), baseline_base=_dir_of(settings.baseline))
     notes = [describe(s) for s in sources]
-    if settings.write_baseline and settings.baseline is not None:
-        from pathlib import Path
+    recorded: list[Diagnostic] = []
 
-        from ..files import write_atomic
+    def check(sink: Callable[[Diagnostic], None]) -> LintResult:
+        if settings.write_baseline:
+            sink = recorded.append  # today's differences go into the baseline, not the report
+        result = check_specs(sources, sink, options, keep=accepted.keep if accepted is not None else None)
+        if accepted is not None:
+            if accepted.suppressed:
+                notes.append(f"{accepted.suppressed} differences hidden by the baseline")
+            if accepted.stale:
+                notes.append(f"{accepted.stale} baseline entries matched nothing: refresh it with --write-baseline")
+        if settings.write_baseline and settings.baseline is not None:
+            _write_baseline(settings.baseline, recorded)
+            notes.append(f"recorded {len(recorded)} differences in {settings.baseline}")
+            result.errors = result.warnings = 0
+        return result
 
-        counts: Counter[tuple[str, str, str]] = record(recorded, _dir_of(settings.baseline))
-        try:
-            write_atomic(Path(settings.baseline), baseline_text(counts))
-        except OSError as exc:
-            io.err.write(f"wanspec: error: cannot write baseline {settings.baseline}: {exc.strerror or exc}\n")
-            return EXIT_USAGE
-        result.errors = result.warnings = 0
-        notes.append(f"recorded {sum(counts.values())} findings in {settings.baseline}")
-    if accepted is not None:
-        accepted.finish(result)
-        if accepted.suppressed:
-            notes.append(f"{accepted.suppressed} findings hidden by the baseline")
-        if accepted.stale:
-            notes.append(f"{accepted.stale} baseline entries matched nothing: refresh it with --write-baseline")
-    reporter.finish(result)
+    status = report(check, settings.report, io)
     for note in notes:
         io.err.write(f"wanspec: {note}\n")
-    if settings.exit_zero:
-        return EXIT_OK
-    return EXIT_OK if result.ok else EXIT_FINDINGS
+    return status
+
+
+def _write_baseline(path: str, recorded: list[Diagnostic]) -> None:
+    from pathlib import Path  # not at the top: pathlib costs start-up (ARCHITECTURE.md)
+
+    from ..files import write_atomic  # deferred: only --write-baseline writes a file
+
+    counts: Counter[tuple[str, str, str]] = record(recorded, _dir_of(path))
+    try:
+        write_atomic(Path(path), baseline_text(counts))
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
 
 
 def _dir_of(path: str) -> str:

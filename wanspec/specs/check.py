@@ -19,22 +19,19 @@ apply only when that id is the one compared.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from ..catalog import store as _catalog
+from ..lint.positions import PositionIndex
+from ..lint.run import LintOptions
 from ..records import Diagnostic, LintResult, Severity
-from . import store as _catalog
-from .spec_sources import Field, ModelSpec, Published, SpecError, _Resolver, json_schema_types, schema_field, value_type
+from .sources import Field, ModelSpec, Published, SpecError, _Resolver, json_schema_types, schema_field, value_type
 
 Sink = Callable[[Diagnostic], None]
-
-
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
 
 
 def _esc(name: str) -> str:
@@ -142,8 +139,6 @@ def _result_fields(provider: str, task_type: str | None) -> tuple[str, str, dict
 # -- the comparison ----------------------------------------------------------------------
 def _show(values: Iterable[str]) -> str:
     """Values for a message, with runs of integers as ranges (2–4, 6–9)."""
-    import json
-
     items = sorted(values, key=lambda t: (value_type(t) not in ("integer", "number"), _num(t), t))
     out: list[str] = []
     run: list[int] = []
@@ -178,7 +173,7 @@ def _accepts_type(types: frozenset[str], t: str) -> bool:
 
 
 class _Checker:
-    def __init__(self, published: Published, emit: Sink, options: CheckOptions, result: LintResult) -> None:
+    def __init__(self, published: Published, emit: Sink, options: LintOptions, result: LintResult) -> None:
         self.p, self.emit, self.options, self.result = published, emit, options, result
         self.codes = _catalog.rule_codes_by_name()
         self._texts: dict[str, Any] = {}
@@ -195,23 +190,30 @@ class _Checker:
         at: str | None = None,
         hint: str | None = None,
     ) -> None:
-        from ..lint.run import LintOptions
-
         code = self.codes[rule]
-        if not LintOptions(select=self.options.select, ignore=self.options.ignore).wants(code):
+        if not self.options.wants(code):
             return
         path = self.in_file or (entry.path if entry is not None else "rules.json")
         file = f"schemas/{path}"
         line, col = self._locate(path, at or "")
         severity = Severity(_catalog.rules()[code].severity)
-        schema = entry.id if entry is not None else None
-        d = Diagnostic(code, severity, message, file, None, pointer, line, col, schema, hint, self.p.cite(where))
-        self.result.count(d)
+        if self.options.policy is not None:  # the project config's severities, as for lint
+            severity = self.options.policy.severity_of(code, severity)
+        d = Diagnostic(
+            code,
+            severity,
+            message,
+            file=file,
+            pointer=pointer,
+            line=line,
+            column=col,
+            schema=entry.id if entry is not None else None,
+            hint=hint,
+            doc=self.p.cite(where),
+        )
         self.emit(d)
 
     def _locate(self, path: str, pointer: str) -> tuple[int | None, int | None]:
-        from ..lint.positions import PositionIndex
-
         if path not in self._texts:
             node = _catalog.schemas_root()
             for part in path.split("/"):
@@ -279,8 +281,6 @@ class _Checker:
         known = data.get("knownModels") or {}
         if not scope:
             return
-        import re
-
         pattern = re.compile(scope)
         for model in sorted(listed):
             if model in claimed or model in known or not pattern.search(model):
@@ -311,10 +311,8 @@ class _Checker:
 
     def check_model(self, entry: _catalog.SchemaEntry, theirs: ModelSpec, model: str) -> None:
         """Fields, required-ness, types, value sets and result fields of one model."""
-        from .views import load_schema
-
         self.result.tasks += 1
-        ours = bundled_fields(load_schema(entry.id), theirs.model if theirs.model in entry.models else model)
+        ours = bundled_fields(_catalog.dereferenced(entry.id), theirs.model if theirs.model in entry.models else model)
         self._fields(entry, model, ours, theirs.params, "", theirs.where, "/properties", result=False)
         if theirs.result is not None:
             mine = _result_fields(entry.provider, theirs.task_type or _task_type(entry))
@@ -525,19 +523,32 @@ def find_entry(model_or_schema: str) -> _catalog.SchemaEntry:
     return entry
 
 
-def check_specs(published: Iterable[Published], sink: Sink, options: CheckOptions | None = None) -> LintResult:
+def check_specs(
+    published: Iterable[Published],
+    sink: Sink,
+    options: LintOptions | None = None,
+    *,
+    keep: Callable[[Diagnostic], bool] | None = None,
+) -> LintResult:
     """Compare the bundled schemas with each published spec; diagnostics go to ``sink``.
 
     A spec that lists a provider's models (the runware-sdk task map) is checked against
     every bundled schema of that provider; a spec for one model against that model's
-    schema. Raises :class:`SpecError` for a spec naming a model wanspec has no schema for.
+    schema. ``keep`` (a baseline's) drops accepted differences before they are counted.
+    Raises :class:`SpecError` for a spec naming a model wanspec has no schema for.
     """
-    options = options or CheckOptions()
+    options = options or LintOptions()
     result = LintResult(unit="model")
+
+    def counted(d: Diagnostic) -> None:
+        if keep is None or keep(d):
+            result.count(d)
+            sink(d)
+
     cat = _catalog.catalog()
     files: set[str] = set()
     for spec in published:
-        checker = _Checker(spec, sink, options, result)
+        checker = _Checker(spec, counted, options, result)
         if spec.provider is not None:
             entries = [e for e in (cat.entries[i] for i in cat.ids()) if e.provider == spec.provider]
             files.update(e.path for e in entries)

@@ -18,7 +18,8 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .spec_sources import SpecError
+from ..files import write_atomic
+from .sources import SpecError
 
 MAX_BYTES = 16 * 1024 * 1024  # no per-model schema or endpoint OpenAPI comes near this
 TIMEOUT = 30.0
@@ -81,8 +82,6 @@ def fetch(url: str, cache_dir: str, *, refresh: bool = False) -> Fetched:
     except UnicodeDecodeError:
         raise SpecError(f"{shown_url(url)} did not send UTF-8 text") from None
     from pathlib import Path
-
-    from ..files import write_atomic
 
     try:
         write_atomic(Path(body_path), text)

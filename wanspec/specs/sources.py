@@ -24,12 +24,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import UsageError
+from ..jsontools import json_type
+
 _MAX_SPEC_BYTES = 64 * 1024 * 1024
 _MAX_RANGE = 1000  # an integer range this small is compared as a set of values
 _MAX_DEPTH = 6  # nested objects compared this deep (payloads are shallow)
 
 
-class SpecError(Exception):
+class SpecError(UsageError):
     """A spec cannot be found or read (exit status 2 at the command line)."""
 
 
@@ -90,8 +93,6 @@ def canonical(value: Any) -> str:
 
 def value_type(text: str) -> str:
     """The JSON type of a canonical value text (``integer`` for whole numbers)."""
-    from ..lint.messages import json_type
-
     return json_type(json.loads(text))
 
 
