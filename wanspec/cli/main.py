@@ -223,13 +223,7 @@ def schemas_check(
     """
     from .speccheck import SpecCheckSettings, execute_spec_check  # deferred: only this command needs it
 
-    shown = ReportSettings(
-        format=shared["fmt"],
-        colour=shared["colour"],
-        statistics=shared["statistics"],
-        exit_zero=shared["exit_zero"],
-        fail_on=shared["fail_on"],
-    )
+    shown = ReportSettings.from_options(shared)
     settings = SpecCheckSettings(
         runware_sdk=runware_sdk,
         specs=specs,
