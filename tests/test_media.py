@@ -195,9 +195,13 @@ def test_each_media_finding_cites_what_states_its_limit():
     assert "UUID, URL, Data URI, or Base64" in cited(frame("C:\\boat.png"))["WS610"]
     audio = cited({**T2V, "inputs": {"audio": uri(mp3(2.0), "audio/mpeg")}})
     assert "WAV/MP3, 3-30 seconds" in audio["WS614"]
-    # no image finding quotes a size limit unless it is about size
+    # no finding quotes a size limit unless it is about size
     for code, doc in cited(frame(uri(png(1280, 720), "image/jpeg"))).items():
         assert "10MB" not in doc, code
+    assert cited({**T2V, "inputs": {"audio": 5}})["WS111"].endswith('"Audio input (UUID or URL)."')
+    assert cited({**T2V, "inputs": {"audio": ""}})["WS610"].endswith('"Audio input (UUID or URL)."')
+    big = "data:image/png;base64," + base64.b64encode(png(1280, 720)).decode() + "A" * (14 * 1024 * 1024)
+    assert "10MB file size limit" in cited(frame(big))["WS612"]
 
 
 def test_wavespeed_media_has_no_undocumented_limits():

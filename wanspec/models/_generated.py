@@ -172,7 +172,7 @@ class RunwareWan25PreviewInputsFrameImagesItem(WireModel):
     """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only).\""""
 
     image: Annotated[str, Field(min_length=1)]
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Input image requirements: 360-2000 pixels, 10MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › frameImages: \"Image input (UUID, URL, Data URI, or Base64).\""""
 
 
 class RunwareWan25PreviewInputs(WireModel):
@@ -184,7 +184,7 @@ class RunwareWan25PreviewInputs(WireModel):
     model_config = ConfigDict(json_schema_extra=closed)
 
     audio: Annotated[str, Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Audio requirements: WAV/MP3, 3-30 seconds duration, 15MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › audio: \"Audio input (UUID or URL).\""""
 
     frame_images: Annotated[list[str | RunwareWan25PreviewInputsFrameImagesItem], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None, alias="frameImages")
     """runware-wan2.6-flash.txt › Inputs › frameImages: \"array of strings or objects items: 1\""""
@@ -355,7 +355,7 @@ class RunwareWan26InputsFrameImagesItem(WireModel):
     """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only).\""""
 
     image: Annotated[str, Field(min_length=1)]
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Input image requirements: 360-2000 pixels, 10MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › frameImages: \"Image input (UUID, URL, Data URI, or Base64).\""""
 
 
 class RunwareWan26Inputs(WireModel):
@@ -367,7 +367,7 @@ class RunwareWan26Inputs(WireModel):
     model_config = ConfigDict(json_schema_extra=closed)
 
     audio: Annotated[str, Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Audio requirements: WAV/MP3, 3-30 seconds duration, 15MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › audio: \"Audio input (UUID or URL).\""""
 
     frame_images: Annotated[list[str | RunwareWan26InputsFrameImagesItem], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None, alias="frameImages")
     """runware-wan2.6-flash.txt › Inputs › frameImages: \"array of strings or objects items: 1\""""
@@ -553,7 +553,7 @@ class RunwareWan26FlashInputsFrameImagesItem(WireModel):
     """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only).\""""
 
     image: Annotated[str, Field(min_length=1)]
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Input image requirements: 360-2000 pixels, 10MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › frameImages: \"Image input (UUID, URL, Data URI, or Base64).\""""
 
 
 class RunwareWan26FlashInputs(WireModel):
@@ -565,7 +565,7 @@ class RunwareWan26FlashInputs(WireModel):
     model_config = ConfigDict(json_schema_extra=closed)
 
     audio: Annotated[str, Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Audio requirements: WAV/MP3, 3-30 seconds duration, 15MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › audio: \"Audio input (UUID or URL).\""""
 
     frame_images: Annotated[list[str | RunwareWan26FlashInputsFrameImagesItem], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None, alias="frameImages")
     """runware-wan2.6-flash.txt › Inputs › frameImages: \"array of strings or objects items: 1\""""
