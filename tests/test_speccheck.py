@@ -669,3 +669,13 @@ def test_every_spec_rule_is_reachable(run_cli, tmp_path) -> None:
     }
     reached |= {d["code"] for d in run_cli("schemas", "check", "--format", "json").json()["diagnostics"]}
     assert reached >= {r.code for r in list_rules() if r.category == "spec"}
+
+
+def test_the_project_config_applies_as_for_lint(run_cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wanspec.toml").write_text('ignore = ["WS927", "spec-type-narrowed"]\n')
+    run = run_cli("schemas", "check", "--format", "json")
+    codes = {d["code"] for d in run.json()["diagnostics"]}
+    assert "WS927" not in codes and "WS929" not in codes and "WS923" in codes, run
+    isolated = run_cli("schemas", "check", "--format", "json", "--isolated")
+    assert "WS927" in {d["code"] for d in isolated.json()["diagnostics"]}
