@@ -154,20 +154,46 @@ class Catalog:
         return close[0] if close else None
 
     def suggest_model(self, model: str) -> str | None:
-        """The closest known model id, also matching a model's title inside the id
-        (``alibaba:wan@2.2-animate`` names "Wan2.2 Animate", which is ``runware:200@8``)."""
+        """The closest known model id: a near typo (same version numbers), else a model whose
+        title is inside the id (``alibaba:wan@2.2-animate`` names "Wan2.2 Animate", which is
+        ``runware:200@8``). Ids a schema keeps only for old payloads are never suggested."""
+        import difflib
+
+        retired = {m for e in self.entries.values() for m in (e.raw.get("x-wanspec") or {}).get("formerModels", ())}
+        current = sorted(m for m in self.by_model if m not in retired)
+        # a near typo, not another version: `alibaba:wan@3.5` is a different model from
+        # `alibaba:wan@2.5-preview`, however alike the strings look
+        digits = _digits(model)
+        close = difflib.get_close_matches(model, current, n=3, cutoff=0.75)
+        typo = next((c for c in close if _digits(c) == digits), None)
+        if typo is not None:
+            return typo
         wanted = _squash(model)
         titled = [
             (len(_squash(e.title)), m)
-            for m, e in self.by_model.items()
-            if _squash(e.title) and _squash(e.title) in wanted
+            for m in current
+            if _squash((e := self.by_model[m]).title) and _squash(e.title) in wanted
         ]
         if titled and max(titled)[0] >= 8:  # a name, not just "wan26" inside a typo
             return max(titled)[1]
-        import difflib
+        return None
 
-        close = difflib.get_close_matches(model, sorted(self.by_model), n=1, cutoff=0.5)
-        return close[0] if close else None
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in words, for messages (``a number (42)``, ``an array``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, list):
+        return f"an array of {len(value)} items"
+    return "an object" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 @cache
@@ -236,6 +262,14 @@ def keyword_codes() -> dict[str, str]:
     """Fallback rule codes for errors no ``x-rule`` tag claims, by JSON Schema keyword."""
     data: dict[str, str] = _rules_document()["keywords"]
     return data
+
+
+def known_models() -> dict[str, dict[str, Any]]:
+    """Model ids a provider lists that have no schema yet (``knownModels`` in rules.json)."""
+    out: dict[str, dict[str, Any]] = {}
+    for provider in providers().values():
+        out.update(provider.get("knownModels") or {})
+    return out
 
 
 @cache

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 
 from .. import __version__
 from .commands import (
     LintSettings,
+    ReportSettings,
     execute_explain,
     execute_export,
     execute_lint,
@@ -181,6 +182,64 @@ def schemas_export(directory: str, vscode: bool) -> None:
     The $ids are stable: https://wanspec.dev/schemas/<provider>/<file>.json.
     """
     sys.exit(execute_export(directory, _streams(), vscode=vscode))
+
+
+@schemas.command("check")
+@click.option(
+    "--runware-sdk",
+    "runware_sdk",
+    metavar="PATH",
+    help="A runware-sdk task_map.py (or a directory holding runware/types/) instead of the installed one.",
+)
+@click.option(
+    "--spec", "specs", multiple=True, metavar="[ID=]FILE", help="A JSON Schema or OpenAPI document for one model."
+)
+@click.option("--fetch", "urls", multiple=True, metavar="[ID=]URL", help="Download such a document (cached; opt-in).")
+@click.option("--model", metavar="ID", help="The model (or schema) id for --spec/--fetch documents that name none.")
+@click.option("--cache-dir", metavar="DIR", help="Where fetched specs are kept (default: ~/.cache/wanspec/specs).")
+@click.option("--refresh", is_flag=True, help="Download --fetch URLs again even when cached.")
+@click.option("--baseline", metavar="FILE", help="Hide the differences recorded in FILE; report only new ones.")
+@click.option("--write-baseline", is_flag=True, help="Record today's differences in the --baseline FILE and exit 0.")
+@report_options
+@selection_options
+@config_options
+def schemas_check(
+    runware_sdk: str | None,
+    specs: tuple[str, ...],
+    urls: tuple[str, ...],
+    model: str | None,
+    cache_dir: str | None,
+    refresh: bool,
+    baseline: str | None,
+    write_baseline: bool,
+    **shared: Any,
+) -> None:
+    """Compare the bundled schemas with the providers' published specs (offline by default).
+
+    Without options: the installed runware-sdk's generated types. Each difference is
+    classified for payload authors: error = breaking (a payload that lints clean would be
+    rejected), warning = loosening (a rejected one would be accepted), info = neither.
+    Exit status: 0 nothing breaking, 1 breaking differences, 2 usage or environment error.
+    """
+    from .speccheck import SpecCheckSettings, execute_spec_check  # deferred: only this command needs it
+
+    shown = ReportSettings.from_options(shared)
+    settings = SpecCheckSettings(
+        runware_sdk=runware_sdk,
+        specs=specs,
+        fetch=urls,
+        model=model,
+        cache_dir=cache_dir,
+        refresh=refresh,
+        select=shared["select"],
+        ignore=shared["ignore"],
+        config=shared["config"],
+        isolated=shared["isolated"],
+        baseline=baseline,
+        write_baseline=write_baseline,
+        report=shown,
+    )
+    sys.exit(execute_spec_check(settings, _streams()))
 
 
 @cli.command()
