@@ -8,6 +8,7 @@ work is counted (walk steps), never timed.
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -29,7 +30,9 @@ TASK = {
 
 
 def _array(n: int) -> str:
-    return json.dumps([dict(TASK, seed=i) for i in range(n)], indent=2)
+    # each task its own taskUUID: a batch that repeats one is a finding of its own (WS205)
+    tasks = [dict(TASK, seed=i, taskUUID=str(uuid.UUID(int=i, version=4))) for i in range(n)]
+    return json.dumps(tasks, indent=2)
 
 
 def _where(text: str, offset: int) -> tuple[int, int]:
