@@ -100,8 +100,9 @@ def test_kill_9_leaves_staging_that_the_next_run_removes(tmp_path, slow_provider
 
 
 def _fixable(path: Path, tasks: int) -> str:
-    task = {**FLASH_TASK, "duration": "5"}  # a numeric string: --fix makes it 5
-    text = json.dumps([task] * tasks, indent=2)
+    # a numeric string: --fix makes it 5; every task its own taskUUID (unique per batch)
+    batch = [{**FLASH_TASK, "taskUUID": f"8f6a3c2e-1b4d-4e5f-9a8b-{i:012x}", "duration": "5"} for i in range(tasks)]
+    text = json.dumps(batch, indent=2)
     path.write_text(text, encoding="utf-8")
     return text
 
