@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from . import _catalog, _source
+from . import _catalog, _inputs, _source
 from ._diagnostics import Diagnostic, LintResult, Severity
 from ._engine import Finding, compiled
 from ._events import LintEvents
@@ -195,13 +195,9 @@ def discover(paths: Iterable[str]) -> list[str]:
                 missing.append(raw)
                 continue
         if is_dir:
-            for root, dirs, files in os.walk(raw):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-                out.extend(
-                    os.path.join(root, f)
-                    for f in sorted(files)
-                    if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
-                )
+            # a pipe or device among them, or a directory that cannot be listed, comes out
+            # marked, and is reported as unreadable (exit status 2) when its turn comes
+            out.extend(_inputs.walk(raw, _is_payload_name, _skipped_dir))
         else:
             out.append(raw)
     if missing:
@@ -209,6 +205,14 @@ def discover(paths: Iterable[str]) -> list[str]:
     if not out:
         raise UsageError("no payload files (*.json, *.jsonl) under: " + ", ".join(paths))
     return out
+
+
+def _is_payload_name(name: str) -> bool:
+    return name.endswith(PAYLOAD_SUFFIXES) and not name.startswith(".")
+
+
+def _skipped_dir(name: str) -> bool:
+    return name.startswith(".") or name in _SKIP_DIRS
 
 
 def _problem(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | None:
@@ -269,6 +273,8 @@ def _lint_tasks(
         out.result.tasks += 1
         schema_id, findings = check_task(item.value, opts)
         for f in findings:
+            if item.unread and f.pointer in item.unread:
+                continue  # a literal read as null (NaN, 1e400): its source problem says so
             if (d := _diag(f, file, item.index, schema_id, item, opts)) is not None:
                 out.add(d)
         if stream:
@@ -332,13 +338,27 @@ def _ticking(
     events.advanced(stream.tell() - done)
 
 
+def _too_large(size: int, what: str) -> _source.Problem:
+    cap = _source.MAX_JSON_BYTES // 1048576
+    # a pipe or a device is read only up to the cap, so its size is not known
+    shown = f"over {cap} MiB" if size == _source.MAX_JSON_BYTES + 1 else f"{size / 1048576:.0f} MiB"
+    return _source.Problem(
+        "file-too-large",
+        f"{what} is {shown}; .json payloads over {cap} MiB are not read (use .jsonl for large batches)",
+        1,
+        1,
+    )
+
+
 def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events: LintEvents | None = None) -> None:
     """Lint one file into ``out``; a file that cannot be read becomes an ``unreadable`` finding."""
     try:
         if path == STDIN:
-            data = (stdin or sys.stdin.buffer).read()
             name = "<stdin>"
-            if _source.looks_like_jsonl(data):
+            data, over = _inputs.read_capped(stdin or sys.stdin.buffer, _source.MAX_JSON_BYTES)
+            if over is not None:
+                _lint_tasks([_too_large(over, "standard input")], name, opts, out)
+            elif _source.looks_like_jsonl(data):
                 import io
 
                 _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
@@ -346,26 +366,18 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events:
                 _lint_tasks(_read_json(name, data), name, opts, out)
             return
         if path.endswith(".jsonl"):
-            with open(path, "rb") as stream:
+            with _inputs.open_input(path) as stream:
                 items = _source.iter_jsonl(path, stream)
                 if events is not None:
                     items = _ticking(items, stream, events)
                 _lint_tasks(items, path, opts, out, stream=True)
             return
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            data = stream.read() if size <= _source.MAX_JSON_BYTES else b""
+        with _inputs.open_input(path) as stream:
+            data, over = _inputs.read_capped(stream, _source.MAX_JSON_BYTES)
         if events is not None:
-            events.advanced(size)
-        if size > _source.MAX_JSON_BYTES:
-            problem = _source.Problem(
-                "file-too-large",
-                f"the file is {size / 1048576:.0f} MiB; .json payloads over {_source.MAX_JSON_BYTES // 1048576} MiB "
-                "are not read (use .jsonl for large batches)",
-                1,
-                1,
-            )
-            _lint_tasks([problem], path, opts, out)
+            events.advanced(len(data) if over is None else over)
+        if over is not None:
+            _lint_tasks([_too_large(over, "the file")], path, opts, out)
             return
         _lint_tasks(_read_json(path, data), path, opts, out)
     except (OSError, MemoryError) as exc:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
+from array import array
 from dataclasses import dataclass, field
 
 _TOKEN = re.compile(
@@ -26,6 +28,16 @@ _TOKEN = re.compile(
 )
 
 NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
+#: Python refuses to convert longer integer literals (CVE-2020-10735); no documented
+#: field comes near, so longer ones are reported, not converted.
+MAX_INT_DIGITS = 4300
+
+
+def out_of_range(literal: str) -> bool:
+    """A JSON number literal no check can use: too many digits, or beyond the float range."""
+    if "." in literal or "e" in literal or "E" in literal:
+        return math.isinf(float(literal))  # float() has no digit limit
+    return len(literal) - literal.startswith("-") > MAX_INT_DIGITS
 
 
 def escape_token(token: str | int) -> str:
@@ -49,127 +61,155 @@ class Duplicate:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_SKIP = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: one value at an offset
+
+
+def _zero(_literal: str) -> int:
+    return 0
+
+
+def _nothing(_pairs: object) -> None:
+    return None
+
+
+# The C scanner, used only to step over one value at an offset: numbers are not converted
+# (a 5,000-digit integer would raise) and objects are not built.
+_SKIP = json.JSONDecoder(  # type: ignore[attr-defined]
+    parse_int=_zero, parse_float=_zero, parse_constant=_zero, object_pairs_hook=_nothing
+).scan_once
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+
+#: A container's children: an object's names → (offset of the key, offset of the value),
+#: an array's item offsets.
+Children = dict[str, tuple[int, int]] | list[int]
 
 
 def _unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
-def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
-    """Offset of the value at ``pointer`` (or of its key) by walking only that path.
-
-    Sibling values are skipped with the C decoder, so finding one position costs a few
-    microseconds however large the task is. Returns None when the path is not there
-    (the caller falls back to the full scan and to the nearest ancestor).
-    """
-    end = len(text)
-
-    def skip(i: int) -> int:  # white space is rare in machine-written JSON: test before matching
-        if i < end and text[i] in " \t\r\n":
-            m = _WS.match(text, i)
-            return m.end() if m else i
-        return i
-
-    i = skip(0)
-    if not pointer:
-        return i
-    tokens = [_unescape(t) for t in pointer.split("/")[1:]]
-    for n, token in enumerate(tokens):
-        last = n == len(tokens) - 1
-        if i >= end:
-            return None
-        if text[i] == "{":
-            i = skip(i + 1)
-            found: tuple[int, int] | None = None
-            while i < end and text[i] != "}":
-                key_at = i
-                name, i = _scanstring(text, i + 1)
-                i = skip(skip(i) + 1)  # the colon
-                if name == token:
-                    found = (key_at, i)  # keep going: the parser keeps the last duplicate
-                _, i = _SKIP(text, i)
-                i = skip(i)
-                if i < end and text[i] == ",":
-                    i = skip(i + 1)
-            if found is None:
-                return None
-            if last and key:
-                return found[0]
-            i = found[1]
-        elif text[i] == "[":
-            if not token.isdigit():
-                return None
-            want, index = int(token), 0
-            i = skip(i + 1)
-            while i < end and text[i] != "]" and index < want:
-                _, i = _SKIP(text, i)
-                i = skip(i)
-                if i < end and text[i] == ",":
-                    i = skip(i + 1)
-                index += 1
-            if index != want or i >= end or text[i] == "]":
-                return None
-        else:
-            return None
-    return i
-
-
 @dataclass(slots=True)
 class PositionIndex:
-    """Offsets of values and keys in one JSON text, by pointer."""
+    """Positions in one JSON text, shared by every task in it and built as findings ask.
+
+    The first question about a container (the top-level array, a task, ``/inputs``) lists
+    where each of its children starts, in one pass that steps over the children with the
+    C scanner; later questions about the same container are dictionary or list lookups.
+    So a file with one finding in each of its 100,000 tasks costs one pass over the array,
+    one pass over each task and a lookup per finding: linear in the file and the findings.
+    Tables hang off the task being located and are dropped when the next task begins, so
+    memory stays a small multiple of the largest task, not of the file.
+    """
 
     text: str
     first_line: int = 1
-    values: dict[str, int] = field(default_factory=dict)
+    values: dict[str, int] = field(default_factory=dict)  # filled by scan(keep=True) only
     keys: dict[str, int] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
     non_finite: list[tuple[str, int, str]] = field(default_factory=list)
-    _newlines: list[int] | None = None
-    _scanned: bool = False
-
-    def _fill(self, base: str = "") -> None:
-        if not self._scanned:
-            self._scanned = True
-            _scan_into(self, base)
+    too_large: list[tuple[str, int, str]] = field(default_factory=list)
+    _newlines: array[int] | None = None
+    _root: Children | None = None
+    _tables: dict[int, Children] = field(default_factory=dict)
+    _task: str | None = None
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a character offset."""
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        if self._newlines is None:  # built once per text, 8 bytes a line
+            self._newlines = array("q", [m.start() for m in re.finditer("\n", self.text)])
         row = bisect.bisect_left(self._newlines, offset)
         start = self._newlines[row - 1] + 1 if row else 0
         return self.first_line + row, offset - start + 1
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
-        if not self.values:
-            try:
-                offset = walk(self.text, pointer, key=key)
-            except (ValueError, RecursionError, IndexError, StopIteration):
-                offset = None
-            if offset is not None:
-                return self.line_col(offset)
-            self._fill()
-        if key and pointer in self.keys:
-            return self.line_col(self.keys[pointer])
-        probe = pointer
-        while probe not in self.values and probe:
-            probe = parent_pointer(probe)
-        return self.line_col(self.values.get(probe, 0))
+        if self.values:  # a full scan was kept (small texts in tests and tools)
+            if key and pointer in self.keys:
+                return self.line_col(self.keys[pointer])
+            probe = pointer
+            while probe not in self.values and probe:
+                probe = parent_pointer(probe)
+            return self.line_col(self.values.get(probe, 0))
+        return self.line_col(self.offset(pointer, key=key))
+
+    def offset(self, pointer: str, *, key: bool = False) -> int:
+        """Offset of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+        text, end = self.text, len(self.text)
+        i = _skip_ws(text, 0, end)
+        if not pointer:
+            return i
+        tokens = [_unescape(t) for t in pointer.split("/")[1:]]
+        if self._root is None:
+            self._root = _children(text, i, end)
+        if isinstance(self._root, list) and tokens[0] != self._task:
+            # an array of tasks: the tables below the root belong to one task at a time
+            self._tables.clear()
+            self._task = tokens[0]
+        for n, token in enumerate(tokens):
+            table = self._root if n == 0 else self._tables.get(i)
+            if table is None:
+                table = self._tables[i] = _children(text, i, end)
+            if isinstance(table, dict):
+                found = table.get(token)
+                if found is None:
+                    return i
+                if key and n == len(tokens) - 1:
+                    return found[0]
+                i = found[1]
+            else:
+                if not token.isdigit() or int(token) >= len(table):
+                    return i
+                i = table[int(token)]
+        return i
 
 
-def scan(text: str, first_line: int = 1, *, base: str = "") -> PositionIndex:
-    """Index every value and key of ``text``; tolerant of garbage (stops at the first)."""
+def _skip_ws(text: str, i: int, end: int) -> int:
+    # white space is rare in machine-written JSON: test before matching
+    if i < end and text[i] in " \t\r\n":
+        m = _WS.match(text, i)
+        return m.end() if m else i
+    return i
+
+
+def _children(text: str, at: int, end: int) -> Children:
+    """Where each child of the container at ``at`` starts (empty for a scalar or garbage)."""
+    if at >= end or text[at] not in "{[":
+        return []
+    obj = text[at] == "{"
+    names: dict[str, tuple[int, int]] = {}
+    items: list[int] = []
+    close = "}" if obj else "]"
+    i = _skip_ws(text, at + 1, end)
+    try:
+        while i < end and text[i] != close:
+            if obj:
+                key_at = i
+                name, i = _scanstring(text, i + 1)
+                i = _skip_ws(text, _skip_ws(text, i, end) + 1, end)  # the colon
+                names[name] = (key_at, i)  # a later duplicate wins, as in the parser
+            else:
+                items.append(i)
+            _, i = _SKIP(text, i)
+            i = _skip_ws(text, i, end)
+            if i < end and text[i] == ",":
+                i = _skip_ws(text, i + 1, end)
+    except (ValueError, RecursionError, IndexError, StopIteration):
+        pass  # not valid JSON past here: what was listed stays usable
+    return names if obj else items
+
+
+def scan(text: str, first_line: int = 1, *, base: str = "", keep: bool = True) -> PositionIndex:
+    """Find duplicate keys and out-of-range literals in ``text``; tolerant of garbage (stops
+    at the first). With ``keep``, also index every value and key (memory grows with the
+    number of values: the linter passes ``keep=False`` and locates through the tables)."""
     index = PositionIndex(text, first_line)
-    index._fill(base)
+    _scan_into(index, base, keep)
     return index
 
 
-def _scan_into(index: PositionIndex, base: str) -> None:
+def _scan_into(index: PositionIndex, base: str, keep: bool) -> None:
     text = index.text
-    values, keys = index.values, index.keys
+    values: dict[str, int] = index.values if keep else {}
+    keys: dict[str, int] = index.keys if keep else {}
     # Each frame: [is_object, pointer, next array index, pending key, seen keys]
     stack: list[list[object]] = []
     expect_key = False
@@ -206,7 +246,8 @@ def _scan_into(index: PositionIndex, base: str) -> None:
             if name in seen:
                 index.duplicates.append(Duplicate(str(frame[1]), str(name), tok_start))
             seen.add(name)
-            keys[ptr] = tok_start
+            if keep:
+                keys[ptr] = tok_start
             expect_key = False
             continue
         # a value: where does it live?
@@ -221,9 +262,12 @@ def _scan_into(index: PositionIndex, base: str) -> None:
                 assert isinstance(i, int)
                 ptr = f"{frame[1]}/{i}"
                 frame[2] = i + 1
-        values[ptr] = tok_start
+        if keep:
+            values[ptr] = tok_start
         if kind == "lit" and token in NON_FINITE:
             index.non_finite.append((ptr, tok_start, token))
+        elif kind == "num" and out_of_range(token):
+            index.too_large.append((ptr, tok_start, token))
         if token == "{":
             stack.append([True, ptr, 0, None, set()])
             expect_key = True
