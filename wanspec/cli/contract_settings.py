@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 
 from .._diagnostics import Diagnostic, LintResult
-from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
+from ._output import exit_status
+from .settings import EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
 
 DEFAULT_CASSETTES = "cassettes"
 
@@ -71,7 +72,7 @@ def _report(result_of, fmt: str, io: Streams) -> tuple[LintResult, int] | None: 
         return None
     result: LintResult = result_of(reporter.emit)
     reporter.finish(result)
-    return result, EXIT_OK if result.ok else EXIT_FINDINGS
+    return result, exit_status(result)  # 2 when a pipe or an unlistable directory was met
 
 
 def execute_audit(settings: AuditSettings, io: Streams) -> int:

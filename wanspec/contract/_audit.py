@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from .. import _catalog
 from .._diagnostics import Diagnostic, LintResult
 from ._cassette import find_cassettes
 from ._secrets import audit_text
@@ -14,9 +15,13 @@ _MAX_BYTES = 32 * 1024 * 1024
 
 def audit_file(path: str, secrets: Iterable[str] = ()) -> list[Diagnostic]:
     """The credential-like strings in one file, as WS801 diagnostics (WS800 if unreadable)."""
+    from .._inputs import InputError, open_input
+
     try:
-        with open(path, "rb") as f:
-            raw = f.read(_MAX_BYTES + 1)
+        with open_input(path) as f:  # a pipe or device found in a directory is refused, not read
+            raw = f.read(_MAX_BYTES + 1)  # capped: /dev/zero stops here
+    except InputError as exc:
+        return [diagnostic("unreadable", f"cannot read: {exc.strerror}", file=path)]
     except OSError as exc:
         return [diagnostic("cassette-unreadable", f"cannot read: {exc.strerror or exc}", file=path)]
     # audit what is there even when it is not valid YAML or UTF-8: a leak is a leak
@@ -38,5 +43,7 @@ def audit_paths(
         result.files += 1
         for d in audit_file(path, known):
             result.count(d)
+            if _catalog.rules()[d.code].category == "environment":  # a pipe or an unlistable directory
+                result.environment_errors += 1
             out(d)
     return result

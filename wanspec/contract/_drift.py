@@ -217,9 +217,15 @@ def drift(
             emit(diagnostic("scenario-added", f"new scenario {name} (nothing to compare with)", file=new_files[name]))
             continue
         try:
-            old, new = read_cassette(old_files[name]), read_cassette(new_files[name])
+            which = old_files[name]
+            old = read_cassette(which)
+            which = new_files[name]
+            new = read_cassette(which)
         except CassetteError as exc:
-            emit(diagnostic("cassette-unreadable", f"cannot compare {name}: {exc}", file=new_files[name]))
+            if exc.environment:  # a pipe or device found in a directory: nothing was compared
+                result.environment_errors += 1
+            rule = "unreadable" if exc.environment else "cassette-unreadable"
+            emit(diagnostic(rule, f"cannot compare {name}: {exc}", file=which, line=exc.line))
             continue
         provider = new.provider or old.provider
         try:

@@ -91,11 +91,9 @@ def _serialize(doc: Mapping[str, Any]) -> str:
 
 
 def _deserialize(text: str) -> Any:
-    import yaml
+    from ._cassette import load_yaml  # the one safe reader: alias, depth and tag limits
 
-    from ._cassette import _loader
-
-    return yaml.load(text, Loader=_loader())
+    return load_yaml(text)
 
 
 class _Serializer:

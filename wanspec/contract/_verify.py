@@ -75,6 +75,8 @@ class CassetteVerifier:
 
     def emit(self, d: Diagnostic) -> None:
         self.result.count(d)
+        if _catalog.rules()[d.code].category == "environment":  # a pipe or an unlistable directory
+            self.result.environment_errors += 1
         self.sink(d)
 
     def verify_path(self, path: str) -> None:
@@ -82,7 +84,8 @@ class CassetteVerifier:
         try:
             cassette = read_cassette(path)
         except CassetteError as exc:
-            self.emit(diagnostic("cassette-unreadable", f"cannot read cassette: {exc}", file=path))
+            rule = "unreadable" if exc.environment else "cassette-unreadable"
+            self.emit(diagnostic(rule, f"cannot read cassette: {exc}", file=path, line=exc.line))
             return
         self.verify(cassette)
 
