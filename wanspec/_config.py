@@ -25,10 +25,15 @@ from typing import Any
 from . import _catalog
 from ._config_discovery import CONFIG_NAMES, find_config
 from ._globs import GlobSet
+from ._inputs import read_capped
 from ._lint import UsageError
 from ._policy import Policy
 
 __all__ = ["CONFIG_NAMES", "ConfigError", "ProjectConfig", "Suppression", "find_config", "load_config"]
+
+
+#: A project config is a page of settings; anything this large is not one.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 class ConfigError(UsageError):
@@ -68,6 +73,10 @@ def _parse(path: str, text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ConfigError(f"{path}: not a wanspec config: values nested thousands of levels deep") from None
+    except ValueError as exc:  # int() of more than 4,300 digits
+        raise ConfigError(f"{path}: a value cannot be read ({str(exc).split(':')[0]})") from None
 
 
 def _table(path: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -85,8 +94,11 @@ def _table(path: str, data: dict[str, Any]) -> dict[str, Any]:
 def load_config(path: str) -> ProjectConfig:
     """Read and check one config file (``pyproject.toml`` or ``wanspec.toml``)."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            data, over = read_capped(f, MAX_CONFIG_BYTES)
+        if over is not None:
+            raise ConfigError(f"{path}: over {MAX_CONFIG_BYTES // 1048576} MiB; not a wanspec config")
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     table = _table(path, _parse(path, text))
@@ -94,6 +106,15 @@ def load_config(path: str) -> ProjectConfig:
 
 
 _SUPPRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:tool\.wanspec\.)?suppress[ \t]*\]\]", re.M)
+
+
+def _lines_of(text: str, matches: Iterator[re.Match[str]]) -> Iterator[int]:
+    """1-based lines of matches in text order: counted on from the previous one (linear)."""
+    line, at = 1, 0
+    for m in matches:
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        yield line
 
 
 def from_mapping(table: dict[str, Any], path: str, text: str = "") -> ProjectConfig:
@@ -114,7 +135,7 @@ def from_mapping(table: dict[str, Any], path: str, text: str = "") -> ProjectCon
         ),
         severity=tuple((_rule_code(k), v) for k, v in table.get("severity", {}).items()),
     )
-    headers = [text.count("\n", 0, m.start()) + 1 for m in _SUPPRESS_HEADER.finditer(text)]
+    headers = list(_lines_of(text, _SUPPRESS_HEADER.finditer(text)))
     if len(headers) != len(table.get("suppress", ())):
         headers = []  # written another way (an inline array): no lines rather than wrong ones
     suppressions = tuple(
