@@ -16,7 +16,7 @@ from typing import IO, TextIO
 
 from .._diagnostics import Diagnostic, LintResult, Severity
 from .._events import LintEvents
-from ._paths import display_path
+from ._paths import display_path, safe
 
 #: Text a spool keeps in memory before it moves to a temporary file.
 SPOOL_BYTES = 1 << 20
@@ -90,7 +90,8 @@ class JunitReporter(LintEvents):
     def emit(self, d: Diagnostic) -> None:
         from .._lint import ENVIRONMENT_CODES
 
-        name = d.file or "<payload>"
+        name = d.file or "<payload>"  # as the events named it: made safe when written
+        d = safe(d)
         if name != self.current:  # no events (a kept result), or a finding reported after its file closed
             self.file(name)
         if d.severity is not Severity.ERROR:
