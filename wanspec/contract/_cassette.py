@@ -133,7 +133,9 @@ def _loader() -> Any:
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep=deep)
-            except (ValueError, OverflowError, TypeError) as exc:  # int("1" * 5000), year 99999
+            except (ValueError, OverflowError, TypeError, AttributeError, LookupError) as exc:
+                # the safe constructors' own failures on odd values: int("1" * 5000), the
+                # timestamp 99999-01-01 (its pattern does not match: AttributeError)
                 reason = str(exc).split(":")[0][:120]
                 raise yaml.constructor.ConstructorError(
                     None, None, f"a value cannot be read ({reason})", node.start_mark
