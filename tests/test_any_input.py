@@ -481,6 +481,8 @@ CONFIGS = {
     "int-5000-digits": "[[suppress]]\nfile = 'p.json'\ncode = 'WS500'\nreason = 'r'\ntask = " + "1" * 5000,
     "inf-task": "[[suppress]]\nfile = 'p.json'\ncode = 'WS500'\nreason = 'r'\ntask = inf",
     "nul": "select = ['WS5']\x00",
+    "depth-300": "select = " + "[" * 300 + "]" * 300,
+    "date-as-file": "[[suppress]]\nfile = 1979-05-27T07:32:00Z\ncode = 'WS500'\nreason = 'r'",
     "not-utf8": "select = ['\udcff']",
     "wrong-types": "select = 5\nignore = {a = 1}\nschemas = [1]",
     "many-suppressions": "".join(

@@ -175,6 +175,9 @@ def _config_schema() -> dict[str, Any]:
 def _check(table: dict[str, Any], schema: dict[str, Any], where: str) -> list[str]:
     import jsonschema_rs
 
+    odd = sorted({f"{_key(where, path)}: {why}" for path, why in _odd_values(table)})
+    if odd:
+        return odd
     problems = list(_unknown_keys(table, schema, schema, where))
     validator = jsonschema_rs.validator_for(schema)
     for error in validator.iter_errors(table):
@@ -182,6 +185,28 @@ def _check(table: dict[str, Any], schema: dict[str, Any], where: str) -> list[st
             problems.append(f"{_key(where, error.instance_path)}: {_explain(error)}")
     problems += _catalogue_values(table, schema, schema, where, ())
     return problems
+
+
+#: A config is a few tables deep; the validator gives up (an exception) at about 255.
+MAX_DEPTH = 32
+
+
+def _odd_values(table: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Values no setting can take and the validator cannot see: TOML dates and times, and
+    nesting past MAX_DEPTH. Iterative, so any depth tomllib returns is safe to walk."""
+    import datetime
+
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(table, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            yield path[:MAX_DEPTH], f"nested more than {MAX_DEPTH} levels deep"
+        elif isinstance(value, datetime.date | datetime.time):
+            yield path, "must not be a date or time"
+        elif isinstance(value, dict):
+            stack.extend((v, (*path, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
 
 
 def _key(where: str, path: Any) -> str:

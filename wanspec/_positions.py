@@ -178,20 +178,21 @@ def _children(text: str, at: int, end: int) -> Children:
     names: dict[str, tuple[int, int]] = {}
     items: list[int] = []
     close = "}" if obj else "]"
-    i = _skip_ws(text, at + 1, end)
+    ws = _WS.match  # inlined: this loop is the whole cost of locating in a large array
+    i = ws(text, at + 1).end()  # type: ignore[union-attr]  # [ \t\n\r]* always matches
     try:
         while i < end and text[i] != close:
             if obj:
                 key_at = i
                 name, i = _scanstring(text, i + 1)
-                i = _skip_ws(text, _skip_ws(text, i, end) + 1, end)  # the colon
+                i = ws(text, ws(text, i).end() + 1).end()  # type: ignore[union-attr]  # past the colon
                 names[name] = (key_at, i)  # a later duplicate wins, as in the parser
             else:
                 items.append(i)
             _, i = _SKIP(text, i)
-            i = _skip_ws(text, i, end)
+            i = ws(text, i).end()  # type: ignore[union-attr]
             if i < end and text[i] == ",":
-                i = _skip_ws(text, i + 1, end)
+                i = ws(text, i + 1).end()  # type: ignore[union-attr]
     except (ValueError, RecursionError, IndexError, StopIteration):
         pass  # not valid JSON past here: what was listed stays usable
     return names if obj else items

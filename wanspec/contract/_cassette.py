@@ -222,7 +222,10 @@ def load_yaml(text: str) -> Any:
     """
     import yaml
 
-    loader = _loader()(text)
+    try:
+        loader = _loader()(text)
+    except UnicodeEncodeError as exc:  # lone surrogates: text that did not come from UTF-8
+        raise CassetteError(f"not UTF-8 text (character {exc.start})") from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,0 +1,135 @@
+"""Cost is linear in input and findings: ratios between sizes, never absolute times.
+
+Each case is measured at N and 4N (one finding per task, the worst case for positions):
+linear growth costs about 4x, the quadratic position lookups this guards against cost
+16x. The time bound (under 8x, best of three runs, so another process on the machine
+does not decide the verdict) and the memory bound (peak traced allocation under 6x)
+leave room for noise while failing clearly on anything quadratic. One subprocess checks
+the absolute memory of the Runware-sized case: an 8,000-task array under 200 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import FLASH_TASK, ROOT
+
+from wanspec._lint import lint_bytes
+from wanspec.contract._cassette import parse_cassette
+from wanspec.contract._verify import CassetteVerifier
+
+BAD = {**FLASH_TASK, "duration": 40}  # one finding (WS500) per task
+
+
+def _array(n: int) -> bytes:
+    return json.dumps([BAD] * n, indent=2).encode()
+
+
+def _jsonl(n: int) -> bytes:
+    return ("\n".join([json.dumps(BAD)] * n) + "\n").encode()
+
+
+def _ints(n: int) -> bytes:
+    return json.dumps(list(range(n))).encode()
+
+
+def _cassette(n: int) -> str:
+    """One real recording (submit, poll, result) repeated ``n`` times: 3n exchanges."""
+    text = (ROOT / "cassettes" / "runware" / "wan2.6-moonlit-lantern-market-chase.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("interactions:\n", 1)
+    interactions, tail = rest.split("\nversion:", 1)
+    return head + "interactions:\n" + (interactions + "\n") * n + "version:" + tail
+
+
+def _lint(name: str, make: Callable[[int], bytes]) -> Callable[[int], Callable[[], object]]:
+    def prepare(n: int) -> Callable[[], object]:
+        data = make(n)
+        return lambda: lint_bytes(name, data)
+
+    return prepare
+
+
+def _verify(n: int) -> Callable[[], object]:
+    text = _cassette(n)
+
+    def run() -> object:
+        verifier = CassetteVerifier(lambda d: None)
+        verifier.verify(parse_cassette(text, "scaled.yaml"))
+        return verifier.result
+
+    return run
+
+
+CASES = {
+    "array-of-tasks": (_lint("tasks.json", _array), 400),
+    "jsonl": (_lint("tasks.jsonl", _jsonl), 400),
+    "array-of-ints": (_lint("ints.json", _ints), 2000),
+    "cassette": (_verify, 10),
+}
+
+
+def _best_time(run: Callable[[], object], rounds: int = 3) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _peak(run: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_four_times_the_input_costs_about_four_times(case):
+    prepare, n = CASES[case]
+    small, large = prepare(n), prepare(4 * n)
+    small()  # schemas compiled, caches warm: measure the work, not the first call
+    result: Any = large()
+    assert result.errors > 0 or case == "cassette"  # one finding a task (a clean recording has none)
+    ratio = _best_time(large) / _best_time(small)
+    assert ratio < 8, f"{case}: 4x the input took {ratio:.1f}x the time (linear ~4x, quadratic ~16x)"
+    memory = _peak(large) / _peak(small)
+    assert memory < 6, f"{case}: 4x the input took {memory:.1f}x the memory"
+
+
+def test_positions_are_right_in_the_large_array():
+    result = lint_bytes("tasks.json", _array(3000))
+    lines = [d.line for d in result.diagnostics]
+    per_task = json.dumps([BAD, BAD], indent=2).count("\n") - json.dumps([BAD], indent=2).count("\n")
+    first = lines[0]
+    assert lines == [first + i * per_task for i in range(3000)]
+    assert [d.task for d in result.diagnostics] == list(range(3000))
+
+
+PEAK_SCRIPT = """
+import json, resource, sys
+from wanspec._lint import lint_bytes
+bad = {task}
+data = json.dumps([bad] * 8000, indent=2).encode()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+result = lint_bytes("tasks.json", data)
+assert result.errors == 8000, result.errors
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux")
+def test_eight_thousand_task_array_stays_under_200_mb():
+    script = PEAK_SCRIPT.format(task=repr(BAD))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+    peak_mb = int(done.stdout.strip()) / 1024
+    assert peak_mb < 200, f"peak resident memory {peak_mb:.0f} MB"
