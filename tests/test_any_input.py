@@ -147,7 +147,7 @@ def test_numbers_beyond_any_range_are_findings_where_they_are(run_cli, corpus, m
 
 
 def test_the_whole_corpus_at_once_in_parallel_is_the_serial_output(run_cli, corpus, monkeypatch):
-    from wanspec import _parallel
+    from wanspec.lint import parallel as _parallel
 
     monkeypatch.setattr(_parallel, "MIN_PARALLEL_FILES_BYTES", 0)
     monkeypatch.setattr(_parallel, "BATCH_FILES", 2)
@@ -212,7 +212,7 @@ def test_a_directory_without_read_permission(run_cli, tmp_path):
 
 
 def test_a_device_named_on_the_command_line_stops_at_the_cap(run_cli, monkeypatch):
-    import wanspec._source as source
+    import wanspec.lint.source as source
 
     monkeypatch.setattr(source, "MAX_JSON_BYTES", 1 << 20)
     with deadline():

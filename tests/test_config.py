@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import FLASH_TASK, ROOT
 
-from wanspec import _parallel
-from wanspec._config import find_config, load_config
-from wanspec._globs import GlobSet
+from wanspec.lint import parallel
+from wanspec.project.config import find_config, load_config
+from wanspec.project.globs import GlobSet
 
 BAD = {**FLASH_TASK, "duration": "5", "outputQuality": 10}  # WS112 numeric string, WS114 range
 WAVESPEED_ID = "wavespeed/alibaba/wan-2.6/image-to-video-flash"
@@ -187,12 +187,12 @@ def test_per_file_ignores(run_cli, project):
 
 def test_config_applies_on_forked_workers_too(run_cli, project, monkeypatch):
     # small chunks, so this file really is split across processes
-    monkeypatch.setattr(_parallel, "CHUNK_BYTES", 4096)
-    monkeypatch.setattr(_parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
     project("wanspec.toml", '[per-file-ignores]\n"*.jsonl" = ["WS114"]\n[severity]\nWS112 = "warning"\n')
     line = json.dumps(BAD)
     path = project("big.jsonl", "\n".join([line] * 40) + "\n")
-    assert _parallel.plan([str(path)]) is not None
+    assert parallel.plan([str(path)]) is not None
     serial = run_cli("lint", "--format", "json", "-j", "1", "big.jsonl")
     assert set(codes(serial)) == {"WS112"} and serial.exit_code == 0
     assert run_cli("lint", "--format", "json", "-j", "2", "big.jsonl").stdout == serial.stdout

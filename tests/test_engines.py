@@ -119,9 +119,9 @@ def test_guards_change_no_verdict(payload):
     """The guarded schema the engines run finds exactly what the schema as written finds."""
     from jsonschema import Draft202012Validator, validators
 
-    from wanspec._engine import compiled
-    from wanspec._keywords import jsonschema_keywords
-    from wanspec._lint import choose_schema
+    from wanspec.lint.engine import compiled
+    from wanspec.lint.keywords import jsonschema_keywords
+    from wanspec.lint.run import choose_schema
 
     schema_id, _ = choose_schema(payload, None)
     if schema_id is None:

@@ -11,7 +11,8 @@ import uuid
 import pytest
 from conftest import FLASH_TASK
 
-from wanspec import _fix, get_rule
+from wanspec import get_rule
+from wanspec.project import fix as _fix
 
 NO_UUID = {k: v for k, v in FLASH_TASK.items() if k != "taskUUID"}
 

@@ -134,7 +134,7 @@ def test_fifty_megabyte_file(run_cli, write):
 
 
 def test_file_over_the_size_limit_is_not_read(run_cli, tmp_path, monkeypatch):
-    import wanspec._source as source
+    import wanspec.lint.source as source
 
     monkeypatch.setattr(source, "MAX_JSON_BYTES", 1000)
     path = tmp_path / "big.json"

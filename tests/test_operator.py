@@ -10,7 +10,7 @@ import pytest
 from conftest import FLASH_TASK, ROOT
 
 from wanspec.cli import _progress
-from wanspec.cli.settings import LintSettings, Streams, execute_lint
+from wanspec.cli.commands import LintSettings, Streams, execute_lint
 from wanspec.reporters import FORMATS
 
 ERRORS_AND_WARNING = [

@@ -9,7 +9,7 @@ import random
 import pytest
 from conftest import FLASH_TASK
 
-from wanspec import _parallel
+from wanspec.lint import parallel as _parallel
 
 pytestmark = pytest.mark.skipif(not _parallel.can_fork(), reason="needs the fork start method")
 
@@ -64,7 +64,7 @@ def test_chunked_jsonl_matches_serial(run_cli, write, small_chunks, fmt):
 
 
 def test_lines_over_the_cap_and_broken_bytes_match_serial(run_cli, write, small_chunks, monkeypatch):
-    import wanspec._source as source
+    import wanspec.lint.source as source
 
     monkeypatch.setattr(source, "MAX_JSON_BYTES", 3000)  # a line over it is skipped, not held
     lines = _lines(400, seed=11).encode().splitlines(keepends=True)

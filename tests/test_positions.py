@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wanspec._positions import pointer_of, scan
+from wanspec.lint.positions import pointer_of, scan
 
 TEXT = '{\n  "a": [1, {"b/c": 2, "t~": true}],\n  "é": "x",\n  "a": null\n}'
 

@@ -22,7 +22,8 @@ from jsonschema import Draft4Validator
 from rfc3986_validator import validate_rfc3986
 from test_parallel import _lines, small_chunks  # noqa: F401  (small_chunks is a fixture)
 
-from wanspec import _parallel, list_rules
+from wanspec import list_rules
+from wanspec.lint import parallel as _parallel
 from wanspec.reporters import FORMATS
 from wanspec.reporters._github import escape_data, escape_property
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from wanspec import LintOptions, get_rule, list_rules, list_schemas, load_schema
-from wanspec._catalog import keyword_codes, rule_codes_by_name, schemas_root
-from wanspec._lint import lint_bytes
+from wanspec.catalog.store import keyword_codes, rule_codes_by_name, schemas_root
+from wanspec.lint.run import lint_bytes
 
 RULES = list_rules()
 SOURCE_RULES = {

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from conftest import FLASH_TASK, ROOT
 
-from wanspec._lint import lint_bytes
+from wanspec.lint.run import lint_bytes
 from wanspec.contract._cassette import parse_cassette
-from wanspec.contract._verify import CassetteVerifier
+from wanspec.contract.checks.verify import CassetteVerifier
 
 BAD = {**FLASH_TASK, "duration": 40}  # one finding (WS500) per task
 
@@ -117,7 +117,7 @@ def test_positions_are_right_in_the_large_array():
 
 PEAK_SCRIPT = """
 import json, resource, sys
-from wanspec._lint import lint_bytes
+from wanspec.lint.run import lint_bytes
 bad = {task}
 data = json.dumps([bad] * 8000, indent=2).encode()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

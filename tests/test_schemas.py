@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from wanspec import list_schemas, load_schema
-from wanspec._catalog import schemas_root
+from wanspec.catalog.store import schemas_root
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT / "schemas").rglob("*.json"))

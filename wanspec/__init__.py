@@ -10,11 +10,11 @@ WaveSpeedAI and ToAPIs) against JSON Schemas built from the providers' documenta
 
 from __future__ import annotations
 
-from ._catalog import Rule, SchemaEntry
-from ._diagnostics import Diagnostic, LintResult, Severity
-from ._events import LintEvents
-from ._lint import LintOptions, UsageError, lint_file, lint_paths, lint_payload
-from ._registry import get_rule, list_rules, list_schemas, load_schema
+from .catalog.store import Rule, SchemaEntry
+from .catalog.views import get_rule, list_rules, list_schemas, load_schema
+from .lint.events import LintEvents
+from .lint.run import LintOptions, UsageError, lint_file, lint_paths, lint_payload
+from .records import Diagnostic, LintResult, Severity
 
 __version__ = "0.1.0.dev0"
 

@@ -127,7 +127,7 @@ def _cassette_path(request: pytest.FixtureRequest, provider: str) -> str:
 
 
 def _verify(path: str) -> list[str]:
-    from wanspec.contract._verify import verify_paths
+    from .contract.checks.verify import verify_paths
 
     if not os.path.exists(path):
         return []

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from wanspec.contract._verify import verify_paths
+from wanspec.contract.checks.verify import verify_paths
 
 CASSETTES = ROOT / "cassettes"
 COMMITTED = sorted(CASSETTES.rglob("*.yaml"))

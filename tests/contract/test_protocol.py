@@ -197,7 +197,7 @@ def test_contract_all_lists_exactly_the_public_names():
 
     # "@py_builtins": pytest rewrites the asserts of a package that provides a pytest11 plugin
     public = {n for n in dir(contract) if not n.startswith(("_", "@"))}
-    assert public - {"annotations", "clients", "loopback"} == set(contract.__all__)
+    assert public - {"annotations", "checks", "clients", "loopback"} == set(contract.__all__)
 
 
 def test_importing_the_contract_package_imports_neither_httpx_nor_http_server():

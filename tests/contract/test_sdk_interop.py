@@ -14,7 +14,7 @@ import pytest
 from wanspec.contract import LoopbackServer
 from wanspec.contract._cassette import read_cassette
 from wanspec.contract._recording import recording
-from wanspec.contract._verify import verify_paths
+from wanspec.contract.checks.verify import verify_paths
 
 KEY = "sdk-sentinel-0a1b2c3d4e5f60718293"
 FLASH = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .._diagnostics import Diagnostic, LintResult
-from .._events import LintEvents
-from .._lint import UsageError
+from ..lint.events import LintEvents
+from ..lint.run import UsageError
+from ..records import Diagnostic, LintResult
 from ._progress import ProgressBar
-from .settings import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 STATISTICS_FORMATS = ("text", "json")
 FAIL_ON = ("error", "warning")

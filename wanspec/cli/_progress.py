@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from .._events import LintEvents
+from ..lint.events import LintEvents
 
 
 def wants_progress(enabled: bool, stream: TextIO, env: dict[str, str]) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import click
 
 from ..contract._protocol import list_protocols
+from .commands import Streams
 from .contract_settings import (
     AuditSettings,
     DriftSettings,
@@ -21,7 +22,6 @@ from .contract_settings import (
     execute_record,
     execute_verify,
 )
-from .settings import Streams
 
 
 def _streams() -> Streams:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .._diagnostics import Diagnostic, LintResult
+from ..records import Diagnostic, LintResult
 from ._output import exit_status
-from .settings import EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
+from .commands import EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
 
 DEFAULT_CASSETTES = "cassettes"
 
@@ -76,7 +76,7 @@ def _report(result_of, fmt: str, io: Streams) -> tuple[LintResult, int] | None: 
 
 
 def execute_audit(settings: AuditSettings, io: Streams) -> int:
-    from ..contract._audit import audit_paths
+    from ..contract.checks.audit import audit_paths
 
     paths = settings.paths or (DEFAULT_CASSETTES,)
     if _missing(paths, io):
@@ -88,7 +88,7 @@ def execute_audit(settings: AuditSettings, io: Streams) -> int:
 
 
 def execute_verify(settings: VerifySettings, io: Streams) -> int:
-    from ..contract._verify import verify_paths
+    from ..contract.checks.verify import verify_paths
 
     paths = settings.paths or (DEFAULT_CASSETTES,)
     if _missing(paths, io):
@@ -104,8 +104,8 @@ def execute_verify(settings: VerifySettings, io: Streams) -> int:
 
 
 def execute_drift(settings: DriftSettings, io: Streams) -> int:
-    from .._lint import LintOptions, UsageError, validate_options
-    from ..contract._drift import DriftOptions, drift
+    from ..contract.checks.drift import DriftOptions, drift
+    from ..lint.run import LintOptions, UsageError, validate_options
 
     if _missing((settings.old, settings.new), io):
         return EXIT_USAGE

@@ -12,7 +12,7 @@ import click
 from .. import __version__
 from ..reporters import FORMATS
 from ._output import FAIL_ON
-from .settings import (
+from .commands import (
     LintSettings,
     Streams,
     execute_explain,

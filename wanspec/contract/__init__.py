@@ -43,7 +43,7 @@ from .clients import (
     ToAPIsClient,
     WaveSpeedClient,
 )
-from .loopback import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
+from .loopback.server import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [
     "PHASES",

@@ -285,7 +285,7 @@ def parse_cassette(text: str, path: str) -> Cassette:
 
 def read_cassette(path: str) -> Cassette:
     """Read one cassette file; CassetteError says why it cannot be used."""
-    from .._inputs import InputError, open_input, read_capped
+    from ..inputs import InputError, open_input, read_capped
 
     try:
         with open_input(path) as f:
@@ -314,9 +314,9 @@ def find_cassettes(paths: Iterable[str]) -> Iterator[str]:
 
     A path that does not exist is yielded as is, so the caller reports it. Found files
     that are not regular, and directories that cannot be listed, are yielded marked
-    (``wanspec._inputs.Found``): reading them raises an environment CassetteError.
+    (``wanspec.inputs.Found``): reading them raises an environment CassetteError.
     """
-    from .._inputs import walk
+    from ..inputs import walk
 
     for top in paths:
         if os.path.isdir(top):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._lint import choose_schema, lint_payload
+from ..lint.run import choose_schema, lint_payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def estimate_cost(task: dict[str, Any], schema: str | None = None) -> Estimate:
     charges nothing for it: its estimate is 0 with ``rejected`` set. A model without pricing
     data gets ``amount=None``: callers that enforce a budget must treat that as unknown.
     """
-    from .._catalog import catalog
+    from ..catalog.store import catalog
 
     errors = [d for d in lint_payload(task, schema) if d.severity.value == "error"]
     schema_id, _ = choose_schema(task, schema)

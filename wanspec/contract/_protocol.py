@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .. import _catalog
+from ..catalog import store
 from ._errors import UnknownProvider
 
 #: The phases a response can put a job in; every state names one of them.
@@ -268,8 +268,8 @@ def load_protocol(provider: str) -> Protocol:
     if not _PROVIDER_NAME.match(provider):
         raise UnknownProvider(f"unknown provider {provider!r}")
     try:
-        raw = _catalog._read(f"{provider}/_protocol.json")
-    except _catalog.CatalogError:
+        raw = store._read(f"{provider}/_protocol.json")
+    except store.CatalogError:
         known = ", ".join(list_protocols()) or "none"
         raise UnknownProvider(f"unknown provider {provider!r} (known: {known})") from None
     meta = raw["x-wanspec"]
@@ -313,5 +313,5 @@ def load_protocol(provider: str) -> Protocol:
 
 def list_protocols() -> list[str]:
     """The providers that ship a protocol file."""
-    root = _catalog.schemas_root()
+    root = store.schemas_root()
     return sorted(d.name for d in root.iterdir() if d.is_dir() and d.joinpath("_protocol.json").is_file())

@@ -79,7 +79,7 @@ def volatile_fields(protocol: Any) -> frozenset[str]:
 
 def skip_patterns(provider: str) -> tuple[dict[str, Any], ...]:
     """Tasks that carry no request (Runware's authentication task), from rules.json's providers."""
-    from .._catalog import providers
+    from ..catalog.store import providers
 
     return tuple(providers().get(provider, {}).get("skip", ()))
 
@@ -115,7 +115,7 @@ def _persister(redactor: Redactor) -> type:
     from vcr.persisters.filesystem import FilesystemPersister  # type: ignore[import-untyped]
     from vcr.serialize import serialize  # type: ignore[import-untyped]
 
-    from .._files import write_atomic
+    from ..files import write_atomic
 
     class AtomicPersister(FilesystemPersister):  # type: ignore[misc]
         @staticmethod

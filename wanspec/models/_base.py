@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticUndefined
 
-from .._lint import lint_payload
+from ..lint.run import lint_payload
 
 
 class WireModel(BaseModel):

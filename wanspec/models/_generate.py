@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .. import _catalog, _engine
-from .._files import write_atomic
+from ..catalog import store
+from ..files import write_atomic
+from ..lint import engine
 
 TARGET = Path(__file__).resolve().parent / "_generated.py"
 _HEADER = '''"""Typed request models, one per schema.
@@ -136,9 +137,9 @@ class Generator:
         return name
 
 
-def class_name(entry: _catalog.SchemaEntry) -> str:
+def class_name(entry: store.SchemaEntry) -> str:
     title = entry.title
-    provider = _catalog.providers().get(entry.provider, {}).get("title", entry.provider)
+    provider = store.providers().get(entry.provider, {}).get("title", entry.provider)
     if title.startswith(provider):
         title = title[len(provider) :]
     return pascal(entry.provider) + pascal(title.replace(".", ""))
@@ -147,9 +148,9 @@ def class_name(entry: _catalog.SchemaEntry) -> str:
 def source() -> str:
     gen = Generator()
     registry = []
-    for schema_id in _catalog.catalog().ids():
-        entry = _catalog.catalog().get(schema_id)
-        schema = dict(_engine.compiled(schema_id).schema, **{"x-order": list(entry.raw["properties"])})
+    for schema_id in store.catalog().ids():
+        entry = store.catalog().get(schema_id)
+        schema = dict(engine.compiled(schema_id).schema, **{"x-order": list(entry.raw["properties"])})
         name = gen.model(schema, class_name(entry) + "Request", schema_id)
         registry.append(f"    {schema_id!r}: {name},\n")
     classes = "\n\n".join(gen.classes)

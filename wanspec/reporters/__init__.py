@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Protocol, TextIO, cast
 
-from .._diagnostics import Diagnostic, LintResult
+from ..records import Diagnostic, LintResult
 
 
 class Reporter(Protocol):

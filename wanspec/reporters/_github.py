@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .._diagnostics import Diagnostic, LintResult, Severity
+from ..records import Diagnostic, LintResult, Severity
 from ._paths import display_path, safe
 from ._text import summary_line
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from .._diagnostics import Diagnostic, LintResult
+from ..records import Diagnostic, LintResult
 from ._paths import safe
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import IO, TextIO
 
-from .._diagnostics import Diagnostic, LintResult, Severity
-from .._events import LintEvents
+from ..lint.events import LintEvents
+from ..records import Diagnostic, LintResult, Severity
 from ._paths import display_path, safe
 
 #: Text a spool keeps in memory before it moves to a temporary file.
@@ -88,7 +88,7 @@ class JunitReporter(LintEvents):
         self.current = name
 
     def emit(self, d: Diagnostic) -> None:
-        from .._lint import ENVIRONMENT_CODES
+        from ..lint.run import ENVIRONMENT_CODES
 
         name = d.file or "<payload>"  # as the events named it: made safe when written
         d = safe(d)

@@ -15,7 +15,7 @@ import dataclasses
 import os
 import re
 
-from .._diagnostics import Diagnostic
+from ..records import Diagnostic
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, lone surrogates
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from .. import __version__, _catalog
-from .._diagnostics import Diagnostic, LintResult, Severity
+from .. import __version__
+from ..catalog import store
+from ..records import Diagnostic, LintResult, Severity
 from ._paths import file_uri, safe
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -20,7 +21,7 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 _RESULTS, _INVOCATIONS = '"@results@"', '"@invocations@"'
 
 
-def _rule(rule: _catalog.Rule) -> dict[str, Any]:
+def _rule(rule: store.Rule) -> dict[str, Any]:
     explanation = rule.explanation or rule.summary
     more = f"Run `wanspec explain {rule.code}` for an example."
     return {
@@ -53,7 +54,7 @@ class SarifReporter:
         self.tail = ""
 
     def _open(self) -> None:
-        rules = _catalog.rules()
+        rules = store.rules()
         self.index = {code: i for i, code in enumerate(sorted(rules))}
         run = {
             "tool": {

@@ -10,15 +10,15 @@ import json
 from collections import Counter
 from typing import TextIO
 
-from .. import _catalog
-from .._diagnostics import Diagnostic, LintResult
+from ..catalog import store
+from ..records import Diagnostic, LintResult
 
 _BOLD, _RED, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[0m"
 
 
 def statistics(counts: Counter[str]) -> list[dict[str, object]]:
     """Rows ``{"code", "name", "count"}`` sorted by count (descending), then code."""
-    rules = _catalog.rules()
+    rules = store.rules()
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [{"code": code, "name": rules[code].name if code in rules else "", "count": n} for code, n in ordered]
 

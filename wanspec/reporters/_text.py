@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .._diagnostics import Diagnostic, LintResult, Severity
+from ..records import Diagnostic, LintResult, Severity
 from ._paths import safe
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}

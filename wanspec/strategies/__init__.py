@@ -24,8 +24,8 @@ try:
 except ImportError as exc:  # an optional dependency: say how to get it
     raise ImportError("wanspec.strategies needs hypothesis: pip install 'wanspec[hypothesis]'") from exc
 
-from .._catalog import catalog
-from .._lint import UsageError, lint_payload
+from ..catalog.store import catalog
+from ..lint.run import UsageError, lint_payload
 from ._build import drafts
 from ._invalid import InvalidPayload, code_sites, invalid
 from ._schema import model_schema

@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .._engine import _depth
+from ..lint.engine import _depth
 from . import _values
 from ._schema import ModelSchema, Path
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .. import _catalog
-from .._engine import _depth
+from ..catalog import store
+from ..lint.engine import _depth
 from ._build import Builder, Draw, drafts, forbidden, get
 from ._samples import media_values, not_in, other_value, wrong_type
 from ._schema import ModelSchema, Path, Rule, keyword_code, pointer, walk
@@ -89,8 +89,8 @@ class Catalogue:
         rule = self.ms.rule(path, keyword)
         if rule.tagged and isinstance(self.ms.node(rule.tagged_at).get("x-rule"), str):
             return rule
-        code = _catalog.rule_codes_by_name()[name]
-        severity = rule.severity if rule.tagged else _catalog.rules()[code].severity
+        code = store.rule_codes_by_name()[name]
+        severity = rule.severity if rule.tagged else store.rules()[code].severity
         return Rule(code, severity, rule.pointer_suffix, rule.tagged_at, rule.tagged)
 
     def expected_pointer(self, mutation: Mutation) -> str:
@@ -183,7 +183,7 @@ class Catalogue:
                 rule = self.ms.rule(sp, "type")
                 if not rule.tagged:
                     code = keyword_code("type:numeric-string")
-                    rule = Rule(code, _catalog.rules()[code].severity, None, (), False)
+                    rule = Rule(code, store.rules()[code].severity, None, (), False)
                 yield self._mut(
                     sp, ip, "type", f"{where}: the number sent as the string {str(inst)!r}", setter(str(inst)), rule
                 )
@@ -256,7 +256,7 @@ class Catalogue:
             renamed = node.get("x-renamed", {})
             for name in renamed:
                 code = keyword_code("x-renamed")
-                rule = Rule(code, _catalog.rules()[code].severity, None, (), False)
+                rule = Rule(code, store.rules()[code].severity, None, (), False)
                 yield Mutation(
                     code,
                     (*sp, "additionalProperties"),
@@ -270,7 +270,7 @@ class Catalogue:
                 head, _, name = dotted.rpartition(".")
                 if head == prefix and name not in props and name not in renamed:
                     code = keyword_code("unsupported-parameter")
-                    rule = Rule(code, _catalog.rules()[code].severity, None, (), False)
+                    rule = Rule(code, store.rules()[code].severity, None, (), False)
                     yield Mutation(
                         code,
                         (*sp, "additionalProperties"),

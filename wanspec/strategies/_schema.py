@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .. import _catalog, _engine, _keywords
+from ..catalog import store
+from ..lint import engine as _engine
+from ..lint import keywords as _keywords
 
 Path = tuple[str | int, ...]
 
@@ -47,7 +49,7 @@ class ModelSchema:
 
         cls = validators.extend(Draft202012Validator, _keywords.jsonschema_keywords())  # type: ignore[no-untyped-call]
         self._validator = cls(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-        provider = _catalog.providers().get(self.entry.provider, {})
+        provider = store.providers().get(self.entry.provider, {})
         self.platform_parameters: tuple[str, ...] = tuple(provider.get("parameters", ()))
 
     # -- evaluation --------------------------------------------------------------------
@@ -109,12 +111,12 @@ class ModelSchema:
 def _severity(code: str, node: dict[str, Any]) -> str:
     if "x-severity" in node:
         return str(node["x-severity"])
-    rule = _catalog.rules().get(code)
+    rule = store.rules().get(code)
     return rule.severity if rule else "error"
 
 
 def keyword_code(keyword: str) -> str:
-    codes = _catalog.keyword_codes()
+    codes = store.keyword_codes()
     return codes.get(keyword, codes["*"])
 
 

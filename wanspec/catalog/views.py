@@ -5,12 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import _catalog
+from . import store
 
 
-def list_schemas() -> list[_catalog.SchemaEntry]:
+def list_schemas() -> list[store.SchemaEntry]:
     """Every bundled schema, sorted by id."""
-    cat = _catalog.catalog()
+    cat = store.catalog()
     return [cat.entries[i] for i in cat.ids()]
 
 
@@ -23,26 +23,26 @@ def load_schema(schema_id: str, *, standard: bool = False) -> dict[str, Any]:
     keywords with no standard equivalent (pixel area, aspect ratio, inline media) are
     left out, so the standard schema accepts a little more than wanspec does.
     """
-    from ._engine import compiled
+    from ..lint.engine import compiled
 
     schema = copy.deepcopy(compiled(schema_id).schema)
     if standard:
-        from ._export import to_standard
+        from .lower import to_standard
 
         schema = to_standard(schema, schema_id)
     return schema
 
 
-def list_rules() -> list[_catalog.Rule]:
-    return [r for _, r in sorted(_catalog.rules().items())]
+def list_rules() -> list[store.Rule]:
+    return [r for _, r in sorted(store.rules().items())]
 
 
-def get_rule(code_or_name: str) -> _catalog.Rule:
+def get_rule(code_or_name: str) -> store.Rule:
     """A rule by code (``WS401``) or name (``dimension-pair``); KeyError if none."""
-    rules = _catalog.rules()
+    rules = store.rules()
     if code_or_name.upper() in rules:
         return rules[code_or_name.upper()]
-    code = _catalog.rule_codes_by_name().get(code_or_name)
+    code = store.rule_codes_by_name().get(code_or_name)
     if code is None:
         raise KeyError(code_or_name)
     return rules[code]

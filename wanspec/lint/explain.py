@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import _catalog
-from ._lint import LintOptions, lint_bytes
-from ._registry import get_rule, list_schemas
+from ..catalog import store
+from ..catalog.views import get_rule, list_schemas
+from .run import LintOptions, lint_bytes
 
 
 def citations(code: str) -> list[tuple[str, str]]:
     """(schema id, doc citation) for every place a schema tags ``code``."""
-    from ._engine import _index_tags, compiled
+    from .engine import _index_tags, compiled
 
-    keywords = {k for k, c in _catalog.keyword_codes().items() if c == code and k.startswith("x-")}
+    keywords = {k for k, c in store.keyword_codes().items() if c == code and k.startswith("x-")}
     out: list[tuple[str, str]] = []
     for entry in list_schemas():
         c = compiled(entry.id)
@@ -72,5 +72,5 @@ def explain(code_or_name: str) -> str:
             lines.append(f"  {where} {d.code} {d.message}")
         if not result.diagnostics:
             lines.append("  (nothing: the example no longer triggers this rule)")
-    _catalog.rules()  # keep the catalogue loaded for callers that list rules next
+    store.rules()  # keep the catalogue loaded for callers that list rules next
     return "\n".join(lines) + "\n"

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from . import _catalog
-from ._config_discovery import CONFIG_NAMES, find_config
-from ._globs import GlobSet
-from ._inputs import read_capped
-from ._lint import UsageError
-from ._policy import Policy
+from ..catalog import store
+from ..inputs import read_capped
+from ..lint.run import UsageError
+from .config_lookup import CONFIG_NAMES, find_config
+from .globs import GlobSet
+from .policy import Policy
 
 __all__ = ["CONFIG_NAMES", "ConfigError", "ProjectConfig", "Suppression", "find_config", "load_config"]
 
@@ -162,13 +162,13 @@ def from_mapping(table: dict[str, Any], path: str, text: str = "") -> ProjectCon
 
 
 def _rule_code(code_or_name: str) -> str:
-    by_name = _catalog.rule_codes_by_name()
+    by_name = store.rule_codes_by_name()
     return by_name.get(code_or_name, code_or_name.upper())
 
 
 @cache
 def _config_schema() -> dict[str, Any]:
-    return _catalog._read("config.json")
+    return store._read("config.json")
 
 
 # -- checking ---------------------------------------------------------------------------
@@ -292,10 +292,10 @@ def _catalogue_values(
 def _catalogue_problem(kind: str, value: Any) -> str | None:
     if not isinstance(value, str):
         return None  # a type error, reported by the schema
-    rules = _catalog.rules()
+    rules = store.rules()
     names = sorted(r.name for r in rules.values())
     if kind == "schema-id":
-        cat = _catalog.catalog()
+        cat = store.catalog()
         if value in cat.entries:
             return None
         guess = cat.suggest_schema(value)

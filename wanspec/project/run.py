@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from .._diagnostics import Diagnostic, LintResult, Severity
-from .._lint import STDIN, LintOptions, UsageError, discover, validate_options
+from ..lint.run import STDIN, LintOptions, UsageError, discover, validate_options
+from ..records import Diagnostic, LintResult, Severity
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .._baseline import Accepted
-    from .._config import ProjectConfig
-    from .settings import LintSettings
+    from ..cli.commands import LintSettings
+    from .baseline import Accepted
+    from .config import ProjectConfig
 
 Sink = Callable[[Diagnostic], None]
 
@@ -48,8 +48,8 @@ class Project:
         """Adjust the counts for hidden findings, report unused suppressions, write the baseline."""
         result.fixed = self.fixed
         if self.write_baseline and self.baseline is not None:
-            from .._baseline import baseline_text, record
-            from .._files import write_atomic
+            from ..files import write_atomic
+            from .baseline import baseline_text, record
 
             counts = record(self.recorded, os.path.dirname(os.path.abspath(self.baseline)))
             try:
@@ -115,13 +115,13 @@ def prepare(settings: LintSettings, options: LintOptions, out: TextIO) -> Projec
         project.fixed = _fix(paths, options, out, diff=settings.diff)
     baseline = None
     if settings.baseline is not None and not settings.write_baseline:
-        from .._baseline import read_baseline
+        from .baseline import read_baseline
 
         baseline = read_baseline(settings.baseline)
     if baseline is not None or (config is not None and config.suppressions):
         from collections import Counter
 
-        from .._baseline import Accepted
+        from .baseline import Accepted
 
         project.accepted = Accepted(
             baseline=baseline or Counter(),
@@ -135,7 +135,7 @@ def prepare(settings: LintSettings, options: LintOptions, out: TextIO) -> Projec
 
 
 def _load(settings: LintSettings) -> ProjectConfig | None:
-    from .._config_discovery import find_config
+    from .config_lookup import find_config
 
     if settings.isolated:
         if settings.config is not None:
@@ -148,7 +148,7 @@ def _load(settings: LintSettings) -> ProjectConfig | None:
             return None
     elif not os.path.isfile(path):
         raise UsageError(f"config file {path} does not exist")
-    from .._config import load_config
+    from .config import load_config
 
     return load_config(path)
 
@@ -171,8 +171,8 @@ def _in_run(paths: tuple[str, ...], options: LintOptions) -> Callable[[str], boo
 
 def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: bool) -> int:
     """Fix every file in the run (or, with ``diff``, show the changes); return the fixes made."""
-    from .._fix import fix_bytes
-    from .._source import MAX_JSON_BYTES
+    from ..lint.source import MAX_JSON_BYTES
+    from .fix import fix_bytes
 
     if STDIN in paths:
         raise UsageError("--fix and --diff rewrite files; they cannot take standard input (-)")
@@ -196,7 +196,7 @@ def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: boo
         if diff:
             out.write(_unified_diff(data.decode("utf-8"), outcome.text, path))
         else:
-            from .._files import write_atomic
+            from ..files import write_atomic
 
             try:
                 write_atomic(_path(path), outcome.text, mode=mode)

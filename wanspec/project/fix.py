@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import _catalog
-from ._diagnostics import Diagnostic, LintResult, Severity
-from ._lint import LintOptions, lint_bytes
+from ..catalog import store
+from ..lint.run import LintOptions, lint_bytes
+from ..records import Diagnostic, LintResult, Severity
 
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _DECODER = json.JSONDecoder()
@@ -124,7 +124,7 @@ FIXES: dict[str, Callable[[Diagnostic, str, int], Iterator[Edit]]] = {
 
 def _schema_at(schema_id: str, pointer: str) -> dict[str, Any] | None:
     """The schema of the object at ``pointer`` (following ``properties``), dereferenced."""
-    from ._engine import compiled
+    from ..lint.engine import compiled
 
     node: Any = compiled(schema_id, "fast").schema
     for part in pointer.split("/")[1:] if pointer else ():
@@ -150,7 +150,7 @@ def _line_starts(text: str) -> list[int]:
 
 def edits_for(diagnostics: list[Diagnostic], text: str) -> list[Edit]:
     """The edits the fixable diagnostics call for, non-overlapping, in text order."""
-    rules = _catalog.rules()
+    rules = store.rules()
     starts = _line_starts(text)
     edits: dict[int, Edit] = {}
     for d in diagnostics:

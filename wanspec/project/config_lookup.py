@@ -47,6 +47,6 @@ def _has_config(path: str) -> bool:
 
 
 def _parse(path: str, text: str) -> dict[str, Any]:
-    from ._config import _parse as parse  # a TOML mistake is a ConfigError, with the file named
+    from .config import _parse as parse  # a TOML mistake is a ConfigError, with the file named
 
     return parse(path, text)

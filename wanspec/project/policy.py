@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ._globs import GlobSet
+from .globs import GlobSet
 
 if TYPE_CHECKING:
-    from ._lint import LintOptions
+    from ..lint.run import LintOptions
 
 OFF = "off"
 

@@ -16,16 +16,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from . import _catalog, _keywords
-from ._messages import (
-    dependent,
-    describe,
-    did_you_mean,
-    field_name,
-    is_numeric_string,
-    missing,
-    show,
-)
+from ..catalog import store
+from . import keywords as _keywords
+from .messages import dependent, describe, did_you_mean, field_name, is_numeric_string, missing, show
 
 Path = tuple[str | int, ...]
 _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
@@ -77,7 +70,7 @@ def _index_tags(schema: Any, path: Path, out: dict[Path, dict[str, Any]]) -> Non
 class CompiledSchema:
     """One model schema, ready to check tasks."""
 
-    def __init__(self, entry: _catalog.SchemaEntry, engine: str = "fast") -> None:
+    def __init__(self, entry: store.SchemaEntry, engine: str = "fast") -> None:
         self.entry = entry
         self.engine = engine
         self.schema = _dereference(entry)
@@ -85,14 +78,14 @@ class CompiledSchema:
         self.validation_schema = _guarded(self.schema)
         self.tags: dict[Path, dict[str, Any]] = {}
         _index_tags(self.validation_schema, (), self.tags)
-        provider = _catalog.providers().get(entry.provider, {})
+        provider = store.providers().get(entry.provider, {})
         self.platform_parameters = frozenset(provider.get("parameters", ()))
         self._rs: Any = None
         self._ref: Any = None
         try:
             self._compile()
         except Exception as exc:  # a malformed bundled schema is an installation problem
-            raise _catalog.CatalogError(f"schema {entry.id} ({entry.path}) does not compile: {exc}") from exc
+            raise store.CatalogError(f"schema {entry.id} ({entry.path}) does not compile: {exc}") from exc
 
     def _compile(self) -> None:
         if self.engine == "reference":
@@ -101,7 +94,7 @@ class CompiledSchema:
             Draft202012Validator.check_schema(self.schema)
             checker = Draft202012Validator.FORMAT_CHECKER
             if "uri" not in checker.checkers:  # python-jsonschema checks uri only with a helper package
-                raise _catalog.CatalogError(
+                raise store.CatalogError(
                     "the reference engine needs the 'rfc3986-validator' package to check URI formats "
                     "(pip install 'wanspec[test]')"
                 )
@@ -243,7 +236,7 @@ class CompiledSchema:
         if raw.message is not None:  # a custom keyword: "rule<SEP>message"
             name, _, text = raw.message.partition(_keywords.SEP)
             code = code if isinstance(rule_tags.get("x-rule"), str) else None
-            code = code or _catalog.rule_codes_by_name().get(name) or _kw(raw.keyword)
+            code = code or store.rule_codes_by_name().get(name) or _kw(raw.keyword)
             yield self._finding(code, rule_tags, text, pointer, doc)
             return
         if raw.keyword in ("enum", "const") and is_numeric_string(raw.instance):
@@ -312,7 +305,7 @@ class CompiledSchema:
     def _severity(code: str, tags: dict[str, Any]) -> str:
         if "x-severity" in tags:
             return str(tags["x-severity"])
-        rule = _catalog.rules().get(code)
+        rule = store.rules().get(code)
         return rule.severity if rule else "error"
 
 
@@ -401,7 +394,7 @@ def _depth(schema_steps: Path) -> int:
 
 
 def _kw(keyword: str) -> str:
-    codes = _catalog.keyword_codes()
+    codes = store.keyword_codes()
     return codes.get(keyword, codes["*"])
 
 
@@ -433,8 +426,8 @@ def _from_reference(err: Any, prefix: Path) -> RawError:
     return RawError(keyword, path, tuple(err.absolute_path), err.instance, message, branches)
 
 
-def _dereference(entry: _catalog.SchemaEntry) -> dict[str, Any]:
-    shared = _catalog.catalog().shared
+def _dereference(entry: store.SchemaEntry) -> dict[str, Any]:
+    shared = store.catalog().shared
     if not shared or "$ref" not in repr(entry.raw):
         return entry.raw
     import jsonschema_rs
@@ -446,7 +439,7 @@ def _dereference(entry: _catalog.SchemaEntry) -> dict[str, Any]:
 
 @cache
 def compiled(schema_id: str, engine: str = "fast") -> CompiledSchema:
-    return CompiledSchema(_catalog.catalog().get(schema_id), engine)
+    return CompiledSchema(store.catalog().get(schema_id), engine)
 
 
 __all__ = ["CompiledSchema", "Finding", "compiled", "show"]

@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import _catalog
-from ._config import Suppression
-from ._diagnostics import Diagnostic, LintResult, Severity
-from ._globs import relative_to
-from ._lint import ENVIRONMENT_CODES, UsageError
+from ..catalog import store
+from ..lint.run import ENVIRONMENT_CODES, UsageError
+from ..records import Diagnostic, LintResult, Severity
+from .config import Suppression
+from .globs import relative_to
 
 Key = tuple[str, str, str]  # (file relative to the baseline's directory, pointer, code)
 BASELINE_VERSION = 1
@@ -43,8 +43,8 @@ MAX_COUNT = 1_000_000_000
 def read_baseline(path: str) -> Counter[Key]:
     """The entries of a baseline file; a missing or malformed file is a UsageError that
     names the file and, where it can, the line or the entry."""
-    from ._inputs import read_capped
-    from ._source import parse_text
+    from ..inputs import read_capped
+    from ..lint.source import parse_text
 
     try:
         with open(path, "rb") as f:
@@ -154,8 +154,8 @@ class Accepted:
         """Take hidden findings out of the counts; return the unused-suppression warnings."""
         result.errors -= self.hidden_errors
         result.warnings -= self.hidden_warnings
-        code = _catalog.rule_codes_by_name()["unused-suppression"]
-        severity = Severity(_catalog.rules()[code].severity)
+        code = store.rule_codes_by_name()["unused-suppression"]
+        severity = Severity(store.rules()[code].severity)
         out = []
         for s in self.suppressions:
             if s.index in self._used or not self.linted(os.path.join(self.suppressions_base, s.file)):

@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import IO, TextIO
 
-from .. import _catalog
-from .._lint import LintOptions, UsageError, lint_paths
+from ..catalog import store
+from ..lint.run import LintOptions, UsageError, lint_paths
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -59,9 +59,9 @@ def wants_colour(setting: bool | None, stream: TextIO, env: dict[str, str]) -> b
 
 
 def execute_lint(settings: LintSettings, io: Streams) -> int:
+    from ..project.run import prepare
     from ._output import Output, exit_status
     from ._progress import ProgressBar, wants_progress
-    from .project import prepare
 
     options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
     settings = replace(settings, extend_select=_split(settings.extend_select))
@@ -85,12 +85,12 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
             events=output.events,
         )
         project.finish(result, output.emit)
-    except (UsageError, KeyError, _catalog.CatalogError, KeyboardInterrupt) as exc:
+    except (UsageError, KeyError, store.CatalogError, KeyboardInterrupt) as exc:
         if output is not None:
             output.close()  # wipe the progress bar before saying anything
         if isinstance(exc, KeyboardInterrupt):
             raise
-        if isinstance(exc, _catalog.CatalogError):
+        if isinstance(exc, store.CatalogError):
             io.err.write(f"wanspec: installation error: {exc}\n")
         else:
             io.err.write(f"wanspec: error: {exc.args[0]}\n")
@@ -102,7 +102,7 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
 
 
 def execute_schemas(fmt: str, io: Streams) -> int:
-    from .._registry import list_schemas
+    from ..catalog.views import list_schemas
 
     entries = list_schemas()
     if fmt == "json":
@@ -122,8 +122,8 @@ def execute_schemas(fmt: str, io: Streams) -> int:
 def execute_export(directory: str, io: Streams, *, vscode: bool = False) -> int:
     from pathlib import Path
 
-    from .._editors import INDEX, export_documents, vscode_settings
-    from .._files import write_atomic
+    from ..catalog.export import INDEX, export_documents, vscode_settings
+    from ..files import write_atomic
 
     root = Path(directory)
     documents = export_documents()
@@ -144,7 +144,7 @@ def execute_export(directory: str, io: Streams, *, vscode: bool = False) -> int:
 
 
 def execute_explain(code: str, io: Streams) -> int:
-    from .._explain import explain
+    from ..lint.explain import explain
 
     try:
         io.out.write(explain(code))
@@ -155,7 +155,7 @@ def execute_explain(code: str, io: Streams) -> int:
 
 
 def execute_rule_list(io: Streams) -> int:
-    from .._registry import list_rules
+    from ..catalog.views import list_rules
 
     for r in list_rules():
         io.out.write(f"{r.code}  {r.name:<34} {r.severity:<8} {r.summary}\n")

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from . import _catalog, _inputs, _source
-from ._diagnostics import Diagnostic, LintResult, Severity
-from ._engine import Finding, compiled
-from ._events import LintEvents
+from .. import inputs as _inputs
+from ..catalog import store
+from ..records import Diagnostic, LintResult, Severity
+from . import source as _source
+from .engine import Finding, compiled
+from .events import LintEvents
 
 if TYPE_CHECKING:
-    from ._policy import Policy
+    from ..project.policy import Policy
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
@@ -44,7 +46,7 @@ class LintOptions:
     policy: Policy | None = None  # per-file choices from a project config (_config)
 
     def wants(self, code: str) -> bool:
-        names = _catalog.rules()
+        names = store.rules()
         name = names[code].name if code in names else ""
 
         def hit(sel: str) -> bool:
@@ -57,12 +59,12 @@ class LintOptions:
 
 def validate_options(options: LintOptions) -> None:
     """Raise UsageError for an unknown schema id or rule selector."""
-    cat = _catalog.catalog()
+    cat = store.catalog()
     if options.schema is not None and options.schema not in cat.entries:
         guess = cat.suggest_schema(options.schema)
         hint = f"; did you mean {guess!r}?" if guess else "; `wanspec schemas` lists them"
         raise UsageError(f"unknown schema {options.schema!r}{hint}")
-    rules = _catalog.rules()
+    rules = store.rules()
     names = {r.name for r in rules.values()}
     for sel in (*options.select, *options.ignore):
         if sel != "ALL" and sel not in names and not any(c.startswith(sel) for c in rules):
@@ -79,7 +81,7 @@ def _detectors() -> list[tuple[str, Any]]:
     import jsonschema_rs
 
     out = []
-    for entry in _catalog.catalog().entries.values():
+    for entry in store.catalog().entries.values():
         if entry.detect:
             out.append((entry.id, jsonschema_rs.validator_for(entry.detect)))
     return out
@@ -89,7 +91,7 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
     """The schema id for a task, or a finding that says why there is none."""
     if forced:
         return forced, None
-    cat = _catalog.catalog()
+    cat = store.catalog()
     model = task.get("model")
     if isinstance(model, str):
         entry = cat.by_model.get(model)
@@ -109,8 +111,8 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
 
 
 def _finding(rule_name: str, message: str, pointer: str, *, hint: str | None = None) -> Finding:
-    code = _catalog.rule_codes_by_name()[rule_name]
-    return Finding(code, _catalog.rules()[code].severity, message, pointer, hint=hint)
+    code = store.rule_codes_by_name()[rule_name]
+    return Finding(code, store.rules()[code].severity, message, pointer, hint=hint)
 
 
 # -- one task -------------------------------------------------------------------------------
@@ -122,7 +124,7 @@ def _is_auth(task: dict[str, Any]) -> bool:
 
 @cache
 def _skip_patterns() -> tuple[dict[str, Any], ...]:
-    return tuple(p for provider in _catalog.providers().values() for p in provider.get("skip", ()))
+    return tuple(p for provider in store.providers().values() for p in provider.get("skip", ()))
 
 
 def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, list[Finding]]:
@@ -216,10 +218,10 @@ def _skipped_dir(name: str) -> bool:
 
 
 def _problem(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | None:
-    code = _catalog.rule_codes_by_name()[p.rule]
+    code = store.rule_codes_by_name()[p.rule]
     if not opts.wants(code):
         return None
-    rule = _catalog.rules()[code]
+    rule = store.rules()[code]
     severity = rule.severity if opts.policy is None else opts.policy.severity_of(code, rule.severity)
     return Diagnostic(code, Severity(severity), p.message, file, p.task, p.pointer, p.line, p.column)
 
@@ -413,12 +415,12 @@ def lint_paths(
     if events is not None:
         events.started(files, sum(_size(f) for f in files))
     if jobs != 1:
-        from . import _parallel
+        from . import parallel
 
-        workers = _parallel.available_jobs() if jobs == 0 else jobs
-        batches = _parallel.plan(files) if workers > 1 and _parallel.can_fork() else None
+        workers = parallel.available_jobs() if jobs == 0 else jobs
+        batches = parallel.plan(files) if workers > 1 and parallel.can_fork() else None
         if batches is not None:
-            _parallel.run(batches, opts, workers, emit, total, events)
+            parallel.run(batches, opts, workers, emit, total, events)
             return total
     out = _Collector(total, emit)
     for path in files:
@@ -438,4 +440,4 @@ def _size(path: str) -> int:
         return 0
 
 
-ENVIRONMENT_CODES = frozenset(r.code for r in _catalog.rules().values() if r.category == "environment")
+ENVIRONMENT_CODES = frozenset(r.code for r in store.rules().values() if r.category == "environment")

@@ -14,9 +14,9 @@ import os
 import sys
 from dataclasses import dataclass, replace
 
-from . import _source
-from ._diagnostics import Diagnostic, LintResult
-from ._events import LintEvents
+from ..records import Diagnostic, LintResult
+from . import source
+from .events import LintEvents
 
 #: JSON Lines files at least this large are split; smaller files are batched whole.
 CHUNK_BYTES = 1 << 20
@@ -111,7 +111,7 @@ def _chunks(path: str, size: int) -> list[Unit]:
 
 
 def _lint_unit(unit: Unit, options: object) -> UnitResult:
-    from ._lint import LintOptions, _Collector, _lint_one, _lint_tasks
+    from .run import LintOptions, _Collector, _lint_one, _lint_tasks
 
     assert isinstance(options, LintOptions)
     result = LintResult()
@@ -128,13 +128,13 @@ def _lint_unit(unit: Unit, options: object) -> UnitResult:
         with open(unit.path, "rb") as f:
             f.seek(unit.start)
             # streamed like a whole file: a chunk is never held in memory, nor is a long line
-            items = _source.iter_jsonl(
+            items = source.iter_jsonl(
                 unit.path, f, whole_file=unit.start == 0, counts=counts, nbytes=unit.end - unit.start
             )
             _lint_tasks(items, unit.path, options, out, stream=True)
     except OSError as exc:
         out.batch.clear()
-        problem = _source.Problem("unreadable", f"cannot read {unit.path}: {exc.strerror or exc}", None, None)
+        problem = source.Problem("unreadable", f"cannot read {unit.path}: {exc.strerror or exc}", None, None)
         _lint_tasks([problem], unit.path, options, out)
         return UnitResult(unit.path, unit.start, result.diagnostics, 0, 0, 0, True)
     return UnitResult(
@@ -165,8 +165,8 @@ def run(
     """Lint ``batches`` on ``jobs`` workers; ``emit`` receives diagnostics in input order,
     and ``events`` hears of each file as its first unit is merged."""
     assert callable(emit)
-    from ._catalog import rule_codes_by_name
-    from ._lint import ENVIRONMENT_CODES
+    from ..catalog.store import rule_codes_by_name
+    from .run import ENVIRONMENT_CODES
 
     not_text = rule_codes_by_name()["not-text"]
     import multiprocessing
@@ -209,8 +209,8 @@ def run(
                     events.advanced(r.nbytes)
     for path in sorted(chunked - stopped):
         if not seen_line.get(path, True):  # a large file of blank lines
-            problem = _source.Problem("empty", "the file is empty: no task to lint", 1, 1)
-            from ._lint import _problem
+            problem = source.Problem("empty", "the file is empty: no task to lint", 1, 1)
+            from .run import _problem
 
             found = _problem(problem, path, options)  # type: ignore[arg-type]
             if found is not None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
+from .._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
@@ -115,7 +115,7 @@ class LoopbackServer:
     def start(self) -> LoopbackServer:
         from http.server import ThreadingHTTPServer  # ~50 ms of imports, paid only when serving
 
-        from ._loopback_http import Handler
+        from .http import Handler
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
@@ -207,17 +207,19 @@ class LoopbackServer:
         )
 
     def _submit(self, path: str, body: Any) -> Reply:
-        from .. import _catalog, _lint, lint_payload
+        from ... import lint_payload
+        from ...catalog import store
+        from ...lint import run
 
         task = resolve_pointer(body, self._config.get("task", ""))
         if isinstance(task, list):  # a batch (Runware): the first task that asks for something
-            task = next((t for t in task if isinstance(t, dict) and not _lint._is_auth(t)), None)
+            task = next((t for t in task if isinstance(t, dict) and not run._is_auth(t)), None)
         if not isinstance(task, dict):
             return self._error(400, {"message": "the request holds no task object"})
         schema = None
         if "schema" in self._config:
             schema = render(self._config["schema"], self.protocol.path_params("submit", path))
-            if schema not in _catalog.catalog().entries:
+            if schema not in store.catalog().entries:
                 return self._error(404, {"message": f"unknown model {schema}"})
         errors = [d for d in lint_payload(task, schema) if d.severity == "error"]
         if errors:

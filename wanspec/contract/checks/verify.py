@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import _catalog
-from .._diagnostics import Diagnostic, LintResult, Severity
-from ._cassette import Cassette, CassetteError, Exchange, find_cassettes, read_cassette
+from ...catalog import store
+from ...records import Diagnostic, LintResult, Severity
+from .._cassette import Cassette, CassetteError, Exchange, find_cassettes, read_cassette
 
 # protocol phases, in the order a job goes through them
 ACCEPTED, PENDING, SUCCEEDED, FAILED, REJECTED = "accepted", "pending", "succeeded", "failed", "rejected"
@@ -25,8 +25,8 @@ TERMINAL = frozenset({SUCCEEDED, FAILED})
 
 
 def _rule(name: str) -> tuple[str, Severity]:
-    code = _catalog.rule_codes_by_name()[name]
-    return code, Severity(_catalog.rules()[code].severity)
+    code = store.rule_codes_by_name()[name]
+    return code, Severity(store.rules()[code].severity)
 
 
 def diagnostic(name: str, message: str, **where: Any) -> Diagnostic:
@@ -75,7 +75,7 @@ class CassetteVerifier:
 
     def emit(self, d: Diagnostic) -> None:
         self.result.count(d)
-        if _catalog.rules()[d.code].category == "environment":  # a pipe or an unlistable directory
+        if store.rules()[d.code].category == "environment":  # a pipe or an unlistable directory
             self.result.environment_errors += 1
         self.sink(d)
 
@@ -90,7 +90,7 @@ class CassetteVerifier:
         self.verify(cassette)
 
     def verify(self, cassette: Cassette) -> None:
-        from ._protocol import load_protocol
+        from .._protocol import load_protocol
 
         path = cassette.path
         provider = cassette.provider
@@ -103,11 +103,11 @@ class CassetteVerifier:
                 )
             )
             return
-        from ._errors import ContractError
+        from .._errors import ContractError
 
         try:
             protocol = load_protocol(provider)
-        except (ContractError, _catalog.CatalogError):
+        except (ContractError, store.CatalogError):
             self.emit(diagnostic("unknown-operation", f"unknown provider {provider!r} in the metadata", file=path))
             return
         schema = cassette.metadata.get("schema") if isinstance(cassette.metadata.get("schema"), str) else None
@@ -172,7 +172,7 @@ class CassetteVerifier:
     def _check_request(
         self, protocol: Any, ex: Exchange, request: Any, state: Any, where: dict[str, Any], schema: str | None
     ) -> None:
-        from .._lint import UsageError, lint_payload
+        from ...lint.run import UsageError, lint_payload
 
         if request is None:
             return

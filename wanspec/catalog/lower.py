@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _catalog
+from . import store
 
 
 def _is_warning(node: dict[str, Any]) -> bool:
@@ -19,7 +19,7 @@ def _is_warning(node: dict[str, Any]) -> bool:
         return True
     rule = node.get("x-rule")
     if isinstance(rule, str):
-        r = _catalog.rules().get(rule)
+        r = store.rules().get(rule)
         return r is not None and r.severity == "warning" and "x-severity" not in node
     return False
 

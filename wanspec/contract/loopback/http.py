@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .loopback import LoopbackServer
+    from .server import LoopbackServer
 
 
 class Handler(BaseHTTPRequestHandler):

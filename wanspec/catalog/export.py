@@ -20,28 +20,28 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import _catalog
-from ._registry import list_schemas, load_schema
+from . import store
+from .views import list_schemas, load_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 INDEX = "index.json"
 PAYLOAD = "payload.json"
 
 
-def _base(entry: _catalog.SchemaEntry) -> str:
+def _base(entry: store.SchemaEntry) -> str:
     """``https://wanspec.dev/schemas/`` from an entry whose ``$id`` ends with its path."""
     schema_id = str(entry.raw.get("$id", ""))
     if not schema_id.endswith("/" + entry.path):
-        raise _catalog.CatalogError(f"{entry.path}: $id {schema_id!r} does not end with the file's path")
+        raise store.CatalogError(f"{entry.path}: $id {schema_id!r} does not end with the file's path")
     return schema_id[: -len(entry.path)]
 
 
-def _slug(entry: _catalog.SchemaEntry) -> str:
+def _slug(entry: store.SchemaEntry) -> str:
     return os.path.splitext(os.path.basename(entry.path))[0]
 
 
 def payload_schema(
-    provider: str, entries: list[_catalog.SchemaEntry], standard: dict[str, dict[str, Any]]
+    provider: str, entries: list[store.SchemaEntry], standard: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """A self-contained schema for a payload file of ``provider``: a task or a list of tasks."""
     defs: dict[str, Any] = {}
@@ -80,7 +80,7 @@ def export_documents() -> dict[str, dict[str, Any]]:
     entries = list_schemas()
     standard = {e.id: load_schema(e.id, standard=True) for e in entries}
     docs: dict[str, dict[str, Any]] = {e.path: standard[e.id] for e in entries}
-    by_provider: dict[str, list[_catalog.SchemaEntry]] = {}
+    by_provider: dict[str, list[store.SchemaEntry]] = {}
     for e in entries:
         by_provider.setdefault(e.provider, []).append(e)
     payloads = {p: payload_schema(p, es, standard) for p, es in sorted(by_provider.items())}

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .._catalog import CatalogError
-from .._diagnostics import Diagnostic, LintResult
-from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
-from ._errors import ContractError
-from ._verify import PENDING, REJECTED, TERMINAL, diagnostic
+from ...catalog.store import CatalogError
+from ...records import Diagnostic, LintResult
+from .._cassette import Cassette, CassetteError, find_cassettes, read_cassette
+from .._errors import ContractError
+from .verify import PENDING, REJECTED, TERMINAL, diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +192,8 @@ def drift(
     old_root: str, new_root: str, options: DriftOptions | None = None, sink: Callable[[Diagnostic], None] | None = None
 ) -> LintResult:
     """Compare two cassette sets (directories, or two single files); one Diagnostic per change."""
-    from .._lint import LintOptions
-    from ._protocol import load_protocol
+    from ...lint.run import LintOptions
+    from .._protocol import load_protocol
 
     opts = options or DriftOptions()
     wants = LintOptions(select=opts.select, ignore=opts.ignore).wants

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .. import _catalog
-from .._diagnostics import Diagnostic, LintResult
-from ._cassette import find_cassettes
-from ._secrets import audit_text
-from ._verify import diagnostic
+from ...catalog import store
+from ...records import Diagnostic, LintResult
+from .._cassette import find_cassettes
+from .._secrets import audit_text
+from .verify import diagnostic
 
 _MAX_BYTES = 32 * 1024 * 1024
 
 
 def audit_file(path: str, secrets: Iterable[str] = ()) -> list[Diagnostic]:
     """The credential-like strings in one file, as WS801 diagnostics (WS800 if unreadable)."""
-    from .._inputs import InputError, open_input
+    from ...inputs import InputError, open_input
 
     try:
         with open_input(path) as f:  # a pipe or device found in a directory is refused, not read
@@ -43,7 +43,7 @@ def audit_paths(
         result.files += 1
         for d in audit_file(path, known):
             result.count(d)
-            if _catalog.rules()[d.code].category == "environment":  # a pipe or an unlistable directory
+            if store.rules()[d.code].category == "environment":  # a pipe or an unlistable directory
                 result.environment_errors += 1
             out(d)
     return result

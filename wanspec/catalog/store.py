@@ -30,7 +30,7 @@ class Rule:
     explanation: str = ""
     example: dict[str, Any] | None = None
     category: str = ""
-    fix: str | None = None  # the generic fix kind `wanspec lint --fix` applies (_fix.FIXES)
+    fix: str | None = None  # the generic fix kind `wanspec lint --fix` applies (project.fix.FIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,7 @@ class _Dir:
 
 @cache
 def schemas_root(*, via_resources: bool = False) -> Resource:
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the wanspec package
     packaged = os.path.join(here, "schemas")
     if not via_resources and os.path.isdir(packaged):
         return _Dir(packaged)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ._positions import MAX_INT_DIGITS, PositionIndex, scan
+from .positions import MAX_INT_DIGITS, PositionIndex, scan
 
 #: A request body larger than this is not a payload anyone sends (a 15 MB inline audio
 #: file is about 20 MB of base64); reading it whole would only cost memory.

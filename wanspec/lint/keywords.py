@@ -125,7 +125,7 @@ def _ratio_text(r: float) -> str:
 def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
     if not isinstance(instance, str) or not instance:
         return  # not a string, or empty: the type and minLength rules say so
-    from . import _media  # only payloads with media pay for it
+    from . import media as _media  # only payloads with media pay for it
 
     kind = config.get("kind", "image")
     media = _media.classify(instance)
