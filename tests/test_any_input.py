@@ -177,6 +177,18 @@ def test_a_pipe_named_json_in_a_directory_is_an_environment_error(run_cli, tmp_p
         assert "named pipe" in run.json()["diagnostics"][0]["message"]
 
 
+@needs_fifo
+@pytest.mark.parametrize("mode", ["--fix", "--diff"])
+def test_fix_skips_pipes_and_devices(run_cli, tmp_path, mode):
+    (tmp_path / "a.json").write_text(json.dumps({**FLASH_TASK, "duration": 5.0}))
+    os.mkfifo(tmp_path / "b.json")
+    with deadline():
+        run = run_cli("lint", mode, "--format", "json", str(tmp_path), "/dev/zero")
+    _documented(run, {2} if mode == "--fix" else {0})  # --diff only shows what --fix would change
+    codes = {(Path(d["file"]).name, d["code"]) for d in run.json()["diagnostics"]} if mode == "--fix" else set()
+    assert mode == "--diff" or {("b.json", "WS012"), ("zero", "WS007")} <= codes, run
+
+
 def test_an_unreadable_directory_is_an_environment_error_naming_it(run_cli, tmp_path, monkeypatch):
     (tmp_path / "ok.json").write_text(TASK)
     locked = tmp_path / "locked"

@@ -21,11 +21,11 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from wanspec.project.baseline import read_baseline
-from wanspec.project.config import ConfigError, load_config
-from wanspec.lint.run import UsageError
 from wanspec.contract._cassette import Cassette, CassetteError, parse_cassette
 from wanspec.contract.checks.verify import CassetteVerifier
+from wanspec.lint.run import UsageError
+from wanspec.project.baseline import read_baseline
+from wanspec.project.config import ConfigError, load_config
 
 FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 REAL_CASSETTES = sorted((ROOT / "cassettes").rglob("*.yaml"))

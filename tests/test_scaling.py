@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from conftest import FLASH_TASK, ROOT
 
-from wanspec.lint.run import lint_bytes
 from wanspec.contract._cassette import parse_cassette
 from wanspec.contract.checks.verify import CassetteVerifier
+from wanspec.lint.run import lint_bytes
 
 BAD = {**FLASH_TASK, "duration": 40}  # one finding (WS500) per task
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -171,6 +172,7 @@ def _in_run(paths: tuple[str, ...], options: LintOptions) -> Callable[[str], boo
 
 def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: bool) -> int:
     """Fix every file in the run (or, with ``diff``, show the changes); return the fixes made."""
+    from ..inputs import open_input, read_capped
     from ..lint.source import MAX_JSON_BYTES
     from .fix import fix_bytes
 
@@ -182,13 +184,14 @@ def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: boo
     applied = 0
     for path in files:
         try:
-            if os.path.getsize(path) > MAX_JSON_BYTES:
-                continue
-            with open(path, "rb") as f:
-                data = f.read()
-                mode = os.fstat(f.fileno()).st_mode & 0o7777
+            with open_input(path) as f:  # a pipe found in a directory is refused, a device capped
+                data, over = read_capped(f, MAX_JSON_BYTES)
+                st = os.fstat(f.fileno())
         except OSError:
             continue  # the lint run reports it as unreadable
+        if over is not None or not stat.S_ISREG(st.st_mode):
+            continue  # too large, or not a file that can be rewritten (a pipe, a device)
+        mode = st.st_mode & 0o7777
         outcome = fix_bytes(path, data, options)
         if outcome.text is None:
             continue
