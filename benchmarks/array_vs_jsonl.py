@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shlex
 import statistics
 import sys
@@ -25,17 +26,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from gen_corpus import DEFAULT_SEED, build_valid  # noqa: E402  # the corpus' own tasks
 from run import find_console_script, measure  # noqa: E402  # the one harness: same timing as run.py
 
-TASK = {
-    "taskType": "videoInference",
-    "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",
-    "model": "alibaba:wan@2.6-flash",
-    "positivePrompt": "A paper boat drifts down a rain gutter",
-    "inputs": {"frameImages": ["https://example.com/boat.jpg"]},
-    "resolution": "720p",
-    "duration": 40,  # WS500: one finding a task
-}
+#: One valid task from the corpus generator, made to break one rule (WS500: duration 40).
+TASK = {**build_valid(random.Random(DEFAULT_SEED), mode="i2v", dims="resolution"), "duration": 40}
 START, END = "<!-- arrays:start -->", "<!-- arrays:end -->"
 
 
