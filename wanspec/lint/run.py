@@ -286,6 +286,7 @@ def _lint_tasks(
 
 def _read_json(name: str, data: bytes) -> Iterator[_source.Task | _source.Problem]:
     source = _source.read_json_bytes(name, data)
+    del data  # the decoded text stays (for positions); the bytes need not
     # problems that have no task come first; the rest in task order
     yield from source.problems
     yield from source.tasks
@@ -381,7 +382,9 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events:
         if over is not None:
             _lint_tasks([_too_large(over, "the file")], path, opts, out)
             return
-        _lint_tasks(_read_json(path, data), path, opts, out)
+        items = _read_json(path, data)
+        del data  # 64 MiB of bytes need not live beside their decoded text and tasks
+        _lint_tasks(items, path, opts, out)
     except (OSError, MemoryError) as exc:
         out.batch.clear()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
