@@ -68,10 +68,10 @@ def _verify(n: int) -> Callable[[], object]:
 
 
 CASES = {
-    "array-of-tasks": (_lint("tasks.json", _array), 400),
-    "jsonl": (_lint("tasks.jsonl", _jsonl), 400),
-    "array-of-ints": (_lint("ints.json", _ints), 2000),
-    "cassette": (_verify, 10),
+    "array-of-tasks": (_lint("tasks.json", _array), 1000),
+    "jsonl": (_lint("tasks.jsonl", _jsonl), 1000),
+    "array-of-ints": (_lint("ints.json", _ints), 8000),
+    "cassette": (_verify, 40),
 }
 
 

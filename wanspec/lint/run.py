@@ -284,14 +284,6 @@ def _lint_tasks(
     out.flush()
 
 
-def _read_json(name: str, data: bytes) -> Iterator[_source.Task | _source.Problem]:
-    source = _source.read_json_bytes(name, data)
-    del data  # the decoded text stays (for positions); the bytes need not
-    # problems that have no task come first; the rest in task order
-    yield from source.problems
-    yield from source.tasks
-
-
 def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> LintResult:
     """Lint the bytes of one payload file (``name`` ending in .jsonl means JSON Lines)."""
     import io
@@ -302,7 +294,8 @@ def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> Li
     if name.endswith(".jsonl"):
         _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
     else:
-        _lint_tasks(_read_json(name, data), name, opts, out)
+        items, in_order = _source.read_json(name, data)
+        _lint_tasks(items, name, opts, out, stream=in_order)
     return result
 
 
@@ -366,7 +359,9 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events:
 
                 _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
             else:
-                _lint_tasks(_read_json(name, data), name, opts, out)
+                items, in_order = _source.read_json(name, data)
+                del data
+                _lint_tasks(items, name, opts, out, stream=in_order)
             return
         if path.endswith(".jsonl"):
             with _inputs.open_input(path) as stream:
@@ -382,9 +377,10 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events:
         if over is not None:
             _lint_tasks([_too_large(over, "the file")], path, opts, out)
             return
-        items = _read_json(path, data)
-        del data  # 64 MiB of bytes need not live beside their decoded text and tasks
-        _lint_tasks(items, path, opts, out)
+        items, in_order = _source.read_json(path, data)
+        del data  # 64 MiB of bytes need not live beside their decoded text
+        # a clean array comes task by task: each task's findings go on when it is done
+        _lint_tasks(items, path, opts, out, stream=in_order)
     except (OSError, MemoryError) as exc:
         out.batch.clear()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__

@@ -96,6 +96,17 @@ class _Flags:
             return None
         return value
 
+    # the same checks, building nothing: for the pass that only validates an array
+    def check_pairs(self, pairs: list[tuple[str, Any]]) -> None:
+        if len(pairs) > 1 and len({k for k, _ in pairs}) != len(pairs):
+            self.duplicate = True
+
+    def check_integer(self, literal: str) -> None:
+        self.integer(literal)
+
+    def check_real(self, literal: str) -> None:
+        self.real(literal)
+
 
 def _decode(data: bytes, first_line: int) -> tuple[str | None, list[Problem]]:
     problems: list[Problem] = []
@@ -148,6 +159,79 @@ _FLAGS = _Flags()
 _DECODER = json.JSONDecoder(
     object_pairs_hook=_FLAGS.pairs, parse_constant=_FLAGS.constant, parse_int=_FLAGS.integer, parse_float=_FLAGS.real
 )
+
+
+# Validates one value at an offset and builds none of it (objects, numbers: None).
+_CHECK = json.JSONDecoder(
+    object_pairs_hook=_FLAGS.check_pairs,
+    parse_constant=_FLAGS.constant,
+    parse_int=_FLAGS.check_integer,
+    parse_float=_FLAGS.check_real,
+).scan_once  # type: ignore[attr-defined]
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _array_items(text: str) -> list[int] | None:
+    """Where each item of a top-level array starts, if ``text`` is a clean, non-empty array.
+
+    One pass that validates without building anything. None for anything else (another
+    value, a syntax error, a duplicate key, NaN, a number past any range): the whole-text
+    parse then reports it exactly as it always has.
+    """
+    ws, end = _SPACE.match, len(text)
+    i = ws(text).end()  # type: ignore[union-attr]  # [ \t\n\r]* always matches
+    if i >= end or text[i] != "[":
+        return None
+    _FLAGS.duplicate = _FLAGS.non_finite = False
+    items: list[int] = []
+    i = ws(text, i + 1).end()  # type: ignore[union-attr]
+    try:
+        while True:
+            items.append(i)
+            _, i = _CHECK(text, i)
+            i = ws(text, i).end()  # type: ignore[union-attr]
+            if i < end and text[i] == ",":
+                i = ws(text, i + 1).end()  # type: ignore[union-attr]
+                continue
+            if i < end and text[i] == "]":
+                i = ws(text, i + 1).end()  # type: ignore[union-attr]
+                break
+            return None
+    except (ValueError, StopIteration, RecursionError):
+        return None
+    if i != end or _FLAGS.duplicate or _FLAGS.non_finite:
+        return None
+    return items
+
+
+def read_json(name: str, data: bytes) -> tuple[Iterator[Task | Problem], bool]:
+    """Read a whole ``.json`` document (one task or an array of tasks).
+
+    Returns the items and whether they come in file order, task by task (a clean array,
+    decoded one item at a time: each task can be dropped, and its findings handed on, once
+    it is linted, so peak memory is the text and one task, not the text and every task;
+    100,000 tasks took about 370 MB whole). Anything else is read whole
+    (``read_json_bytes``): problems first, then tasks.
+    """
+    text, problems = _decode(data, 1)
+    items = None if text is None else _array_items(text)
+    if text is None or items is None:
+        source = read_json_bytes(name, data)
+        return iter([*source.problems, *source.tasks]), False
+    return _array_tasks(text, items, problems), True
+
+
+def _array_tasks(text: str, items: list[int], problems: list[Problem]) -> Iterator[Task | Problem]:
+    yield from problems  # a byte order mark, say: before every task
+    positions = PositionIndex(text, 1)
+    positions._root = items  # the validating pass found the items: no second pass for them
+    for i, at in enumerate(items):
+        value, _ = _DECODER.scan_once(text, at)  # type: ignore[attr-defined]
+        if isinstance(value, dict):
+            yield Task(i, value, positions, base=f"/{i}")
+        else:
+            line, col = positions.line_col(at)
+            yield Problem("not-a-task", f"array item {i} is {_json_type(value)}, not a task object", line, col, task=i)
 
 
 def _at_line_end(text: str, error: json.JSONDecodeError) -> tuple[str, json.JSONDecodeError]:
