@@ -427,7 +427,7 @@ def test_pipes_and_devices_among_cassettes(run_cli, tmp_path):
         )  # fmt: skip
     for run in (verify, audit, drift):
         _documented(run, {2})
-        assert any(d["code"] == "WS012" and "named pipe" in d["message"] for d in run.json()["diagnostics"]), run
+        assert any(d["code"] == "WS809" and "named pipe" in d["message"] for d in run.json()["diagnostics"]), run
     _documented(zero, {1})
     assert "not read" in zero.json()["diagnostics"][0]["message"]
     _documented(plan, {0, 2})

@@ -25,14 +25,17 @@ _MAX_BYTES = 32 * 1024 * 1024  # a cassette is a handful of HTTP exchanges, not 
 class CassetteError(Exception):
     """A cassette file that cannot be read: missing, not YAML, or not a vcrpy cassette.
 
-    ``line`` is where in the file, when known; ``environment`` marks what is wrong with the
-    file system rather than the file (a pipe or device found in a directory, a directory
-    that cannot be listed), which is an environment error.
+    ``line`` is where in the file, when known.
     """
 
-    def __init__(self, message: str, *, line: int | None = None, environment: bool = False) -> None:
+    def __init__(self, message: str, *, line: int | None = None) -> None:
         super().__init__(message)
-        self.line, self.environment = line, environment
+        self.line = line
+
+
+class CassetteInaccessible(CassetteError):
+    """The file could not be opened or read at all (an environment problem: exit status 2),
+    including a pipe or device found in a directory and a directory that cannot be listed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,13 +302,13 @@ def read_cassette(path: str) -> Cassette:
         with open_input(path) as f:
             raw, over = read_capped(f, _MAX_BYTES)
     except FileNotFoundError:
-        raise CassetteError("no such file") from None
+        raise CassetteInaccessible("no such file") from None
     except IsADirectoryError:
-        raise CassetteError("is a directory") from None
-    except InputError as exc:
-        raise CassetteError(str(exc.strerror), environment=True) from None
+        raise CassetteInaccessible("is a directory") from None
+    except InputError as exc:  # a pipe or device found in a directory, an unlistable directory
+        raise CassetteInaccessible(str(exc.strerror)) from None
     except OSError as exc:
-        raise CassetteError(f"cannot read: {exc.strerror or exc}") from None
+        raise CassetteInaccessible(f"cannot read: {exc.strerror or exc}") from None
     if over is not None:
         raise CassetteError(f"file is over {_MAX_BYTES} bytes; cassettes that large are not read")
     if b"\x00" in raw:
@@ -322,7 +325,7 @@ def find_cassettes(paths: Iterable[str]) -> Iterator[str]:
 
     A path that does not exist is yielded as is, so the caller reports it. Found files
     that are not regular, and directories that cannot be listed, are yielded marked
-    (``wanspec.inputs.Found``): reading them raises an environment CassetteError.
+    (``wanspec.inputs.Found``): reading them raises CassetteInaccessible.
     """
     from ..inputs import walk
 

@@ -6,7 +6,8 @@
   against a loopback server replays against the real base URL and back).
 - Everything is redacted on the way to disk (``_secrets.Redactor``); the serialised text is
   audited before it is written, and a cassette that still holds a credential is not written.
-- Files are written atomically, so an interrupted run never leaves half a cassette.
+- Files are written atomically, so an interrupted run never leaves half a cassette, and a
+  recording that caught no interaction writes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from ..catalog.store import providers
+from ..files import write_atomic
+from ._cassette import load_yaml, serialize
+from ._protocol import Protocol, key_variables, load_protocol
 from ._secrets import Redactor, audit_text
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
@@ -71,7 +76,7 @@ def body_matcher(volatile: Iterable[str], skip: Iterable[dict[str, Any]] = ()) -
     return wanspec_body
 
 
-def volatile_fields(protocol: Any) -> frozenset[str]:
+def volatile_fields(protocol: Protocol) -> frozenset[str]:
     """Fields a client makes up per call (job ids it chooses): matching ignores them."""
     pointers = [p for op in protocol.operations.values() for p in (op.client_job_id, op.job_id_pointer) if p]
     return frozenset(p.rsplit("/", 1)[-1] for p in pointers)
@@ -79,21 +84,17 @@ def volatile_fields(protocol: Any) -> frozenset[str]:
 
 def skip_patterns(provider: str) -> tuple[dict[str, Any], ...]:
     """Tasks that carry no request (Runware's authentication task), from rules.json's providers."""
-    from ..catalog.store import providers
 
     return tuple(providers().get(provider, {}).get("skip", ()))
 
 
 def _serialize(doc: Mapping[str, Any]) -> str:
-    from ._cassette import serialize
 
     return serialize(doc)
 
 
 def _deserialize(text: str) -> Any:
-    from ._cassette import load_yaml  # the one safe reader: alias, depth and tag limits
-
-    return load_yaml(text)
+    return load_yaml(text)  # the one safe reader: alias, expansion, depth and tag limits
 
 
 class _Serializer:
@@ -115,11 +116,13 @@ def _persister(redactor: Redactor) -> type:
     from vcr.persisters.filesystem import FilesystemPersister  # type: ignore[import-untyped]
     from vcr.serialize import serialize  # type: ignore[import-untyped]
 
-    from ..files import write_atomic
-
     class AtomicPersister(FilesystemPersister):  # type: ignore[misc]
         @staticmethod
         def save_cassette(cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
+            if not cassette_dict.get("requests"):
+                # a recording that caught nothing (the server was down, the client never sent):
+                # an `interactions: []` file would pass as evidence and block the next `once` run
+                return
             text = redactor.text(serialize(cassette_dict, serializer))
             leaks = audit_text(text, redactor.secrets)
             if leaks:
@@ -160,10 +163,10 @@ def vcr_for(
 
 
 def environment_secrets(
-    names: Iterable[str] = ("RUNWARE_API_KEY", "WAVESPEED_API_KEY", "TOAPIS_API_KEY"),
+    names: Iterable[str] | None = None,
 ) -> tuple[str, ...]:
     """The API keys in the environment: removed verbatim from anything written."""
-    return tuple(v for n in names if (v := os.environ.get(n)))
+    return tuple(v for n in (key_variables() if names is None else names) if (v := os.environ.get(n)))
 
 
 @contextmanager
@@ -180,7 +183,6 @@ def recording(
     ``metadata`` is stored under ``metadata.wanspec`` (with the provider and the time of
     recording) when something is recorded. Yields vcrpy's Cassette.
     """
-    from ._protocol import load_protocol
 
     v = vcr_for(
         record_mode=record_mode,

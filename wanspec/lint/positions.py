@@ -16,6 +16,8 @@ import re
 from array import array
 from dataclasses import dataclass, field
 
+from ..jsontools import escape_token, parent_pointer, unescape_token
+
 _TOKEN = re.compile(
     r"""
     (?P<ws>[ \t\r\n]+)
@@ -38,19 +40,6 @@ def out_of_range(literal: str) -> bool:
     if "." in literal or "e" in literal or "E" in literal:
         return math.isinf(float(literal))  # float() has no digit limit
     return len(literal) - literal.startswith("-") > MAX_INT_DIGITS
-
-
-def escape_token(token: str | int) -> str:
-    """Escape one reference token for a JSON Pointer (RFC 6901 section 3)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def pointer_of(parts: list[str | int] | tuple[str | int, ...]) -> str:
-    return "".join("/" + escape_token(p) for p in parts)
-
-
-def parent_pointer(pointer: str) -> str:
-    return pointer[: pointer.rfind("/")] if pointer else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +70,6 @@ _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 #: A container's children: an object's names → (offset of the key, offset of the value),
 #: an array's item offsets.
 Children = dict[str, tuple[int, int]] | list[int]
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 @dataclass(slots=True)
@@ -137,7 +122,7 @@ class PositionIndex:
         i = _skip_ws(text, 0, end)
         if not pointer:
             return i
-        tokens = [_unescape(t) for t in pointer.split("/")[1:]]
+        tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
         if self._root is None:
             self._root = _children(text, i, end)
         if isinstance(self._root, list) and tokens[0] != self._task:

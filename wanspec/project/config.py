@@ -23,21 +23,16 @@ from functools import cache
 from typing import Any
 
 from ..catalog import store
+from ..errors import ConfigError
 from ..inputs import read_capped
-from ..lint.run import UsageError
-from .config_lookup import CONFIG_NAMES, find_config
+from .config_lookup import CONFIG_NAMES, find_config, parse_toml
 from .globs import GlobSet
 from .policy import Policy
 
 __all__ = ["CONFIG_NAMES", "ConfigError", "ProjectConfig", "Suppression", "find_config", "load_config"]
 
-
 #: A project config is a page of settings; anything this large is not one.
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
-
-
-class ConfigError(UsageError):
-    """The project configuration is wrong; the message names the file and the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +61,6 @@ class ProjectConfig:
     suppressions: tuple[Suppression, ...] = field(default=())
 
 
-def _parse(path: str, text: str) -> dict[str, Any]:
-    import tomllib
-
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:  # tomllib recurses into nested arrays and inline tables
-        raise ConfigError(f"{path}: not a wanspec config: values nested thousands of levels deep") from None
-    except ValueError as exc:  # int() of more than 4,300 digits
-        raise ConfigError(f"{path}: a value cannot be read ({str(exc).split(':')[0]})") from None
-
-
 def _table(path: str, data: dict[str, Any]) -> dict[str, Any]:
     if os.path.basename(path) != "pyproject.toml":
         return data
@@ -101,7 +83,7 @@ def load_config(path: str) -> ProjectConfig:
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    table = _table(path, _parse(path, text))
+    table = _table(path, parse_toml(path, text))
     return from_mapping(table, path, text)
 
 

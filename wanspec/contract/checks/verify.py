@@ -16,22 +16,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...catalog import store
+from ...errors import CatalogError, UsageError
+from ...lint.run import LintOptions, lint_payload
 from ...records import Diagnostic, LintResult, Severity
-from .._cassette import Cassette, CassetteError, Exchange, find_cassettes, read_cassette
-
-# protocol phases, in the order a job goes through them
-ACCEPTED, PENDING, SUCCEEDED, FAILED, REJECTED = "accepted", "pending", "succeeded", "failed", "rejected"
-TERMINAL = frozenset({SUCCEEDED, FAILED})
-
-
-def _rule(name: str) -> tuple[str, Severity]:
-    code = store.rule_codes_by_name()[name]
-    return code, Severity(store.rules()[code].severity)
+from .._cassette import Cassette, CassetteError, CassetteInaccessible, Exchange, find_cassettes, read_cassette
+from .._errors import ContractError
+from .._protocol import JOB_OUTCOMES, PHASES, Phase, Protocol, State, load_protocol
+from .infer import infer_provider
 
 
 def diagnostic(name: str, message: str, **where: Any) -> Diagnostic:
-    code, severity = _rule(name)
-    return Diagnostic(code, severity, message, **where)
+    rule = store.rules()[store.rule_codes_by_name()[name]]
+    return Diagnostic(rule.code, rule.severity, message, environment=rule.environment, **where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +36,8 @@ class Step:
 
     exchange: Exchange
     operation: str | None
-    state: Any  # the protocol's State, or None
-    phase: str | None
+    state: State | None
+    phase: Phase | None
     job: str | None
 
 
@@ -72,64 +68,89 @@ class CassetteVerifier:
 
     sink: Callable[[Diagnostic], None]
     result: LintResult = field(default_factory=LintResult)
+    options: LintOptions | None = None  # selection, per-file ignores and severities (a project config)
 
     def emit(self, d: Diagnostic) -> None:
-        self.result.count(d)
-        if store.rules()[d.code].category == "environment":  # a pipe or an unlistable directory
-            self.result.environment_errors += 1
-        self.sink(d)
+        kept = d if self.options is None else self.options.apply(d)
+        if kept is not None:
+            self.result.count(kept)
+            self.sink(kept)
 
     def verify_path(self, path: str) -> None:
         self.result.files += 1
         try:
             cassette = read_cassette(path)
         except CassetteError as exc:
-            rule = "unreadable" if exc.environment else "cassette-unreadable"
+            rule = "cassette-inaccessible" if isinstance(exc, CassetteInaccessible) else "cassette-unreadable"
             self.emit(diagnostic(rule, f"cannot read cassette: {exc}", file=path, line=exc.line))
             return
         self.verify(cassette)
 
     def verify(self, cassette: Cassette) -> None:
-        from .._protocol import load_protocol
 
         path = cassette.path
-        provider = cassette.provider
-        if provider is None:
+        if not cassette.exchanges:
             self.emit(
                 diagnostic(
-                    "unknown-operation",
-                    "the cassette names no provider (metadata.wanspec.provider): cannot tell which protocol applies",
+                    "empty-cassette",
+                    "the cassette records no interactions (a failed recording?): it is evidence of nothing",
                     file=path,
                 )
             )
             return
-        from .._errors import ContractError
+        provider = infer_provider(cassette)
+        if provider is None:
+            self.emit(
+                diagnostic(
+                    "unknown-operation",
+                    "the cassette names no provider (metadata.wanspec.provider) and its requests' hosts and paths "
+                    "fit no single provider's protocol: cannot tell which protocol applies",
+                    file=path,
+                )
+            )
+            return
 
         try:
             protocol = load_protocol(provider)
-        except (ContractError, store.CatalogError):
+        except (ContractError, CatalogError):
             self.emit(diagnostic("unknown-operation", f"unknown provider {provider!r} in the metadata", file=path))
             return
         schema = cassette.metadata.get("schema") if isinstance(cassette.metadata.get("schema"), str) else None
         steps = [self._step(protocol, ex, path, schema) for ex in cassette.exchanges]
         self.result.tasks += len(steps)
         self._lifecycle(steps, path)
+        self._expectation(cassette, steps)
+
+    def _expectation(self, cassette: Cassette, steps: list[Step]) -> None:
+        """The recorded outcome of the first submission against the scenario's ``expect``."""
         expect = cassette.expect
+        if expect not in (Phase.ACCEPTED, Phase.REJECTED):
+            return
         first = next((s for s in steps if s.operation == "submit"), None)
-        known = (ACCEPTED, REJECTED)
-        if expect in known and first is not None and first.phase in known and first.phase != expect:
+        if first is None:
             self.emit(
                 diagnostic(
                     "scenario-expectation",
-                    f"the scenario expects the request to be {expect}, the recording shows it {first.phase}",
-                    file=path,
+                    f"the scenario expects the request to be {expect}, but the recording holds no submission",
+                    file=cassette.path,
+                )
+            )
+            return
+        # a synchronous answer that is already the result (or the job's failure) was accepted
+        outcome = Phase.ACCEPTED if first.phase in JOB_OUTCOMES else first.phase
+        if outcome in (Phase.ACCEPTED, Phase.REJECTED) and outcome != expect:
+            self.emit(
+                diagnostic(
+                    "scenario-expectation",
+                    f"the scenario expects the request to be {expect}, the recording shows it {outcome}",
+                    file=cassette.path,
                     task=first.exchange.index,
                     line=first.exchange.line,
                 )
             )
 
     # -- one exchange ------------------------------------------------------------------
-    def _step(self, protocol: Any, ex: Exchange, path: str, schema: str | None) -> Step:
+    def _step(self, protocol: Protocol, ex: Exchange, path: str, schema: str | None) -> Step:
         where = {"file": path, "task": ex.index, "line": ex.line, "schema": f"{protocol.provider}/_protocol"}
         request = ex.request_json()
         operation = protocol.operation_for(ex.method, ex.path, request)
@@ -170,10 +191,14 @@ class CassetteVerifier:
         return Step(ex, operation, state, state.phase, str(job) if job is not None else None)
 
     def _check_request(
-        self, protocol: Any, ex: Exchange, request: Any, state: Any, where: dict[str, Any], schema: str | None
+        self,
+        protocol: Protocol,
+        ex: Exchange,
+        request: Any,
+        state: State,
+        where: dict[str, Any],
+        schema: str | None,
     ) -> None:
-        from ...lint.run import UsageError, lint_payload
-
         if request is None:
             return
         try:
@@ -182,7 +207,7 @@ class CassetteVerifier:
             self.emit(diagnostic("recorded-request-not-clean", f"cannot lint the request: {exc}", **where))
             return
         shown = "; ".join(f"{d.pointer or '/'} {d.code} {d.message}" for d in lint[:3])
-        if state.phase == REJECTED:
+        if state.phase == Phase.REJECTED:
             body = ex.response_json()
             code = protocol.field("errorCode", body)
             message = protocol.field("errorMessage", body)
@@ -227,7 +252,10 @@ class CassetteVerifier:
             else:
                 jobs.append([s])
         for job in jobs:
-            problem = _lifecycle_problem([_lifecycle_phase(s) for s in job if not _transient(s)])
+            phases = [_lifecycle_phase(s) for s in job if not _transient(s)]
+            problem = _lifecycle_problem(phases)
+            if problem is None and job[0].operation != "submit":
+                problem = f"the job does not start with a submission ({' → '.join(phases)})"
             if problem:
                 ex = job[0].exchange
                 self.emit(diagnostic("job-lifecycle", problem, file=path, task=ex.index, line=ex.line))
@@ -236,38 +264,44 @@ class CassetteVerifier:
 def _transient(step: Step) -> bool:
     """A poll answered 429 or 5xx: clients retry it, so it is not a state of the job."""
     status = step.exchange.status
-    return step.operation == "poll" and step.phase == REJECTED and (status == 429 or status >= 500)
+    return step.operation == "poll" and step.phase == Phase.REJECTED and (status == 429 or status >= 500)
 
 
 def _lifecycle_phase(step: Step) -> str:
     # an error envelope in answer to a poll (Runware's timeoutProvider) ends the job: it failed
-    return FAILED if step.operation == "poll" and step.phase == REJECTED else step.phase or ""
+    return Phase.FAILED if step.operation == "poll" and step.phase == Phase.REJECTED else step.phase or ""
 
 
-_LIFECYCLE = re.compile(r"^(R|AP*[SF])$")
+# rejected; answered at once with the result (synchronous delivery); or acknowledged, polled, ended
+_LIFECYCLE = re.compile(r"^(R|[SF]|AP*[SF])$")
 
 
 def _lifecycle_problem(phases: list[str]) -> str | None:
-    letters = {ACCEPTED: "A", PENDING: "P", SUCCEEDED: "S", FAILED: "F", REJECTED: "R"}
-    if _LIFECYCLE.match("".join(letters.get(p, "?") for p in phases)):
+    letters = {Phase.ACCEPTED: "A", Phase.PENDING: "P", Phase.SUCCEEDED: "S", Phase.FAILED: "F", Phase.REJECTED: "R"}
+    if _LIFECYCLE.match("".join(letters.get(Phase(p), "?") if p in PHASES else "?" for p in phases)):
         return None
     seq = " → ".join(phases)
-    if not phases or phases[0] not in (ACCEPTED, REJECTED):
+    if not phases or phases[0] not in (Phase.ACCEPTED, Phase.REJECTED, *JOB_OUTCOMES):
         return f"the job does not start with a submission ({seq})"
-    if phases[0] == REJECTED:
+    if phases[0] == Phase.REJECTED:
         return f"nothing may follow a rejected submission ({seq})"
-    terminal = [p for p in phases if p in TERMINAL]
+    terminal = [p for p in phases if p in JOB_OUTCOMES]
     if not terminal:
         return f"the job never reaches a terminal state ({seq})"
-    if len(terminal) > 1 or phases[-1] not in TERMINAL:
+    if len(terminal) > 1 or phases[-1] not in JOB_OUTCOMES:
         return f"the job goes on after its terminal state ({seq})"
     return f"the job's states are out of order ({seq})"
 
 
-def verify_paths(paths: Iterable[str], sink: Callable[[Diagnostic], None] | None = None) -> LintResult:
-    """Verify every cassette under ``paths``; diagnostics go to ``sink`` or into the result."""
+def verify_paths(
+    paths: Iterable[str], sink: Callable[[Diagnostic], None] | None = None, *, options: LintOptions | None = None
+) -> LintResult:
+    """Verify every cassette under ``paths``; diagnostics go to ``sink`` or into the result.
+
+    ``options`` selects the rules and applies a project's per-file ignores and severities.
+    """
     result = LintResult(unit="interaction")
-    verifier = CassetteVerifier(sink or result.diagnostics.append, result)
+    verifier = CassetteVerifier(sink or result.diagnostics.append, result, options)
     for path in find_cassettes(paths):
         verifier.verify_path(path)
     return result

@@ -9,7 +9,6 @@ errors. The API key lives in one private attribute: it is sent in a header and n
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,7 +26,8 @@ from .._errors import (
     UnexpectedResponse,
     error_for_status,
 )
-from .._protocol import Protocol, State, load_protocol, render
+from .._protocol import Phase, Protocol, State, key_variable, load_protocol, render
+from .._protocol import api_key as environment_key
 
 if TYPE_CHECKING:
     import httpx
@@ -63,13 +63,18 @@ class PollPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """The provider accepted a job: its id, its first status word and the raw answer."""
+    """The provider accepted a job: its id, its first status word and the raw answer.
+
+    ``phase`` is ``accepted``, or ``succeeded`` when the provider delivered the result with
+    its answer (Runware's synchronous ``imageInference``): then there is nothing to poll.
+    """
 
     provider: str
     job_id: str
     status: str | None
     raw: Any
     http_status: int
+    phase: str = "accepted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +125,9 @@ class ProtocolClient:
         strict: bool = False,
     ) -> None:
         self.protocol: Protocol = load_protocol(self.provider)
-        variable = self.protocol.env.get("apiKey", "")
-        key = api_key if api_key is not None else os.environ.get(variable)
+        key = api_key if api_key is not None else environment_key(self.provider)
         if not key:
-            raise MissingCredentials(f"{self.provider}: no API key; pass api_key= or set {variable}")
+            raise MissingCredentials(f"{self.provider}: no API key; pass api_key= or set {key_variable(self.provider)}")
         self.__key = key
         self.base_url = (base_url or self.protocol.env["baseUrl"]).rstrip("/")
         self.policy = policy
@@ -149,13 +153,13 @@ class ProtocolClient:
         if client_id and not payload.get(client_id.lstrip("/")):
             payload[client_id.lstrip("/")] = str(uuid.uuid4())
         status, body = self._call("submit", {"payload": payload})
-        self._interpret("submit", status, body)
+        state = self._interpret("submit", status, body)
         job_id = self.protocol.field("jobId", body)
         if client_id and not job_id:
             job_id = payload[client_id.lstrip("/")]
         if not isinstance(job_id, str) or not job_id:
             raise UnexpectedResponse(self.provider, status, "the acknowledgement carries no job id", body)
-        return Submission(self.provider, job_id, self._status(body), body, status)
+        return Submission(self.provider, job_id, self._status(body), body, status, state.phase)
 
     def poll(self, job_id: str) -> JobStatus:
         """Ask once how the job is doing; retried on 429/5xx and connection errors."""
@@ -176,13 +180,16 @@ class ProtocolClient:
             self.policy.sleep(min(delay, remaining))
             current = self.poll(job_id)
             last = current.status
-            if current.phase == "succeeded":
+            if current.phase is Phase.SUCCEEDED:
                 return self._result(current)
         raise AssertionError("unreachable: delays() never ends")  # pragma: no cover
 
     def run(self, payload: dict[str, Any]) -> JobResult:
-        """Submit a job and wait for its result."""
-        return self.wait(self.submit(payload).job_id)
+        """Submit a job and wait for its result (at once when it came with the answer)."""
+        sub = self.submit(payload)
+        if sub.phase == "succeeded":
+            return self._result(JobStatus(sub.job_id, sub.status, sub.phase, sub.raw, sub.http_status))
+        return self.wait(sub.job_id)
 
     def close(self) -> None:
         """Close the HTTP client if this object made it."""
@@ -235,14 +242,14 @@ class ProtocolClient:
 
     def _interpret(self, operation: str, status: int, body: Any) -> State:
         state = self.protocol.classify(operation, status, body)
-        if state is None or state.phase in ("rejected", "failed"):
+        if state is None or state.phase in (Phase.REJECTED, Phase.FAILED):
             if state is None and status < 400:
                 word = self._status(body)
                 detail = "no state matches" if word is None else f"status {word!r} is not in the protocol's vocabulary"
                 raise UnexpectedResponse(self.provider, status, detail, body)
             field = self.protocol.field
             parameter = field("errorParameter", body)
-            error = JobFailed if state is not None and state.phase == "failed" else error_for_status(status)
+            error = JobFailed if state is not None and state.phase is Phase.FAILED else error_for_status(status)
             raise error(
                 self.provider,
                 status,
