@@ -143,7 +143,7 @@ def _verify(path: str) -> list[str]:
 def _readable(path: str) -> None:
     """Fail the test, with the reason and line, when its cassette exists but cannot be read
     (broken, or hostile: aliases that expand without end, Python tags), before vcrpy loads it."""
-    from wanspec.contract._cassette import CassetteError, read_cassette
+    from wanspec.contract._cassette import CassetteError, read_cassette  # a plugin loads nothing until used
 
     if not os.path.exists(path):
         return

@@ -18,6 +18,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..inputs import InputError, open_input, read_capped, walk
+
 CASSETTE_SUFFIXES = (".yaml", ".yml")
 _MAX_BYTES = 32 * 1024 * 1024  # a cassette is a handful of HTTP exchanges, not a data set
 
@@ -296,8 +298,6 @@ def parse_cassette(text: str, path: str) -> Cassette:
 
 def read_cassette(path: str) -> Cassette:
     """Read one cassette file; CassetteError says why it cannot be used."""
-    from ..inputs import InputError, open_input, read_capped
-
     try:
         with open_input(path) as f:
             raw, over = read_capped(f, _MAX_BYTES)
@@ -327,8 +327,6 @@ def find_cassettes(paths: Iterable[str]) -> Iterator[str]:
     that are not regular, and directories that cannot be listed, are yielded marked
     (``wanspec.inputs.Found``): reading them raises CassetteInaccessible.
     """
-    from ..inputs import walk
-
     for top in paths:
         if os.path.isdir(top):
             found = walk(top, lambda name: name.endswith(CASSETTE_SUFFIXES), lambda name: name.startswith("."))

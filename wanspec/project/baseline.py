@@ -26,6 +26,8 @@ from typing import Any
 
 from ..catalog import store
 from ..errors import UsageError
+from ..inputs import read_capped
+from ..lint.source import parse_text
 from ..records import Diagnostic, Severity
 from .config import Suppression
 from .globs import relative_to
@@ -43,9 +45,6 @@ MAX_COUNT = 1_000_000_000
 def read_baseline(path: str) -> Counter[Key]:
     """The entries of a baseline file; a missing or malformed file is a UsageError that
     names the file and, where it can, the line or the entry."""
-    from ..inputs import read_capped
-    from ..lint.source import parse_text
-
     try:
         with open(path, "rb") as f:
             data, over = read_capped(f, MAX_BASELINE_BYTES)
