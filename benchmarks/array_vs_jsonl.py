@@ -22,6 +22,7 @@ import random
 import shlex
 import statistics
 import sys
+import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,11 +45,13 @@ START, END = "<!-- arrays:start -->", "<!-- arrays:end -->"
 def write_corpus(out: Path, n: int) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     array, lines = out / f"tasks-{n}.json", out / f"tasks-{n}.jsonl"
+    # each task its own taskUUID: the tasks of one array are one batch, which may not repeat one
+    tasks = [json.dumps({**TASK, "taskUUID": str(uuid.UUID(int=i, version=4))}) for i in range(n)]
     if not array.exists():
         # one task a line inside the brackets: 100,000 tasks stay under the 64 MiB cap
-        array.write_text("[\n" + ",\n".join([json.dumps(TASK)] * n) + "\n]\n")
+        array.write_text("[\n" + ",\n".join(tasks) + "\n]\n")
     if not lines.exists():
-        lines.write_text("".join(json.dumps(TASK) + "\n" for _ in range(n)))
+        lines.write_text("".join(task + "\n" for task in tasks))
     return array, lines
 
 

@@ -137,7 +137,7 @@ def test_lint_any_payload_on_stdin(run_cli, name):
 def test_numbers_beyond_any_range_are_findings_where_they_are(run_cli, corpus, monkeypatch):
     monkeypatch.chdir(corpus.parent)
     run = run_cli("lint", "--format", "json", "payloads/float-1e400.json", "payloads/int-5000-digits.jsonl")
-    found = [d for d in run.json()["diagnostics"] if d["code"] == "WS015"]
+    found = [d for d in run.json()["diagnostics"] if d["code"] == "WS016"]
     assert [(d["file"], d["line"], d["column"], d["pointer"]) for d in found] == [
         ("payloads/float-1e400.json", 1, len(TASK[:-1] + ', "duration": ') + 1, "/duration"),
         ("payloads/int-5000-digits.jsonl", 1, len(TASK[:-1] + ', "seed": ') + 1, "/seed"),

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -28,12 +29,17 @@ from wanspec.lint.run import lint_bytes
 BAD = {**FLASH_TASK, "duration": 40}  # one finding (WS500) per task
 
 
+def _bad(n: int) -> list[dict[str, object]]:
+    """``n`` tasks with one finding each; each its own taskUUID (a batch may not repeat one)."""
+    return [{**BAD, "taskUUID": str(uuid.UUID(int=i, version=4))} for i in range(n)]
+
+
 def _array(n: int) -> bytes:
-    return json.dumps([BAD] * n, indent=2).encode()
+    return json.dumps(_bad(n), indent=2).encode()
 
 
 def _jsonl(n: int) -> bytes:
-    return ("\n".join([json.dumps(BAD)] * n) + "\n").encode()
+    return ("\n".join(json.dumps(task) for task in _bad(n)) + "\n").encode()
 
 
 def _ints(n: int) -> bytes:
@@ -109,17 +115,18 @@ def test_four_times_the_input_costs_about_four_times(case):
 def test_positions_are_right_in_the_large_array():
     result = lint_bytes("tasks.json", _array(3000))
     lines = [d.line for d in result.diagnostics]
-    per_task = json.dumps([BAD, BAD], indent=2).count("\n") - json.dumps([BAD], indent=2).count("\n")
+    per_task = json.dumps(_bad(2), indent=2).count("\n") - json.dumps(_bad(1), indent=2).count("\n")
     first = lines[0]
     assert lines == [first + i * per_task for i in range(3000)]
     assert [d.task for d in result.diagnostics] == list(range(3000))
 
 
 PEAK_SCRIPT = """
-import json
+import json, uuid
 from wanspec.lint.run import lint_bytes
 bad = {task}
-data = json.dumps([bad] * 8000, indent=2).encode()
+tasks = [dict(bad, taskUUID=str(uuid.UUID(int=i, version=4))) for i in range(8000)]
+data = json.dumps(tasks, indent=2).encode()
 result = lint_bytes("tasks.json", data)
 assert result.errors == 8000, result.errors
 # VmHWM: this program's own peak (ru_maxrss would include the forking parent's)

@@ -37,13 +37,7 @@ def _check_options(f: Callable[..., None]) -> Callable[..., None]:
 
 
 def _check(**shared: Any) -> CheckSettings:
-    report = ReportSettings(
-        format=shared["fmt"],
-        colour=shared["colour"],
-        statistics=shared["statistics"],
-        exit_zero=shared["exit_zero"],
-        fail_on=shared["fail_on"],
-    )
+    report = ReportSettings.from_options(shared)
     return CheckSettings(
         select=shared["select"],
         ignore=shared["ignore"],

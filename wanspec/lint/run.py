@@ -20,6 +20,7 @@ from .. import inputs as _inputs
 from ..catalog import store
 from ..errors import UnknownNameError, UsageError, suggest
 from ..records import Diagnostic, LintResult, Severity
+from . import batch as _batch
 from . import source as _source
 from .engine import Finding, compiled
 from .events import LintEvents
@@ -112,12 +113,23 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
         entry = cat.by_model.get(model)
         if entry is not None:
             return entry.id, None
+        known = store.known_models().get(model)
+        if known is not None:
+            # listed by a provider, so not a typo: say so instead of pointing at another model
+            text = (
+                f"{model} ({known.get('title', model)}) is a known model, but wanspec ships no schema for it yet: "
+                f"the task was not checked (listed in {known.get('source', 'the provider data')})"
+            )
+            return None, _finding("model-without-schema", text, "/model")
         guess = cat.suggest_model(model)
         hint = f"did you mean {guess!r}?" if guess else None
         text = f"no schema for model {model!r}" + (
             f"; {hint}" if hint else "; `wanspec schemas` lists the known models"
         )
         return None, _finding("unknown-model", text, "/model", hint=hint)
+    if "model" in task:
+        what = store.json_kind(model)
+        return None, _finding("wrong-type", f"model is {what}; it must be a string naming the model", "/model")
     matches = [sid for sid, v in _detectors() if v.is_valid(task)]
     if len(matches) == 1:
         return matches[0], None
@@ -169,6 +181,7 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     validate_options(opts)
     tasks = obj if isinstance(obj, list) else [obj]
     out: list[Diagnostic] = []
+    batch = _batch.Batch() if isinstance(obj, list) else None
     for i, task in enumerate(tasks):
         if not isinstance(task, dict):
             if (
@@ -179,6 +192,8 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
         if _is_auth(task):
             continue
         schema_id, findings = check_task(task, opts)
+        if batch is not None and schema_id is not None:
+            findings = [*findings, *batch.check(i, schema_id, task)]
         out.extend(d for f in findings if (d := _diag(f, None, i, schema_id, None, opts)) is not None)
     return [d for d in out if d is not None]
 
@@ -309,27 +324,37 @@ def lint_tasks(
     out: Collector,
     *,
     stream: bool = False,
+    in_order: bool = False,
 ) -> None:
-    """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task."""
+    """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task.
+
+    ``in_order`` says the tasks of one document (one batch) come in file order, problems
+    about the file first (a clean array read item by item): findings are handed on after
+    every task too, and the batch rules still compare the tasks.
+    """
     if opts.policy is not None:
         opts = opts.policy.options_for(file, opts)
+    batch = None if stream else _batch.Batch()  # a JSON document is one request; JSONL lines are not
+    flush_each = stream or in_order
     for item in tasks:
         if isinstance(item, _source.Problem):
             if (d := problem_diagnostic(item, file, opts)) is not None:
                 out.add(d)
-            if stream:
+            if flush_each:
                 out.flush()
             continue
         if _is_auth(item.value):
             continue
         out.result.tasks += 1
         schema_id, findings = check_task(item.value, opts)
+        if batch is not None and schema_id is not None:
+            findings = [*findings, *batch.check(item.index, schema_id, item.value)]
         for f in findings:
             if item.unread and f.pointer in item.unread:
                 continue  # a literal read as null (NaN, 1e400): its source problem says so
             if (d := _diag(f, file, item.index, schema_id, item, opts)) is not None:
                 out.add(d)
-        if stream:
+        if flush_each:
             out.flush()
     out.flush()
 
@@ -345,7 +370,7 @@ def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> Li
         lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
     else:
         items, in_order = _source.read_json(name, data)
-        lint_tasks(items, name, opts, out, stream=in_order)
+        lint_tasks(items, name, opts, out, in_order=in_order)
     return result
 
 
@@ -411,7 +436,7 @@ def lint_one(path: str, opts: LintOptions, stdin: Any, out: Collector, events: L
             else:
                 items, in_order = _source.read_json(name, data)
                 del data
-                lint_tasks(items, name, opts, out, stream=in_order)
+                lint_tasks(items, name, opts, out, in_order=in_order)
             return
         if path.endswith(".jsonl"):
             with _inputs.open_input(path) as stream:
@@ -430,7 +455,7 @@ def lint_one(path: str, opts: LintOptions, stdin: Any, out: Collector, events: L
         items, in_order = _source.read_json(path, data)
         del data  # 64 MiB of bytes need not live beside their decoded text
         # a clean array comes task by task: each task's findings go on when it is done
-        lint_tasks(items, path, opts, out, stream=in_order)
+        lint_tasks(items, path, opts, out, in_order=in_order)
     except (OSError, MemoryError) as exc:
         out.batch.clear()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
