@@ -178,6 +178,22 @@ def test_a_pipe_named_json_in_a_directory_is_an_environment_error(run_cli, tmp_p
 
 
 @needs_fifo
+def test_a_pipe_found_in_a_directory_is_refused_on_forked_workers_too(run_cli, tmp_path, monkeypatch):
+    from wanspec.lint import parallel
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_FILES_BYTES", 0)
+    monkeypatch.setattr(parallel, "BATCH_FILES", 1)
+    for i in range(4):
+        (tmp_path / f"a{i}.json").write_text(_with("duration", "40"))
+    os.mkfifo(tmp_path / "b.json")  # the marker travels with the path to the worker
+    with deadline():
+        serial = run_cli("lint", "--format", "json", "-j", "1", str(tmp_path))
+        forked = run_cli("lint", "--format", "json", "-j", "2", str(tmp_path))
+    _documented(forked, {2})
+    assert forked.stdout == serial.stdout
+
+
+@needs_fifo
 @pytest.mark.parametrize("mode", ["--fix", "--diff"])
 def test_fix_skips_pipes_and_devices(run_cli, tmp_path, mode):
     (tmp_path / "a.json").write_text(json.dumps({**FLASH_TASK, "duration": 5.0}))
