@@ -29,6 +29,14 @@ def _lines(n: int, seed: int) -> str:
             out.append("")
         elif roll < 0.17:
             out.append(json.dumps({**VALID, "width": 1280}))
+        elif roll < 0.18:  # every kind of line a source problem can be about
+            out.append(rnd.choice(["42", "[1, 2]", "null", '"task"', "{}", '{"a": 1,}']))
+        elif roll < 0.19:
+            out.append(json.dumps({**VALID, "duration": 5}).replace('"duration": 5', '"duration": 1e400'))
+        elif roll < 0.2:
+            out.append(json.dumps({**VALID, "seed": 1}).replace('"seed": 1', f'"seed": 1{"0" * 4400}'))
+        elif roll < 0.21:
+            out.append(json.dumps(VALID)[:-1] + ', "duration": NaN, "duration": 7}')
         else:
             out.append(json.dumps({**VALID, "positivePrompt": f"shot {i}"}))
     return "\n".join(out) + "\n"
@@ -42,8 +50,9 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(_parallel, "MIN_PARALLEL_FILES_BYTES", 0)
 
 
-@pytest.mark.parametrize("fmt", ["json", "text"])
+@pytest.mark.parametrize("fmt", ["json", "text", "json-lines", "sarif", "github", "junit"])
 def test_chunked_jsonl_matches_serial(run_cli, write, small_chunks, fmt):
+    # every field and message the same for any -j (a message once said the chunk's line number)
     path = str(write("batch.jsonl", _lines(600, seed=7)))
     serial = run_cli("lint", "--format", fmt, "--jobs", "1", path)
     parallel = run_cli("lint", "--format", fmt, "--jobs", "2", path)
@@ -52,6 +61,21 @@ def test_chunked_jsonl_matches_serial(run_cli, write, small_chunks, fmt):
     if fmt == "json":
         doc = serial.json()
         assert doc["summary"]["tasks"] > 500 and doc["summary"]["errors"] > 50
+
+
+def test_lines_over_the_cap_and_broken_bytes_match_serial(run_cli, write, small_chunks, monkeypatch):
+    import wanspec.lint.source as source
+
+    monkeypatch.setattr(source, "MAX_JSON_BYTES", 3000)  # a line over it is skipped, not held
+    lines = _lines(400, seed=11).encode().splitlines(keepends=True)
+    lines[50] = b'{"positivePrompt": "' + b"x" * 9000 + b'"}\n'  # over the cap, across a chunk cut
+    lines[120] = b'{"a": "\xff\xfe"}\n'  # not UTF-8
+    path = str(write("bytes.jsonl", b"".join(lines)))
+    serial = run_cli("lint", "--format", "json", "-j", "1", path)
+    parallel = run_cli("lint", "--format", "json", "-j", "2", path)
+    assert parallel.stdout == serial.stdout
+    found = {(d["code"], d["line"]) for d in serial.json()["diagnostics"]}
+    assert ("WS007", 51) in found and ("WS005", 121) in found
 
 
 def test_many_files_match_serial(run_cli, tmp_path, small_chunks):

@@ -49,3 +49,39 @@ def test_first_line_offset_for_jsonl():
 
 def test_pointer_escaping():
     assert pointer_of(["a/b", "m~n", 3]) == "/a~1b/m~0n/3"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"a": 1}, 2, {"b": [1, {"c": 3}]}, "x", null, []]',
+        '\n[\n  {"a": 1},\n\n  7\n]\n',
+        "[1]",
+    ],
+)
+def test_a_clean_array_read_item_by_item_is_what_the_whole_read_gives(text):
+    from wanspec.lint.source import read_json, read_json_bytes
+
+    items, in_order = read_json("a.json", text.encode())
+    assert in_order
+    streamed = [(type(x).__name__, getattr(x, "index", None), getattr(x, "value", None), vars_of(x)) for x in items]
+    whole = read_json_bytes("a.json", text.encode())
+    expected = [
+        (type(x).__name__, getattr(x, "index", None), getattr(x, "value", None), vars_of(x))
+        for x in sorted([*whole.problems, *whole.tasks], key=lambda x: getattr(x, "index", getattr(x, "task", 0)))
+    ]
+    assert streamed == expected
+
+
+def vars_of(item):  # a problem's text and place; a task's position of its first key
+    if hasattr(item, "rule"):
+        return (item.rule, item.message, item.line, item.column, item.task)
+    return item.locate("")
+
+
+@pytest.mark.parametrize("text", ['[{"a": 1}, {"a": 1, "a": 2}]', "[NaN]", "[1,]", "[]", '{"a": 1}', "[1] 2"])
+def test_anything_but_a_clean_array_is_read_whole(text):
+    from wanspec.lint.source import read_json
+
+    _, in_order = read_json("a.json", text.encode())
+    assert not in_order

@@ -23,6 +23,7 @@ SOURCE_RULES = {
     "not-a-task",
     "not-text",
     "unreadable",
+    "number-out-of-range",
 }
 
 

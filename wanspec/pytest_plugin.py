@@ -142,6 +142,20 @@ def _verify(path: str) -> list[str]:
     ]
 
 
+def _readable(path: str) -> None:
+    """Fail the test, with the reason and line, when its cassette exists but cannot be read
+    (broken, or hostile: aliases that expand without end, Python tags), before vcrpy loads it."""
+    from wanspec.contract._cassette import CassetteError, read_cassette  # a plugin loads nothing until used
+
+    if not os.path.exists(path):
+        return
+    try:
+        read_cassette(path)
+    except CassetteError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        pytest.fail(f"wanspec: cannot read cassette {path}{where}: {exc}", pytrace=False)
+
+
 def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
     # deferred: only tests using it pay
     from wanspec.contract._factory import client_for
@@ -156,6 +170,7 @@ def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
     env = dict(os.environ)
     if mode == "none":
         env.setdefault(client_key_variable(provider), "wanspec-replay-no-key")
+    _readable(path)
     with recording(path, provider=provider, record_mode=mode, metadata=metadata) as cassette:
         # deferred: only tests using it pay
         from wanspec.contract.clients import PollPolicy

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..catalog.store import providers
 from ..files import write_atomic
-from ._cassette import _loader, serialize
+from ._cassette import load_yaml, serialize
 from ._errors import RedactedError
 from ._protocol import Protocol, load_protocol
 from ._secrets import Redactor, audit_text, environment_secrets, known_secrets
@@ -95,9 +95,7 @@ def _serialize(doc: Mapping[str, Any]) -> str:
 
 
 def _deserialize(text: str) -> Any:
-    import yaml
-
-    return yaml.load(text, Loader=_loader())
+    return load_yaml(text)  # the one safe reader: alias, expansion, depth and tag limits
 
 
 class _Serializer:

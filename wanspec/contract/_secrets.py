@@ -402,8 +402,9 @@ class Leak:
         return f"looks like a credential: {self.what}"
 
 
+# possessive "\s*+(?:-\s*+)?", not "\s*-?\s*": backtracking on an indented line is quadratic
 _HEADER_LINE = re.compile(
-    r"^\s*-?\s*['\"]?(" + "|".join(re.escape(h) for h in sorted(SECRET_HEADERS)) + r")['\"]?\s*:\s*(.*)$",
+    r"^\s*+(?:-\s*+)?['\"]?(" + "|".join(re.escape(h) for h in sorted(SECRET_HEADERS)) + r")['\"]?\s*:\s*(.*)$",
     re.IGNORECASE,
 )
 _HEADER_VALUE = re.compile(r"^\s*-\s*(.+)$")

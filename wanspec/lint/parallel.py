@@ -10,7 +10,6 @@ or for standard input, linting stays serial.
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -105,7 +104,8 @@ def _chunks(path: str, size: int) -> list[Unit]:
     with open(path, "rb") as f:
         while start < size:
             f.seek(min(start + CHUNK_BYTES, size))
-            f.readline()  # finish the line the cut fell into
+            while (block := f.readline(CHUNK_BYTES)) and not block.endswith(b"\n"):
+                pass  # finish the line the cut fell into, never holding more than a block of it
             end = min(f.tell(), size)
             units.append(Unit(path, start, end))
             start = end
@@ -122,20 +122,29 @@ def _lint_unit(unit: Unit, options: LintOptions) -> UnitResult:
         except OSError:
             size = 0
         return UnitResult(unit.path, 0, result.diagnostics, result.tasks, 0, 0, True, size)
+    counts = [0, 0]
     try:
         with open(unit.path, "rb") as f:
             f.seek(unit.start)
-            data = f.read(unit.end - unit.start)
+            # streamed like a whole file: a chunk is never held in memory, nor is a long line
+            items = source.iter_jsonl(
+                unit.path, f, whole_file=unit.start == 0, counts=counts, nbytes=unit.end - unit.start
+            )
+            lint_tasks(items, unit.path, options, out, stream=True)
     except OSError as exc:
+        out.batch.clear()
         problem = source.Problem("unreadable", f"cannot read {unit.path}: {exc.strerror or exc}", None, None)
         lint_tasks([problem], unit.path, options, out)
         return UnitResult(unit.path, unit.start, result.diagnostics, 0, 0, 0, True)
-    counts = [0]
-    items = source.iter_jsonl(unit.path, io.BytesIO(data), whole_file=unit.start == 0, counts=counts)
-    lint_tasks(items, unit.path, options, out, stream=True)
-    lines = data.count(b"\n")
     return UnitResult(
-        unit.path, unit.start, result.diagnostics, result.tasks, lines, counts[0], counts[0] > 0, len(data)
+        unit.path,
+        unit.start,
+        result.diagnostics,
+        result.tasks,
+        counts[1],
+        counts[0],
+        counts[0] > 0,
+        unit.end - unit.start,
     )
 
 

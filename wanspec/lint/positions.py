@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
+from array import array
 from dataclasses import dataclass, field
 
 from ..jsontools import escape_token, parent_pointer, unescape_token
@@ -28,6 +30,16 @@ _TOKEN = re.compile(
 )
 
 NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
+#: Python refuses to convert longer integer literals (CVE-2020-10735); no documented
+#: field comes near, so longer ones are reported, not converted.
+MAX_INT_DIGITS = 4300
+
+
+def out_of_range(literal: str) -> bool:
+    """A JSON number literal no check can use: too many digits, or beyond the float range."""
+    if "." in literal or "e" in literal or "E" in literal:
+        return math.isinf(float(literal))  # float() has no digit limit
+    return len(literal) - literal.startswith("-") > MAX_INT_DIGITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +50,137 @@ class Duplicate:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
-_SKIP = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: one value at an offset
+
+
+def _zero(_literal: str) -> int:
+    return 0
+
+
+def _nothing(_pairs: object) -> None:
+    return None
+
+
+# The C scanner, used only to step over one value at an offset: numbers are not converted
+# (a 5,000-digit integer would raise) and objects are not built.
+_SKIP = json.JSONDecoder(  # type: ignore[attr-defined]
+    parse_int=_zero, parse_float=_zero, parse_constant=_zero, object_pairs_hook=_nothing
+).scan_once
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+
+#: A container's children: an object's names → (offset of the key, offset of the value),
+#: an array's item offsets.
+Children = dict[str, tuple[int, int]] | list[int]
+
+
+@dataclass(slots=True)
+class PositionIndex:
+    """Positions in one JSON text, shared by every task in it and built as findings ask.
+
+    The first question about a container (the top-level array, a task, ``/inputs``) lists
+    where each of its children starts, in one pass that steps over the children with the
+    C scanner; later questions about the same container are dictionary or list lookups.
+    So a file with one finding in each of its 100,000 tasks costs one pass over the array,
+    one pass over each task and a lookup per finding: linear in the file and the findings.
+    Tables hang off the task being located and are dropped when the next task begins, so
+    memory stays a small multiple of the largest task, not of the file.
+    """
+
+    text: str
+    first_line: int = 1
+    values: dict[str, int] = field(default_factory=dict)  # filled by scan(keep=True) only
+    keys: dict[str, int] = field(default_factory=dict)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    non_finite: list[tuple[str, int, str]] = field(default_factory=list)
+    too_large: list[tuple[str, int, str]] = field(default_factory=list)
+    _newlines: array[int] | None = None
+    _root: Children | None = None
+    _tables: dict[int, Children] = field(default_factory=dict)
+    _task: str | None = None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of a character offset."""
+        if self._newlines is None:  # built once per text, 8 bytes a line
+            self._newlines = array("q", [m.start() for m in re.finditer("\n", self.text)])
+        row = bisect.bisect_left(self._newlines, offset)
+        start = self._newlines[row - 1] + 1 if row else 0
+        return self.first_line + row, offset - start + 1
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+        if self.values:  # a full scan was kept (small texts in tests and tools)
+            if key and pointer in self.keys:
+                return self.line_col(self.keys[pointer])
+            probe = pointer
+            while probe not in self.values and probe:
+                probe = parent_pointer(probe)
+            return self.line_col(self.values.get(probe, 0))
+        return self.line_col(self.offset(pointer, key=key))
+
+    def offset(self, pointer: str, *, key: bool = False) -> int:
+        """Offset of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+        text, end = self.text, len(self.text)
+        i = _skip_ws(text, 0, end)
+        if not pointer:
+            return i
+        tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
+        if self._root is None:
+            self._root = _children(text, i, end)
+        if isinstance(self._root, list) and tokens[0] != self._task:
+            # an array of tasks: the tables below the root belong to one task at a time
+            self._tables.clear()
+            self._task = tokens[0]
+        for n, token in enumerate(tokens):
+            table = self._root if n == 0 else self._tables.get(i)
+            if table is None:
+                table = self._tables[i] = _children(text, i, end)
+            if isinstance(table, dict):
+                found = table.get(token)
+                if found is None:
+                    return i
+                if key and n == len(tokens) - 1:
+                    return found[0]
+                i = found[1]
+            else:
+                if not token.isdigit() or int(token) >= len(table):
+                    return i
+                i = table[int(token)]
+        return i
+
+
+def _skip_ws(text: str, i: int, end: int) -> int:
+    # white space is rare in machine-written JSON: test before matching
+    if i < end and text[i] in " \t\r\n":
+        m = _WS.match(text, i)
+        return m.end() if m else i
+    return i
+
+
+def _children(text: str, at: int, end: int) -> Children:
+    """Where each child of the container at ``at`` starts (empty for a scalar or garbage)."""
+    if at >= end or text[at] not in "{[":
+        return []
+    obj = text[at] == "{"
+    names: dict[str, tuple[int, int]] = {}
+    items: list[int] = []
+    close = "}" if obj else "]"
+    ws = _WS.match  # inlined: this loop is the whole cost of locating in a large array
+    i = ws(text, at + 1).end()  # type: ignore[union-attr]  # [ \t\n\r]* always matches
+    try:
+        while i < end and text[i] != close:
+            if obj:
+                key_at = i
+                name, i = _scanstring(text, i + 1)
+                i = ws(text, ws(text, i).end() + 1).end()  # type: ignore[union-attr]  # past the colon
+                names[name] = (key_at, i)  # a later duplicate wins, as in the parser
+            else:
+                items.append(i)
+            _, i = _SKIP(text, i)
+            i = ws(text, i).end()  # type: ignore[union-attr]
+            if i < end and text[i] == ",":
+                i = ws(text, i + 1).end()  # type: ignore[union-attr]
+    except (ValueError, RecursionError, IndexError, StopIteration):
+        pass  # not valid JSON past here: what was listed stays usable
+    return names if obj else items
 
 
 def walk(text: str, pointer: str, *, key: bool = False, start: int = 0) -> int | None:
@@ -47,7 +188,7 @@ def walk(text: str, pointer: str, *, key: bool = False, start: int = 0) -> int |
 
     Sibling values are skipped with the C decoder, so finding one position costs a few
     microseconds however large the task is. Returns None when the path is not there
-    (the caller falls back to the full scan and to the nearest ancestor). ``start`` is
+    (the language server uses it on text being edited). ``start`` is
     where the value the pointer starts from begins (default: the text's top value).
     """
     end = len(text)
@@ -102,103 +243,19 @@ def walk(text: str, pointer: str, *, key: bool = False, start: int = 0) -> int |
     return i
 
 
-#: Each walk skips the siblings before its path, so many findings in one large object
-#: would cost findings × size; after this many walks the text is scanned once and every
-#: later lookup is a dictionary hit. (In an array file each walk starts at its task.)
-_WALKS_BEFORE_SCAN = 32
-
-
-@dataclass(slots=True)
-class PositionIndex:
-    """Offsets of values and keys in one JSON text, by pointer."""
-
-    text: str
-    first_line: int = 1
-    values: dict[str, int] = field(default_factory=dict)
-    keys: dict[str, int] = field(default_factory=dict)
-    duplicates: list[Duplicate] = field(default_factory=list)
-    non_finite: list[tuple[str, int, str]] = field(default_factory=list)
-    _newlines: list[int] | None = None
-    _scanned: bool = False
-    _walks: int = 0
-    _items: list[int] | None = None  # offsets of the top-level array's items, found once
-
-    def _fill(self, base: str = "") -> None:
-        if not self._scanned:
-            self._scanned = True
-            _scan_into(self, base)
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column (in characters) of a character offset."""
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        row = bisect.bisect_left(self._newlines, offset)
-        start = self._newlines[row - 1] + 1 if row else 0
-        return self.first_line + row, offset - start + 1
-
-    def _walk(self, pointer: str, key: bool) -> int | None:
-        """Walk to ``pointer``; in an array, from the start of its item (found once for all)."""
-        if pointer.startswith("/"):
-            items = self._item_offsets()
-            if items is not None:
-                head, slash, rest = pointer[1:].partition("/")
-                if not head.isdigit() or int(head) >= len(items):
-                    return None
-                return walk(self.text, slash + rest, key=key, start=items[int(head)])
-        if self._walks >= _WALKS_BEFORE_SCAN:
-            return None
-        self._walks += 1
-        return walk(self.text, pointer, key=key)
-
-    def _item_offsets(self) -> list[int] | None:
-        """Offsets of the items of the top-level array (None when the text is not an array)."""
-        if self._items is None:
-            text, end = self.text, len(self.text)
-            i = _WS.match(text).end()  # type: ignore[union-attr]  # matches the empty string at worst
-            if not text.startswith("[", i):
-                return None
-            items: list[int] = []
-            i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
-            try:
-                while i < end and text[i] != "]":
-                    items.append(i)
-                    _, i = _SKIP(text, i)
-                    i = _WS.match(text, i).end()  # type: ignore[union-attr]
-                    if text.startswith(",", i):
-                        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
-            except (ValueError, RecursionError, StopIteration):
-                pass  # broken after the last item found: later pointers fall back to the scan
-            self._items = items
-        return self._items
-
-    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
-        """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
-        if not self.values:
-            try:
-                offset = self._walk(pointer, key)
-            except (ValueError, RecursionError, IndexError, StopIteration):
-                offset = None
-            if offset is not None:
-                return self.line_col(offset)
-            self._fill()
-        if key and pointer in self.keys:
-            return self.line_col(self.keys[pointer])
-        probe = pointer
-        while probe not in self.values and probe:
-            probe = parent_pointer(probe)
-        return self.line_col(self.values.get(probe, 0))
-
-
-def scan(text: str, first_line: int = 1, *, base: str = "") -> PositionIndex:
-    """Index every value and key of ``text``; tolerant of garbage (stops at the first)."""
+def scan(text: str, first_line: int = 1, *, base: str = "", keep: bool = True) -> PositionIndex:
+    """Find duplicate keys and out-of-range literals in ``text``; tolerant of garbage (stops
+    at the first). With ``keep``, also index every value and key (memory grows with the
+    number of values: the linter passes ``keep=False`` and locates through the tables)."""
     index = PositionIndex(text, first_line)
-    index._fill(base)
+    _scan_into(index, base, keep)
     return index
 
 
-def _scan_into(index: PositionIndex, base: str) -> None:
+def _scan_into(index: PositionIndex, base: str, keep: bool) -> None:
     text = index.text
-    values, keys = index.values, index.keys
+    values: dict[str, int] = index.values if keep else {}
+    keys: dict[str, int] = index.keys if keep else {}
     # Each frame: [is_object, pointer, next array index, pending key, seen keys]
     stack: list[list[object]] = []
     expect_key = False
@@ -235,7 +292,8 @@ def _scan_into(index: PositionIndex, base: str) -> None:
             if name in seen:
                 index.duplicates.append(Duplicate(str(frame[1]), str(name), tok_start))
             seen.add(name)
-            keys[ptr] = tok_start
+            if keep:
+                keys[ptr] = tok_start
             expect_key = False
             continue
         # a value: where does it live?
@@ -250,9 +308,12 @@ def _scan_into(index: PositionIndex, base: str) -> None:
                 assert isinstance(i, int)
                 ptr = f"{frame[1]}/{i}"
                 frame[2] = i + 1
-        values[ptr] = tok_start
+        if keep:
+            values[ptr] = tok_start
         if kind == "lit" and token in NON_FINITE:
             index.non_finite.append((ptr, tok_start, token))
+        elif kind == "num" and out_of_range(token):
+            index.too_large.append((ptr, tok_start, token))
         if token == "{":
             stack.append([True, ptr, 0, None, set()])
             expect_key = True

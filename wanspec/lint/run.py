@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .. import inputs as _inputs
 from ..catalog import store
 from ..errors import UnknownNameError, UsageError, suggest
 from ..records import Diagnostic, LintResult, Severity
@@ -240,13 +241,9 @@ def discover(paths: Iterable[str]) -> list[str]:
                 missing.append(raw)
                 continue
         if is_dir:
-            for root, dirs, files in os.walk(raw):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-                out.extend(
-                    os.path.join(root, f)
-                    for f in sorted(files)
-                    if f.endswith(PAYLOAD_SUFFIXES) and not f.startswith(".")
-                )
+            # a pipe or device among them, or a directory that cannot be listed, comes out
+            # marked, and is reported as unreadable (exit status 2) when its turn comes
+            out.extend(_inputs.walk(raw, _is_payload_name, _skipped_dir))
         else:
             out.append(raw)
     if missing:
@@ -254,6 +251,14 @@ def discover(paths: Iterable[str]) -> list[str]:
     if not out:
         raise UsageError("no payload files (*.json, *.jsonl) under: " + ", ".join(paths))
     return out
+
+
+def _is_payload_name(name: str) -> bool:
+    return name.endswith(PAYLOAD_SUFFIXES) and not name.startswith(".")
+
+
+def _skipped_dir(name: str) -> bool:
+    return name.startswith(".") or name in _SKIP_DIRS
 
 
 def problem_diagnostic(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | None:
@@ -319,16 +324,23 @@ def lint_tasks(
     out: Collector,
     *,
     stream: bool = False,
+    in_order: bool = False,
 ) -> None:
-    """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task."""
+    """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task.
+
+    ``in_order`` says the tasks of one document (one batch) come in file order, problems
+    about the file first (a clean array read item by item): findings are handed on after
+    every task too, and the batch rules still compare the tasks.
+    """
     if opts.policy is not None:
         opts = opts.policy.options_for(file, opts)
     batch = None if stream else _batch.Batch()  # a JSON document is one request; JSONL lines are not
+    flush_each = stream or in_order
     for item in tasks:
         if isinstance(item, _source.Problem):
             if (d := problem_diagnostic(item, file, opts)) is not None:
                 out.add(d)
-            if stream:
+            if flush_each:
                 out.flush()
             continue
         if _is_auth(item.value):
@@ -338,18 +350,13 @@ def lint_tasks(
         if batch is not None and schema_id is not None:
             findings = [*findings, *batch.check(item.index, schema_id, item.value)]
         for f in findings:
+            if item.unread and f.pointer in item.unread:
+                continue  # a literal read as null (NaN, 1e400): its source problem says so
             if (d := _diag(f, file, item.index, schema_id, item, opts)) is not None:
                 out.add(d)
-        if stream:
+        if flush_each:
             out.flush()
     out.flush()
-
-
-def _read_json(name: str, data: bytes) -> Iterator[_source.Task | _source.Problem]:
-    source = _source.read_json_bytes(name, data)
-    # problems that have no task come first; the rest in task order
-    yield from source.problems
-    yield from source.tasks
 
 
 def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> LintResult:
@@ -362,7 +369,8 @@ def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> Li
     if name.endswith(".jsonl"):
         lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
     else:
-        lint_tasks(_read_json(name, data), name, opts, out)
+        items, in_order = _source.read_json(name, data)
+        lint_tasks(items, name, opts, out, in_order=in_order)
     return result
 
 
@@ -401,42 +409,53 @@ def _ticking(
     events.advanced(stream.tell() - done)
 
 
+def _too_large(size: int, what: str) -> _source.Problem:
+    cap = _source.MAX_JSON_BYTES // 1048576
+    # a pipe or a device is read only up to the cap, so its size is not known
+    shown = f"over {cap} MiB" if size == _source.MAX_JSON_BYTES + 1 else f"{size / 1048576:.0f} MiB"
+    return _source.Problem(
+        "file-too-large",
+        f"{what} is {shown}; .json payloads over {cap} MiB are not read (use .jsonl for large batches)",
+        1,
+        1,
+    )
+
+
 def lint_one(path: str, opts: LintOptions, stdin: Any, out: Collector, events: LintEvents | None = None) -> None:
     """Lint one file into ``out``; a file that cannot be read becomes an ``unreadable`` finding."""
     try:
         if path == STDIN:
-            data = (stdin or sys.stdin.buffer).read()
             name = "<stdin>"
-            if _source.looks_like_jsonl(data):
+            data, over = _inputs.read_capped(stdin or sys.stdin.buffer, _source.MAX_JSON_BYTES)
+            if over is not None:
+                lint_tasks([_too_large(over, "standard input")], name, opts, out)
+            elif _source.looks_like_jsonl(data):
                 import io
 
                 lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
             else:
-                lint_tasks(_read_json(name, data), name, opts, out)
+                items, in_order = _source.read_json(name, data)
+                del data
+                lint_tasks(items, name, opts, out, in_order=in_order)
             return
         if path.endswith(".jsonl"):
-            with open(path, "rb") as stream:
+            with _inputs.open_input(path) as stream:
                 items = _source.iter_jsonl(path, stream)
                 if events is not None:
                     items = _ticking(items, stream, events)
                 lint_tasks(items, path, opts, out, stream=True)
             return
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            data = stream.read() if size <= _source.MAX_JSON_BYTES else b""
+        with _inputs.open_input(path) as stream:
+            data, over = _inputs.read_capped(stream, _source.MAX_JSON_BYTES)
         if events is not None:
-            events.advanced(size)
-        if size > _source.MAX_JSON_BYTES:
-            problem = _source.Problem(
-                "file-too-large",
-                f"the file is {size / 1048576:.0f} MiB; .json payloads over {_source.MAX_JSON_BYTES // 1048576} MiB "
-                "are not read (use .jsonl for large batches)",
-                1,
-                1,
-            )
-            lint_tasks([problem], path, opts, out)
+            events.advanced(len(data) if over is None else over)
+        if over is not None:
+            lint_tasks([_too_large(over, "the file")], path, opts, out)
             return
-        lint_tasks(_read_json(path, data), path, opts, out)
+        items, in_order = _source.read_json(path, data)
+        del data  # 64 MiB of bytes need not live beside their decoded text
+        # a clean array comes task by task: each task's findings go on when it is done
+        lint_tasks(items, path, opts, out, in_order=in_order)
     except (OSError, MemoryError) as exc:
         out.batch.clear()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..jsontools import json_type, type_phrase
-from .positions import PositionIndex, scan
+from .positions import MAX_INT_DIGITS, PositionIndex, scan
 
 #: A request body larger than this is not a payload anyone sends (a 15 MB inline audio
 #: file is about 20 MB of base64); reading it whole would only cost memory.
@@ -47,15 +47,13 @@ class Task:
 
     index: int
     value: Any
-    text: str  # the JSON text holding the task (whole file, or one JSONL line)
-    first_line: int  # line of ``text``'s first character in the file
-    base: str = ""  # pointer prefix of the task inside ``text`` ("/3" in an array file)
-    _positions: PositionIndex | None = None
+    positions: PositionIndex  # of the text holding the task: one per file (or JSONL line)
+    base: str = ""  # pointer prefix of the task inside that text ("/3" in an array file)
+    #: pointers of literals read as null (NaN, 1e400): a source problem already says so
+    unread: frozenset[str] = frozenset()
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
-        if self._positions is None:
-            self._positions = PositionIndex(self.text, self.first_line)  # scanned lazily
-        return self._positions.locate(self.base + pointer, key=key)
+        return self.positions.locate(self.base + pointer, key=key)
 
 
 @dataclass(slots=True)
@@ -74,7 +72,7 @@ class _Flags:
 
     def __init__(self) -> None:
         self.duplicate = False
-        self.non_finite = False
+        self.non_finite = False  # NaN, Infinity, and literals out of any range (read as null)
 
     def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         d = dict(pairs)
@@ -85,6 +83,30 @@ class _Flags:
     def constant(self, _literal: str) -> None:
         self.non_finite = True
         return None
+
+    def integer(self, literal: str) -> int | None:
+        if len(literal) > MAX_INT_DIGITS:  # int() would raise; the scan tells where
+            self.non_finite = True
+            return None
+        return int(literal)
+
+    def real(self, literal: str) -> float | None:
+        value = float(literal)
+        if value in (math.inf, -math.inf):
+            self.non_finite = True
+            return None
+        return value
+
+    # the same checks, building nothing: for the pass that only validates an array
+    def check_pairs(self, pairs: list[tuple[str, Any]]) -> None:
+        if len(pairs) > 1 and len({k for k, _ in pairs}) != len(pairs):
+            self.duplicate = True
+
+    def check_integer(self, literal: str) -> None:
+        self.integer(literal)
+
+    def check_real(self, literal: str) -> None:
+        self.real(literal)
 
 
 def _decode(data: bytes, first_line: int) -> tuple[str | None, list[Problem]]:
@@ -135,7 +157,82 @@ def _syntax_problem(text: str, exc: json.JSONDecodeError, first_line: int) -> Pr
 
 _FLAGS = _Flags()
 # One decoder for the whole run (building one per line costs more than parsing the line).
-_DECODER = json.JSONDecoder(object_pairs_hook=_FLAGS.pairs, parse_constant=_FLAGS.constant)
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_FLAGS.pairs, parse_constant=_FLAGS.constant, parse_int=_FLAGS.integer, parse_float=_FLAGS.real
+)
+
+
+# Validates one value at an offset and builds none of it (objects, numbers: None).
+_CHECK = json.JSONDecoder(
+    object_pairs_hook=_FLAGS.check_pairs,
+    parse_constant=_FLAGS.constant,
+    parse_int=_FLAGS.check_integer,
+    parse_float=_FLAGS.check_real,
+).scan_once  # type: ignore[attr-defined]
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _array_items(text: str) -> list[int] | None:
+    """Where each item of a top-level array starts, if ``text`` is a clean, non-empty array.
+
+    One pass that validates without building anything. None for anything else (another
+    value, a syntax error, a duplicate key, NaN, a number past any range): the whole-text
+    parse then reports it exactly as it always has.
+    """
+    ws, end = _SPACE.match, len(text)
+    i = ws(text).end()  # type: ignore[union-attr]  # [ \t\n\r]* always matches
+    if i >= end or text[i] != "[":
+        return None
+    _FLAGS.duplicate = _FLAGS.non_finite = False
+    items: list[int] = []
+    i = ws(text, i + 1).end()  # type: ignore[union-attr]
+    try:
+        while True:
+            items.append(i)
+            _, i = _CHECK(text, i)
+            i = ws(text, i).end()  # type: ignore[union-attr]
+            if i < end and text[i] == ",":
+                i = ws(text, i + 1).end()  # type: ignore[union-attr]
+                continue
+            if i < end and text[i] == "]":
+                i = ws(text, i + 1).end()  # type: ignore[union-attr]
+                break
+            return None
+    except (ValueError, StopIteration, RecursionError):
+        return None
+    if i != end or _FLAGS.duplicate or _FLAGS.non_finite:
+        return None
+    return items
+
+
+def read_json(name: str, data: bytes) -> tuple[Iterator[Task | Problem], bool]:
+    """Read a whole ``.json`` document (one task or an array of tasks).
+
+    Returns the items and whether they come in file order, task by task (a clean array,
+    decoded one item at a time: each task can be dropped, and its findings handed on, once
+    it is linted, so peak memory is the text and one task, not the text and every task;
+    100,000 tasks took about 370 MB whole). Anything else is read whole
+    (``read_json_bytes``): problems first, then tasks.
+    """
+    text, problems = _decode(data, 1)
+    items = None if text is None else _array_items(text)
+    if text is None or items is None:
+        source = read_json_bytes(name, data)
+        return iter([*source.problems, *source.tasks]), False
+    return _array_tasks(text, items, problems), True
+
+
+def _array_tasks(text: str, items: list[int], problems: list[Problem]) -> Iterator[Task | Problem]:
+    yield from problems  # a byte order mark, say: before every task
+    positions = PositionIndex(text, 1)
+    positions._root = items  # the validating pass found the items: no second pass for them
+    for i, at in enumerate(items):
+        value, _ = _DECODER.scan_once(text, at)  # type: ignore[attr-defined]
+        if isinstance(value, dict):
+            yield Task(i, value, positions, base=f"/{i}")
+        else:
+            line, col = positions.line_col(at)
+            yield Problem("not-a-task", f"array item {i} is {_json_type(value)}, not a task object", line, col, task=i)
 
 
 def _at_line_end(text: str, error: json.JSONDecodeError) -> tuple[str, json.JSONDecodeError]:
@@ -152,62 +249,88 @@ def _at_line_end(text: str, error: json.JSONDecodeError) -> tuple[str, json.JSON
     return text, error
 
 
-def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], bool]:
-    """Parse one JSON text; returns (value, problems, ok). Not thread-safe (shared flags)."""
+def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], PositionIndex | None]:
+    """Parse one JSON text; returns (value, problems, positions), positions None when the
+    text could not be parsed. Not thread-safe (shared flags)."""
     if not text or text.isspace():
-        return None, [Problem("empty", "the file is empty: no task to lint", first_line, 1)], False
+        return None, [Problem("empty", "the file is empty: no task to lint", first_line, 1)], None
     flags = _FLAGS
     flags.duplicate = flags.non_finite = False
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as first_error:
-        return None, [_syntax_problem(*_at_line_end(text, first_error), first_line)], False
+        return None, [_syntax_problem(*_at_line_end(text, first_error), first_line)], None
     except RecursionError:
         return (
             None,
             [Problem("too-deep", "nesting is too deep to be a payload (thousands of levels)", first_line, 1)],
-            False,
+            None,
         )
     problems: list[Problem] = []
-    if flags.duplicate or flags.non_finite:
-        index = scan(text, first_line)
-        for dup in index.duplicates:
-            line, col = index.line_col(dup.offset)
-            where = dup.pointer or "the top-level object"
-            problems.append(
-                Problem(
-                    "duplicate-key",
-                    f"key {dup.key!r} appears more than once in {where}; the API would "
-                    "silently keep only one of them (the last, with most parsers)",
-                    line,
-                    col,
-                    pointer=f"{dup.pointer}/{dup.key}",
-                )
+    if not (flags.duplicate or flags.non_finite):
+        return value, problems, PositionIndex(text, first_line)
+    index = scan(text, first_line, keep=False)
+    for dup in index.duplicates:
+        line, col = index.line_col(dup.offset)
+        where = dup.pointer or "the top-level object"
+        problems.append(
+            Problem(
+                "duplicate-key",
+                f"key {dup.key!r} appears more than once in {where}; the API would "
+                "silently keep only one of them (the last, with most parsers)",
+                line,
+                col,
+                pointer=f"{dup.pointer}/{dup.key}",
             )
-        for ptr, offset, literal in index.non_finite:
-            line, col = index.line_col(offset)
-            problems.append(
-                Problem(
-                    "non-finite-number",
-                    f"{literal} is not valid JSON (RFC 8259 allows only finite numbers); it was read as null",
-                    line,
-                    col,
-                    pointer=ptr,
-                )
+        )
+    for ptr, offset, literal in index.non_finite:
+        line, col = index.line_col(offset)
+        problems.append(
+            Problem(
+                "non-finite-number",
+                f"{literal} is not valid JSON (RFC 8259 allows only finite numbers); it was read as null",
+                line,
+                col,
+                pointer=ptr,
             )
-    return value, problems, True
+        )
+    for ptr, offset, literal in index.too_large:
+        line, col = index.line_col(offset)
+        shown = literal if len(literal) <= 24 else f"{literal[:12]}…({len(literal)} characters)"
+        problems.append(
+            Problem(
+                "number-out-of-range",
+                f"the number {shown} is beyond any documented range (more than {MAX_INT_DIGITS:,} digits "
+                "or past the 64-bit float range); it was read as null",
+                line,
+                col,
+                pointer=ptr,
+            )
+        )
+    return value, problems, index
 
 
-def _tasks_of(value: Any, text: str, first_line: int, start: int, problems: list[Problem]) -> list[Task]:
+def _unread(problems: list[Problem]) -> list[str]:
+    """Pointers of the literals these problems say were read as null."""
+    return [p.pointer for p in problems if p.rule in ("non-finite-number", "number-out-of-range")]
+
+
+def _tasks_of(
+    value: Any, positions: PositionIndex, start: int, problems: list[Problem], unread: list[str]
+) -> list[Task]:
+    first_line = positions.first_line
     if isinstance(value, dict):
-        return [Task(start, value, text, first_line)]
+        return [Task(start, value, positions, unread=frozenset(unread))]
     if isinstance(value, list):
+        by_item: dict[str, set[str]] = {}
+        for ptr in unread:
+            head, _, rest = ptr.lstrip("/").partition("/")
+            by_item.setdefault(head, set()).add("/" + rest if rest else "")
         tasks = []
-        shared = PositionIndex(text, first_line)  # one index per file, not one per task (quadratic)
         if not value:
             problems.append(Problem("not-a-task", "an empty array: no task to lint", first_line, 1))
         for i, item in enumerate(value):
-            task = Task(start + i, item, text, first_line, base=f"/{i}", _positions=shared)
+            task = Task(start + i, item, positions, base=f"/{i}", unread=frozenset(by_item.get(str(i), ())))
             if isinstance(item, dict):
                 tasks.append(task)
             else:
@@ -247,16 +370,16 @@ def read_json_bytes(name: str, data: bytes) -> Source:
     source.problems.extend(problems)
     if text is None:
         return source
-    value, problems, ok = parse_text(text)
+    value, problems, positions = parse_text(text)
     source.problems.extend(_in_task(p, value) for p in problems)
-    if ok:
-        source.tasks.extend(_tasks_of(value, text, 1, 0, source.problems))
+    if positions is not None:
+        source.tasks.extend(_tasks_of(value, positions, 0, source.problems, _unread(problems)))
     return source
 
 
 def _in_task(problem: Problem, value: Any) -> Problem:
     """Re-home a problem found by pointer into the task that holds it."""
-    if not problem.pointer and problem.rule not in ("duplicate-key", "non-finite-number"):
+    if not problem.pointer and problem.rule not in ("duplicate-key", "non-finite-number", "number-out-of-range"):
         return problem
     task, pointer = 0, problem.pointer
     if isinstance(value, list):
@@ -269,18 +392,46 @@ def _in_task(problem: Problem, value: Any) -> Problem:
     return Problem(problem.rule, problem.message, problem.line, problem.column, task, pointer)
 
 
+def _lines(stream: IO[bytes], nbytes: int | None, counts: list[int] | None) -> Iterator[tuple[bytes, bool]]:
+    """Lines of ``stream`` (at most ``nbytes`` bytes of it), each with whether it was cut:
+    a line longer than MAX_JSON_BYTES is not kept in memory, only skipped to its end."""
+    left = -1 if nbytes is None else nbytes
+    while left:
+        raw = stream.readline(MAX_JSON_BYTES + 1 if left < 0 else min(MAX_JSON_BYTES + 1, left))
+        if not raw:
+            return
+        left -= len(raw) if left > 0 else 0
+        cut = len(raw) > MAX_JSON_BYTES and not raw.endswith(b"\n")
+        while cut and left:  # drop the rest of the line, a block at a time
+            more = stream.readline(1 << 20 if left < 0 else min(1 << 20, left))
+            if not more:
+                break
+            left -= len(more) if left > 0 else 0
+            if more.endswith(b"\n"):
+                break
+        if counts is not None and (raw.endswith(b"\n") or cut):
+            counts[1] += 1
+        yield raw, cut
+
+
 def iter_jsonl(
-    name: str, stream: IO[bytes], *, whole_file: bool = True, counts: list[int] | None = None
+    name: str,
+    stream: IO[bytes],
+    *,
+    whole_file: bool = True,
+    counts: list[int] | None = None,
+    nbytes: int | None = None,
 ) -> Iterator[Task | Problem]:
     """Stream a ``.jsonl`` file: one task a line; blank lines are skipped.
 
-    With ``whole_file=False`` the stream is a later chunk of a file: line numbers and task
-    indexes are relative to it, and only the caller can tell whether the file was empty
-    (``counts[0]`` counts the non-blank lines, each of which takes a task index).
+    With ``whole_file=False`` the stream is a later chunk of a file (``nbytes`` long):
+    line numbers and task indexes are relative to it, and only the caller can tell whether
+    the file was empty (``counts[0]`` counts the non-blank lines, each of which takes a
+    task index; ``counts[1]`` the lines).
     """
     index = 0
     seen_any = False
-    for lineno, raw in enumerate(stream, start=1):
+    for lineno, (raw, cut) in enumerate(_lines(stream, nbytes, counts), start=1):
         if lineno == 1 and whole_file and raw.startswith(_UTF8_BOM):
             yield Problem(
                 "byte-order-mark",
@@ -294,6 +445,16 @@ def iter_jsonl(
         seen_any = True
         if counts is not None:
             counts[0] += 1
+        if cut:
+            yield Problem(
+                "file-too-large",
+                f"this line is over {MAX_JSON_BYTES // 1048576} MiB; no payload is that large, so it is not read",
+                lineno,
+                1,
+                task=index,
+            )
+            index += 1
+            continue
         text, problems = _decode(raw, lineno)
         yield from problems
         if text is None:
@@ -301,16 +462,18 @@ def iter_jsonl(
                 return  # a binary file: one finding, not one per "line"
             index += 1
             continue
-        value, problems, ok = parse_text(text, lineno)  # the line end is JSON white space
+        value, problems, positions = parse_text(text, lineno)  # the line end is JSON white space
         for p in problems:
             yield Problem(p.rule, p.message, p.line, p.column, task=index, pointer=p.pointer)
-        if ok:
+        if positions is not None:
             if isinstance(value, dict):
-                yield Task(index, value, text, lineno)
+                yield Task(index, value, positions, unread=frozenset(_unread(problems)))
             else:
+                # no line number in the message: a chunk linted on another core knows only
+                # its own, and the output must not depend on -j (the position says it)
                 yield Problem(
                     "not-a-task",
-                    f"line {lineno} holds {_json_type(value)}; each JSON Lines line must be one task object",
+                    f"this line holds {_json_type(value)}; each JSON Lines line must be one task object",
                     lineno,
                     1,
                     task=index,
@@ -326,9 +489,13 @@ def looks_like_jsonl(data: bytes) -> bool:
     if "\n" not in text:
         return False
     try:
-        json.loads(text)
+        _SNIFFER.decode(text)
     except json.JSONDecodeError as exc:
         return exc.msg == "Extra data"
     except RecursionError:
         return False
     return False
+
+
+# numbers are not converted: a 5,000-digit integer must not stop the sniffing
+_SNIFFER = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)

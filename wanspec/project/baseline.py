@@ -26,6 +26,8 @@ from typing import Any
 
 from ..catalog import store
 from ..errors import UsageError
+from ..inputs import read_capped
+from ..lint.source import parse_text
 from ..records import Diagnostic, Severity
 from .config import Suppression
 from .globs import relative_to
@@ -34,25 +36,49 @@ Key = tuple[str, str, str]  # (file relative to the baseline's directory, pointe
 BASELINE_VERSION = 1
 
 
+#: Past this a file is not a baseline anyone wrote (100,000 entries take about 12 MB).
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+#: More findings than any file can hold at one pointer: a larger count is a mistake.
+MAX_COUNT = 1_000_000_000
+
+
 def read_baseline(path: str) -> Counter[Key]:
-    """The entries of a baseline file; a missing or malformed file is a UsageError."""
+    """The entries of a baseline file; a missing or malformed file is a UsageError that
+    names the file and, where it can, the line or the entry."""
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
+        with open(path, "rb") as f:
+            data, over = read_capped(f, MAX_BASELINE_BYTES)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise UsageError(f"baseline {path} does not exist; create it with --write-baseline") from None
     except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read baseline {path}: {exc}") from None
+        raise UsageError(f"cannot read baseline {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if over is not None:
+        raise UsageError(f"cannot read baseline {path}: over {MAX_BASELINE_BYTES // 1048576} MiB")
+    # the payload reader: deep nesting, 1e400 and 5,000-digit numbers are problems with a position
+    doc, problems, positions = parse_text(text)
+    if positions is None or problems:
+        p = problems[0]
+        where = f":{p.line}:{p.column}" if p.line is not None else ""
+        raise UsageError(f"cannot read baseline {path}{where}: {p.message}")
     entries = doc.get("entries") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or doc.get("version") != BASELINE_VERSION:
         raise UsageError(f"{path} is not a wanspec baseline (expected version {BASELINE_VERSION} and entries)")
     counts: Counter[Key] = Counter()
     for i, e in enumerate(entries):
-        try:
-            key = (str(e["file"]), str(e["pointer"]), str(e["code"]))
-            counts[key] += int(e.get("count", 1))
-        except (KeyError, TypeError, ValueError):
-            raise UsageError(f"{path}: entry {i} needs file, pointer, code and a count") from None
+        count = e.get("count", 1) if isinstance(e, dict) else None
+        fields = [e.get(k) for k in ("file", "pointer", "code")] if isinstance(e, dict) else []
+        if (
+            not (isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_COUNT)
+            or not all(isinstance(v, str) for v in fields)
+            or len(fields) != 3
+        ):
+            line, column = positions.locate(f"/entries/{i}")
+            raise UsageError(
+                f"{path}:{line}:{column}: entry {i} needs file, pointer and code (strings) and a count "
+                f"(a whole number from 0 to {MAX_COUNT:,})"
+            )
+        counts[(str(fields[0]), str(fields[1]), str(fields[2]))] += count
     return counts
 
 

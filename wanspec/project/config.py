@@ -24,11 +24,15 @@ from typing import Any
 
 from ..catalog import store
 from ..errors import ConfigError
+from ..inputs import read_capped
 from .config_lookup import CONFIG_NAMES, find_config, parse_toml
 from .globs import GlobSet
 from .policy import Policy
 
 __all__ = ["CONFIG_NAMES", "ConfigError", "ProjectConfig", "Suppression", "find_config", "load_config"]
+
+#: A project config is a page of settings; anything this large is not one.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +76,11 @@ def _table(path: str, data: dict[str, Any]) -> dict[str, Any]:
 def load_config(path: str) -> ProjectConfig:
     """Read and check one config file (``pyproject.toml`` or ``wanspec.toml``)."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            data, over = read_capped(f, MAX_CONFIG_BYTES)
+        if over is not None:
+            raise ConfigError(f"{path}: over {MAX_CONFIG_BYTES // 1048576} MiB; not a wanspec config")
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     table = _table(path, parse_toml(path, text))
@@ -81,6 +88,15 @@ def load_config(path: str) -> ProjectConfig:
 
 
 _SUPPRESS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:tool\.wanspec\.)?suppress[ \t]*\]\]", re.M)
+
+
+def _lines_of(text: str, matches: Iterator[re.Match[str]]) -> Iterator[int]:
+    """1-based lines of matches in text order: counted on from the previous one (linear)."""
+    line, at = 1, 0
+    for m in matches:
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        yield line
 
 
 def from_mapping(table: dict[str, Any], path: str, text: str = "") -> ProjectConfig:
@@ -101,7 +117,7 @@ def from_mapping(table: dict[str, Any], path: str, text: str = "") -> ProjectCon
         ),
         severity=tuple((_rule_code(k), v) for k, v in table.get("severity", {}).items()),
     )
-    headers = [text.count("\n", 0, m.start()) + 1 for m in _SUPPRESS_HEADER.finditer(text)]
+    headers = list(_lines_of(text, _SUPPRESS_HEADER.finditer(text)))
     if len(headers) != len(table.get("suppress", ())):
         headers = []  # written another way (an inline array): no lines rather than wrong ones
     suppressions = tuple(
@@ -141,6 +157,9 @@ def _config_schema() -> dict[str, Any]:
 def _check(table: dict[str, Any], schema: dict[str, Any], where: str) -> list[str]:
     import jsonschema_rs
 
+    odd = sorted({f"{_key(where, path)}: {why}" for path, why in _odd_values(table)})
+    if odd:
+        return odd
     problems = list(_unknown_keys(table, schema, schema, where))
     validator = jsonschema_rs.validator_for(schema)
     for error in validator.iter_errors(table):
@@ -148,6 +167,28 @@ def _check(table: dict[str, Any], schema: dict[str, Any], where: str) -> list[st
             problems.append(f"{_key(where, error.instance_path)}: {_explain(error)}")
     problems += _catalogue_values(table, schema, schema, where, ())
     return problems
+
+
+#: A config is a few tables deep; the validator gives up (an exception) at about 255.
+MAX_DEPTH = 32
+
+
+def _odd_values(table: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Values no setting can take and the validator cannot see: TOML dates and times, and
+    nesting past MAX_DEPTH. Iterative, so any depth tomllib returns is safe to walk."""
+    import datetime
+
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(table, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            yield path[:MAX_DEPTH], f"nested more than {MAX_DEPTH} levels deep"
+        elif isinstance(value, datetime.date | datetime.time):
+            yield path, "must not be a date or time"
+        elif isinstance(value, dict):
+            stack.extend((v, (*path, k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
 
 
 def _key(where: str, path: Any) -> str:

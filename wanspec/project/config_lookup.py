@@ -56,3 +56,7 @@ def parse_toml(path: str, text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ConfigError(f"{path}: not a wanspec config: values nested thousands of levels deep") from None
+    except ValueError as exc:  # int() of more than 4,300 digits
+        raise ConfigError(f"{path}: a value cannot be read ({str(exc).split(':')[0]})") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..errors import UsageError
 from ..files import write_atomic
+from ..inputs import open_input, read_capped
 from ..lint.events import LintEvents
 from ..lint.paths import lint_paths
 from ..lint.run import STDIN, LintOptions, Sink, discover, validate_options
@@ -230,13 +232,14 @@ def _fix(paths: tuple[str, ...], options: LintOptions, *, diff: bool) -> tuple[i
     applied, diffs = 0, []
     for path in files:
         try:
-            if os.path.getsize(path) > MAX_JSON_BYTES:
-                continue
-            with open(path, "rb") as f:
-                data = f.read()
-                mode = os.fstat(f.fileno()).st_mode & 0o7777
+            with open_input(path) as f:  # a pipe found in a directory is refused, a device capped
+                data, over = read_capped(f, MAX_JSON_BYTES)
+                st = os.fstat(f.fileno())
         except OSError:
             continue  # the lint run reports it as unreadable
+        if over is not None or not stat.S_ISREG(st.st_mode):
+            continue  # too large, or not a file that can be rewritten (a pipe, a device)
+        mode = st.st_mode & 0o7777
         outcome = fix_bytes(path, data, options)
         if outcome.text is None:
             continue

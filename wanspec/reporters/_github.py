@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult, Severity
-from ._paths import display_path
+from ._paths import display_path, safe
 from ._text import summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -29,6 +29,7 @@ class GithubReporter:
         self.out = out
 
     def emit(self, d: Diagnostic) -> None:
+        d = safe(d)
         props = []
         # standard input has no file to annotate: the annotation goes on the workflow run
         if d.file is not None and d.file != "<stdin>":

@@ -16,7 +16,7 @@ from typing import IO, TextIO
 
 from ..lint.events import LintEvents
 from ..records import Diagnostic, LintResult, Severity
-from ._paths import display_path
+from ._paths import display_path, safe
 
 #: Text a spool keeps in memory before it moves to a temporary file.
 SPOOL_BYTES = 1 << 20
@@ -89,7 +89,8 @@ class JunitReporter(LintEvents):
 
     def emit(self, d: Diagnostic) -> None:
 
-        name = d.file or "<payload>"
+        name = d.file or "<payload>"  # as the events named it: made safe when written
+        d = safe(d)
         if name != self.current:  # no events (a kept result), or a finding reported after its file closed
             self.file(name)
         if d.severity is not Severity.ERROR:

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..catalog import store
 from ..records import Diagnostic, LintResult, Severity
-from ._paths import file_uri
+from ._paths import file_uri, safe
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://wanspec.dev"
@@ -76,6 +76,8 @@ class SarifReporter:
     def emit(self, d: Diagnostic) -> None:
         if not self.index:
             self._open()
+        uri = None if d.file is None else file_uri(d.file)  # from the name's bytes, before escaping
+        d = safe(d)
         result: dict[str, Any] = {
             "ruleId": d.code,
             "ruleIndex": self.index[d.code],
@@ -83,8 +85,7 @@ class SarifReporter:
             "message": {"text": d.message if d.hint is None else f"{d.message} ({d.hint})"},
         }
         properties: dict[str, Any] = {"pointer": d.pointer, "task": d.task, "schema": d.schema}
-        if d.file is not None:
-            uri = file_uri(d.file)
+        if uri is not None:
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
             if d.line is not None:
                 physical["region"] = {"startLine": d.line, "startColumn": d.column or 1}

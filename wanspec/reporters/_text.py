@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult, Severity
+from ._paths import safe
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
@@ -19,6 +20,7 @@ class TextReporter:
         self.out, self.colour = out, colour
 
     def emit(self, d: Diagnostic) -> None:
+        d = safe(d)  # a newline in a file name must not start a line of its own
         where = d.file or "<payload>"
         if d.line is not None:
             where += f":{d.line}:{d.column or 1}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ...inputs import open_input
 from ...lint.run import LintOptions
 from ...records import Diagnostic, LintResult
 from .._cassette import find_cassettes
@@ -16,8 +17,8 @@ _MAX_BYTES = 32 * 1024 * 1024
 def audit_file(path: str, secrets: Iterable[str] = ()) -> list[Diagnostic]:
     """The credential-like strings in one file, as WS801 diagnostics (WS809 if it cannot be read)."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read(_MAX_BYTES + 1)
+        with open_input(path) as f:  # a pipe or device found in a directory is refused, not read
+            raw = f.read(_MAX_BYTES + 1)  # capped: /dev/zero stops here
     except OSError as exc:
         return [diagnostic("cassette-inaccessible", f"cannot read: {exc.strerror or exc}", file=path)]
     # audit what is there even when it is not valid YAML or UTF-8: a leak is a leak

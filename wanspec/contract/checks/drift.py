@@ -224,10 +224,13 @@ def drift(
             emit(diagnostic("scenario-added", f"new scenario {name} (nothing to compare with)", file=new_files[name]))
             continue
         try:
-            old, new = read_cassette(old_files[name]), read_cassette(new_files[name])
+            which = old_files[name]
+            old = read_cassette(which)
+            which = new_files[name]
+            new = read_cassette(which)
         except CassetteError as exc:
             rule = "cassette-inaccessible" if isinstance(exc, CassetteInaccessible) else "cassette-unreadable"
-            emit(diagnostic(rule, f"cannot compare {name}: {exc}", file=new_files[name]))
+            emit(diagnostic(rule, f"cannot compare {name}: {exc}", file=which, line=exc.line))
             continue
 
         provider = infer_provider(new) or infer_provider(old)

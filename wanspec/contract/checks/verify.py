@@ -82,7 +82,7 @@ class CassetteVerifier:
             cassette = read_cassette(path)
         except CassetteError as exc:
             rule = "cassette-inaccessible" if isinstance(exc, CassetteInaccessible) else "cassette-unreadable"
-            self.emit(diagnostic(rule, f"cannot read cassette: {exc}", file=path))
+            self.emit(diagnostic(rule, f"cannot read cassette: {exc}", file=path, line=exc.line))
             return
         self.verify(cassette)
 

@@ -1,0 +1,119 @@
+"""Array vs JSON Lines: the same tasks, one finding each, as one .json array and as .jsonl.
+
+The Runware wire format is a JSON array of tasks. Positions in such a file used to be
+found by rescanning it from the start for every finding (2,000 tasks: 17.7 s and 2 GB;
+8,000: killed at 24 GB). This scenario times ``wanspec lint --format json`` on 8,000 and
+100,000 tasks (each ``duration: 40``, rule WS500) in both shapes, whole process, and
+reports the median wall time, the peak resident memory and the array/JSONL ratio
+(target: the array within 1.5x of JSON Lines, under 200 MB for 8,000 tasks).
+
+    python benchmarks/array_vs_jsonl.py                 # 8,000 and 100,000 tasks, 5 rounds
+    python benchmarks/array_vs_jsonl.py --tasks 8000 --rounds 3
+    python benchmarks/array_vs_jsonl.py --write-readme  # refresh the block in benchmarks/README.md
+
+Files go to ``benchmarks/.corpus/arrays`` (git-ignored); the timing harness is run.py's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shlex
+import statistics
+import sys
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from gen_corpus import DEFAULT_SEED, build_valid  # noqa: E402  # the corpus' own tasks
+from run import capture, find_console_script, measure  # noqa: E402  # the one harness: same timing as run.py
+
+#: One valid task from the corpus generator, made to break one rule (WS500: duration 40),
+#: with a short prompt (under 500 bytes a task), so that 100,000 tasks stay under the
+#: 64 MiB a .json file may have.
+TASK = {
+    **build_valid(random.Random(DEFAULT_SEED), mode="i2v", dims="resolution"),
+    "positivePrompt": "A paper boat drifts down a rain gutter",
+    "duration": 40,
+}
+TASK.pop("negativePrompt", None)
+START, END = "<!-- arrays:start -->", "<!-- arrays:end -->"
+
+
+def write_corpus(out: Path, n: int) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    array, lines = out / f"tasks-{n}.json", out / f"tasks-{n}.jsonl"
+    # each task its own taskUUID: the tasks of one array are one batch, which may not repeat one
+    tasks = [json.dumps({**TASK, "taskUUID": str(uuid.UUID(int=i, version=4))}) for i in range(n)]
+    if not array.exists():
+        # one task a line inside the brackets: 100,000 tasks stay under the 64 MiB cap
+        array.write_text("[\n" + ",\n".join(tasks) + "\n]\n")
+    if not lines.exists():
+        lines.write_text("".join(task + "\n" for task in tasks))
+    return array, lines
+
+
+def run(wanspec: list[str], path: Path, rounds: int, n: int) -> dict[str, float]:
+    check = capture([*wanspec, "lint", "--format", "json", str(path)])
+    summary = json.loads(check.stdout)["summary"]
+    if summary["errors"] != n or summary["tasks"] != n:
+        raise SystemExit(f"{path.name}: {summary} (expected {n} tasks with one error each)")
+    samples = [measure([*wanspec, "lint", "--format", "json", str(path)], HERE) for _ in range(rounds)]
+    bad = [s.rc for s in samples if s.rc != 1]
+    if bad:
+        raise SystemExit(f"{path.name}: exit status {bad[0]} (expected 1: one finding a task)")
+    rss = [s.rss_kb for s in samples if s.rss_kb is not None]
+    return {
+        "median_s": statistics.median(s.wall_ms for s in samples) / 1000,
+        "min_s": min(s.wall_ms for s in samples) / 1000,
+        "peak_mb": max(rss) / 1024 if rss else float("nan"),
+        "bytes": path.stat().st_size,
+    }
+
+
+def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    rows = [
+        "| tasks | shape | file size | median time | peak memory | array / JSONL time |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for n, shapes in results.items():
+        ratio = shapes["array"]["median_s"] / shapes["jsonl"]["median_s"]
+        for shape, r in shapes.items():
+            rows.append(
+                f"| {int(n):,} | {shape} | {r['bytes'] / 1048576:.1f} MB | {r['median_s']:.2f} s | "
+                f"{r['peak_mb']:.0f} MB | {f'{ratio:.2f}x' if shape == 'array' else ''} |"
+            )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tasks", default="8000,100000", help="comma-separated task counts")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--wanspec", help="wanspec command (default: the console script beside this Python)")
+    ap.add_argument("--corpus", type=Path, default=HERE / ".corpus" / "arrays")
+    ap.add_argument("--results", type=Path, default=HERE / "results-arrays.json")
+    ap.add_argument("--write-readme", action="store_true")
+    args = ap.parse_args(argv)
+    wanspec = shlex.split(args.wanspec) if args.wanspec else [find_console_script("wanspec") or "wanspec"]
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for n in (int(t) for t in args.tasks.split(",")):
+        array, lines = write_corpus(args.corpus, n)
+        results[str(n)] = {"array": run(wanspec, array, args.rounds, n), "jsonl": run(wanspec, lines, args.rounds, n)}
+        print(json.dumps({n: results[str(n)]}), flush=True)
+    args.results.write_text(json.dumps(results, indent=2) + "\n")
+    text = table(results)
+    print(text)
+    if args.write_readme:
+        readme = HERE / "README.md"
+        body = readme.read_text()
+        head, _, rest = body.partition(START)
+        _, _, tail = rest.partition(END)
+        readme.write_text(f"{head}{START}\n{text}\n{END}{tail}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

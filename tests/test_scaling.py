@@ -1,0 +1,158 @@
+"""Cost is linear in input and findings: ratios between sizes, never absolute times.
+
+Each case is measured at N and 4N (one finding per task, the worst case for positions):
+linear growth costs about 4x, the quadratic position lookups this guards against cost
+16x. The time bound is under 8x, on the best of three runs of this process's CPU time,
+so another process on the machine does not decide the verdict. The memory bound is a
+peak traced allocation under 6x. Both leave room for noise while failing clearly on
+anything quadratic. One subprocess checks the absolute memory of the Runware-sized case:
+an 8,000-task array under 200 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import FLASH_TASK, ROOT
+
+from wanspec.contract._cassette import parse_cassette
+from wanspec.contract.checks.verify import CassetteVerifier
+from wanspec.lint.run import LintOptions, lint_bytes
+from wanspec.project.fix import fix_bytes
+
+BAD = {**FLASH_TASK, "duration": 40}  # one finding (WS500) per task
+
+
+def _bad(n: int) -> list[dict[str, object]]:
+    """``n`` tasks with one finding each; each its own taskUUID (a batch may not repeat one)."""
+    return [{**BAD, "taskUUID": str(uuid.UUID(int=i, version=4))} for i in range(n)]
+
+
+def _array(n: int) -> bytes:
+    return json.dumps(_bad(n), indent=2).encode()
+
+
+def _jsonl(n: int) -> bytes:
+    return ("\n".join(json.dumps(task) for task in _bad(n)) + "\n").encode()
+
+
+def _ints(n: int) -> bytes:
+    return json.dumps(list(range(n))).encode()
+
+
+def _cassette(n: int) -> str:
+    """One real recording (submit, poll, result) repeated ``n`` times: 3n exchanges."""
+    text = (ROOT / "cassettes" / "runware" / "wan2.6-moonlit-lantern-market-chase.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("interactions:\n", 1)
+    interactions, tail = rest.split("\nversion:", 1)
+    return head + "interactions:\n" + (interactions + "\n") * n + "version:" + tail
+
+
+def _lint(name: str, make: Callable[[int], bytes]) -> Callable[[int], Callable[[], object]]:
+    def prepare(n: int) -> Callable[[], object]:
+        data = make(n)
+        return lambda: lint_bytes(name, data)
+
+    return prepare
+
+
+def _verify(n: int) -> Callable[[], object]:
+    text = _cassette(n)
+
+    def run() -> object:
+        verifier = CassetteVerifier(lambda d: None)
+        verifier.verify(parse_cassette(text, "scaled.yaml"))
+        return verifier.result
+
+    return run
+
+
+def _fix(n: int) -> Callable[[], object]:
+    """``--fix`` on an array with one numeric string a task: n edits in one file."""
+    data = json.dumps([{**task, "duration": "40"} for task in _bad(n)], indent=2).encode()
+
+    def run() -> object:
+        outcome = fix_bytes("tasks.json", data, LintOptions())
+        assert outcome.applied == n
+        return outcome.after
+
+    return run
+
+
+CASES = {
+    "array-of-tasks": (_lint("tasks.json", _array), 1000),
+    "jsonl": (_lint("tasks.jsonl", _jsonl), 1000),
+    "array-of-ints": (_lint("ints.json", _ints), 8000),
+    "cassette": (_verify, 40),
+    "fix": (_fix, 500),
+}
+
+
+def _best_time(run: Callable[[], object], rounds: int = 3) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()  # this process's CPU time: other processes on the machine do not count
+        run()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _peak(run: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_four_times_the_input_costs_about_four_times(case):
+    prepare, n = CASES[case]
+    small, large = prepare(n), prepare(4 * n)
+    small()  # schemas compiled, caches warm: measure the work, not the first call
+    result: Any = large()
+    assert result.errors > 0 or case == "cassette"  # one finding a task (a clean recording has none)
+    ratio = _best_time(large) / _best_time(small)
+    assert ratio < 8, f"{case}: 4x the input took {ratio:.1f}x the time (linear ~4x, quadratic ~16x)"
+    memory = _peak(large) / _peak(small)
+    assert memory < 6, f"{case}: 4x the input took {memory:.1f}x the memory"
+
+
+def test_positions_are_right_in_the_large_array():
+    result = lint_bytes("tasks.json", _array(3000))
+    lines = [d.line for d in result.diagnostics]
+    per_task = json.dumps(_bad(2), indent=2).count("\n") - json.dumps(_bad(1), indent=2).count("\n")
+    first = lines[0]
+    assert lines == [first + i * per_task for i in range(3000)]
+    assert [d.task for d in result.diagnostics] == list(range(3000))
+
+
+PEAK_SCRIPT = """
+import json, uuid
+from wanspec.lint.run import LintOptions, lint_bytes
+from wanspec.project.fix import fix_bytes
+bad = {task}
+tasks = [dict(bad, taskUUID=str(uuid.UUID(int=i, version=4))) for i in range(8000)]
+data = json.dumps(tasks, indent=2).encode()
+result = lint_bytes("tasks.json", data)
+assert result.errors == 8000, result.errors
+# VmHWM: this program's own peak (ru_maxrss would include the forking parent's)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status")
+def test_eight_thousand_task_array_stays_under_200_mb():
+    script = PEAK_SCRIPT.format(task=repr(BAD))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+    peak_mb = int(done.stdout.strip()) / 1024  # kB
+    assert peak_mb < 200, f"peak resident memory {peak_mb:.0f} MB"

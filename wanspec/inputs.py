@@ -1,0 +1,130 @@
+"""Finding and opening input files so that no input can hang a run or exhaust memory.
+
+Two rules, for payloads and cassettes alike:
+
+* a file *found by walking a directory* is read only if it is a regular file; a named
+  pipe or a device called ``x.json`` would block a read forever or never end, and a
+  directory that cannot be listed is reported, never skipped as if it were empty;
+* every read is capped, standard input and devices included, so ``/dev/zero`` stops at
+  the cap instead of at the memory limit.
+
+A path the user names is opened as given (``<(generate)`` is a pipe, on purpose); the
+cap still applies.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from typing import IO
+
+
+class Found(str):
+    """A path found by walking a directory (not named by the user).
+
+    ``problem`` says why it must not be read (not a regular file, or a directory that
+    cannot be listed); it travels with the path, through sorting and to forked workers.
+    """
+
+    problem: str | None
+
+    def __new__(cls, path: str, problem: str | None = None) -> Found:
+        obj = super().__new__(cls, path)
+        obj.problem = problem
+        return obj
+
+    def __reduce__(self) -> tuple[type[Found], tuple[str, str | None]]:
+        return (Found, (str(self), self.problem))
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def kind_of(mode: int) -> str | None:
+    """What a non-regular file is, for messages; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _refusal(kind: str) -> str:
+    return f"{kind}, not a regular file (only regular files found in a directory are read)"
+
+
+def walk(top: str, keep: Callable[[str], bool], skip_dir: Callable[[str], bool]) -> Iterator[Found]:
+    """Files under ``top`` whose names ``keep`` accepts, sorted, recursively; directories
+    that ``skip_dir`` names are not entered. Directories that cannot be listed and files
+    that are not regular come out too, with their ``problem``."""
+    errors: list[OSError] = []
+
+    def failed() -> Iterator[Found]:
+        for exc in errors:
+            where = exc.filename if isinstance(exc.filename, str) else top
+            yield Found(where, f"the directory cannot be listed: {exc.strerror or exc}")
+        errors.clear()
+
+    for root, dirs, files in os.walk(top, onerror=errors.append):
+        yield from failed()
+        dirs[:] = sorted(d for d in dirs if not skip_dir(d))
+        for name in sorted(files):
+            if not keep(name):
+                continue
+            path = os.path.join(root, name)
+            try:
+                kind = kind_of(os.stat(path).st_mode)
+            except OSError:
+                kind = None  # a dangling link: opening it says why
+            yield Found(path, None if kind is None else _refusal(kind))
+    yield from failed()
+
+
+class InputError(OSError):
+    """An input refused before or instead of reading it; ``strerror`` says why."""
+
+
+def open_input(path: str) -> IO[bytes]:
+    """Open ``path`` for reading bytes; a found path must (still) be a regular file.
+
+    A found file is opened without blocking, so a pipe that replaced it since the walk
+    cannot hang the open either.
+    """
+    if not isinstance(path, Found):
+        return open(path, "rb")  # the caller closes it
+    if path.problem is not None:
+        raise InputError(0, path.problem)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        kind = kind_of(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise InputError(0, _refusal(kind))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_capped(stream: IO[bytes], limit: int) -> tuple[bytes, int | None]:
+    """Read at most ``limit`` bytes; returns (data, None), or (b"", size) when there is more.
+
+    ``size`` is the file's size when it is known (a regular file, not read at all), else
+    ``limit + 1`` (a pipe or device: reading stopped there).
+    """
+    try:
+        st = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):  # io.BytesIO, a test's stream
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode) and st.st_size > limit:
+        return b"", st.st_size
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        return b"", len(data)
+    return data, None
