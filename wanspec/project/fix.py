@@ -167,7 +167,8 @@ def edits_for(diagnostics: list[Diagnostic], text: str) -> list[Edit]:
 
 def apply(text: str, edits: list[Edit]) -> str:
     """The text with non-overlapping ``edits`` made, in one pass (linear in text and edits)."""
-    pieces, position = [], 0
+    pieces: list[str] = []
+    position = 0
     for e in sorted(edits, key=lambda e: e.start):
         pieces += (text[position : e.start], e.new)
         position = e.end
