@@ -84,3 +84,18 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+_HTTP_CONNECTION = __import__("http.client").client.HTTPConnection
+
+
+@pytest.fixture(autouse=True)
+def _no_vcr_patch_outlives_its_test():
+    """A test that leaves vcrpy's stubs installed (an unclosed cassette) makes later tests talk to a
+    recorder instead of the network stack; fail the test that leaked, not the one that suffers."""
+    import http.client
+
+    yield
+    leaked = http.client.HTTPConnection is not _HTTP_CONNECTION
+    http.client.HTTPConnection = _HTTP_CONNECTION
+    assert not leaked, "this test left vcrpy's http.client patches installed (a cassette never closed)"
