@@ -80,6 +80,7 @@ class LintResult:
     environment_errors: int = 0
     unit: str = "task"  # what ``tasks`` counts, for summaries: "interaction" for cassettes, "" for none
     fixed: int = 0  # findings repaired by `wanspec lint --fix` before the run
+    skipped: int = 0  # JSON files found by walking that are not payloads (not linted, not passing)
 
     def count(self, d: Diagnostic) -> None:
         if d.severity is Severity.ERROR:
@@ -103,6 +104,8 @@ class LintResult:
         }
         if self.fixed:
             counts["fixed"] = self.fixed
+        if self.skipped:
+            counts["skipped"] = self.skipped
         return counts
 
 

@@ -71,6 +71,9 @@ class LintSettings:
     write_baseline: bool = False
     fix: bool = False
     diff: bool = False
+    respect_ignore: bool = True
+    force_exclude: bool = False
+    verbose: bool = False  # list the skipped files
 
     def project(self) -> ProjectSettings:
         """The core's settings: what to lint and with which project choices."""
@@ -88,6 +91,8 @@ class LintSettings:
             write_baseline=self.write_baseline,
             fix=self.fix,
             diff=self.diff,
+            respect_ignore=self.respect_ignore,
+            force_exclude=self.force_exclude,
         )
 
     def report(self) -> ReportSettings:
@@ -174,6 +179,9 @@ def _lint(settings: LintSettings, io: Streams) -> int:
     output.finish(run.result)
     for note in run.notes:
         io.err.write(f"wanspec: {note}\n")
+    if settings.verbose:
+        for skipped in run.skipped:
+            io.err.write(f"wanspec: skipped {skipped.path}: {skipped.reason}\n")
     return exit_status(run.result, fail_on=Severity(shown.fail_on), exit_zero=shown.exit_zero)
 
 

@@ -108,6 +108,20 @@ def cli() -> None:
 @click.option(
     "--no-progress", "no_progress", is_flag=True, help="Never draw the progress bar (drawn only on a terminal)."
 )
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    "respect_ignore",
+    default=True,
+    show_default=True,
+    help="Leave out what .gitignore, .ignore and .git/info/exclude ignore when walking directories.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Choose files named on the command line as a directory walk would: config include/exclude, "
+    "ignore files, payloads only (for pre-commit, which names every changed file).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List the JSON files skipped because they are not payloads.")
 def lint(
     paths: tuple[str, ...],
     schema: str | None,
@@ -128,6 +142,9 @@ def lint(
     fix: bool,
     diff: bool,
     no_progress: bool,
+    respect_ignore: bool,
+    force_exclude: bool,
+    verbose: bool,
 ) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
 
@@ -154,6 +171,9 @@ def lint(
         write_baseline=write_baseline,
         fix=fix,
         diff=diff,
+        respect_ignore=respect_ignore,
+        force_exclude=force_exclude,
+        verbose=verbose,
     )
     sys.exit(execute_lint(settings, _streams()))
 

@@ -21,10 +21,11 @@ from ..errors import UsageError
 from ..files import write_atomic
 from ..lint.events import LintEvents
 from ..lint.paths import lint_paths
-from ..lint.run import STDIN, LintOptions, Sink, discover, validate_options
+from ..lint.run import STDIN, LintOptions, Sink, validate_options
 from ..lint.source import MAX_JSON_BYTES
 from ..records import Diagnostic, LintResult
 from .config_lookup import find_config
+from .discovery import Skipped, discover_files
 
 if TYPE_CHECKING:
     from .baseline import Accepted
@@ -50,6 +51,8 @@ class ProjectSettings:
     write_baseline: bool = False
     fix: bool = False
     diff: bool = False  # compute the fixes as a unified diff, change nothing, lint nothing
+    respect_ignore: bool = True  # .gitignore, .ignore and .git/info/exclude keep files out of the walk
+    force_exclude: bool = False  # choose named files as the walk would (pre-commit names every changed file)
 
 
 @dataclass(slots=True)
@@ -61,6 +64,7 @@ class ProjectRun:
     notes: list[str] = field(default_factory=list)
     diff: str = ""
     fixed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)  # JSON files found that are not payloads
 
 
 def lint_project(
@@ -80,12 +84,21 @@ def lint_project(
     if settings.write_baseline and settings.baseline is None:
         raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
     paths = settings.paths or (".",)
-    run = ProjectRun(LintResult(), options)
+    if (settings.fix or settings.diff) and STDIN in paths:
+        raise UsageError("--fix and --diff rewrite files; they cannot take standard input (-)")
+    found = discover_files(
+        paths,
+        policy=options.policy,
+        respect_ignore=settings.respect_ignore,
+        force_exclude=settings.force_exclude,
+        config_name=_shown(config.path) if config is not None else "the config",
+    )
+    run = ProjectRun(LintResult(), options, notes=list(found.notes), skipped=found.skipped)
     if settings.fix or settings.diff:
-        run.fixed, run.diff = _fix(paths, options, diff=settings.diff)
+        run.fixed, run.diff = _fix(found.files, options, diff=settings.diff)
         if settings.diff:
             return run
-    accepted = _accepted(settings, config, paths, options)
+    accepted = _accepted(settings, config, found.files, options)
     recorded: list[Diagnostic] = []
     keep: Callable[[Diagnostic], bool] | None = accepted.keep if accepted is not None else None
     if settings.write_baseline:  # everything found today (not suppressed) goes into the baseline
@@ -95,9 +108,14 @@ def lint_project(
                 recorded.append(d)
             return False
 
-    result = lint_paths(paths, options, stdin=stdin, sink=sink, keep=keep, jobs=settings.jobs, events=events)
+    result = LintResult()
+    if found.files:
+        result = lint_paths(
+            found.files, options, stdin=stdin, sink=sink, keep=keep, jobs=settings.jobs, events=events, discovered=True
+        )
     run.result = result
     result.fixed = run.fixed
+    result.skipped = len(found.skipped)
     if settings.write_baseline and settings.baseline is not None:
         _write_baseline(settings.baseline, recorded, run)
     elif accepted is not None:
@@ -148,7 +166,7 @@ def _load(settings: ProjectSettings) -> ProjectConfig | None:
 
 
 def _accepted(
-    settings: ProjectSettings, config: ProjectConfig | None, paths: tuple[str, ...], options: LintOptions
+    settings: ProjectSettings, config: ProjectConfig | None, files: list[str], options: LintOptions
 ) -> Accepted | None:
     if settings.baseline is None and (config is None or not config.suppressions):
         return None
@@ -165,7 +183,7 @@ def _accepted(
         suppressions=config.suppressions if config else (),
         suppressions_base=config.base if config else ".",
         config_path=_shown(config.path) if config else None,
-        linted=_in_run(paths, options),
+        linted=_in_run(files),
     )
 
 
@@ -204,27 +222,21 @@ def _shown(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _in_run(paths: tuple[str, ...], options: LintOptions) -> Callable[[str], bool]:
-    targets = [os.path.abspath(p) for p in paths if p != STDIN]
+def _in_run(files: list[str]) -> Callable[[str], bool]:
+    """Whether a file is one this run lints (the baseline judges only those)."""
+    targets = {os.path.abspath(f) for f in files if f != STDIN}
 
     def linted(path: str) -> bool:
-        full = os.path.abspath(path)
-        inside = any(full == t or full.startswith(t.rstrip(os.sep) + os.sep) for t in targets)
-        return inside and (options.policy is None or options.policy.keeps(full))
+        return os.path.abspath(path) in targets
 
     return linted
 
 
-def _fix(paths: tuple[str, ...], options: LintOptions, *, diff: bool) -> tuple[int, str]:
+def _fix(files: list[str], options: LintOptions, *, diff: bool) -> tuple[int, str]:
     """Fix every file in the run (or, with ``diff``, describe the changes); return the
     number of fixes and the diff."""
     from .fix import fix_bytes  # deferred: only --fix and --diff pay
 
-    if STDIN in paths:
-        raise UsageError("--fix and --diff rewrite files; they cannot take standard input (-)")
-    files = discover(list(paths))
-    if options.policy is not None:
-        files = [f for f in files if options.policy.keeps(f)]
     applied, diffs = 0, []
     for path in files:
         try:

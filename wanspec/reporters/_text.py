@@ -40,8 +40,19 @@ def summary_line(result: LintResult) -> str:
         head += f" and {_plural(result.warnings, 'warning')}"
     elif result.errors or result.warnings:
         head = f"Found {_plural(result.errors, 'error')} and {_plural(result.warnings, 'warning')}"
+    elif result.files == 0:  # nothing was linted, so nothing "passed"
+        if not result.skipped:
+            return "No files linted."
+        return f"No payloads to lint: skipped {_plural(result.skipped, 'JSON file')} that {_are(result.skipped)} not payloads."
     else:
         head = "All checks passed"
     files = _plural(result.files, "file")
     where = f"{_plural(result.tasks, result.unit)} ({files})" if result.unit else files
-    return f"{head} in {where}."
+    tail = ""
+    if result.skipped:  # never "passing": said apart from the files that were linted
+        tail = f"; skipped {_plural(result.skipped, 'JSON file')} that {_are(result.skipped)} not payloads"
+    return f"{head} in {where}{tail}."
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
