@@ -128,7 +128,9 @@ def test_a_named_file_the_config_excludes_is_never_a_silent_pass(tmp_path, run_c
 
 def test_the_readme_include_example_no_longer_passes_an_invalid_body(tmp_path, run_cli, monkeypatch):
     (tmp_path / "pyproject.toml").write_text('[tool.wanspec]\ninclude = ["payloads/**", "*.jsonl"]\n')
-    (tmp_path / "body.json").write_text(json.dumps({"image": "https://example.com/a.png", "prompt": "x", "duration": 99}))
+    (tmp_path / "body.json").write_text(
+        json.dumps({"image": "https://example.com/a.png", "prompt": "x", "duration": 99})
+    )
     monkeypatch.chdir(tmp_path)
     run = run_cli("lint", "--schema", "wavespeed/alibaba/wan-2.6/image-to-video-flash", "body.json")
     assert run.exit_code == 1 and "WS500" in run.stdout, run

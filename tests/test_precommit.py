@@ -31,7 +31,8 @@ def test_the_hook_manifest_is_valid_for_pre_commit():
     hooks = _manifest()
     assert set(hooks) == {"wanspec-lint", "wanspec-cassettes", "wanspec-cassettes-audit"}
     lint = hooks["wanspec-lint"]
-    assert lint["entry"] == "wanspec lint --force-exclude" and lint["language"] == "python" and lint["require_serial"] is False
+    assert lint["entry"] == "wanspec lint --force-exclude" and lint["language"] == "python"
+    assert lint["require_serial"] is False
     files = re.compile(str(lint["files"]))
     assert [bool(files.search(p)) for p in ("a.json", "p/b.jsonl", "c.yaml", "d.json.bak")] == [
         True,

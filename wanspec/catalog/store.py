@@ -269,3 +269,53 @@ def dereferenced(schema_id: str) -> dict[str, Any]:
 def environment_codes() -> frozenset[str]:
     """Codes of the rules that mean "the input could not be read or checked": exit status 2."""
     return frozenset(r.code for r in rules().values() if r.environment)
+
+
+@cache
+def _sources() -> tuple[tuple[str, str], ...]:
+    entries = _read("sources.json").get("sources", [])
+    return tuple(sorted(((s["prefix"], s["url"]) for s in entries), key=lambda s: -len(s[0])))
+
+
+def source_url(doc: str | None) -> str | None:
+    """The public address a citation can be followed to (``schemas/sources.json``): an
+    https address the citation quotes itself, else the page its document was captured from."""
+    if not doc:
+        return None
+    import re  # only citations shown in full pay for it
+
+    quoted = re.search(r"https://[^\s\"'›;,)]+", doc)
+    if quoted:
+        return quoted.group(0).rstrip(".")
+    return next((url for prefix, url in _sources() if doc.startswith(prefix)), None)
+
+
+@cache
+def rule_urls() -> dict[str, str]:
+    """For each rule code a schema cites, the public page of its first citation (SARIF's
+    ``helpUri``): the nearest ``x-doc`` at or above a node whose ``x-rule`` names the code."""
+    found: dict[str, str] = {}
+    by_keyword = keyword_codes()
+
+    def walk(node: Any, doc: str | None) -> None:
+        if isinstance(node, dict):
+            doc = node.get("x-doc", doc) if isinstance(node.get("x-doc"), str) else doc
+            rule = node.get("x-rule")
+            codes = [rule] if isinstance(rule, str) else list(rule.values()) if isinstance(rule, dict) else []
+            codes += [by_keyword[k] for k in node if k in by_keyword]  # x-pairs: WS401, required: WS110...
+            for code in codes:
+                url = source_url(doc)
+                if isinstance(code, str) and url and code not in found:
+                    found[code] = url
+            for value in node.values():
+                walk(value, doc)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, doc)
+
+    cat = catalog()
+    for schema_id in cat.ids():
+        walk(cat.entries[schema_id].raw, None)
+    for shared in cat.shared.values():
+        walk(shared, None)
+    return found

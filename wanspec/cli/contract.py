@@ -26,7 +26,7 @@ from .contract_settings import (
     execute_record,
     execute_verify,
 )
-from .options import config_options, report_options, selection_options
+from .options import config_options, report_options, selection_options, shows_source
 
 _streams = system_streams
 
@@ -43,6 +43,7 @@ def _check(**shared: Any) -> CheckSettings:
         statistics=shared["statistics"],
         exit_zero=shared["exit_zero"],
         fail_on=shared["fail_on"],
+        show_source=shows_source(shared["show_source"], shared["output_format"]),
     )
     return CheckSettings(
         select=shared["select"],

@@ -18,7 +18,7 @@ from .commands import (
     execute_schemas,
     system_streams,
 )
-from .options import config_options, report_options, selection_options
+from .options import config_options, report_options, selection_options, shows_source
 
 _streams = system_streams
 
@@ -122,6 +122,7 @@ def cli() -> None:
     "ignore files, payloads only (for pre-commit, which names every changed file).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List the JSON files skipped because they are not payloads.")
+@click.option("--show-fixes", is_flag=True, help="With --fix, list what was repaired, per file and rule.")
 def lint(
     paths: tuple[str, ...],
     schema: str | None,
@@ -145,6 +146,9 @@ def lint(
     respect_ignore: bool,
     force_exclude: bool,
     verbose: bool,
+    show_fixes: bool,
+    show_source: bool,
+    output_format: str | None,
 ) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
 
@@ -174,6 +178,8 @@ def lint(
         respect_ignore=respect_ignore,
         force_exclude=force_exclude,
         verbose=verbose,
+        show_source=shows_source(show_source, output_format),
+        show_fixes=show_fixes,
     )
     sys.exit(execute_lint(settings, _streams()))
 

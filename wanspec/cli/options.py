@@ -18,6 +18,12 @@ from ..reporters import FORMATS
 F = TypeVar("F", bound=Callable[..., Any])
 
 FAIL_ON = ("error", "warning")
+OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output with and without the source
+
+
+def shows_source(show_source: bool, output_format: str | None) -> bool:
+    """``--show-source`` or ``--output-format full``."""
+    return show_source or output_format == "full"
 
 
 def _stack(f: F, *decorators: Callable[[F], F]) -> F:
@@ -27,7 +33,8 @@ def _stack(f: F, *decorators: Callable[[F], F]) -> F:
 
 
 def report_options(f: F) -> F:
-    """``--format``, ``--color``, ``--statistics``, ``--exit-zero``, ``--fail-on``."""
+    """``--format``, ``--color``, ``--show-source``/``--output-format``, ``--statistics``,
+    ``--exit-zero``, ``--fail-on``."""
     return _stack(
         f,
         click.option(
@@ -44,6 +51,18 @@ def report_options(f: F) -> F:
             "colour",
             default=None,
             help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
+        ),
+        click.option(
+            "--show-source",
+            is_flag=True,
+            help="After each finding, where the docs say so: the quote and the provider page's address.",
+        ),
+        click.option(
+            "--output-format",
+            "output_format",
+            type=click.Choice(OUTPUT_FORMATS),
+            default=None,
+            help="Text output: concise (default) or full (as --show-source).",
         ),
         click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings."),
         click.option(

@@ -125,9 +125,12 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
                 if policy is not None and policy.exclude is not None and policy.exclude.match(path):
                     continue
                 subdirs.append((path, here))
-            elif name.endswith(PAYLOAD_SUFFIXES) and not (here and ignored(path, False, here)):
-                if policy is None or policy.keeps(path):
-                    _choose(path, found, policy)
+            elif (
+                name.endswith(PAYLOAD_SUFFIXES)
+                and not (here and ignored(path, False, here))
+                and (policy is None or policy.keeps(path))
+            ):
+                _choose(path, found, policy)
         stack.extend(reversed(subdirs))  # depth first, in sorted order
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
+from ..catalog import store
 from ..errors import UsageError
 from ..files import write_atomic
 from ..lint.events import LintEvents
@@ -65,6 +66,8 @@ class ProjectRun:
     diff: str = ""
     fixed: int = 0
     skipped: list[Skipped] = field(default_factory=list)  # JSON files found that are not payloads
+    fixes: list[tuple[str, dict[str, int]]] = field(default_factory=list)  # per file: rule code -> findings fixed
+    recorded: Counter[str] | None = None  # --write-baseline: findings recorded, by severity
 
 
 def lint_project(
@@ -95,7 +98,7 @@ def lint_project(
     )
     run = ProjectRun(LintResult(), options, notes=list(found.notes), skipped=found.skipped)
     if settings.fix or settings.diff:
-        run.fixed, run.diff = _fix(found.files, options, diff=settings.diff)
+        run.fixed, run.diff = _fix(found.files, options, diff=settings.diff, fixes=run.fixes)
         if settings.diff:
             return run
     accepted = _accepted(settings, config, found.files, options)
@@ -109,10 +112,22 @@ def lint_project(
             return False
 
     result = LintResult()
+    collected: list[Diagnostic] = []
+    marker = _Marker(sink or collected.append)
     if found.files:
         result = lint_paths(
-            found.files, options, stdin=stdin, sink=sink, keep=keep, jobs=settings.jobs, events=events, discovered=True
+            found.files,
+            options,
+            stdin=stdin,
+            sink=marker,
+            keep=keep,
+            jobs=settings.jobs,
+            events=events,
+            discovered=True,
         )
+    if sink is None:
+        result.diagnostics = collected
+    result.fixable = marker.count
     run.result = result
     result.fixed = run.fixed
     result.skipped = len(found.skipped)
@@ -121,6 +136,42 @@ def lint_project(
     elif accepted is not None:
         _finish(accepted, run, sink or result.diagnostics.append)
     return run
+
+
+class _Marker:
+    """Passes diagnostics on, marking those ``--fix`` can repair (and counting them).
+
+    Only findings of a rule with a fix kind cost anything: their file's text is read once
+    (files are reported in order) and indexed once.
+    """
+
+    def __init__(self, emit: Sink) -> None:
+        self.emit, self.count = emit, 0
+        self.kinds = {code for code, rule in store.rules().items() if rule.fix}
+        self.file: str | None = None
+        self.check: Callable[[Diagnostic], bool] | None = None
+
+    def __call__(self, d: Diagnostic) -> None:
+        check = self._checker(d.file) if d.code in self.kinds and d.file is not None else None
+        if check is not None and check(d):
+            d = dataclasses.replace(d, fixable=True)
+            self.count += 1
+        self.emit(d)
+
+    def _checker(self, file: str) -> Callable[[Diagnostic], bool] | None:
+        if file != self.file:
+            self.file, self.check = file, None
+            try:
+                if file != "<stdin>" and os.path.getsize(file) <= MAX_JSON_BYTES:  # what --fix would read
+                    with open(file, "rb") as f:
+                        text = f.read().decode("utf-8")
+                    if not text.startswith("\ufeff"):
+                        from .fix import Fixable  # deferred: only runs with fixable-kind findings pay
+
+                        self.check = Fixable(text)
+            except (OSError, UnicodeDecodeError):
+                pass
+        return self.check
 
 
 def project_options(
@@ -210,7 +261,12 @@ def _write_baseline(path: str, recorded: list[Diagnostic], run: ProjectRun) -> N
         write_atomic(path, baseline_text(counts))
     except OSError as exc:
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
-    run.notes.append(f"recorded {sum(counts.values())} findings in {path}")
+    run.recorded = Counter(d.severity.value for d in recorded)
+    files = len({d.file for d in recorded})
+    run.notes.append(
+        f"recorded {_plural(sum(counts.values()), 'finding')} ({_plural(files, 'file')}) in {path}: "
+        "later runs with --baseline report only new ones"
+    )
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -232,9 +288,11 @@ def _in_run(files: list[str]) -> Callable[[str], bool]:
     return linted
 
 
-def _fix(files: list[str], options: LintOptions, *, diff: bool) -> tuple[int, str]:
+def _fix(
+    files: list[str], options: LintOptions, *, diff: bool, fixes: list[tuple[str, dict[str, int]]]
+) -> tuple[int, str]:
     """Fix every file in the run (or, with ``diff``, describe the changes); return the
-    number of fixes and the diff."""
+    number of fixes and the diff, and add to ``fixes`` what each file had repaired."""
     from .fix import fix_bytes  # deferred: only --fix and --diff pay
 
     applied, diffs = 0, []
@@ -251,6 +309,8 @@ def _fix(files: list[str], options: LintOptions, *, diff: bool) -> tuple[int, st
         if outcome.text is None:
             continue
         applied += outcome.applied
+        gone = Counter(d.code for d in outcome.before.diagnostics) - Counter(d.code for d in outcome.after.diagnostics)
+        fixes.append((path, dict(gone)))
         if diff:
             diffs.append(_unified_diff(data.decode("utf-8"), outcome.text, path))
             continue

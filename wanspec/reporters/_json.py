@@ -6,6 +6,7 @@ import json
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
+from ._paths import with_url
 
 
 class JsonReporter:
@@ -15,7 +16,7 @@ class JsonReporter:
 
     def emit(self, d: Diagnostic) -> None:
         head = '{\n  "diagnostics": [\n    ' if self.first else ",\n    "
-        self.out.write(head + json.dumps(d.as_dict(), ensure_ascii=False))
+        self.out.write(head + json.dumps(with_url(d), ensure_ascii=False))
         self.first = False
 
     def finish(self, result: LintResult) -> None:

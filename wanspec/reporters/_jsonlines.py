@@ -10,6 +10,7 @@ import json
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
+from ._paths import with_url
 
 
 class JsonLinesReporter:
@@ -17,7 +18,7 @@ class JsonLinesReporter:
         self.out = out
 
     def emit(self, d: Diagnostic) -> None:
-        self.out.write(json.dumps(d.as_dict(), ensure_ascii=False) + "\n")
+        self.out.write(json.dumps(with_url(d), ensure_ascii=False) + "\n")
 
     def finish(self, result: LintResult) -> None:
         self.out.flush()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from ..records import Diagnostic
+
 
 def display_path(file: str) -> str:
     """``file`` relative to the working directory when it lies under it, with ``/``
@@ -28,3 +30,12 @@ def file_uri(file: str) -> str:
 
         return Path(path).as_uri()
     return quote(path, safe="/")
+
+
+def with_url(d: Diagnostic) -> dict[str, object]:
+    """``d.as_dict()`` plus ``url``: the public page its citation can be followed to."""
+    from ..catalog import store  # reporters other than JSON never need the source table
+
+    row = d.as_dict()
+    row["url"] = store.source_url(d.doc)
+    return row
