@@ -250,3 +250,19 @@ def test_the_pre_commit_hook_behaves_the_same(tmp_path):
     assert refused.returncode != 0, output
     found = re.findall(r"^(\S+):\d+:\d+: WS\d+", output, re.M)
     assert found == ["payloads/bad.json"], output
+
+
+@pytest.mark.parametrize("name", ["body.yaml", "body.YML", "wanspec.toml", "a.jsonc"])
+def test_other_file_types_named_are_a_clear_usage_error(run_cli, write, name):
+    path = write(name, "taskType: videoInference\nmodel: alibaba:wan@2.6-flash\n")
+    run = run_cli("lint", str(path), str(write("ok.json", FLASH_TASK)))
+    assert run.exit_code == 2 and run.stdout == "", run
+    assert f"wanspec: error: unsupported file type: {path} is " in run.stderr
+    assert "WS001" not in run.stderr + run.stdout and "Convert it to JSON" in run.stderr
+
+
+def test_other_file_types_in_a_tree_are_not_read(run_cli, tmp_path, monkeypatch):
+    (tmp_path / "body.yaml").write_text("taskType: videoInference\n")
+    (tmp_path / "ok.json").write_text(json.dumps(FLASH_TASK))
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("lint", ".").stdout == "All checks passed in 1 task (1 file).\n"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..contract._cassette import find_cassettes
 from ..contract._protocol import key_variables
-from ..errors import UsageError
+from ..errors import UsageError, WanspecError
 from ..lint.run import LintOptions
 from ..project.run import project_options
 from ..records import Diagnostic
@@ -171,10 +171,15 @@ def _record(settings: RecordSettings, io: Streams) -> int:
         for name, why in p.skipped:
             io.out.write(f"{name:<{width}}  skipped: {why}\n")
         io.out.write(f"{'total':<{width}}  {p.total:9.4f} USD (budget {settings.max_cost:g} USD)\n")
-        check_budget(p, settings.max_cost, settings.allow_unpriced)
-        if settings.dry_run:
-            io.out.write("dry run: nothing sent\n")
+        if settings.dry_run:  # the plan is the answer: say what a real run would decide, exit 0
+            try:
+                check_budget(p, settings.max_cost, settings.allow_unpriced)
+                verdict = "a real run would start"
+            except WanspecError as exc:
+                verdict = f"a real run would refuse: {exc}"
+            io.out.write(f"dry run: nothing sent; {verdict}\n")
             return EXIT_OK
+        check_budget(p, settings.max_cost, settings.allow_unpriced)
 
         policy = PollPolicy(initial=settings.poll_interval, max_delay=max(10.0, settings.poll_interval))
 

@@ -38,6 +38,9 @@ __all__ = ["VENDORED", "Discovery", "Skipped", "discover_files", "is_payload"]
 VENDORED = frozenset(
     {"node_modules", "__pycache__", "__pypackages__", "venv", "site-packages", "_build", "buck-out", "dist"}
 )
+#: Payload-like files wanspec does not read: named on the command line, a usage error that
+#: says so (linting them as JSON would only say "invalid JSON" and leave the user guessing).
+UNSUPPORTED = {".yaml": "YAML", ".yml": "YAML", ".toml": "TOML", ".json5": "JSON5", ".jsonc": "JSON with comments"}
 #: How much of a large file is searched for a payload's marks instead of parsed.
 _SNIFF_BYTES = 1 << 20
 
@@ -86,6 +89,7 @@ def discover_files(
         if is_dir:
             _walk(raw, found, policy, respect_ignore)
         else:
+            _unsupported(raw)
             _named(raw, found, policy, respect_ignore, force_exclude, config_name)
     if missing:
         raise UsageError("no such file or directory: " + ", ".join(missing))
@@ -132,6 +136,16 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
             ):
                 _choose(path, found, policy)
         stack.extend(reversed(subdirs))  # depth first, in sorted order
+
+
+def _unsupported(path: str) -> None:
+    kind = UNSUPPORTED.get(os.path.splitext(path)[1].lower())
+    if kind is not None:
+        raise UsageError(
+            f"unsupported file type: {path} is {kind}; wanspec lints JSON payloads (.json: a task or an "
+            "array of tasks; .jsonl: a task a line), the form the providers' APIs take. Convert it to JSON, "
+            "or pipe the JSON to `wanspec lint -`"
+        )
 
 
 def _named(

@@ -67,4 +67,4 @@ def summary_line(result: LintResult) -> str:
 
 
 def _skipped(n: int) -> str:
-    return f"{_plural(n, 'JSON file')} that {'is' if n == 1 else 'are'} not payloads"
+    return f"{_plural(n, 'JSON file')} that {'is not a payload' if n == 1 else 'are not payloads'}"
