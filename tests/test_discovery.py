@@ -266,3 +266,12 @@ def test_other_file_types_in_a_tree_are_not_read(run_cli, tmp_path, monkeypatch)
     (tmp_path / "ok.json").write_text(json.dumps(FLASH_TASK))
     monkeypatch.chdir(tmp_path)
     assert run_cli("lint", ".").stdout == "All checks passed in 1 task (1 file).\n"
+
+
+def test_recorded_responses_and_auth_only_files_are_not_payloads(tmp_path):
+    """A Runware response item names its taskType but no model: not a request to lint."""
+    (tmp_path / "response.json").write_text(json.dumps({"taskType": "videoInference", "taskUUID": "x", "cost": 1.5}))
+    (tmp_path / "unknown-model.json").write_text(json.dumps({"taskType": "videoInference", "model": "alibaba:wan@9"}))
+    found = discover_files([str(tmp_path)])
+    assert [os.path.basename(f) for f in found.files] == ["unknown-model.json"]  # a Runware request: WS010 then
+    assert [os.path.basename(s.path) for s in found.skipped] == ["response.json"]
