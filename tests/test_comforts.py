@@ -116,3 +116,10 @@ def test_every_citation_in_the_schemas_can_be_followed():
     assert len(docs) > 100
     unfollowable = [d for d in docs if not (store.source_url(d) or "").startswith("https://")]
     assert unfollowable == []
+
+
+def test_explain_gives_each_citation_its_address(run_cli):
+    run = run_cli("explain", "WS500")
+    lines = run.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "wavespeed-wan2.6-i2v-flash.txt" in line)
+    assert lines[at + 1] == "    https://wavespeed.ai/docs/docs-api/alibaba/wan-2.6/image-to-video-flash"

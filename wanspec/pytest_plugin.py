@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -64,6 +64,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "wanspec_cassette(name=None, metadata=None): name the wanspec cassette of this test and its metadata.",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    """A replay miss explained in wanspec's terms: vcrpy's own message speaks of its
+    ``record_mode='once'`` default, which is not wanspec's (``none``, network blocked)."""
+    outcome = yield
+    clients = {"runware_client", "wavespeed_client", "toapis_client"}
+    if call.excinfo is None or not clients & set(getattr(item, "fixturenames", ())):
+        return
+    exc: BaseException | None = call.excinfo.value
+    while exc is not None and type(exc).__name__ != "CannotOverwriteExistingCassetteException":
+        exc = exc.__cause__ or exc.__context__
+    if exc is None:
+        return
+    mode = _mode(item.config)
+    report = outcome.get_result()
+    report.sections.append(
+        (
+            "wanspec",
+            f"No recorded interaction matches this request (wanspec record mode {mode!r}: "
+            + ("replay only, network blocked" if mode == "none" else "new requests are not recorded here")
+            + "). Ignore vcrpy's mention of record_mode='once' above: wanspec's default is 'none'.\n"
+            "Record the missing interaction with `pytest --wanspec-record-mode=once` (it needs the "
+            "provider's API key), or change the request back to the one the cassette holds.",
+        )
     )
 
 
