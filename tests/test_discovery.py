@@ -275,3 +275,32 @@ def test_recorded_responses_and_auth_only_files_are_not_payloads(tmp_path):
     found = discover_files([str(tmp_path)])
     assert [os.path.basename(f) for f in found.files] == ["unknown-model.json"]  # a Runware request: WS010 then
     assert [os.path.basename(s.path) for s in found.skipped] == ["response.json"]
+
+
+def test_a_symlink_loop_cannot_trap_the_walk(tmp_path, run_cli, monkeypatch):
+    (tmp_path / "payloads").mkdir()
+    (tmp_path / "payloads" / "ok.json").write_text(json.dumps(FLASH_TASK))
+    os.symlink(tmp_path, tmp_path / "payloads" / "loop")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("lint", ".")
+    assert run.exit_code == 0 and run.stdout == "All checks passed in 1 task (1 file).\n", run
+
+
+def test_an_unreadable_directory_is_never_a_pass(tmp_path, run_cli, monkeypatch):
+    from wanspec.project import discovery
+
+    (tmp_path / "ok.json").write_text(json.dumps(FLASH_TASK))
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "bad.json").write_text(json.dumps(BAD))
+    real = os.scandir
+
+    def scandir(path):  # as for a directory without the read permission (the tests may run as root)
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", scandir)
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("lint", ".")
+    assert run.exit_code == 2, run
+    assert "locked: WS012 cannot read directory locked: Permission denied" in run.stdout, run

@@ -60,6 +60,7 @@ class Discovery:
     files: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # found, not payloads
     notes: list[str] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # directories that could not be listed, why
 
 
 def discover_files(
@@ -93,7 +94,7 @@ def discover_files(
             _named(raw, found, policy, respect_ignore, force_exclude, config_name)
     if missing:
         raise UsageError("no such file or directory: " + ", ".join(missing))
-    if not found.files and not found.skipped and not found.notes:
+    if not found.files and not found.skipped and not found.notes and not found.unreadable:
         raise UsageError("no payload files (*.json, *.jsonl) under: " + ", ".join(given))
     return found
 
@@ -111,8 +112,9 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue  # an unreadable directory holds nothing we could lint
+        except OSError as exc:  # what it holds was not linted, so the run must not pass as if it had been
+            found.unreadable.append((directory, exc.strerror or type(exc).__name__))
+            continue
         subdirs = []
         for entry in entries:
             name = entry.name
@@ -120,7 +122,7 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
                 continue
             path = os.path.normpath(os.path.join(directory, name))  # "./a.json" is "a.json"
             try:
-                is_dir = entry.is_dir()
+                is_dir = entry.is_dir(follow_symlinks=False)  # as os.walk: a link loop cannot trap the walk
             except OSError:
                 is_dir = False
             if is_dir:

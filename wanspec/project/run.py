@@ -22,8 +22,8 @@ from ..errors import UsageError
 from ..files import write_atomic
 from ..lint.events import LintEvents
 from ..lint.paths import lint_paths
-from ..lint.run import STDIN, LintOptions, Sink, validate_options
-from ..lint.source import MAX_JSON_BYTES
+from ..lint.run import STDIN, LintOptions, Sink, problem_diagnostic, validate_options
+from ..lint.source import MAX_JSON_BYTES, Problem
 from ..records import Diagnostic, LintResult
 from .config_lookup import find_config
 from .discovery import Skipped, discover_files
@@ -125,6 +125,11 @@ def lint_project(
             events=events,
             discovered=True,
         )
+    for directory, reason in found.unreadable:  # an environment error: exit 2, like an unreadable file
+        problem = Problem("unreadable", f"cannot read directory {directory}: {reason}", None, None)
+        if (d := problem_diagnostic(problem, directory, options)) is not None:
+            result.count(d)
+            marker(d)
     if sink is None:
         result.diagnostics = collected
     result.fixable = marker.count
