@@ -13,13 +13,19 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from ..errors import CatalogError, UsageError, WanspecError
 from ..project.run import ProjectSettings, lint_project
 from ..records import ExitStatus, LintResult, Severity, exit_status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = ExitStatus.OK, ExitStatus.FINDINGS, ExitStatus.USAGE
+OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output without and with the source
+
+
+def shows_source(show_source: bool, output_format: str | None) -> bool:
+    """``--show-source`` or ``--output-format full``."""
+    return show_source or output_format == "full"
 
 
 @dataclass
@@ -46,6 +52,18 @@ class ReportSettings:
     fail_on: str = "error"  # "warning": warnings fail the run too
     progress: bool = True  # a progress bar on a terminal (never in pipes or CI)
     show_source: bool = False  # the citation under each finding (text output)
+
+    @classmethod
+    def from_options(cls, shared: dict[str, Any]) -> ReportSettings:
+        """From the values of ``options.report_options`` (as a callback receives them)."""
+        return cls(
+            format=shared["fmt"],
+            colour=shared["colour"],
+            statistics=shared["statistics"],
+            exit_zero=shared["exit_zero"],
+            fail_on=shared["fail_on"],
+            show_source=shows_source(shared["show_source"], shared["output_format"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from .contract_settings import (
     execute_record,
     execute_verify,
 )
-from .options import config_options, report_options, selection_options, shows_source
+from .options import config_options, report_options, selection_options
 
 _streams = system_streams
 
@@ -37,14 +37,7 @@ def _check_options(f: Callable[..., None]) -> Callable[..., None]:
 
 
 def _check(**shared: Any) -> CheckSettings:
-    report = ReportSettings(
-        format=shared["fmt"],
-        colour=shared["colour"],
-        statistics=shared["statistics"],
-        exit_zero=shared["exit_zero"],
-        fail_on=shared["fail_on"],
-        show_source=shows_source(shared["show_source"], shared["output_format"]),
-    )
+    report = ReportSettings.from_options(shared)
     return CheckSettings(
         select=shared["select"],
         ignore=shared["ignore"],

@@ -14,16 +14,13 @@ from typing import Any, TypeVar
 import click
 
 from ..reporters import FORMATS
+from .commands import OUTPUT_FORMATS, shows_source
+
+__all__ = ["OUTPUT_FORMATS", "config_options", "report_options", "selection_options", "shows_source"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 FAIL_ON = ("error", "warning")
-OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output with and without the source
-
-
-def shows_source(show_source: bool, output_format: str | None) -> bool:
-    """``--show-source`` or ``--output-format full``."""
-    return show_source or output_format == "full"
 
 
 def _stack(f: F, *decorators: Callable[[F], F]) -> F:

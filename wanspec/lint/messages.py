@@ -7,6 +7,7 @@ how to say "what is wrong, and what is allowed" for each JSON Schema keyword.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from ..jsontools import json_type, type_phrase
@@ -43,6 +44,11 @@ def is_numeric_string(value: Any) -> bool:
 
 
 def did_you_mean(name: str, candidates: list[str]) -> str | None:
+    return _did_you_mean(name, tuple(candidates))
+
+
+@lru_cache(maxsize=4096)  # an editor re-lints the same misspelt keys on every keystroke (difflib: ~0.7 ms each)
+def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str | None:
     lowered = {c.lower(): c for c in candidates}
     if name.lower() in lowered:
         return lowered[name.lower()]

@@ -102,14 +102,17 @@ class RunwareWan25ImageRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(None, alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     seed: Annotated[int, Field(ge=0, le=2147483647)] | SkipJsonSchema[None] = Field(None)
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
 
-    model: Literal['alibaba:wan@2.5-image']
-    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Model AIR ID: alibaba:wan@2.5-image.\""""
+    model: Literal['alibaba:wan@2.5-image', 'runware:201@10']
+    """runware-alibaba-models.txt › Wan2.5-Preview Image: \"Model AIR ID: alibaba:wan@2.5-image.\"; runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › AlibabaWan25PreviewImageParams: \"model: Literal['runware:201@10']\" (slug alibaba-wan2-5-preview-image) (docs/doc-discrepancies.md D32)"""
 
     positive_prompt: Annotated[str, Field(min_length=1, max_length=2000)] = Field(alias="positivePrompt")
     """runware-alibaba-models.txt › Wan2.5-Preview Image › Technical specifications: \"Positive prompt: 1-2000 characters\""""
@@ -169,7 +172,7 @@ class RunwareWan25PreviewInputsFrameImagesItem(WireModel):
     """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only).\""""
 
     image: Annotated[str, Field(min_length=1)]
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Input image requirements: 360-2000 pixels, 10MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › frameImages: \"Image input (UUID, URL, Data URI, or Base64).\""""
 
 
 class RunwareWan25PreviewInputs(WireModel):
@@ -181,7 +184,7 @@ class RunwareWan25PreviewInputs(WireModel):
     model_config = ConfigDict(json_schema_extra=closed)
 
     audio: Annotated[str, Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Audio requirements: WAV/MP3, 3-30 seconds duration, 15MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › audio: \"Audio input (UUID or URL).\""""
 
     frame_images: Annotated[list[str | RunwareWan25PreviewInputsFrameImagesItem], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None, alias="frameImages")
     """runware-wan2.6-flash.txt › Inputs › frameImages: \"array of strings or objects items: 1\""""
@@ -276,6 +279,9 @@ class RunwareWan25PreviewRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(1, alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
 
@@ -349,7 +355,7 @@ class RunwareWan26InputsFrameImagesItem(WireModel):
     """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only).\""""
 
     image: Annotated[str, Field(min_length=1)]
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Input image requirements: 360-2000 pixels, 10MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › frameImages: \"Image input (UUID, URL, Data URI, or Base64).\""""
 
 
 class RunwareWan26Inputs(WireModel):
@@ -361,7 +367,7 @@ class RunwareWan26Inputs(WireModel):
     model_config = ConfigDict(json_schema_extra=closed)
 
     audio: Annotated[str, Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Audio requirements: WAV/MP3, 3-30 seconds duration, 15MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › audio: \"Audio input (UUID or URL).\""""
 
     frame_images: Annotated[list[str | RunwareWan26InputsFrameImagesItem], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None, alias="frameImages")
     """runware-wan2.6-flash.txt › Inputs › frameImages: \"array of strings or objects items: 1\""""
@@ -471,6 +477,9 @@ class RunwareWan26Request(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(1, alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
 
@@ -544,7 +553,7 @@ class RunwareWan26FlashInputsFrameImagesItem(WireModel):
     """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Frame images: Supports first frame via inputs.frameImages (image-to-video only).\""""
 
     image: Annotated[str, Field(min_length=1)]
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Input image requirements: 360-2000 pixels, 10MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › frameImages: \"Image input (UUID, URL, Data URI, or Base64).\""""
 
 
 class RunwareWan26FlashInputs(WireModel):
@@ -556,7 +565,7 @@ class RunwareWan26FlashInputs(WireModel):
     model_config = ConfigDict(json_schema_extra=closed)
 
     audio: Annotated[str, Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
-    """runware-alibaba-models.txt › Wan2.6 › Technical specifications: \"Audio requirements: WAV/MP3, 3-30 seconds duration, 15MB file size limit.\""""
+    """runware-wan2.6.txt › Inputs › audio: \"Audio input (UUID or URL).\""""
 
     frame_images: Annotated[list[str | RunwareWan26FlashInputsFrameImagesItem], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None, alias="frameImages")
     """runware-wan2.6-flash.txt › Inputs › frameImages: \"array of strings or objects items: 1\""""
@@ -665,6 +674,9 @@ class RunwareWan26FlashRequest(RequestModel):
 
     Documented default: False (sent only when set).
     """
+
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
 
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(1, alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
@@ -809,6 +821,9 @@ class RunwareWan26ImageRequest(RequestModel):
 
     Documented default: False (sent only when set).
     """
+
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
 
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(None, alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
@@ -990,6 +1005,9 @@ class RunwareWan22AnimateRequest(RequestModel):
 
     Documented default: False (sent only when set).
     """
+
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
 
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(1, alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
@@ -1181,6 +1199,9 @@ class RunwareWan22AnimateTurboRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(1, alias="numberResults")
     """runware-wan2.6.txt and runware-wan2.6-flash.txt › API Options › numberResults: \"integer min: 1 max: 4 default: 1\"
 
@@ -1319,14 +1340,17 @@ class RunwareQwenImage20Request(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(None, alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     seed: Annotated[int, Field(ge=0, le=2147483647)] | SkipJsonSchema[None] = Field(None)
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
 
-    model: Literal['runware:qwen-image@2.0']
-    """runware-alibaba-models.txt › Qwen-Image-2.0: \"Model AIR ID: runware:qwen-image@2.0.\""""
+    model: Literal['alibaba:qwen-image@2.0', 'runware:qwen-image@2.0']
+    """runware.ai/docs/models/alibaba-qwen-image-2-0.md: \"alibaba:qwen-image@2.0\" and runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › models map: \"alibaba:qwen-image@2.0\" (current); runware-alibaba-models.txt › Qwen-Image-2.0: \"Model AIR ID: runware:qwen-image@2.0.\" (captured 2026-11-21; docs/doc-discrepancies.md D30)"""
 
     positive_prompt: Annotated[str, Field(min_length=2, max_length=2000)] = Field(alias="positivePrompt")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › Technical specifications: \"Positive prompt: 2-2000 characters\""""
@@ -1442,14 +1466,17 @@ class RunwareQwenImage20ProRequest(RequestModel):
     Documented default: False (sent only when set).
     """
 
+    routing: dict[str, Any] | SkipJsonSchema[None] = Field(None)
+    """runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › the params TypedDict of every model it lists, the Alibaba ones included: \"routing: NotRequired[dict[str, object]]\". No page we have says what goes inside, so only the type is checked (docs/doc-discrepancies.md D29)"""
+
     number_results: Annotated[int, Field(ge=1, le=4)] | SkipJsonSchema[None] = Field(None, alias="numberResults")
     """runware-alibaba-models.txt › Qwen-Image-2.0 › example: \"\"numberResults\": 2\""""
 
     seed: Annotated[int, Field(ge=0, le=2147483647)] | SkipJsonSchema[None] = Field(None)
     """Runware image API reference (the Alibaba model page lists no image platform options; values from the Runware platform reference)"""
 
-    model: Literal['runware:qwen-image@2.0-pro']
-    """runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"Model AIR ID: runware:qwen-image@2.0-pro.\""""
+    model: Literal['alibaba:qwen-image@2.0-pro', 'runware:qwen-image@2.0-pro']
+    """runware.ai/docs/models/alibaba-qwen-image-2-0-pro.md: \"alibaba:qwen-image@2.0-pro\" and runware-sdk 1.8.0 runware/types/task_map.py (SCHEMAS_VERSION 20261012233936) › models map: \"alibaba:qwen-image@2.0-pro\" (current); runware-alibaba-models.txt › Qwen-Image-2.0-Pro: \"Model AIR ID: runware:qwen-image@2.0-pro.\" (captured 2026-11-21; docs/doc-discrepancies.md D30)"""
 
     positive_prompt: Annotated[str, Field(min_length=2, max_length=2000)] = Field(alias="positivePrompt")
     """runware-alibaba-models.txt › Qwen-Image-2.0-Pro › Technical specifications: \"Positive prompt: 2-2000 characters\""""
@@ -1479,7 +1506,7 @@ class ToapisWan26FlashMetadata(WireModel):
     gateway-wan2.6-flash.txt › Request Parameters › metadata: \"Extended parameters\"
     """
 
-    reference_urls: Annotated[list[Annotated[str, Field(pattern='^[hH][tT][tT][pP][sS]?://')]], Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
+    reference_urls: Annotated[list[Annotated[str, Field(pattern='^[hH][tT][tT][pP][sS]?://[^\\s/$.?#][^\\s]*$')]], Field(min_length=1)] | SkipJsonSchema[None] = Field(None)
     """gateway-wan2.6-flash.txt › Routing Logic: \"metadata.reference_urls (video URLs) | Reference Video Flash (r2v-flash)\""""
 
 
@@ -1498,7 +1525,7 @@ class ToapisWan26FlashRequest(RequestModel):
     model: Literal['wan2.6-flash']
     """gateway-wan2.6-flash.txt › Request Parameters › model: \"Video generation model name, fixed as wan2.6-flash\""""
 
-    image_urls: Annotated[list[Annotated[str, Field(pattern='^[hH][tT][tT][pP][sS]?://')]], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None)
+    image_urls: Annotated[list[Annotated[str, Field(pattern='^[hH][tT][tT][pP][sS]?://[^\\s/$.?#][^\\s]*$')]], Field(min_length=1, max_length=1)] | SkipJsonSchema[None] = Field(None)
     """gateway-wan2.6-flash.txt › Request Parameters › image_urls: \"Reference image URL array for image-to-video mode (only supports 1 image)\""""
 
     prompt: str | SkipJsonSchema[None] = Field(None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
@@ -82,8 +82,8 @@ def lint_project(
     With ``sink``, each diagnostic goes to it as soon as it is final (in file order) and
     ``result.diagnostics`` stays empty; without it, the result holds them all.
     """
-    config = _load(settings)
-    options = _options(settings, config)
+    config = load_config_for(settings)
+    options = merged_options(settings, config)
     if settings.write_baseline and settings.baseline is None:
         raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
     paths = settings.paths or (".",)
@@ -101,7 +101,7 @@ def lint_project(
         run.fixed, run.diff = _fix(found.files, options, diff=settings.diff, fixes=run.fixes)
         if settings.diff:
             return run
-    accepted = _accepted(settings, config, found.files, options)
+    accepted = accepted_findings(settings, config, found.files, options)
     recorded: list[Diagnostic] = []
     keep: Callable[[Diagnostic], bool] | None = accepted.keep if accepted is not None else None
     if settings.write_baseline:  # everything found today (not suppressed) goes into the baseline
@@ -186,10 +186,10 @@ def project_options(
     working directory, or ``config``) gives any check, merged with ``select``/``ignore``:
     what ``cassettes verify``, ``cassettes audit`` and ``drift`` apply to their findings."""
     settings = ProjectSettings(select=select, ignore=ignore, config=config, isolated=isolated)
-    return _options(settings, _load(settings))
+    return merged_options(settings, load_config_for(settings))
 
 
-def _options(settings: ProjectSettings, config: ProjectConfig | None) -> LintOptions:
+def merged_options(settings: ProjectSettings, config: ProjectConfig | None) -> LintOptions:
     """The command line's choices merged with the config's (the command line wins)."""
     options = LintOptions(settings.schema, settings.select, settings.ignore, settings.engine)
     if config is not None:
@@ -204,7 +204,8 @@ def _options(settings: ProjectSettings, config: ProjectConfig | None) -> LintOpt
     return options
 
 
-def _load(settings: ProjectSettings) -> ProjectConfig | None:
+def load_config_for(settings: ProjectSettings) -> ProjectConfig | None:
+    """The config the settings name, or the nearest one upwards from the working directory."""
     if settings.isolated:
         if settings.config is not None:
             raise UsageError("--config and --isolated contradict each other")
@@ -221,9 +222,11 @@ def _load(settings: ProjectSettings) -> ProjectConfig | None:
     return load_config(path)
 
 
-def _accepted(
-    settings: ProjectSettings, config: ProjectConfig | None, files: list[str], options: LintOptions
+def accepted_findings(
+    settings: ProjectSettings, config: ProjectConfig | None, files: Sequence[str], options: LintOptions
 ) -> Accepted | None:
+    """The baseline's and the suppressions' filter for a run over ``files`` (the files it
+    lints, as discovery chose them), or None."""
     if settings.baseline is None and (config is None or not config.suppressions):
         return None
     from .baseline import Accepted, read_baseline  # deferred: only runs with a baseline or suppressions pay
@@ -283,7 +286,7 @@ def _shown(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _in_run(files: list[str]) -> Callable[[str], bool]:
+def _in_run(files: Sequence[str]) -> Callable[[str], bool]:
     """Whether a file is one this run lints (the baseline judges only those)."""
     targets = {os.path.abspath(f) for f in files if f != STDIN}
 
