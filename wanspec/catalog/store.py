@@ -337,6 +337,9 @@ def source_url(doc: str | None) -> str | None:
     quoted = re.search(r"https://[^\s\"'›;,)]+", doc)
     if quoted:
         return quoted.group(0).rstrip(".")
+    bare = re.match(r"([a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s\"'›;,)]*[^\s\"'›;,):.])", doc)  # runware.ai/docs/... › …
+    if bare:
+        return f"https://{bare.group(1)}"
     return next((url for prefix, url in _sources() if doc.startswith(prefix)), None)
 
 
