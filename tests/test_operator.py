@@ -40,7 +40,8 @@ def test_statistics_count_every_code_sorted_by_count_then_code(run_cli, findings
 
 
 def test_statistics_have_a_fixable_column_and_total(run_cli, write):
-    path = str(write("fixable.json", [{**FLASH_TASK, "duration": "5"}, {**FLASH_TASK, "duration": "40"}]))
+    second = {**FLASH_TASK, "taskUUID": "9f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b", "duration": "40"}  # unique in the batch
+    path = str(write("fixable.json", [{**FLASH_TASK, "duration": "5"}, second]))
     run = run_cli("lint", "--statistics", path)
     assert run.stdout.splitlines()[-1] == "3\ttotal\t2 fixable with `--fix`", run
     assert "2\tWS112\t[*] numeric-string" in run.stdout.splitlines()
