@@ -304,3 +304,17 @@ def test_an_unreadable_directory_is_never_a_pass(tmp_path, run_cli, monkeypatch)
     run = run_cli("lint", ".")
     assert run.exit_code == 2, run
     assert "locked: WS012 cannot read directory locked: Permission denied" in run.stdout, run
+
+
+def test_hostile_json_in_a_tree_is_sniffed_without_harm(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 200_000 + "]" * 200_000)  # too deep to parse: no payload marks
+    (tmp_path / "big-data.json").write_text(json.dumps([{"id": i, "name": "x" * 40} for i in range(120_000)]))
+    big_batch = [{**FLASH_TASK, "taskUUID": f"8f6a3c2e-1b4d-4e5f-9a8b-{i:012d}"} for i in range(20_000)]
+    (tmp_path / "big-batch.json").write_text(json.dumps(big_batch))
+    assert (tmp_path / "big-data.json").stat().st_size > 4 << 20 and (
+        tmp_path / "big-batch.json"
+    ).stat().st_size > 4 << 20
+    (tmp_path / "binary.json").write_bytes(bytes(range(256)) * 64)
+    found = discover_files([str(tmp_path)])
+    assert [os.path.basename(f) for f in found.files] == ["big-batch.json"]
+    assert sorted(os.path.basename(s.path) for s in found.skipped) == ["big-data.json", "binary.json", "deep.json"]
