@@ -318,3 +318,15 @@ def test_hostile_json_in_a_tree_is_sniffed_without_harm(tmp_path):
     found = discover_files([str(tmp_path)])
     assert [os.path.basename(f) for f in found.files] == ["big-batch.json"]
     assert sorted(os.path.basename(s.path) for s in found.skipped) == ["big-data.json", "binary.json", "deep.json"]
+
+
+def test_force_exclude_skips_named_files_in_hidden_and_vendored_directories(tmp_path, run_cli, monkeypatch):
+    for where in (".vscode", "node_modules/pkg"):
+        (tmp_path / where).mkdir(parents=True)
+        (tmp_path / where / "bad.json").write_text(json.dumps(BAD))
+    monkeypatch.chdir(tmp_path)
+    named = ["node_modules/pkg/bad.json", ".vscode/bad.json"]
+    forced = run_cli("lint", "--force-exclude", *named)
+    assert forced.exit_code == 0 and forced.stdout == "No files linted.\n", forced
+    assert forced.stderr.count("not linted: in a hidden or vendored directory") == 2
+    assert run_cli("lint", *named).exit_code == 1  # named without it: linted, as ruff does

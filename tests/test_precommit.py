@@ -140,13 +140,14 @@ def test_the_cassette_hooks_refuse_a_leaked_key_and_a_drifted_response(tmp_path)
         hook.update(entry=wanspec + str(_manifest()[hook_id]["entry"]).removeprefix("wanspec"), language="system")
         hooks.append(hook)
     (repo / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": "local", "hooks": hooks}]}))
-    shutil.copytree(ROOT / "cassettes" / "toapis", repo / "cassettes" / "toapis")
+    # where the pytest plugin records: a cassettes/ directory beside the tests
+    shutil.copytree(ROOT / "cassettes" / "toapis", repo / "tests" / "cassettes" / "toapis")
     _install(repo, env)
     _git(repo, "add", ".", env=env)
     first = _git(repo, "commit", "-q", "-m", "documentation cassettes", env=env)
     assert first.returncode == 0, first.stdout + first.stderr
 
-    cassette = repo / "cassettes" / "toapis" / "wan2.6-flash-i2v-silent.yaml"
+    cassette = repo / "tests" / "cassettes" / "toapis" / "wan2.6-flash-i2v-silent.yaml"
     text = cassette.read_text(encoding="utf-8")
     cassette.write_text(text.replace("Bearer <REDACTED>", "Bearer tk-live-51f0c2a9e8d7b6a5", 1), encoding="utf-8")
     _git(repo, "add", ".", env=env)

@@ -154,7 +154,10 @@ def _named(
     path: str, found: Discovery, policy: Policy | None, respect_ignore: bool, force_exclude: bool, config_name: str
 ) -> None:
     why_not = None
-    if policy is not None and not policy.keeps(path):
+    parts = [p for p in os.path.normpath(path).split(os.sep)[:-1] if p not in (".", "..", "")]
+    if any(p.startswith(".") or p in VENDORED for p in parts):
+        why_not = "in a hidden or vendored directory"
+    elif policy is not None and not policy.keeps(path):
         why_not = f"excluded by {config_name} (include/exclude)"
     elif respect_ignore and _ignored_named(path):
         why_not = "ignored by .gitignore, .ignore or .git/info/exclude"
