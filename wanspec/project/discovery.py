@@ -213,6 +213,8 @@ def is_payload(path: str) -> bool:
     if path.endswith(".jsonl"):
         line = next((ln for ln in data.splitlines() if ln.strip()), b"")
         data = line
+    if _clues().search(data) is None:  # not one key a payload must have: no need to parse it
+        return False
     try:
         value = json.loads(data)
     except (ValueError, RecursionError):
@@ -243,6 +245,20 @@ def _shapes() -> tuple[Any, ...]:
 
 def _matches(validator: Any, task: dict[str, Any]) -> bool:
     return bool(validator.is_valid(task))
+
+
+@cache
+def _clues() -> re.Pattern[bytes]:
+    """Text every payload holds one of: a known model id, or a key some provider's shape
+    (``rules.json`` ``shape``, a schema's ``detect``) requires, quoted as JSON writes it."""
+    words = {json.dumps(m).encode() for m in store.catalog().by_model}
+    shapes = [p["shape"] for p in store.providers().values() if isinstance(p.get("shape"), dict)]
+    shapes += [e.detect for e in store.catalog().entries.values() if e.detect]
+    for shape in shapes:
+        if not shape.get("required"):  # a shape that requires no key: every file may match it
+            return re.compile(b"")
+        words.update(json.dumps(k).encode() for k in shape["required"])
+    return re.compile(b"|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or b"(?!)")
 
 
 @cache
