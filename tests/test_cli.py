@@ -75,7 +75,7 @@ def test_text_is_concise_and_show_source_adds_the_citation(run_cli, write):
         lines = full.stdout.splitlines()
         at = lines.index(next(line for line in lines if ": WS500 " in line))
         assert lines[at + 1].startswith("  = source: runware-wan2.6-flash.txt") and "max: 15" in lines[at + 1]
-        assert lines[at + 2] == "  = see: https://runware.ai/docs/models/alibaba-wan2-6-flash", full
+        assert lines[at + 2] == "  = see: https://runware.ai/docs/models/alibaba-wan2-6-flash.md", full
 
 
 def test_array_files_report_the_task_index(run_cli, write):

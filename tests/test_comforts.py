@@ -91,7 +91,7 @@ def test_sarif_rules_link_to_the_provider_pages(run_cli, write):
     assert rules["WS500"]["helpUri"].startswith("https://runware.ai/docs/")
     assert rules["WS401"]["helpUri"].startswith("https://")
     (result,) = log["runs"][0]["results"]
-    assert result["properties"]["url"] == "https://runware.ai/docs/models/alibaba-wan2-6-flash"
+    assert result["properties"]["url"] == "https://runware.ai/docs/models/alibaba-wan2-6-flash.md"
     assert "›" in result["properties"]["doc"] and result["properties"]["doc"] in result["message"]["text"]
 
 
@@ -122,4 +122,4 @@ def test_explain_gives_each_citation_its_address(run_cli):
     run = run_cli("explain", "WS500")
     lines = run.stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if "wavespeed-wan2.6-i2v-flash.txt" in line)
-    assert lines[at + 1] == "    https://wavespeed.ai/docs/docs-api/alibaba/wan-2.6/image-to-video-flash"
+    assert lines[at + 1] == "    https://wavespeed.ai/docs/docs-api/alibaba/alibaba-wan-2.6-image-to-video-flash"

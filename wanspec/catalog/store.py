@@ -321,15 +321,10 @@ def environment_codes() -> frozenset[str]:
     return frozenset(r.code for r in rules().values() if r.environment)
 
 
-@cache
-def _sources() -> tuple[tuple[str, str], ...]:
-    entries = _read("sources.json").get("sources", [])
-    return tuple(sorted(((s["prefix"], s["url"]) for s in entries), key=lambda s: -len(s[0])))
-
-
 def source_url(doc: str | None) -> str | None:
-    """The public address a citation can be followed to (``schemas/sources.json``): an
-    https address the citation quotes itself, else the page its document was captured from."""
+    """The one public address a citation is followed to (reports, SARIF, `explain`): an
+    https address the citation quotes, else a page it starts with (``runware.ai/docs/…``),
+    else the first document it names that rules.json ``sources`` has an address for."""
     if not doc:
         return None
     import re  # only citations shown in full pay for it
@@ -340,7 +335,8 @@ def source_url(doc: str | None) -> str | None:
     bare = re.match(r"([a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s\"'›;,)]*[^\s\"'›;,):.])", doc)  # runware.ai/docs/... › …
     if bare:
         return f"https://{bare.group(1)}"
-    return next((url for prefix, url in _sources() if doc.startswith(prefix)), None)
+    named = source_urls(doc)
+    return named[0][1] if named else None
 
 
 @cache
