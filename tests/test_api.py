@@ -65,7 +65,20 @@ def test_diagnostic_is_a_frozen_record():
         pass
     else:
         raise AssertionError("Diagnostic must be immutable")
-    assert list(d.as_dict()) == ["file", "task", "line", "column", "pointer", "code", "severity", "message", "schema"]
+    assert list(d.as_dict()) == [
+        "file",
+        "task",
+        "line",
+        "column",
+        "pointer",
+        "code",
+        "severity",
+        "message",
+        "schema",
+        "hint",
+        "doc",
+        "fixable",
+    ]
 
 
 def test_typed_package():

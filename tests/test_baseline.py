@@ -34,7 +34,8 @@ def test_write_baseline_records_todays_findings_sorted_and_counted(run_cli, proj
     project("p/b.json", BAD)
     run = run_cli("lint", "--baseline", "base.json", "--write-baseline", "p")
     assert run.exit_code == 0, run
-    assert "recorded 6 findings in base.json" in run.stderr
+    assert "recorded 6 findings (2 files) in base.json" in run.stderr
+    assert run.stdout == "Recorded 6 errors and 0 warnings in the baseline base.json.\n", run
     doc = json.loads((tmp_path / "base.json").read_text())
     assert doc["version"] == 1
     assert doc["entries"] == [

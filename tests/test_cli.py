@@ -45,16 +45,37 @@ def test_json_format_is_exactly_one_object_with_the_documented_fields(run_cli, w
     assert set(doc) == {"diagnostics", "summary"}
     assert doc["summary"] == {"files": 2, "tasks": 2, "errors": 3, "warnings": 0}
     for d in doc["diagnostics"]:
-        assert list(d) == ["file", "task", "line", "column", "pointer", "code", "severity", "message", "schema"]
+        assert list(d) == [
+            *("file", "task", "line", "column", "pointer", "code", "severity", "message", "schema"),
+            *("hint", "doc", "fixable", "url"),
+        ]
         assert d["schema"] == "runware/alibaba:wan@2.6-flash" and d["task"] == 0
     assert [d["pointer"] for d in doc["diagnostics"]] == ["/duration", "/outputQuality", "/shotTyp"]
 
 
 def test_messages_say_what_is_allowed_and_where_the_docs_say_so(run_cli, write):
     run = run_cli("lint", "--format", "json", str(write("bad.json", BAD)))
-    by_code = {d["code"]: d["message"] for d in run.json()["diagnostics"]}
-    assert "at most 15" in by_code["WS500"] and "runware-wan2.6-flash.txt" in by_code["WS500"]
-    assert "at least 20" in by_code["WS114"] and "min: 20 max: 99" in by_code["WS114"]
+    by_code = {d["code"]: d for d in run.json()["diagnostics"]}
+    assert "at most 15" in by_code["WS500"]["message"] and "runware-wan2.6-flash.txt" in by_code["WS500"]["doc"]
+    assert "at least 20" in by_code["WS114"]["message"] and "min: 20 max: 99" in by_code["WS114"]["doc"]
+    # the citation can be followed: the provider page's public address
+    assert by_code["WS500"]["url"].startswith("https://runware.ai/docs/")
+    # concise: the quote is not in the message (text output shows it with --show-source)
+    assert "[" not in by_code["WS500"]["message"] and "›" not in by_code["WS114"]["message"]
+
+
+def test_text_is_concise_and_show_source_adds_the_citation(run_cli, write):
+    path = str(write("bad.json", BAD))
+    concise = run_cli("lint", path)
+    findings = [line for line in concise.stdout.splitlines() if ": WS" in line]
+    assert findings and all("›" not in line and len(line) < len(path) + 100 for line in findings), concise
+    for flags in (["--show-source"], ["--output-format", "full"]):
+        full = run_cli("lint", *flags, path)
+        assert full.exit_code == 1
+        lines = full.stdout.splitlines()
+        at = lines.index(next(line for line in lines if ": WS500 " in line))
+        assert lines[at + 1].startswith("  = source: runware-wan2.6-flash.txt") and "max: 15" in lines[at + 1]
+        assert lines[at + 2] == "  = see: https://runware.ai/docs/models/alibaba-wan2-6-flash.md", full
 
 
 def test_array_files_report_the_task_index(run_cli, write):

@@ -114,11 +114,16 @@ def test_include_and_exclude_apply_to_walked_and_named_files(run_cli, project):
     project("payloads/c.jsonl", json.dumps(BAD) + "\n")
     project("package.json", {"name": "not a payload"})
     run = run_cli("lint", "--format", "json", ".")
-    assert sorted({d["file"] for d in run.json()["diagnostics"]}) == ["./payloads/a.json"]
-    # pre-commit names files: an excluded one is skipped, and a run with nothing left passes
-    run = run_cli("lint", "package.json", "payloads/drafts/b.json")
+    assert sorted({d["file"] for d in run.json()["diagnostics"]}) == ["payloads/a.json"]
+    # pre-commit names files (with --force-exclude): an excluded one is skipped and said to be,
+    # and a run with nothing left linted passes without claiming anything passed
+    run = run_cli("lint", "--force-exclude", "package.json", "payloads/drafts/b.json")
     assert run.exit_code == 0, run
-    assert run.stdout == "All checks passed in 0 tasks (0 files).\n"
+    assert run.stdout == "No files linted.\n"
+    assert "payloads/drafts/b.json not linted: excluded by wanspec.toml" in run.stderr
+    # named without it, an excluded file is linted, with a note
+    run = run_cli("lint", "payloads/drafts/b.json")
+    assert run.exit_code == 1 and "payloads/drafts/b.json is excluded by wanspec.toml" in run.stderr, run
 
 
 def test_schemas_table_gives_a_schema_per_glob_and_the_command_line_beats_it(run_cli, project):
@@ -127,10 +132,10 @@ def test_schemas_table_gives_a_schema_per_glob_and_the_command_line_beats_it(run
     project("elsewhere/body.json", {"prompt": "x", "duration": 7})
     run = run_cli("lint", "--format", "json", ".")
     found = [(d["file"], d["schema"], d["code"]) for d in run.json()["diagnostics"]]
-    assert ("./elsewhere/body.json", "toapis/wan2.6-flash", "WS110") in found  # the first matching glob wins
-    assert [f for f in found if f[0] == "./wavespeed/body.json"] == [
-        ("./wavespeed/body.json", WAVESPEED_ID, "WS110"),  # image
-        ("./wavespeed/body.json", WAVESPEED_ID, "WS110"),  # prompt
+    assert ("elsewhere/body.json", "toapis/wan2.6-flash", "WS110") in found  # the first matching glob wins
+    assert [f for f in found if f[0] == "wavespeed/body.json"] == [
+        ("wavespeed/body.json", WAVESPEED_ID, "WS110"),  # image
+        ("wavespeed/body.json", WAVESPEED_ID, "WS110"),  # prompt
     ]
     assert codes(run_cli("lint", "--format", "json", "--isolated", "wavespeed/body.json")) == ["WS013"]
     forced = run_cli("lint", "--format", "json", "--schema", "toapis/wan2.6-flash", "wavespeed/body.json")
@@ -179,9 +184,9 @@ def test_per_file_ignores(run_cli, project):
     project("new/bad.json", BAD)
     run = run_cli("lint", "--format", "json", ".")
     assert [(d["file"], d["code"]) for d in run.json()["diagnostics"]] == [
-        ("./legacy/old.json", "WS114"),
-        ("./new/bad.json", "WS112"),
-        ("./new/bad.json", "WS114"),
+        ("legacy/old.json", "WS114"),
+        ("new/bad.json", "WS112"),
+        ("new/bad.json", "WS114"),
     ]
 
 

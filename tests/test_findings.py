@@ -59,7 +59,7 @@ def test_findings(payload, expected):
 def test_missing_field_cites_that_field():
     payload = {k: v for k, v in FLASH.items() if k != "positivePrompt"}
     (d,) = lint_payload(payload)
-    assert d.code == "WS110" and "positivePrompt" in d.message and "max: 1500" in d.message
+    assert d.code == "WS110" and "positivePrompt" in d.message and d.doc is not None and "max: 1500" in d.doc
 
 
 def test_typo_hint():
@@ -69,7 +69,7 @@ def test_typo_hint():
 
 def test_platform_rules_cite_both_model_pages():
     (d,) = lint_payload({**WAN26, "outputQuality": 100})
-    assert "runware-wan2.6.txt and runware-wan2.6-flash.txt" in d.message
+    assert d.doc is not None and "runware-wan2.6.txt and runware-wan2.6-flash.txt" in d.doc
 
 
 @pytest.mark.parametrize(

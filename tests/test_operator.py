@@ -31,23 +31,34 @@ def test_statistics_count_every_code_sorted_by_count_then_code(run_cli, findings
     codes = Counter(d["code"] for d in run_cli("lint", "--format", "json", findings).json()["diagnostics"])
     run = run_cli("lint", "--statistics", findings)
     assert run.exit_code == 1
-    rows = [line.split("\t") for line in run.stdout.splitlines()]
+    *rows, total = [line.split("\t") for line in run.stdout.splitlines()]
     assert [(int(n), code) for n, code, _ in rows] == sorted(
         ((n, c) for c, n in codes.items()), key=lambda r: (-r[0], r[1])
     )
-    assert rows[0][:2] == ["2", "WS500"] and rows[0][2] == "duration"
+    assert rows[0][:2] == ["2", "WS500"] and rows[0][2] == "    duration"  # the fixable column: not fixable
+    assert total == [str(sum(codes.values())), "total", "0 fixable with `--fix`"]
+
+
+def test_statistics_have_a_fixable_column_and_total(run_cli, write):
+    second = {**FLASH_TASK, "taskUUID": "9f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b", "duration": "40"}  # unique in the batch
+    path = str(write("fixable.json", [{**FLASH_TASK, "duration": "5"}, second]))
+    run = run_cli("lint", "--statistics", path)
+    assert run.stdout.splitlines()[-1] == "3\ttotal\t2 fixable with `--fix`", run
+    assert "2\tWS112\t[*] numeric-string" in run.stdout.splitlines()
+    rows = run_cli("lint", "--statistics", "--format", "json", path).json()
+    assert {r["code"]: r["fixable"] for r in rows} == {"WS112": 2, "WS500": 0}
 
 
 def test_statistics_as_json(run_cli, findings):
     run = run_cli("lint", "--statistics", "--format", "json", findings)
     rows = run.json()
-    assert rows[0] == {"code": "WS500", "name": "duration", "count": 2}
+    assert rows[0] == {"code": "WS500", "name": "duration", "count": 2, "fixable": 0}
     assert [r["count"] for r in rows] == sorted((r["count"] for r in rows), reverse=True)
 
 
 def test_statistics_respect_selection_and_print_nothing_when_clean(run_cli, findings, write):
     run = run_cli("lint", "--statistics", "--select", "WS5", findings)
-    assert run.stdout == "2\tWS500\tduration\n"
+    assert run.stdout == "2\tWS500\t    duration\n2\ttotal\t0 fixable with `--fix`\n"
     clean = run_cli("lint", "--statistics", str(write("ok.json", FLASH_TASK)))
     assert (clean.exit_code, clean.stdout) == (0, "")
     assert run_cli("lint", "--statistics", "--format", "json", str(write("ok.json", FLASH_TASK))).json() == []

@@ -83,7 +83,7 @@ def test_many_files_match_serial(run_cli, tmp_path, small_chunks):
         payload = {**VALID, "duration": 40} if i % 3 == 0 else VALID
         (tmp_path / f"p{i:02}.json").write_text(json.dumps(payload, indent=2))
     (tmp_path / "z.jsonl").write_text(_lines(200, seed=3))
-    (tmp_path / "bad.json").write_text("{")
+    (tmp_path / "bad.json").write_text('{"taskType": "videoInference",')  # broken, but a payload
     serial = run_cli("lint", "--format", "json", "-j", "1", str(tmp_path))
     parallel = run_cli("lint", "--format", "json", "-j", "2", str(tmp_path))
     assert parallel.stdout == serial.stdout

@@ -31,7 +31,8 @@ def test_the_hook_manifest_is_valid_for_pre_commit():
     hooks = _manifest()
     assert set(hooks) == {"wanspec-lint", "wanspec-cassettes", "wanspec-cassettes-audit"}
     lint = hooks["wanspec-lint"]
-    assert lint["entry"] == "wanspec lint" and lint["language"] == "python" and lint["require_serial"] is False
+    assert lint["entry"] == "wanspec lint --force-exclude" and lint["language"] == "python"
+    assert lint["require_serial"] is False
     files = re.compile(str(lint["files"]))
     assert [bool(files.search(p)) for p in ("a.json", "p/b.jsonl", "c.yaml", "d.json.bak")] == [
         True,
@@ -41,6 +42,10 @@ def test_the_hook_manifest_is_valid_for_pre_commit():
     ]
     cassettes = re.compile(str(hooks["wanspec-cassettes"]["files"]))
     assert cassettes.search("cassettes/test_x/run.yaml") and not cassettes.search("docs/run.yaml")
+    # where the pytest plugin writes them: a cassettes/ directory beside each test file
+    assert cassettes.search("tests/cassettes/runware/flash-job.yaml")
+    assert cassettes.search("tests/unit/cassettes/x.yml") and not cassettes.search("tests/mycassettes/x.yaml")
+    assert hooks["wanspec-cassettes-audit"]["files"] == hooks["wanspec-cassettes"]["files"]
     assert hooks["wanspec-cassettes"]["entry"] == "wanspec cassettes verify"
     assert hooks["wanspec-cassettes-audit"]["entry"] == "wanspec cassettes audit"
 
@@ -92,7 +97,7 @@ def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_pa
     # the manifest's hook, run on the installed wanspec instead of a freshly built environment
     hook = {k: v for k, v in _manifest()["wanspec-lint"].items() if k in ("id", "name", "files", "require_serial")}
     wanspec = os.path.join(sysconfig.get_path("scripts"), "wanspec")
-    hook.update(entry=f"{wanspec} lint", language="system")
+    hook.update(entry=wanspec + str(_manifest()["wanspec-lint"]["entry"]).removeprefix("wanspec"), language="system")
     config = {"repos": [{"repo": "local", "hooks": [hook]}]}
     (repo / ".pre-commit-config.yaml").write_text(json.dumps(config), encoding="utf-8")  # YAML is a superset
     (repo / "wanspec.toml").write_text('exclude = ["drafts"]\n', encoding="utf-8")
@@ -135,13 +140,14 @@ def test_the_cassette_hooks_refuse_a_leaked_key_and_a_drifted_response(tmp_path)
         hook.update(entry=wanspec + str(_manifest()[hook_id]["entry"]).removeprefix("wanspec"), language="system")
         hooks.append(hook)
     (repo / ".pre-commit-config.yaml").write_text(json.dumps({"repos": [{"repo": "local", "hooks": hooks}]}))
-    shutil.copytree(ROOT / "cassettes" / "toapis", repo / "cassettes" / "toapis")
+    # where the pytest plugin records: a cassettes/ directory beside the tests
+    shutil.copytree(ROOT / "cassettes" / "toapis", repo / "tests" / "cassettes" / "toapis")
     _install(repo, env)
     _git(repo, "add", ".", env=env)
     first = _git(repo, "commit", "-q", "-m", "documentation cassettes", env=env)
     assert first.returncode == 0, first.stdout + first.stderr
 
-    cassette = repo / "cassettes" / "toapis" / "wan2.6-flash-i2v-silent.yaml"
+    cassette = repo / "tests" / "cassettes" / "toapis" / "wan2.6-flash-i2v-silent.yaml"
     text = cassette.read_text(encoding="utf-8")
     cassette.write_text(text.replace("Bearer <REDACTED>", "Bearer tk-live-51f0c2a9e8d7b6a5", 1), encoding="utf-8")
     _git(repo, "add", ".", env=env)

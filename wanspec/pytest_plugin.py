@@ -81,6 +81,30 @@ _RECORD_HINT = (
 )
 
 
+def _explain_replay_miss(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+    """A replay miss explained in wanspec's terms: vcrpy's own message speaks of its
+    ``record_mode='once'`` default, which is not wanspec's (``none``, network blocked)."""
+    clients = {"runware_client", "wavespeed_client", "toapis_client"}
+    if call.excinfo is None or not clients & set(getattr(item, "fixturenames", ())):
+        return
+    exc: BaseException | None = call.excinfo.value
+    while exc is not None and type(exc).__name__ != "CannotOverwriteExistingCassetteException":
+        exc = exc.__cause__ or exc.__context__
+    if exc is None:
+        return
+    mode = _mode(item.config)
+    report.sections.append(
+        (
+            "wanspec",
+            f"No recorded interaction matches this request (wanspec record mode {mode!r}: "
+            + ("replay only, network blocked" if mode == "none" else "new requests are not recorded here")
+            + "). Ignore vcrpy's mention of record_mode='once' above: wanspec's default is 'none'.\n"
+            "Record the missing interaction with `pytest --wanspec-record-mode=once` (it needs the "
+            "provider's API key), or change the request back to the one the cassette holds.",
+        )
+    )
+
+
 def _network_blocked() -> Any:
     from wanspec.contract._netblock import network_blocked  # deferred: only replaying tests pay
 
@@ -96,6 +120,7 @@ def pytest_runtest_makereport(
     report = yield
     if report.passed:
         return report
+    _explain_replay_miss(item, call, report)
     from wanspec.contract._secrets import redact_text  # deferred: only failure reports pay
 
     if report.longrepr is not None:

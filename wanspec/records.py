@@ -47,6 +47,7 @@ class Diagnostic:
     hint: str | None = None
     doc: str | None = None
     environment: bool = field(default=False, compare=False)  # the input could not be read: exit 2
+    fixable: bool = field(default=False, compare=False)  # `wanspec lint --fix` has an edit for it
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form used by ``--format json`` (field order is part of the format)."""
@@ -60,6 +61,9 @@ class Diagnostic:
             "severity": self.severity.value,
             "message": self.message,
             "schema": self.schema,
+            "hint": self.hint,
+            "doc": self.doc,  # where the rule comes from: a document, a section and a quote
+            "fixable": self.fixable,
         }
 
 
@@ -80,6 +84,8 @@ class LintResult:
     environment_errors: int = 0
     unit: str = "task"  # what ``tasks`` counts, for summaries: "interaction" for cassettes, "" for none
     fixed: int = 0  # findings repaired by `wanspec lint --fix` before the run
+    skipped: int = 0  # JSON files found by walking that are not payloads (not linted, not passing)
+    fixable: int = 0  # findings reported that `wanspec lint --fix` can repair
 
     def count(self, d: Diagnostic) -> None:
         if d.severity is Severity.ERROR:
@@ -103,6 +109,10 @@ class LintResult:
         }
         if self.fixed:
             counts["fixed"] = self.fixed
+        if self.skipped:
+            counts["skipped"] = self.skipped
+        if self.fixable:
+            counts["fixable"] = self.fixable
         return counts
 
 

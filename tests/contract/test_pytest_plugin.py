@@ -64,6 +64,11 @@ def test_a_request_missing_from_the_cassette_fails_fast_in_mode_none(pytester, u
     result = pytester.runpytest_subprocess(*REPLAY)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*CannotOverwriteExistingCassetteException*"])
+    # and what to do about it, in wanspec's terms
+    result.stdout.fnmatch_lines(
+        ["*- wanspec -*", "No recorded interaction matches this request (wanspec record mode 'none'*"]
+    )
+    result.stdout.fnmatch_lines(["*pytest --wanspec-record-mode=once*"])
     assert not [r for r in recorded.requests if r.body and '"duration": 10' in str(r.body)]
 
 

@@ -75,6 +75,14 @@ def test_record_writes_verified_cassettes_and_the_key_is_nowhere_on_disk(record,
     assert b"Bearer <REDACTED>" in (tmp_path / "old" / "runware" / "flash-paid.yaml").read_bytes()
 
 
+def test_dry_run_prints_the_plan_and_exits_0_even_over_budget(record, tmp_path):
+    run = record("plan", None, "--dry-run", max_cost="0")
+    assert run.exit_code == 0, run
+    assert "USD" in run.stdout and "total" in run.stdout
+    assert "dry run: nothing sent; a real run would refuse: estimated cost" in run.stdout, run
+    assert not (tmp_path / "plan").exists()
+
+
 def test_budget_is_checked_before_anything_is_sent(record, tmp_path):
     run = record("old", max_cost="0")
     assert run.exit_code == 2, run

@@ -319,3 +319,52 @@ def dereferenced(schema_id: str) -> dict[str, Any]:
 def environment_codes() -> frozenset[str]:
     """Codes of the rules that mean "the input could not be read or checked": exit status 2."""
     return frozenset(r.code for r in rules().values() if r.environment)
+
+
+def source_url(doc: str | None) -> str | None:
+    """The one public address a citation is followed to (reports, SARIF, `explain`): an
+    https address the citation quotes, else a page it starts with (``runware.ai/docs/…``),
+    else the first document it names that rules.json ``sources`` has an address for."""
+    if not doc:
+        return None
+    import re  # only citations shown in full pay for it
+
+    quoted = re.search(r"https://[^\s\"'›;,)]+", doc)
+    if quoted:
+        return quoted.group(0).rstrip(".")
+    bare = re.match(r"([a-z0-9-]+(?:\.[a-z0-9-]+)+/[^\s\"'›;,)]*[^\s\"'›;,):.])", doc)  # runware.ai/docs/... › …
+    if bare:
+        return f"https://{bare.group(1)}"
+    named = source_urls(doc)
+    return named[0][1] if named else None
+
+
+@cache
+def rule_urls() -> dict[str, str]:
+    """For each rule code a schema cites, the public page of its first citation (SARIF's
+    ``helpUri``): the nearest ``x-doc`` at or above a node whose ``x-rule`` names the code."""
+    found: dict[str, str] = {}
+    by_keyword = keyword_codes()
+
+    def walk(node: Any, doc: str | None) -> None:
+        if isinstance(node, dict):
+            doc = node.get("x-doc", doc) if isinstance(node.get("x-doc"), str) else doc
+            rule = node.get("x-rule")
+            codes = [rule] if isinstance(rule, str) else list(rule.values()) if isinstance(rule, dict) else []
+            codes += [by_keyword[k] for k in node if k in by_keyword]  # x-pairs: WS401, required: WS110...
+            for code in codes:
+                url = source_url(doc)
+                if isinstance(code, str) and url and code not in found:
+                    found[code] = url
+            for value in node.values():
+                walk(value, doc)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, doc)
+
+    cat = catalog()
+    for schema_id in cat.ids():
+        walk(cat.entries[schema_id].raw, None)
+    for shared in cat.shared.values():
+        walk(shared, None)
+    return found

@@ -17,16 +17,30 @@ FAIL_ON = ("error", "warning")
 class Output(LintEvents):
     """The reporter and the progress bar as one sink and one event listener."""
 
-    def __init__(self, fmt: str, out: TextIO, colour: bool, *, statistics: bool, bar: ProgressBar | None) -> None:
+    def __init__(
+        self,
+        fmt: str,
+        out: TextIO,
+        colour: bool,
+        *,
+        statistics: bool,
+        bar: ProgressBar | None,
+        show_source: bool = False,
+    ) -> None:
         # deferred: only the chosen reporter's module is imported
         from ..reporters import Reporter, get_reporter
         from ..reporters._statistics import StatisticsReporter  # likewise, with --statistics
 
         if statistics and fmt not in STATISTICS_FORMATS:
             raise UsageError(f"--statistics prints a table: use it with --format text or json, not {fmt!r}")
-        self.reporter: Reporter = (
-            StatisticsReporter(out, colour, as_json=fmt == "json") if statistics else get_reporter(fmt)(out, colour)
-        )
+        if statistics:
+            self.reporter: Reporter = StatisticsReporter(out, colour, as_json=fmt == "json")
+        elif fmt == "text":  # the one format with a concise and a full form
+            from ..reporters._text import TextReporter  # deferred: like every reporter, imported when chosen
+
+            self.reporter = TextReporter(out, colour, show_source=show_source)
+        else:
+            self.reporter = get_reporter(fmt)(out, colour)
         listeners: list[LintEvents] = [r for r in (self.reporter, bar) if isinstance(r, LintEvents)]
         self.listeners, self.bar = listeners, bar
         # findings printed to the same terminal would land on the bar's line: wipe it first

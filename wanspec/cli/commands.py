@@ -20,6 +20,12 @@ from ..project.run import ProjectSettings, lint_project
 from ..records import ExitStatus, LintResult, Severity, exit_status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = ExitStatus.OK, ExitStatus.FINDINGS, ExitStatus.USAGE
+OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output without and with the source
+
+
+def shows_source(show_source: bool, output_format: str | None) -> bool:
+    """``--show-source`` or ``--output-format full``."""
+    return show_source or output_format == "full"
 
 
 @dataclass
@@ -45,6 +51,7 @@ class ReportSettings:
     exit_zero: bool = False  # exit 0 even with findings (2 still means usage/environment)
     fail_on: str = "error"  # "warning": warnings fail the run too
     progress: bool = True  # a progress bar on a terminal (never in pipes or CI)
+    show_source: bool = False  # the citation under each finding (text output)
 
     @classmethod
     def from_options(cls, shared: dict[str, Any]) -> ReportSettings:
@@ -55,6 +62,7 @@ class ReportSettings:
             statistics=shared["statistics"],
             exit_zero=shared["exit_zero"],
             fail_on=shared["fail_on"],
+            show_source=shows_source(shared["show_source"], shared["output_format"]),
         )
 
 
@@ -82,6 +90,11 @@ class LintSettings:
     write_baseline: bool = False
     fix: bool = False
     diff: bool = False
+    respect_ignore: bool = True
+    force_exclude: bool = False
+    verbose: bool = False  # list the skipped files
+    show_source: bool = False
+    show_fixes: bool = False  # list what --fix repaired, per file and rule
 
     def project(self) -> ProjectSettings:
         """The core's settings: what to lint and with which project choices."""
@@ -99,6 +112,8 @@ class LintSettings:
             write_baseline=self.write_baseline,
             fix=self.fix,
             diff=self.diff,
+            respect_ignore=self.respect_ignore,
+            force_exclude=self.force_exclude,
         )
 
     def report(self) -> ReportSettings:
@@ -109,6 +124,7 @@ class LintSettings:
             exit_zero=self.exit_zero,
             fail_on=self.fail_on,
             progress=self.progress,
+            show_source=self.show_source,
         )
 
 
@@ -153,6 +169,7 @@ def report(check: Checker, settings: ReportSettings, io: Streams) -> int:
         wants_colour(settings.colour, io.out, io.env),
         statistics=settings.statistics,
         bar=None,
+        show_source=settings.show_source,
     )
     result = check(output.emit)
     output.finish(result)
@@ -170,7 +187,7 @@ def _lint(settings: LintSettings, io: Streams) -> int:
     shown = settings.report()
     bar = ProgressBar(io.err) if wants_progress(shown.progress, io.err, io.env) else None
     colour = wants_colour(shown.colour, io.out, io.env)
-    output = Output(shown.format, io.out, colour, statistics=shown.statistics, bar=bar)
+    output = Output(shown.format, io.out, colour, statistics=shown.statistics, bar=bar, show_source=shown.show_source)
     try:
         # reporters write nothing before the first finding, so a usage error leaves stdout empty
         run = lint_project(settings.project(), sink=output.emit, events=output.events, stdin=io.stdin)
@@ -182,10 +199,38 @@ def _lint(settings: LintSettings, io: Streams) -> int:
         io.out.write(run.diff)
         io.err.write(f"wanspec: would apply {run.fixed} fixes\n")
         return EXIT_FINDINGS if run.fixed else EXIT_OK
-    output.finish(run.result)
+    if run.recorded is not None and shown.format == "text" and not shown.statistics:
+        # the findings went into the baseline, not to the screen: say so rather than "All checks passed"
+        output.close()
+        errors, warnings = run.recorded["error"], run.recorded["warning"]
+        io.out.write(f"Recorded {errors} errors and {warnings} warnings in the baseline {settings.baseline}.\n")
+    else:
+        output.finish(run.result)
     for note in run.notes:
         io.err.write(f"wanspec: {note}\n")
+    if settings.verbose:
+        for skipped in run.skipped:
+            io.err.write(f"wanspec: skipped {skipped.path}: {skipped.reason}\n")
+    if settings.show_fixes and shown.format == "text":
+        _show_fixes(run.fixes, io.out)
     return exit_status(run.result, fail_on=Severity(shown.fail_on), exit_zero=shown.exit_zero)
+
+
+def _show_fixes(fixes: list[tuple[str, dict[str, int]]], out: TextIO) -> None:
+    """What --fix repaired, as ruff's --show-fixes lists it."""
+    from ..catalog import store  # deferred: only --show-fixes pays
+
+    if not fixes:
+        out.write("No fixes applied.\n")
+        return
+    total = sum(n for _, codes in fixes for n in codes.values())
+    out.write(f"Fixed {total} {'finding' if total == 1 else 'findings'}:\n")
+    rules = store.rules()
+    for path, codes in fixes:
+        out.write(f"- {path}:\n")
+        for code, n in sorted(codes.items()):
+            name = rules[code].name if code in rules else ""
+            out.write(f"    {n} × {code} ({name})\n")
 
 
 def execute_schemas(fmt: str, io: Streams) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..contract._cassette import find_cassettes
-from ..errors import UsageError
+from ..errors import UsageError, WanspecError
 from ..lint.run import LintOptions
 from ..project.run import project_options
 from ..records import Diagnostic
@@ -206,7 +206,6 @@ def _record(settings: RecordSettings, io: Streams) -> int:
     from ..contract._factory import client_for  # the clients import httpx: only `record` pays for it
     from ..contract._record import (  # deferred: only the command that needs it pays for the import
         Budget,
-        RecordError,
         check_budget,
         plan,
         record,
@@ -230,13 +229,13 @@ def _record(settings: RecordSettings, io: Streams) -> int:
         for name, why in p.skipped:
             io.out.write(f"{name:<{width}}  skipped: {why}\n")
         io.out.write(f"{'total':<{width}}  {p.total:9.4f} USD (budget {settings.max_cost:g} USD)\n")
-        if settings.dry_run:
+        if settings.dry_run:  # the plan is the answer: say what a real run would decide, exit 0
             try:
                 check_budget(p, settings.max_cost, settings.allow_unpriced)
-            except RecordError as exc:
-                io.out.write(f"dry run: nothing sent; a real run would refuse: {exc}\n")
-            else:
-                io.out.write("dry run: nothing sent\n")
+                verdict = "a real run would start"
+            except WanspecError as exc:
+                verdict = f"a real run would refuse: {exc}"
+            io.out.write(f"dry run: nothing sent; {verdict}\n")
             return EXIT_OK
         check_budget(p, settings.max_cost, settings.allow_unpriced)
 

@@ -19,7 +19,7 @@ from .commands import (
     execute_schemas,
     system_streams,
 )
-from .options import config_options, report_options, selection_options
+from .options import config_options, report_options, selection_options, shows_source
 
 _streams = system_streams
 
@@ -109,6 +109,21 @@ def cli() -> None:
 @click.option(
     "--no-progress", "no_progress", is_flag=True, help="Never draw the progress bar (drawn only on a terminal)."
 )
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    "respect_ignore",
+    default=True,
+    show_default=True,
+    help="Leave out what .gitignore, .ignore and .git/info/exclude ignore when walking directories.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Choose files named on the command line as a directory walk would: config include/exclude, "
+    "ignore files, payloads only (for pre-commit, which names every changed file).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List the JSON files skipped because they are not payloads.")
+@click.option("--show-fixes", is_flag=True, help="With --fix, list what was repaired, per file and rule.")
 def lint(
     paths: tuple[str, ...],
     schema: str | None,
@@ -129,6 +144,12 @@ def lint(
     fix: bool,
     diff: bool,
     no_progress: bool,
+    respect_ignore: bool,
+    force_exclude: bool,
+    verbose: bool,
+    show_fixes: bool,
+    show_source: bool,
+    output_format: str | None,
 ) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
 
@@ -155,6 +176,11 @@ def lint(
         write_baseline=write_baseline,
         fix=fix,
         diff=diff,
+        respect_ignore=respect_ignore,
+        force_exclude=force_exclude,
+        verbose=verbose,
+        show_source=shows_source(show_source, output_format),
+        show_fixes=show_fixes,
     )
     sys.exit(execute_lint(settings, _streams()))
 

@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 import click
 
 from ..reporters import FORMATS
+from .commands import OUTPUT_FORMATS, shows_source
+
+__all__ = ["OUTPUT_FORMATS", "config_options", "report_options", "selection_options", "shows_source"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +30,8 @@ def _stack(f: F, *decorators: Callable[[F], F]) -> F:
 
 
 def report_options(f: F) -> F:
-    """``--format``, ``--color``, ``--statistics``, ``--exit-zero``, ``--fail-on``."""
+    """``--format``, ``--color``, ``--show-source``/``--output-format``, ``--statistics``,
+    ``--exit-zero``, ``--fail-on``."""
     return _stack(
         f,
         click.option(
@@ -44,6 +48,18 @@ def report_options(f: F) -> F:
             "colour",
             default=None,
             help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
+        ),
+        click.option(
+            "--show-source",
+            is_flag=True,
+            help="After each finding, where the docs say so: the quote and the provider page's address.",
+        ),
+        click.option(
+            "--output-format",
+            "output_format",
+            type=click.Choice(OUTPUT_FORMATS),
+            default=None,
+            help="Text output: concise (default) or full (as --show-source).",
         ),
         click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings."),
         click.option(

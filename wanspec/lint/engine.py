@@ -298,8 +298,7 @@ class CompiledSchema:
             text = str(tags["x-message"])
         if "x-pointer" in tags:  # a cross-field rule names the field it is about
             pointer += str(tags["x-pointer"])
-        if doc:
-            text = f"{text} [{doc}]"
+        # the citation travels in ``doc``; reporters show it on request (--show-source, JSON, SARIF)
         return Finding(code, self._severity(code, tags), text, pointer, key, tags.get("x-hint"), doc)
 
     @staticmethod

@@ -50,7 +50,10 @@ def explain(code_or_name: str) -> str:
     sources = citations(rule.code)
     if sources:
         lines.append("Where the docs state it:")
-        lines += [f"  {sid}: {doc}" for sid, doc in sources]
+        for sid, doc in sources:
+            lines.append(f"  {sid}: {doc}")
+            if (url := store.source_url(doc)) is not None:  # where a reader can check the quote
+                lines.append(f"    {url}")
         lines.append("")
     example = rule.example
     if example:

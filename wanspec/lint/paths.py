@@ -21,6 +21,7 @@ def lint_paths(
     keep: Keep | None = None,
     jobs: int = 1,
     events: LintEvents | None = None,
+    discovered: bool = False,
 ) -> LintResult:
     """Lint files and directories (recursively), in input order.
 
@@ -30,15 +31,20 @@ def lint_paths(
     problems reading the input are always handed on. ``jobs`` > 1 lints large inputs on
     that many processes (``0``: one per available core); the output is the same as a
     serial run's. ``events`` hears which file is being linted and how many bytes are
-    done (for per-file reports and progress displays).
+    done (for per-file reports and progress displays). ``discovered`` says ``paths`` are
+    already the files to lint, chosen by ``wanspec.project.discovery``: they are linted
+    as given, neither expanded nor filtered again.
     """
     opts = options or LintOptions()
     validate_options(opts)
     total = LintResult()
     out = Collector(total, sink or total.diagnostics.append, keep)
-    files = discover(list(paths))
-    if opts.policy is not None:  # include/exclude apply to named files too (pre-commit names them)
-        files = [f for f in files if opts.policy.keeps(f)]
+    if discovered:
+        files = list(paths)
+    else:
+        files = discover(list(paths))
+        if opts.policy is not None:  # include/exclude apply to named files too (pre-commit names them)
+            files = [f for f in files if opts.policy.keeps(f)]
     if events is not None:
         events.started(files, sum(_size(f) for f in files))
     if jobs != 1:

@@ -133,8 +133,13 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
     matches = [sid for sid, v in _detectors() if v.is_valid(task)]
     if len(matches) == 1:
         return matches[0], None
-    why = "matches several providers' shapes" if matches else "has no `model` field and no provider's shape"
-    return None, _finding("unknown-schema", f"cannot tell which schema applies: the task {why}; pass --schema", "")
+    why = "matches several providers' shapes" if matches else "names no `model` and has no provider's required fields"
+    return None, _finding(
+        "unknown-schema",
+        f"cannot tell which schema applies: the task {why}; pass --schema ID, or map the file to a schema "
+        "with a [tool.wanspec.schemas] glob (`wanspec schemas` lists the ids)",
+        "",
+    )
 
 
 def _finding(rule_name: str, message: str, pointer: str, *, hint: str | None = None) -> Finding:

@@ -8,7 +8,9 @@ kind (``"fix": "numeric-string"``); this module implements the kinds:
   JSON number as written (``" 5"``, ``"1_000"``, ``"0x10"``) are left alone;
 * ``generate-missing``: a missing required field whose schema says how to make a value
   (``"x-generate": "uuid4"`` on Runware's ``taskUUID``) is added. A present but wrong
-  value is never replaced: which value was meant is not unambiguous.
+  value is never replaced: which value was meant is not unambiguous. The value is derived
+  from the task itself (its index and canonical JSON), so ``--diff`` shows exactly what
+  ``--fix`` writes, and running either twice gives the same bytes.
 
 Edits are made in the text, not by re-serialising the parsed JSON, so indentation, key
 order, number spelling, non-ASCII text and the trailing newline stay as they were. A
@@ -83,7 +85,10 @@ def _generate_missing(d: Diagnostic, text: str, offset: int) -> Iterator[Edit]:
         sub = properties.get(name)
         if name in value or not isinstance(sub, dict) or sub.get("x-generate") not in GENERATORS:
             continue
-        yield _insert_first_member(text, offset, name, GENERATORS[sub["x-generate"]](), empty=not value)
+        if d.code == store.rule_codes_by_name().get("missing-field") and f"{name!r}" not in d.message:
+            continue  # this finding is about another missing field, one that cannot be made up
+        seed = json.dumps([d.task, d.pointer, value], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        yield _insert_first_member(text, offset, name, GENERATORS[sub["x-generate"]](seed), empty=not value)
 
 
 _FIRST_KEY = re.compile(r'([ \t\r\n]*)"(?:[^"\\]|\\.)*"([ \t\r\n]*:[ \t\r\n]*)')
@@ -111,13 +116,16 @@ def _insert_first_member(text: str, brace: int, name: str, value: str, *, empty:
 _COMMA = re.compile(r"[ \t\r\n]*,([ \t\r\n]*)")
 
 
-def _uuid4() -> str:
+def _uuid4(seed: str) -> str:
+    """A UUID v4 in form (version 4, RFC 4122 variant) whose 122 other bits are a hash of
+    ``seed``: unique per distinct task, and the same every time for the same task."""
+    import hashlib
     import uuid
 
-    return str(uuid.uuid4())
+    return str(uuid.UUID(bytes=hashlib.sha256(seed.encode("utf-8")).digest()[:16], version=4))
 
 
-GENERATORS: dict[str, Callable[[], str]] = {"uuid4": _uuid4}
+GENERATORS: dict[str, Callable[[str], str]] = {"uuid4": _uuid4}
 FIXES: dict[str, Callable[[Diagnostic, str, int], Iterator[Edit]]] = {
     "numeric-string": _numeric_string,
     "generate-missing": _generate_missing,
@@ -149,10 +157,10 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def edits_for(diagnostics: list[Diagnostic], text: str) -> list[Edit]:
+def edits_for(diagnostics: list[Diagnostic], text: str, starts: list[int] | None = None) -> list[Edit]:
     """The edits the fixable diagnostics call for, non-overlapping, in text order."""
     rules = store.rules()
-    starts = _line_starts(text)
+    starts = starts if starts is not None else _line_starts(text)
     edits: dict[int, Edit] = {}
     for d in diagnostics:
         kind = rules[d.code].fix if d.code in rules else None
@@ -163,6 +171,16 @@ def edits_for(diagnostics: list[Diagnostic], text: str) -> list[Edit]:
             edits.setdefault(e.start, e)
     ordered = sorted(edits.values(), key=lambda e: e.start)
     return [e for i, e in enumerate(ordered) if i == 0 or e.start >= ordered[i - 1].end]
+
+
+class Fixable:
+    """Whether ``--fix`` has an edit for a finding of one file (its text indexed once)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.starts = text, _line_starts(text)
+
+    def __call__(self, d: Diagnostic) -> bool:
+        return bool(edits_for([d], self.text, self.starts))
 
 
 def apply(text: str, edits: list[Edit]) -> str:

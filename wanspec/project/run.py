@@ -14,19 +14,21 @@ import dataclasses
 import os
 import stat
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
+from ..catalog import store
 from ..errors import UsageError
 from ..files import write_atomic
 from ..inputs import open_input, read_capped
 from ..lint.events import LintEvents
 from ..lint.paths import lint_paths
-from ..lint.run import STDIN, LintOptions, Sink, discover, validate_options
-from ..lint.source import MAX_JSON_BYTES
+from ..lint.run import STDIN, LintOptions, Sink, problem_diagnostic, validate_options
+from ..lint.source import MAX_JSON_BYTES, Problem
 from ..records import Diagnostic, LintResult
 from .config_lookup import find_config
+from .discovery import Skipped, discover_files
 
 if TYPE_CHECKING:
     from .baseline import Accepted
@@ -52,6 +54,8 @@ class ProjectSettings:
     write_baseline: bool = False
     fix: bool = False
     diff: bool = False  # compute the fixes as a unified diff, change nothing, lint nothing
+    respect_ignore: bool = True  # .gitignore, .ignore and .git/info/exclude keep files out of the walk
+    force_exclude: bool = False  # choose named files as the walk would (pre-commit names every changed file)
 
 
 @dataclass(slots=True)
@@ -63,6 +67,9 @@ class ProjectRun:
     notes: list[str] = field(default_factory=list)
     diff: str = ""
     fixed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)  # JSON files found that are not payloads
+    fixes: list[tuple[str, dict[str, int]]] = field(default_factory=list)  # per file: rule code -> findings fixed
+    recorded: Counter[str] | None = None  # --write-baseline: findings recorded, by severity
 
 
 def lint_project(
@@ -82,12 +89,21 @@ def lint_project(
     if settings.write_baseline and settings.baseline is None:
         raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
     paths = settings.paths or (".",)
-    run = ProjectRun(LintResult(), options)
+    if (settings.fix or settings.diff) and STDIN in paths:
+        raise UsageError("--fix and --diff rewrite files; they cannot take standard input (-)")
+    found = discover_files(
+        paths,
+        policy=options.policy,
+        respect_ignore=settings.respect_ignore,
+        force_exclude=settings.force_exclude,
+        config_name=_shown(config.path) if config is not None else "the config",
+    )
+    run = ProjectRun(LintResult(), options, notes=list(found.notes), skipped=found.skipped)
     if settings.fix or settings.diff:
-        run.fixed, run.diff = _fix(paths, options, diff=settings.diff)
+        run.fixed, run.diff = _fix(found.files, options, diff=settings.diff, fixes=run.fixes)
         if settings.diff:
             return run
-    accepted = accepted_findings(settings, config, paths, options)
+    accepted = accepted_findings(settings, config, found.files, options)
     recorded: list[Diagnostic] = []
     keep: Callable[[Diagnostic], bool] | None = accepted.keep if accepted is not None else None
     if settings.write_baseline:  # everything found today (not suppressed) goes into the baseline
@@ -97,14 +113,72 @@ def lint_project(
                 recorded.append(d)
             return False
 
-    result = lint_paths(paths, options, stdin=stdin, sink=sink, keep=keep, jobs=settings.jobs, events=events)
+    result = LintResult()
+    collected: list[Diagnostic] = []
+    marker = _Marker(sink or collected.append)
+    if found.files:
+        result = lint_paths(
+            found.files,
+            options,
+            stdin=stdin,
+            sink=marker,
+            keep=keep,
+            jobs=settings.jobs,
+            events=events,
+            discovered=True,
+        )
+    for directory, reason in found.unreadable:  # an environment error: exit 2, like an unreadable file
+        problem = Problem("unreadable", f"cannot read directory {directory}: {reason}", None, None)
+        if (d := problem_diagnostic(problem, directory, options)) is not None:
+            result.count(d)
+            marker(d)
+    if sink is None:
+        result.diagnostics = collected
+    result.fixable = marker.count
     run.result = result
     result.fixed = run.fixed
+    result.skipped = len(found.skipped)
     if settings.write_baseline and settings.baseline is not None:
         _write_baseline(settings.baseline, recorded, run)
     elif accepted is not None:
         _finish(accepted, run, sink or result.diagnostics.append)
     return run
+
+
+class _Marker:
+    """Passes diagnostics on, marking those ``--fix`` can repair (and counting them).
+
+    Only findings of a rule with a fix kind cost anything: their file's text is read once
+    (files are reported in order) and indexed once.
+    """
+
+    def __init__(self, emit: Sink) -> None:
+        self.emit, self.count = emit, 0
+        self.kinds = {code for code, rule in store.rules().items() if rule.fix}
+        self.file: str | None = None
+        self.check: Callable[[Diagnostic], bool] | None = None
+
+    def __call__(self, d: Diagnostic) -> None:
+        check = self._checker(d.file) if d.code in self.kinds and d.file is not None else None
+        if check is not None and check(d):
+            d = dataclasses.replace(d, fixable=True)
+            self.count += 1
+        self.emit(d)
+
+    def _checker(self, file: str) -> Callable[[Diagnostic], bool] | None:
+        if file != self.file:
+            self.file, self.check = file, None
+            try:
+                if file != "<stdin>" and os.path.getsize(file) <= MAX_JSON_BYTES:  # what --fix would read
+                    with open(file, "rb") as f:
+                        text = f.read().decode("utf-8")
+                    if not text.startswith("\ufeff"):
+                        from .fix import Fixable  # deferred: only runs with fixable-kind findings pay
+
+                        self.check = Fixable(text)
+            except (OSError, UnicodeDecodeError):
+                pass
+        return self.check
 
 
 def project_options(
@@ -151,9 +225,10 @@ def load_config_for(settings: ProjectSettings) -> ProjectConfig | None:
 
 
 def accepted_findings(
-    settings: ProjectSettings, config: ProjectConfig | None, paths: tuple[str, ...], options: LintOptions
+    settings: ProjectSettings, config: ProjectConfig | None, files: Sequence[str], options: LintOptions
 ) -> Accepted | None:
-    """The baseline's and the suppressions' filter for a run over ``paths``, or None."""
+    """The baseline's and the suppressions' filter for a run over ``files`` (the files it
+    lints, as discovery chose them), or None."""
     if settings.baseline is None and (config is None or not config.suppressions):
         return None
     from .baseline import Accepted, read_baseline  # deferred: only runs with a baseline or suppressions pay
@@ -169,7 +244,7 @@ def accepted_findings(
         suppressions=config.suppressions if config else (),
         suppressions_base=config.base if config else ".",
         config_path=_shown(config.path) if config else None,
-        linted=_in_run(paths, options),
+        linted=_in_run(files),
     )
 
 
@@ -196,7 +271,12 @@ def _write_baseline(path: str, recorded: list[Diagnostic], run: ProjectRun) -> N
         write_atomic(path, baseline_text(counts))
     except OSError as exc:
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
-    run.notes.append(f"recorded {sum(counts.values())} findings in {path}")
+    run.recorded = Counter(d.severity.value for d in recorded)
+    files = len({d.file for d in recorded})
+    run.notes.append(
+        f"recorded {_plural(sum(counts.values()), 'finding')} ({_plural(files, 'file')}) in {path}: "
+        "later runs with --baseline report only new ones"
+    )
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -208,27 +288,23 @@ def _shown(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _in_run(paths: tuple[str, ...], options: LintOptions) -> Callable[[str], bool]:
-    targets = [os.path.abspath(p) for p in paths if p != STDIN]
+def _in_run(files: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a file is one this run lints (the baseline judges only those)."""
+    targets = {os.path.abspath(f) for f in files if f != STDIN}
 
     def linted(path: str) -> bool:
-        full = os.path.abspath(path)
-        inside = any(full == t or full.startswith(t.rstrip(os.sep) + os.sep) for t in targets)
-        return inside and (options.policy is None or options.policy.keeps(full))
+        return os.path.abspath(path) in targets
 
     return linted
 
 
-def _fix(paths: tuple[str, ...], options: LintOptions, *, diff: bool) -> tuple[int, str]:
+def _fix(
+    files: list[str], options: LintOptions, *, diff: bool, fixes: list[tuple[str, dict[str, int]]]
+) -> tuple[int, str]:
     """Fix every file in the run (or, with ``diff``, describe the changes); return the
-    number of fixes and the diff."""
+    number of fixes and the diff, and add to ``fixes`` what each file had repaired."""
     from .fix import fix_bytes  # deferred: only --fix and --diff pay
 
-    if STDIN in paths:
-        raise UsageError("--fix and --diff rewrite files; they cannot take standard input (-)")
-    files = discover(list(paths))
-    if options.policy is not None:
-        files = [f for f in files if options.policy.keeps(f)]
     applied, diffs = 0, []
     for path in files:
         try:
@@ -244,6 +320,8 @@ def _fix(paths: tuple[str, ...], options: LintOptions, *, diff: bool) -> tuple[i
         if outcome.text is None:
             continue
         applied += outcome.applied
+        gone = Counter(d.code for d in outcome.before.diagnostics) - Counter(d.code for d in outcome.after.diagnostics)
+        fixes.append((path, dict(gone)))
         if diff:
             diffs.append(_unified_diff(data.decode("utf-8"), outcome.text, path))
             continue

@@ -15,7 +15,7 @@ from html import escape
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
-from ._paths import safe
+from ._paths import safe, with_url
 from ._text import _plural
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -93,7 +93,7 @@ class HtmlReporter:
     def emit(self, d: Diagnostic) -> None:
         self._start()
         d = safe(d)  # HTML escaping covers markup, not lone surrogates or control characters
-        data = escape(json.dumps(d.as_dict(), ensure_ascii=False), quote=True)
+        data = escape(json.dumps(with_url(d), ensure_ascii=False), quote=True)
         extra = [
             f"{label} {escape(str(value))}"
             for label, value in (("task", d.task), ("pointer", d.pointer), ("schema", d.schema))

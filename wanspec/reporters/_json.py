@@ -6,7 +6,7 @@ import json
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
-from ._paths import safe
+from ._paths import safe, with_url
 
 
 class JsonReporter:
@@ -16,7 +16,7 @@ class JsonReporter:
 
     def emit(self, d: Diagnostic) -> None:
         head = '{\n  "diagnostics": [\n    ' if self.first else ",\n    "
-        self.out.write(head + json.dumps(safe(d).as_dict(), ensure_ascii=False))
+        self.out.write(head + json.dumps(with_url(safe(d)), ensure_ascii=False))
         self.first = False
 
     def finish(self, result: LintResult) -> None:

@@ -10,7 +10,7 @@ import json
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
-from ._paths import safe
+from ._paths import safe, with_url
 
 
 class JsonLinesReporter:
@@ -18,7 +18,7 @@ class JsonLinesReporter:
         self.out = out
 
     def emit(self, d: Diagnostic) -> None:
-        self.out.write(json.dumps(safe(d).as_dict(), ensure_ascii=False) + "\n")
+        self.out.write(json.dumps(with_url(safe(d)), ensure_ascii=False) + "\n")
 
     def finish(self, result: LintResult) -> None:
         self.out.flush()

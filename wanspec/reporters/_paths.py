@@ -81,3 +81,12 @@ def file_uri(file: str) -> str:
 
         return Path(path).as_uri()  # percent-encodes os.fsencode(path)
     return quote(os.fsencode(path), safe="/")
+
+
+def with_url(d: Diagnostic) -> dict[str, object]:
+    """``d.as_dict()`` plus ``url``: the public page its citation can be followed to."""
+    from ..catalog import store  # reporters other than JSON never need the source table
+
+    row = d.as_dict()
+    row["url"] = store.source_url(d.doc)
+    return row

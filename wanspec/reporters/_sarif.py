@@ -24,6 +24,7 @@ _RESULTS, _INVOCATIONS = '"@results@"', '"@invocations@"'
 def _rule(rule: store.Rule) -> dict[str, Any]:
     explanation = rule.explanation or rule.summary
     more = f"Run `wanspec explain {rule.code}` for an example."
+    url = store.rule_urls().get(rule.code)  # the provider's page the rule comes from
     return {
         "id": rule.code,
         "name": rule.name,
@@ -33,9 +34,15 @@ def _rule(rule: store.Rule) -> dict[str, Any]:
             "text": f"{explanation}\n\n{more}",
             "markdown": f"**{rule.code} {rule.name}**: {explanation}\n\n{more}",
         },
+        **({"helpUri": url} if url else {}),
         "defaultConfiguration": {"level": LEVELS[Severity(rule.severity)]},
         "properties": {"category": rule.category, "tags": [rule.category]} if rule.category else {},
     }
+
+
+def _text(d: Diagnostic) -> str:
+    text = d.message if d.hint is None or d.hint in d.message else f"{d.message} ({d.hint})"
+    return f"{text} [{d.doc}]" if d.doc else text
 
 
 def _fingerprint(uri: str, d: Diagnostic) -> str:
@@ -82,9 +89,11 @@ class SarifReporter:
             "ruleId": d.code,
             "ruleIndex": self.index[d.code],
             "level": LEVELS[d.severity],
-            "message": {"text": d.message if d.hint is None else f"{d.message} ({d.hint})"},
+            "message": {"text": _text(d)},
         }
         properties: dict[str, Any] = {"pointer": d.pointer, "task": d.task, "schema": d.schema}
+        if d.doc:  # the citation, and where to follow it
+            properties.update(doc=d.doc, url=store.source_url(d.doc))
         if uri is not None:
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
             if d.line is not None:

@@ -1,0 +1,268 @@
+"""Which files a lint run reads, the way ruff chooses them.
+
+* Directories are walked in sorted order. Hidden directories, the usual vendored and
+  build-tool ones (``VENDORED``), and whatever ``.gitignore``, ``.ignore`` and
+  ``.git/info/exclude`` ignore (``ignore.py``; ``respect_ignore=False`` turns it off) are
+  never entered; the config's ``exclude`` prunes too.
+* A ``.json``/``.jsonl`` file found by walking is linted only when it is a payload: it
+  matches the config's ``include`` or a ``[tool.wanspec.schemas]`` glob, or a task in it
+  names a known model, or has a provider's shape (``rules.json`` ``providers.*.shape``,
+  a schema's ``detect``). The others (``package.json``, ``tsconfig.json``) are skipped and
+  counted, never reported as passing.
+* A file named on the command line is always linted; when the config (or an ignore file)
+  would have left it out, a note says so. With ``force_exclude`` (pre-commit names every
+  changed file) named files are chosen exactly as if they had been found by walking.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..catalog import store
+from ..errors import UsageError
+from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema
+from .ignore import IgnoreLayer, ignored, read_layer, repository_layers
+from .policy import Policy
+
+__all__ = ["VENDORED", "Discovery", "Skipped", "discover_files", "is_payload"]
+
+#: Directories no payload lives in (ruff's default ``exclude``, less the hidden ones, which
+#: are all skipped): virtual environments, dependency and build-tool caches.
+VENDORED = frozenset(
+    {"node_modules", "__pycache__", "__pypackages__", "venv", "site-packages", "_build", "buck-out", "dist"}
+)
+#: Payload-like files wanspec does not read: named on the command line, a usage error that
+#: says so (linting them as JSON would only say "invalid JSON" and leave the user guessing).
+UNSUPPORTED = {".yaml": "YAML", ".yml": "YAML", ".toml": "TOML", ".json5": "JSON5", ".jsonc": "JSON with comments"}
+#: How much of a large file is searched for a payload's marks instead of parsed.
+_SNIFF_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A JSON file the run did not lint, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Discovery:
+    """The files to lint, in order; what was skipped; what to tell the user about it."""
+
+    files: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # found, not payloads
+    notes: list[str] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # directories that could not be listed, why
+
+
+def discover_files(
+    paths: Iterable[str],
+    *,
+    policy: Policy | None = None,
+    respect_ignore: bool = True,
+    force_exclude: bool = False,
+    config_name: str = "the config",
+) -> Discovery:
+    """Expand ``paths`` into the payload files a run lints; ``UsageError`` for a missing path,
+    or when nothing at all was found (no JSON file, payload or not)."""
+    found = Discovery()
+    missing: list[str] = []
+    given = list(paths)
+    for raw in given:
+        if raw == STDIN:
+            found.files.append(raw)
+            continue
+        try:
+            is_dir = stat.S_ISDIR(os.stat(raw).st_mode)
+        except OSError:
+            if not os.path.lexists(raw):
+                missing.append(raw)
+                continue
+            is_dir = False  # a dangling link or an unreadable entry: lint_one reports it
+        if is_dir:
+            _walk(raw, found, policy, respect_ignore)
+        else:
+            _unsupported(raw)
+            _named(raw, found, policy, respect_ignore, force_exclude, config_name)
+    if missing:
+        raise UsageError("no such file or directory: " + ", ".join(missing))
+    if not found.files and not found.skipped and not found.notes and not found.unreadable:
+        raise UsageError("no payload files (*.json, *.jsonl) under: " + ", ".join(given))
+    return found
+
+
+def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: bool) -> None:
+    layers: list[IgnoreLayer] = []
+    if respect_ignore:
+        _, layers = repository_layers(top)
+    stack: list[tuple[str, list[IgnoreLayer]]] = [(top, layers)]
+    while stack:
+        directory, inherited = stack.pop()
+        here = inherited
+        if respect_ignore and (layer := read_layer(directory)) is not None:
+            here = [*inherited, layer]
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:  # what it holds was not linted, so the run must not pass as if it had been
+            found.unreadable.append((directory, exc.strerror or type(exc).__name__))
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = os.path.normpath(os.path.join(directory, name))  # "./a.json" is "a.json"
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)  # as os.walk: a link loop cannot trap the walk
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name in VENDORED or (here and ignored(path, True, here)):
+                    continue
+                if policy is not None and policy.exclude is not None and policy.exclude.match(path):
+                    continue
+                subdirs.append((path, here))
+            elif (
+                name.endswith(PAYLOAD_SUFFIXES)
+                and not (here and ignored(path, False, here))
+                and (policy is None or policy.keeps(path))
+            ):
+                _choose(path, found, policy)
+        stack.extend(reversed(subdirs))  # depth first, in sorted order
+
+
+def _unsupported(path: str) -> None:
+    kind = UNSUPPORTED.get(os.path.splitext(path)[1].lower())
+    if kind is not None:
+        raise UsageError(
+            f"unsupported file type: {path} is {kind}; wanspec lints JSON payloads (.json: a task or an "
+            "array of tasks; .jsonl: a task a line), the form the providers' APIs take. Convert it to JSON, "
+            "or pipe the JSON to `wanspec lint -`"
+        )
+
+
+def _named(
+    path: str, found: Discovery, policy: Policy | None, respect_ignore: bool, force_exclude: bool, config_name: str
+) -> None:
+    why_not = None
+    parts = [p for p in os.path.normpath(path).split(os.sep)[:-1] if p not in (".", "..", "")]
+    if any(p.startswith(".") or p in VENDORED for p in parts):
+        why_not = "in a hidden or vendored directory"
+    elif policy is not None and not policy.keeps(path):
+        why_not = f"excluded by {config_name} (include/exclude)"
+    elif respect_ignore and _ignored_named(path):
+        why_not = "ignored by .gitignore, .ignore or .git/info/exclude"
+    if not force_exclude:
+        if why_not is not None:
+            found.notes.append(f"{path} is {why_not}; linted because it was named (--force-exclude skips it)")
+        found.files.append(path)
+        return
+    if why_not is not None:
+        found.notes.append(f"{path} not linted: {why_not}")
+        return
+    _choose(path, found, policy)
+
+
+def _ignored_named(path: str) -> bool:
+    """Whether the ignore files would have kept the walk away from a named file."""
+    full = os.path.abspath(path)
+    root, layers = repository_layers(full)
+    if root is None or not layers:
+        return False
+    # as the walk would: an ignored directory above the file keeps it out whatever the file's rules say
+    probe = os.path.dirname(full)
+    while probe != root and os.path.dirname(probe) != probe:
+        if ignored(probe, True, layers):
+            return True
+        probe = os.path.dirname(probe)
+    return ignored(full, False, layers)
+
+
+def _choose(path: str, found: Discovery, policy: Policy | None) -> None:
+    if policy is not None and (
+        (policy.include is not None and policy.include.match(path))
+        or any(globs.match(path) for globs, _ in policy.schemas)
+    ):
+        found.files.append(path)
+        return
+    if is_payload(path):
+        found.files.append(path)
+    else:
+        found.skipped.append(Skipped(path, "not a payload: no known model, no provider's shape"))
+
+
+def is_payload(path: str) -> bool:
+    """Whether a file holds a payload: a task (or a list of tasks, or JSON Lines of them) that
+    names a known model or has a provider's shape. A file too large or too broken to parse
+    counts when its text carries a payload's marks (a known model id, ``"taskType"``)."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(_SNIFF_BYTES if path.endswith(".jsonl") or size > 4 * _SNIFF_BYTES else -1)
+    except OSError:
+        return True  # unreadable: lint_one reports it rather than the walk hiding it
+    if path.endswith(".jsonl"):
+        line = next((ln for ln in data.splitlines() if ln.strip()), b"")
+        data = line
+    if _clues().search(data) is None:  # not one key a payload must have: no need to parse it
+        return False
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return _marks().search(data) is not None
+    return _evidence(value)
+
+
+def _evidence(value: Any) -> bool:
+    tasks = value if isinstance(value, list) else [value]
+    for task in tasks[:64]:  # a payload says so in its first tasks
+        if not isinstance(task, dict):
+            continue
+        if any(_matches(shape, task) for shape in _shapes()):
+            return True
+        if choose_schema(task, None)[0] is not None:  # a known model, or one provider's shape
+            return True
+    return False
+
+
+@cache
+def _shapes() -> tuple[Any, ...]:
+    import jsonschema_rs
+
+    return tuple(
+        jsonschema_rs.validator_for(p["shape"]) for p in store.providers().values() if isinstance(p.get("shape"), dict)
+    )
+
+
+def _matches(validator: Any, task: dict[str, Any]) -> bool:
+    return bool(validator.is_valid(task))
+
+
+@cache
+def _clues() -> re.Pattern[bytes]:
+    """Text every payload holds one of: a known model id, or a key some provider's shape
+    (``rules.json`` ``shape``, a schema's ``detect``) requires, quoted as JSON writes it."""
+    words = {json.dumps(m).encode() for m in store.catalog().by_model}
+    shapes = [p["shape"] for p in store.providers().values() if isinstance(p.get("shape"), dict)]
+    shapes += [e.detect for e in store.catalog().entries.values() if e.detect]
+    for shape in shapes:
+        if not shape.get("required"):  # a shape that requires no key: every file may match it
+            return re.compile(b"")
+        words.update(json.dumps(k).encode() for k in shape["required"])
+    return re.compile(b"|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or b"(?!)")
+
+
+@cache
+def _marks() -> re.Pattern[bytes]:
+    words = [json.dumps(m).encode() for m in store.catalog().by_model]
+    words += [json.dumps(k).encode() for p in store.providers().values() for k in p.get("marks", ())]
+    return re.compile(b"|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or b"(?!)")
