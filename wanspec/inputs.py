@@ -54,7 +54,8 @@ def kind_of(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def _refusal(kind: str) -> str:
+def refusal(kind: str) -> str:
+    """Why a file found by walking is not read."""
     return f"{kind}, not a regular file (only regular files found in a directory are read)"
 
 
@@ -81,7 +82,7 @@ def walk(top: str, keep: Callable[[str], bool], skip_dir: Callable[[str], bool])
                 kind = kind_of(os.stat(path).st_mode)
             except OSError:
                 kind = None  # a dangling link: opening it says why
-            yield Found(path, None if kind is None else _refusal(kind))
+            yield Found(path, None if kind is None else refusal(kind))
     yield from failed()
 
 
@@ -103,7 +104,7 @@ def open_input(path: str) -> IO[bytes]:
     try:
         kind = kind_of(os.fstat(fd).st_mode)
         if kind is not None:
-            raise InputError(0, _refusal(kind))
+            raise InputError(0, refusal(kind))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..catalog import store
 from ..errors import UsageError
+from ..inputs import Found, kind_of, refusal
 from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema
 from .ignore import IgnoreLayer, ignored, read_layer, repository_layers
 from .policy import Policy
@@ -136,7 +137,14 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
                 and not (here and ignored(path, False, here))
                 and (policy is None or policy.keeps(path))
             ):
-                _choose(path, found, policy)
+                try:
+                    kind = kind_of(entry.stat().st_mode)
+                except OSError:
+                    kind = None  # a dangling link: opening it says why
+                if kind is not None:  # a pipe or a device is never opened (it could block): exit 2
+                    found.files.append(Found(path, refusal(kind)))
+                else:
+                    _choose(path, found, policy)
         stack.extend(reversed(subdirs))  # depth first, in sorted order
 
 
