@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Before/after of one change: two wanspec commands, interleaved, on the benchmark corpora.
+
+    python benchmarks/ab.py --a "/venv-before/bin/wanspec" --b "/venv-after/bin/wanspec" [--rounds 15]
+
+Each workload runs both commands once per round, in alternating order, so the machine's slow
+phases hit both alike; the paired ratio b/a (median of per-round ratios) is the figure to quote.
+Workloads (``--workloads``): one, many, many-large, jsonl-j1, jsonl (default -j), over the clean
+and messy corpora that ``run.py`` generates (run it once first, or pass ``--corpus``).
+
+Standard library only; uses ``run.py``'s ``measure``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import DEFAULT_CORPUS, PROFILES, measure
+
+WORKLOADS = {
+    "one": (["one/payload.json"], []),
+    "many": (["many"], []),
+    "many-large": (["many-large"], []),
+    "jsonl-j1": (["all.jsonl"], ["-j", "1"]),
+    "jsonl": (["all.jsonl"], []),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--a", required=True, help="the 'before' wanspec command")
+    ap.add_argument("--b", required=True, help="the 'after' wanspec command")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--profiles", default=",".join(PROFILES))
+    ap.add_argument("--workloads", default=",".join(WORKLOADS))
+    ap.add_argument("--rounds", type=int, default=15)
+    args = ap.parse_args(argv)
+    a, b = shlex.split(args.a), shlex.split(args.b)
+    print("| workload | corpus | before ms (median) | after ms (median) | after / before (paired) |")
+    print("|---|---|---:|---:|---:|")
+    for name in args.workloads.split(","):
+        paths, extra = WORKLOADS[name]
+        for profile in args.profiles.split(","):
+            cwd = args.corpus / profile
+            if not (cwd / paths[0]).exists():
+                continue
+            tail = ["lint", "--format", "json", *extra, *paths]
+            measure([*a, *tail], cwd)  # warm-up
+            measure([*b, *tail], cwd)
+            wa, wb, ratios = [], [], []
+            for r in range(args.rounds):
+                pair = [(a, wa), (b, wb)] if r % 2 == 0 else [(b, wb), (a, wa)]
+                for cmd, out in pair:
+                    out.append(measure([*cmd, *tail], cwd).wall_ms)
+                ratios.append(wb[-1] / wa[-1])
+            print(
+                f"| {name} | {profile} | {statistics.median(wa):,.0f} | {statistics.median(wb):,.0f} | "
+                f"{statistics.median(ratios):.2f}× |",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
