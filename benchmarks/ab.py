@@ -50,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             if not (cwd / paths[0]).exists():
                 continue
             tail = ["lint", "--format", "json", *extra, *paths]
-            measure([*a, *tail], cwd)  # warm-up
-            measure([*b, *tail], cwd)
+            for cmd in (a, b):  # warm-up, and a check that both commands work
+                rc = measure([*cmd, *tail], cwd).rc
+                if rc not in (0, 1):
+                    raise SystemExit(f"{shlex.join([*cmd, *tail])} exited {rc} in {cwd}")
             wa, wb, ratios = [], [], []
             for r in range(args.rounds):
                 pair = [(a, wa), (b, wb)] if r % 2 == 0 else [(b, wb), (a, wa)]

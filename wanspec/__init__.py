@@ -14,6 +14,7 @@ from .catalog.store import Rule, SchemaEntry
 from .catalog.views import get_rule, list_rules, list_schemas, load_schema
 from .lint.events import LintEvents
 from .lint.run import LintOptions, UsageError, lint_file, lint_paths, lint_payload
+from .lint.stream import lint_records
 from .records import Diagnostic, LintResult, Severity
 
 __version__ = "0.1.0.dev0"
@@ -32,6 +33,7 @@ __all__ = [
     "lint_file",
     "lint_paths",
     "lint_payload",
+    "lint_records",
     "list_rules",
     "list_schemas",
     "load_schema",

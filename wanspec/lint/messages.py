@@ -7,6 +7,7 @@ how to say "what is wrong, and what is allowed" for each JSON Schema keyword.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 _TYPE_NAMES = {
@@ -67,12 +68,18 @@ def is_numeric_string(value: Any) -> bool:
 
 
 def did_you_mean(name: str, candidates: list[str]) -> str | None:
+    # the same unknown field recurs across a batch; difflib was a sixth of a messy run
+    return _did_you_mean(name, tuple(candidates))
+
+
+@lru_cache(maxsize=1024)  # bounded: every field name of a hostile batch may be new
+def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str | None:
     lowered = {c.lower(): c for c in candidates}
     if name.lower() in lowered:
         return lowered[name.lower()]
     import difflib
 
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -151,20 +151,24 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     if schema is not None and opts.schema != schema:
         opts = dataclasses.replace(opts, schema=schema)
     validate_options(opts)
-    tasks = obj if isinstance(obj, list) else [obj]
-    out: list[Diagnostic] = []
+    return list(task_diagnostics(obj if isinstance(obj, list) else [obj], opts))
+
+
+def task_diagnostics(tasks: Iterable[Any], opts: LintOptions, file: str | None = None) -> Iterator[Diagnostic]:
+    """Diagnostics of already-parsed tasks, task by task; no line or column (there is no text)."""
     for i, task in enumerate(tasks):
         if not isinstance(task, dict):
             if (
-                d := _diag(_finding("not-a-task", f"task {i} is not an object", ""), None, i, None, None, opts)
+                d := _diag(_finding("not-a-task", f"task {i} is not an object", ""), file, i, None, None, opts)
             ) is not None:
-                out.append(d)
+                yield d
             continue
         if _is_auth(task):
             continue
         schema_id, findings = check_task(task, opts)
-        out.extend(d for f in findings if (d := _diag(f, None, i, schema_id, None, opts)) is not None)
-    return [d for d in out if d is not None]
+        for f in findings:
+            if (d := _diag(f, file, i, schema_id, None, opts)) is not None:
+                yield d
 
 
 def _diag(
