@@ -4,7 +4,8 @@
     python benchmarks/ab.py --a "/venv-before/bin/wanspec" --b "/venv-after/bin/wanspec" [--rounds 15]
 
 Each workload runs both commands once per round, in alternating order, so the machine's slow
-phases hit both alike; the paired ratio b/a (median of per-round ratios) is the figure to quote.
+phases hit both alike; the paired ratios b/a (medians of per-round ratios) of wall and CPU time are the figures to
+quote; on a shared machine, the CPU one.
 Workloads (``--workloads``): one, many, many-large, jsonl-j1, jsonl (default -j), over the clean
 and messy corpora that ``run.py`` generates (run it once first, or pass ``--corpus``).
 
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import DEFAULT_CORPUS, PROFILES, measure
+from run import DEFAULT_CORPUS, PROFILES, Sample, measure
 
 WORKLOADS = {
     "one": (["one/payload.json"], []),
@@ -29,6 +30,12 @@ WORKLOADS = {
     "jsonl-j1": (["all.jsonl"], ["-j", "1"]),
     "jsonl": (["all.jsonl"], []),
 }
+
+
+def _med(samples: list[Sample]) -> str:
+    wall = statistics.median(s.wall_ms for s in samples)
+    cpu = statistics.median(s.cpu_ms for s in samples)
+    return f"{wall:,.0f} / {cpu:,.0f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,8 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=15)
     args = ap.parse_args(argv)
     a, b = shlex.split(args.a), shlex.split(args.b)
-    print("| workload | corpus | before ms (median) | after ms (median) | after / before (paired) |")
-    print("|---|---|---:|---:|---:|")
+    print(
+        "| workload | corpus | before: wall ms / CPU ms | after: wall ms / CPU ms "
+        "| after / before, wall (paired) | after / before, CPU (paired) |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
     for name in args.workloads.split(","):
         paths, extra = WORKLOADS[name]
         for profile in args.profiles.split(","):
@@ -54,15 +64,16 @@ def main(argv: list[str] | None = None) -> int:
                 rc = measure([*cmd, *tail], cwd).rc
                 if rc not in (0, 1):
                     raise SystemExit(f"{shlex.join([*cmd, *tail])} exited {rc} in {cwd}")
-            wa, wb, ratios = [], [], []
+            sa: list[Sample] = []
+            sb: list[Sample] = []
             for r in range(args.rounds):
-                pair = [(a, wa), (b, wb)] if r % 2 == 0 else [(b, wb), (a, wa)]
+                pair = [(a, sa), (b, sb)] if r % 2 == 0 else [(b, sb), (a, sa)]
                 for cmd, out in pair:
-                    out.append(measure([*cmd, *tail], cwd).wall_ms)
-                ratios.append(wb[-1] / wa[-1])
+                    out.append(measure([*cmd, *tail], cwd))
+            wall = statistics.median(y.wall_ms / x.wall_ms for x, y in zip(sa, sb, strict=True))
+            cpu = statistics.median(y.cpu_ms / x.cpu_ms for x, y in zip(sa, sb, strict=True))
             print(
-                f"| {name} | {profile} | {statistics.median(wa):,.0f} | {statistics.median(wb):,.0f} | "
-                f"{statistics.median(ratios):.2f}× |",
+                f"| {name} | {profile} | {_med(sa)} | {_med(sb)} | {wall:.2f}× | {cpu:.2f}× |",
                 flush=True,
             )
     return 0
