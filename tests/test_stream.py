@@ -121,3 +121,15 @@ def test_dask_example_matches_the_cli(tmp_path: Path, run_cli: Any):
     cli = run_cli("lint", "--format", "json-lines", "-j", "1", *paths)
     assert (code, out.read_text(encoding="utf-8")) == (cli.exit_code, cli.stdout)
     assert cli.stdout.count("\n") > 50
+
+
+def test_ray_example_matches_the_cli(tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch):
+    pytest.importorskip("ray")  # not in the test extra: Ray is large and slow to start (docs/performance.md)
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "distributed"))
+    import lint_ray
+
+    paths = _write_dataset(tmp_path / "data", partitions=3, lines=40)
+    out = tmp_path / "findings.jsonl"
+    code = lint_ray.main([str(tmp_path / "data"), "--out", str(out)])
+    cli = run_cli("lint", "--format", "json-lines", "-j", "1", *paths)
+    assert (code, out.read_text(encoding="utf-8")) == (cli.exit_code, cli.stdout)

@@ -50,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", help="write the diagnostics here (JSON Lines; default stdout)")
     args = ap.parse_args(argv)
 
+    import dask
     from dask.distributed import Client, LocalCluster
+
+    # Dask's statistical profiler samples every worker's stack every 10 ms; on this CPU-bound
+    # work it cost about 10% of the workers' CPU (docs/performance.md). Set the same in the
+    # configuration of a remote cluster's workers.
+    dask.config.set({"distributed.worker.profile.enabled": False})
 
     paths = sorted(glob.glob(os.path.join(args.data, "*.jsonl")))
     if not paths:
