@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wanspec.lint.positions import pointer_of, scan
+from wanspec.jsontools import pointer_of
+from wanspec.lint.positions import scan
 
 TEXT = '{\n  "a": [1, {"b/c": 2, "t~": true}],\n  "é": "x",\n  "a": null\n}'
 

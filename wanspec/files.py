@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
-from pathlib import Path
 
 
-def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
 
     ``mode`` sets the permission bits; without it an existing file keeps its own and a new
@@ -21,8 +20,12 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    import tempfile  # deferred: it imports shutil and three compressors; only writers pay
+
+    path = os.fspath(path)
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -31,5 +34,6 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise

@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+from .records import Severity
+
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -127,16 +129,22 @@ def _cassette_path(request: pytest.FixtureRequest, provider: str) -> str:
 
 
 def _verify(path: str) -> list[str]:
+    # deferred: only tests using it pay
     from .contract.checks.verify import verify_paths
 
     if not os.path.exists(path):
         return []
     result = verify_paths([path])
-    return [f"{d.file}:{d.line or ''}: {d.code} {d.message}" for d in result.diagnostics if d.severity == "error"]
+    return [
+        f"{d.file}:{d.line or ''}: {d.code} {d.message}" for d in result.diagnostics if d.severity is Severity.ERROR
+    ]
 
 
 def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
+    # deferred: only tests using it pay
     from wanspec.contract._factory import client_for
+
+    # deferred: only tests using it pay
     from wanspec.contract._recording import recording
 
     mode = _mode(request.config)
@@ -147,6 +155,7 @@ def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
     if mode == "none":
         env.setdefault(client_key_variable(provider), "wanspec-replay-no-key")
     with recording(path, provider=provider, record_mode=mode, metadata=metadata) as cassette:
+        # deferred: only tests using it pay
         from wanspec.contract.clients import PollPolicy
 
         # replaying: answers are on disk, so polls need not wait
@@ -174,9 +183,10 @@ def _nothing() -> Iterator[None]:
 
 
 def client_key_variable(provider: str) -> str:
-    from wanspec.contract._protocol import load_protocol
+    # deferred: only tests using it pay
+    from wanspec.contract._protocol import key_variable
 
-    return str(load_protocol(provider).env["apiKey"])
+    return key_variable(provider)
 
 
 @pytest.fixture

@@ -1,31 +1,43 @@
-"""The one record every check produces, and the aggregate a lint run returns."""
+"""The records every layer shares: Severity, the one Diagnostic, a run's result, and its exit status."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import KW_ONLY, dataclass, field
+from enum import IntEnum, StrEnum
+
+__all__ = ["Diagnostic", "ExitStatus", "LintResult", "Severity", "exit_status"]
 
 
 class Severity(StrEnum):
-    """How much a finding matters: only errors fail a lint run."""
+    """How much a finding matters: only errors fail a run (unless ``fail_on`` says warnings do)."""
 
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
 
+class ExitStatus(IntEnum):
+    """What every command exits with."""
+
+    OK = 0  # nothing at or above the failing severity
+    FINDINGS = 1  # findings at or above it
+    USAGE = 2  # a usage or environment error: the run could not be done as asked
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One finding about one place in one payload.
+    """One finding about one place in one payload (or cassette, or spec).
 
     ``pointer`` is an RFC 6901 JSON Pointer into the task (``""`` is the task itself);
     ``task`` is the 0-based index of the task in its file; ``line`` and ``column`` are
     1-based and locate the offending value (or key) in the file when it is known.
+    Everything after ``message`` is keyword-only.
     """
 
     code: str
     severity: Severity
     message: str
+    _: KW_ONLY
     file: str | None = None
     task: int | None = None
     pointer: str = ""
@@ -34,6 +46,7 @@ class Diagnostic:
     schema: str | None = None
     hint: str | None = None
     doc: str | None = None
+    environment: bool = field(default=False, compare=False)  # the input could not be read: exit 2
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form used by ``--format json`` (field order is part of the format)."""
@@ -52,10 +65,11 @@ class Diagnostic:
 
 @dataclass(slots=True)
 class LintResult:
-    """What one lint run found, in input order, with its counts.
+    """What one run found, in input order, with its counts.
 
     When a run streams its diagnostics to a sink (the CLI does, so memory stays flat on
-    huge JSONL files), ``diagnostics`` stays empty and only the counts are kept.
+    huge JSONL files), ``diagnostics`` stays empty and only the counts are kept. The
+    finding counts change in one place, ``count``: a run counts exactly what it hands on.
     """
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -72,6 +86,8 @@ class LintResult:
             self.errors += 1
         elif d.severity is Severity.WARNING:
             self.warnings += 1
+        if d.environment:
+            self.environment_errors += 1
 
     @property
     def ok(self) -> bool:
@@ -88,3 +104,15 @@ class LintResult:
         if self.fixed:
             counts["fixed"] = self.fixed
         return counts
+
+
+def exit_status(result: LintResult, *, fail_on: Severity | str = Severity.ERROR, exit_zero: bool = False) -> ExitStatus:
+    """The exit status of every command: 2 for environment errors (always, even with
+    ``exit_zero``); else 0 with ``exit_zero``; else 1 if anything at or above ``fail_on``
+    was found."""
+    if result.environment_errors:
+        return ExitStatus.USAGE
+    if exit_zero:
+        return ExitStatus.OK
+    failed = result.errors or (Severity(fail_on) is Severity.WARNING and result.warnings)
+    return ExitStatus.FINDINGS if failed else ExitStatus.OK

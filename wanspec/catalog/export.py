@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..errors import CatalogError
 from . import store
 from .views import list_schemas, load_schema
 
@@ -32,7 +33,7 @@ def _base(entry: store.SchemaEntry) -> str:
     """``https://wanspec.dev/schemas/`` from an entry whose ``$id`` ends with its path."""
     schema_id = str(entry.raw.get("$id", ""))
     if not schema_id.endswith("/" + entry.path):
-        raise store.CatalogError(f"{entry.path}: $id {schema_id!r} does not end with the file's path")
+        raise CatalogError(f"{entry.path}: $id {schema_id!r} does not end with the file's path")
     return schema_id[: -len(entry.path)]
 
 

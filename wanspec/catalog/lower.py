@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..records import Severity
 from . import store
 
 
@@ -20,7 +21,7 @@ def _is_warning(node: dict[str, Any]) -> bool:
     rule = node.get("x-rule")
     if isinstance(rule, str):
         r = store.rules().get(rule)
-        return r is not None and r.severity == "warning" and "x-severity" not in node
+        return r is not None and r.severity is Severity.WARNING and "x-severity" not in node
     return False
 
 

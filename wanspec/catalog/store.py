@@ -16,20 +16,20 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-
-class CatalogError(Exception):
-    """A schema file is missing or malformed: an installation problem, not a finding."""
+from ..errors import CatalogError
+from ..records import Severity
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str
     name: str
-    severity: str
+    severity: Severity
     summary: str
     explanation: str = ""
     example: dict[str, Any] | None = None
     category: str = ""
+    environment: bool = False  # the input could not be read or checked at all: exit status 2
     fix: str | None = None  # the generic fix kind `wanspec lint --fix` applies (project.fix.FIXES)
 
 
@@ -278,18 +278,19 @@ def _shared() -> dict[str, dict[str, Any]]:
 @cache
 def rules() -> dict[str, Rule]:
     """Every rule code, from ``schemas/rules.json``."""
-    data = _read("rules.json")
+    data = _rules_document()
     out: dict[str, Rule] = {}
     for code, r in data["rules"].items():
         out[code] = Rule(
             code=code,
             name=r["name"],
-            severity=r["severity"],
+            severity=Severity(r["severity"]),
             summary=r["summary"],
             explanation=r.get("explanation", ""),
             example=r.get("example"),
             category=r.get("category", ""),
             fix=r.get("fix"),
+            environment=r.get("category") == "environment" or bool(r.get("environment")),
         )
     return out
 
@@ -302,10 +303,38 @@ def rule_codes_by_name() -> dict[str, str]:
 @cache
 def keyword_codes() -> dict[str, str]:
     """Fallback rule codes for errors no ``x-rule`` tag claims, by JSON Schema keyword."""
-    data: dict[str, str] = _read("rules.json")["keywords"]
+    data: dict[str, str] = _rules_document()["keywords"]
     return data
 
 
+@cache
+def _rules_document() -> dict[str, Any]:
+    return _read("rules.json")
+
+
+@cache
 def providers() -> dict[str, Any]:
-    data: dict[str, Any] = _read("rules.json").get("providers", {})
+    """What ``rules.json`` says of each provider (parsed once; treat it as read-only)."""
+    data: dict[str, Any] = _rules_document().get("providers", {})
     return data
+
+
+@cache
+def dereferenced(schema_id: str) -> dict[str, Any]:
+    """A model schema with the shared definitions it refers to inlined: one document, so
+    every error's schema path is also a location in it. Cached: treat it as read-only."""
+    entry = catalog().get(schema_id)
+    shared = catalog().shared
+    if not shared or "$ref" not in repr(entry.raw):
+        return entry.raw
+    import jsonschema_rs  # loaded when a schema is first needed, not at import
+
+    registry = jsonschema_rs.Registry(list(shared.items()))
+    result: dict[str, Any] = jsonschema_rs.dereference(entry.raw, registry=registry)
+    return result
+
+
+@cache
+def environment_codes() -> frozenset[str]:
+    """Codes of the rules that mean "the input could not be read or checked": exit status 2."""
+    return frozenset(r.code for r in rules().values() if r.environment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..errors import UnknownNameError
 from . import store
 
 
@@ -23,11 +24,9 @@ def load_schema(schema_id: str, *, standard: bool = False) -> dict[str, Any]:
     keywords with no standard equivalent (pixel area, aspect ratio, inline media) are
     left out, so the standard schema accepts a little more than wanspec does.
     """
-    from ..lint.engine import compiled
-
-    schema = copy.deepcopy(compiled(schema_id).schema)
+    schema = copy.deepcopy(store.dereferenced(schema_id))
     if standard:
-        from .lower import to_standard
+        from .lower import to_standard  # deferred: only exports and editors lower schemas
 
         schema = to_standard(schema, schema_id)
     return schema
@@ -38,11 +37,15 @@ def list_rules() -> list[store.Rule]:
 
 
 def get_rule(code_or_name: str) -> store.Rule:
-    """A rule by code (``WS401``) or name (``dimension-pair``); KeyError if none."""
+    """A rule by code (``WS401``) or name (``dimension-pair``).
+
+    Raises ``UnknownNameError`` (a ``KeyError`` too) with the nearest code or name.
+    """
     rules = store.rules()
     if code_or_name.upper() in rules:
         return rules[code_or_name.upper()]
-    code = store.rule_codes_by_name().get(code_or_name)
+    names = store.rule_codes_by_name()
+    code = names.get(code_or_name)
     if code is None:
-        raise KeyError(code_or_name)
+        raise UnknownNameError("rule", code_or_name, [*rules, *names], listing="`wanspec explain --list` lists them")
     return rules[code]

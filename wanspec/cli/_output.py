@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..errors import UsageError
 from ..lint.events import LintEvents
-from ..lint.run import UsageError
 from ..records import Diagnostic, LintResult
 from ._progress import ProgressBar
-from .commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 STATISTICS_FORMATS = ("text", "json")
 FAIL_ON = ("error", "warning")
@@ -19,8 +18,9 @@ class Output(LintEvents):
     """The reporter and the progress bar as one sink and one event listener."""
 
     def __init__(self, fmt: str, out: TextIO, colour: bool, *, statistics: bool, bar: ProgressBar | None) -> None:
+        # deferred: only the chosen reporter's module is imported
         from ..reporters import Reporter, get_reporter
-        from ..reporters._statistics import StatisticsReporter
+        from ..reporters._statistics import StatisticsReporter  # likewise, with --statistics
 
         if statistics and fmt not in STATISTICS_FORMATS:
             raise UsageError(f"--statistics prints a table: use it with --format text or json, not {fmt!r}")
@@ -66,14 +66,3 @@ class Output(LintEvents):
     def finish(self, result: LintResult) -> None:
         self.close()
         self.reporter.finish(result)
-
-
-def exit_status(result: LintResult, *, fail_on: str = "error", exit_zero: bool = False) -> int:
-    """2 for environment errors (always); else 0 with ``exit_zero``; else 1 if anything
-    at or above ``fail_on`` severity was found."""
-    if result.environment_errors:
-        return EXIT_USAGE
-    if exit_zero:
-        return EXIT_OK
-    failed = result.errors or (fail_on == "warning" and result.warnings)
-    return EXIT_FINDINGS if failed else EXIT_OK

@@ -1,40 +1,25 @@
-"""Typed settings built from the command line, and the code that carries them out."""
+"""Typed settings built from the command line, and the one path every command exits through.
+
+Each command's callback builds a settings object and calls ``run_command`` with what to
+do; the work itself is done by the core (``wanspec.project``, ``wanspec.contract``, the
+catalogue). ``run_command`` turns every error the core raises on purpose into one line on
+stderr and exit status 2, and a finished result into the exit status its counts come to.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field, replace
+import sys
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import IO, TextIO
 
-from ..catalog import store
-from ..lint.run import LintOptions, UsageError, lint_paths
+from ..errors import CatalogError, UsageError, WanspecError
+from ..project.run import ProjectSettings, lint_project
+from ..records import ExitStatus, LintResult, Severity, exit_status
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-@dataclass(frozen=True, slots=True)
-class LintSettings:
-    paths: tuple[str, ...]
-    schema: str | None = None
-    format: str = "text"
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    engine: str = "fast"
-    colour: bool | None = None  # None: decide from the stream and NO_COLOR
-    jobs: int = 0  # 0: one process per available core, for inputs large enough to pay
-    statistics: bool = False  # counts per rule instead of the findings
-    exit_zero: bool = False  # exit 0 even with findings (2 still means usage/environment)
-    fail_on: str = "error"  # "warning": warnings fail the run too
-    progress: bool = True  # a progress bar on a terminal (never in pipes or CI)
-    # project config, baseline, suppressions and fixes (cli/project.py)
-    config: str | None = None  # None: discovered from the working directory upwards
-    isolated: bool = False  # ignore every config file
-    extend_select: tuple[str, ...] = ()
-    baseline: str | None = None
-    write_baseline: bool = False
-    fix: bool = False
-    diff: bool = False
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = ExitStatus.OK, ExitStatus.FINDINGS, ExitStatus.USAGE
 
 
 @dataclass
@@ -45,7 +30,79 @@ class Streams:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+def system_streams() -> Streams:
+    """The process's streams, looked up at call time (click's CliRunner swaps them in tests)."""
+    return Streams(sys.stdout, sys.stderr, sys.stdin.buffer)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportSettings:
+    """How a command shows its findings and what fails it: shared by every checking command."""
+
+    format: str = "text"
+    colour: bool | None = None  # None: decide from the stream and NO_COLOR
+    statistics: bool = False  # counts per rule instead of the findings
+    exit_zero: bool = False  # exit 0 even with findings (2 still means usage/environment)
+    fail_on: str = "error"  # "warning": warnings fail the run too
+    progress: bool = True  # a progress bar on a terminal (never in pipes or CI)
+
+
+@dataclass(frozen=True, slots=True)
+class LintSettings:
+    """Everything ``wanspec lint`` was asked; ``project()`` and ``report()`` split it for the layers."""
+
+    paths: tuple[str, ...]
+    _: KW_ONLY
+    schema: str | None = None
+    format: str = "text"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    engine: str = "fast"
+    colour: bool | None = None
+    jobs: int = 0  # 0: one process per available core, for inputs large enough to pay
+    statistics: bool = False
+    exit_zero: bool = False
+    fail_on: str = "error"
+    progress: bool = True
+    config: str | None = None  # None: discovered from the working directory upwards
+    isolated: bool = False  # ignore every config file
+    extend_select: tuple[str, ...] = ()
+    baseline: str | None = None
+    write_baseline: bool = False
+    fix: bool = False
+    diff: bool = False
+
+    def project(self) -> ProjectSettings:
+        """The core's settings: what to lint and with which project choices."""
+        return ProjectSettings(
+            paths=self.paths,
+            schema=self.schema,
+            select=split(self.select),
+            ignore=split(self.ignore),
+            extend_select=split(self.extend_select),
+            engine=self.engine,
+            jobs=self.jobs,
+            config=self.config,
+            isolated=self.isolated,
+            baseline=self.baseline,
+            write_baseline=self.write_baseline,
+            fix=self.fix,
+            diff=self.diff,
+        )
+
+    def report(self) -> ReportSettings:
+        return ReportSettings(
+            format=self.format,
+            colour=self.colour,
+            statistics=self.statistics,
+            exit_zero=self.exit_zero,
+            fail_on=self.fail_on,
+            progress=self.progress,
+        )
+
+
+def split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``("WS1,WS2", "WS3")`` -> ``("WS1", "WS2", "WS3")``: comma-separated or repeated."""
     return tuple(v.strip() for chunk in values for v in chunk.split(",") if v.strip())
 
 
@@ -58,51 +115,70 @@ def wants_colour(setting: bool | None, stream: TextIO, env: dict[str, str]) -> b
     return bool(isatty and isatty())
 
 
-def execute_lint(settings: LintSettings, io: Streams) -> int:
-    from ..project.run import prepare
-    from ._output import Output, exit_status
-    from ._progress import ProgressBar, wants_progress
-
-    options = LintOptions(settings.schema, _split(settings.select), _split(settings.ignore), settings.engine)
-    settings = replace(settings, extend_select=_split(settings.extend_select))
-    bar = ProgressBar(io.err) if wants_progress(settings.progress, io.err, io.env) else None
-    output = None
+def run_command(io: Streams, body: Callable[[], int]) -> int:
+    """The one exit path: run ``body``; a usage, configuration, catalogue or contract error
+    it raises becomes one ``wanspec: error: ...`` line on stderr and exit status 2."""
     try:
-        colour = wants_colour(settings.colour, io.out, io.env)
-        output = Output(settings.format, io.out, colour, statistics=settings.statistics, bar=bar)
-        project = prepare(settings, options, io.out)
-        if settings.diff:  # show what --fix would change, and nothing else (like ruff --diff)
-            output.close()
-            io.err.write(f"wanspec: would apply {project.fixed} fixes\n")
-            return EXIT_FINDINGS if project.fixed else EXIT_OK
-        # reporters write nothing before the first finding, so a usage error leaves stdout empty
-        result = lint_paths(
-            settings.paths or (".",),
-            project.options,
-            stdin=io.stdin,
-            sink=project.sink(output.emit),
-            jobs=settings.jobs,
-            events=output.events,
-        )
-        project.finish(result, output.emit)
-    except (UsageError, KeyError, store.CatalogError, KeyboardInterrupt) as exc:
-        if output is not None:
-            output.close()  # wipe the progress bar before saying anything
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        if isinstance(exc, store.CatalogError):
-            io.err.write(f"wanspec: installation error: {exc}\n")
-        else:
-            io.err.write(f"wanspec: error: {exc.args[0]}\n")
-        return EXIT_USAGE
+        return int(body())
+    except CatalogError as exc:
+        io.err.write(f"wanspec: installation error: {exc}\n")
+    except WanspecError as exc:
+        io.err.write(f"wanspec: error: {exc}\n")
+    return EXIT_USAGE
+
+
+Checker = Callable[[Callable[..., None]], LintResult]
+
+
+def report(check: Checker, settings: ReportSettings, io: Streams) -> int:
+    """Run a check that streams diagnostics to a sink, show them as ``settings`` say, and
+    return the exit status the counts come to (the shared ``--format``, ``--statistics``,
+    ``--exit-zero`` and ``--fail-on`` of every checking command)."""
+    from ._output import Output  # deferred: only the command that needs it pays for the import
+
+    output = Output(
+        settings.format,
+        io.out,
+        wants_colour(settings.colour, io.out, io.env),
+        statistics=settings.statistics,
+        bar=None,
+    )
+    result = check(output.emit)
     output.finish(result)
-    project.write_notes(io.err)
-    # after project.finish: the counts no longer include findings the baseline or suppressions hide
-    return exit_status(result, fail_on=settings.fail_on, exit_zero=settings.exit_zero)
+    return exit_status(result, fail_on=Severity(settings.fail_on), exit_zero=settings.exit_zero)
+
+
+def execute_lint(settings: LintSettings, io: Streams) -> int:
+    return run_command(io, lambda: _lint(settings, io))
+
+
+def _lint(settings: LintSettings, io: Streams) -> int:
+    from ._output import Output  # deferred: only the command that needs it pays for the import
+    from ._progress import ProgressBar, wants_progress  # deferred: only the command that needs it pays for the import
+
+    shown = settings.report()
+    bar = ProgressBar(io.err) if wants_progress(shown.progress, io.err, io.env) else None
+    colour = wants_colour(shown.colour, io.out, io.env)
+    output = Output(shown.format, io.out, colour, statistics=shown.statistics, bar=bar)
+    try:
+        # reporters write nothing before the first finding, so a usage error leaves stdout empty
+        run = lint_project(settings.project(), sink=output.emit, events=output.events, stdin=io.stdin)
+    except (WanspecError, KeyboardInterrupt):
+        output.close()  # wipe the progress bar before saying anything
+        raise
+    if settings.diff:  # show what --fix would change, and nothing else (like ruff --diff)
+        output.close()
+        io.out.write(run.diff)
+        io.err.write(f"wanspec: would apply {run.fixed} fixes\n")
+        return EXIT_FINDINGS if run.fixed else EXIT_OK
+    output.finish(run.result)
+    for note in run.notes:
+        io.err.write(f"wanspec: {note}\n")
+    return exit_status(run.result, fail_on=Severity(shown.fail_on), exit_zero=shown.exit_zero)
 
 
 def execute_schemas(fmt: str, io: Streams) -> int:
-    from ..catalog.views import list_schemas
+    from ..catalog.views import list_schemas  # deferred: only the command that needs it pays for the import
 
     entries = list_schemas()
     if fmt == "json":
@@ -120,23 +196,29 @@ def execute_schemas(fmt: str, io: Streams) -> int:
 
 
 def execute_export(directory: str, io: Streams, *, vscode: bool = False) -> int:
-    from pathlib import Path
+    return run_command(io, lambda: _export(directory, io, vscode=vscode))
 
-    from ..catalog.export import INDEX, export_documents, vscode_settings
-    from ..files import write_atomic
 
-    root = Path(directory)
+def _export(directory: str, io: Streams, *, vscode: bool) -> int:
+    from pathlib import Path  # not at the top: pathlib costs start-up (ARCHITECTURE.md)
+
+    from ..catalog.export import (  # deferred: only the command that needs it pays for the import
+        INDEX,
+        export_documents,
+        vscode_settings,
+    )
+    from ..files import write_atomic  # deferred: only the command that needs it pays for the import
+
     documents = export_documents()
     ids = {s["path"]: s["id"] for s in documents[INDEX]["schemas"]}
     try:
         for path, doc in documents.items():
-            target = root / path
+            target = Path(directory) / path
             write_atomic(target, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
             if not vscode:  # with --vscode, stdout is the settings snippet alone
                 io.out.write(f"{ids.get(path, path)} -> {target}\n")
     except OSError as exc:
-        io.err.write(f"wanspec: error: cannot write to {directory}: {exc.strerror or exc}\n")
-        return EXIT_USAGE
+        raise UsageError(f"cannot write to {directory}: {exc.strerror or exc}") from None
     if vscode:
         providers = [p["provider"] for p in documents[INDEX]["payloads"]]
         io.out.write(json.dumps(vscode_settings(directory, providers), indent=2) + "\n")
@@ -144,18 +226,17 @@ def execute_export(directory: str, io: Streams, *, vscode: bool = False) -> int:
 
 
 def execute_explain(code: str, io: Streams) -> int:
-    from ..lint.explain import explain
+    from ..lint.explain import explain  # deferred: only the command that needs it pays for the import
 
-    try:
+    def body() -> int:
         io.out.write(explain(code))
-    except KeyError:
-        io.err.write(f"wanspec: error: unknown rule {code!r}; `wanspec explain --list` lists them\n")
-        return EXIT_USAGE
-    return EXIT_OK
+        return EXIT_OK
+
+    return run_command(io, body)
 
 
 def execute_rule_list(io: Streams) -> int:
-    from ..catalog.views import list_rules
+    from ..catalog.views import list_rules  # deferred: only the command that needs it pays for the import
 
     for r in list_rules():
         io.out.write(f"{r.code}  {r.name:<34} {r.severity:<8} {r.summary}\n")

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import click
 
 from ..contract._protocol import list_protocols
-from .commands import Streams
+from .commands import ReportSettings, system_streams
 from .contract_settings import (
     AuditSettings,
+    CheckSettings,
     DriftSettings,
     RecordSettings,
     VerifySettings,
@@ -22,20 +24,31 @@ from .contract_settings import (
     execute_record,
     execute_verify,
 )
+from .options import config_options, report_options, selection_options
+
+_streams = system_streams
 
 
-def _streams() -> Streams:
-    from .main import _streams as streams
+def _check_options(f: Callable[..., None]) -> Callable[..., None]:
+    """The options every cassette check shares with ``wanspec lint``."""
+    return report_options(selection_options(config_options(f)))
 
-    return streams()
 
-
-def _format_option(f: Callable[..., None]) -> Callable[..., None]:
-    from ..reporters import REPORTERS
-
-    return click.option(
-        "--format", "fmt", type=click.Choice(list(REPORTERS)), default="text", show_default=True, help="Output format."
-    )(f)
+def _check(**shared: Any) -> CheckSettings:
+    report = ReportSettings(
+        format=shared["fmt"],
+        colour=shared["colour"],
+        statistics=shared["statistics"],
+        exit_zero=shared["exit_zero"],
+        fail_on=shared["fail_on"],
+    )
+    return CheckSettings(
+        select=shared["select"],
+        ignore=shared["ignore"],
+        config=shared["config"],
+        isolated=shared["isolated"],
+        report=report,
+    )
 
 
 @click.group()
@@ -45,32 +58,33 @@ def cassettes() -> None:
 
 @cassettes.command("audit")
 @click.argument("paths", nargs=-1, type=str)
-@_format_option
+@_check_options
 @click.option(
     "--secret-env",
     multiple=True,
     metavar="NAME",
     help="Also look for the value of this environment variable verbatim (default: the provider key variables).",
 )
-def audit(paths: tuple[str, ...], fmt: str, secret_env: tuple[str, ...]) -> None:
+def audit(paths: tuple[str, ...], secret_env: tuple[str, ...], **shared: Any) -> None:
     """Fail on anything in PATHS (default: cassettes/) that looks like a credential.
 
     Exit status: 0 nothing found, 1 something found, 2 usage error.
     """
-    sys.exit(execute_audit(AuditSettings(paths, fmt, secret_env), _streams()))
+    sys.exit(execute_audit(AuditSettings(paths, secret_env, _check(**shared)), _streams()))
 
 
 @cassettes.command("verify")
 @click.argument("paths", nargs=-1, type=str)
-@_format_option
-def verify(paths: tuple[str, ...], fmt: str) -> None:
+@_check_options
+def verify(paths: tuple[str, ...], **shared: Any) -> None:
     """Check every interaction in PATHS (default: cassettes/) against the docs and the linter.
 
     Requests lint clean (or, when the API rejected one, the linter flags the same parameter);
     responses match the provider's response schema; each job is acknowledged, polled, and
-    ends in one terminal state. Exit status: 0 clean, 1 findings, 2 usage error.
+    ends in one terminal state. Exit status: 0 clean, 1 findings, 2 usage error or a
+    cassette that cannot be read.
     """
-    sys.exit(execute_verify(VerifySettings(paths, fmt), _streams()))
+    sys.exit(execute_verify(VerifySettings(paths, _check(**shared)), _streams()))
 
 
 @click.command()
@@ -127,7 +141,7 @@ def record(
 @click.command()
 @click.argument("old", type=str)
 @click.argument("new", type=str)
-@_format_option
+@_check_options
 @click.option(
     "--cost-tolerance",
     type=click.FloatRange(min=0),
@@ -135,17 +149,13 @@ def record(
     show_default=True,
     help="Relative cost change that is not reported (0.05 = 5%).",
 )
-@click.option("--select", multiple=True, metavar="CODES", help="Only these changes (codes, prefixes, names).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these changes.")
-def drift(
-    old: str, new: str, fmt: str, cost_tolerance: float, select: tuple[str, ...], ignore: tuple[str, ...]
-) -> None:
+def drift(old: str, new: str, cost_tolerance: float, **shared: Any) -> None:
     """Compare two cassette sets (OLD and NEW directories) and classify every change.
 
     Errors are breaking changes, warnings non-breaking ones. Exit status: 0 nothing
     breaking, 1 breaking changes found, 2 usage error.
     """
-    sys.exit(execute_drift(DriftSettings(old, new, fmt, cost_tolerance, select, ignore), _streams()))
+    sys.exit(execute_drift(DriftSettings(old, new, cost_tolerance, _check(**shared)), _streams()))
 
 
 def register(group: click.Group) -> None:

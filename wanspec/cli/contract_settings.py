@@ -3,32 +3,46 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..records import Diagnostic, LintResult
-from .commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Streams, _split, wants_colour
+from ..contract._cassette import find_cassettes
+from ..contract._protocol import key_variables
+from ..errors import UsageError
+from ..lint.run import LintOptions
+from ..project.run import project_options
+from ..records import Diagnostic
+from .commands import EXIT_OK, ReportSettings, Streams, report, run_command, split
 
 DEFAULT_CASSETTES = "cassettes"
 
 
-def key_variables() -> tuple[str, ...]:
-    """The providers' API key variables, as their protocol files name them."""
-    from ..contract._protocol import list_protocols, load_protocol
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckSettings:
+    """What every cassette check shares: the rules, the project config, the report."""
 
-    return tuple(v for p in list_protocols() if (v := str(load_protocol(p).env.get("apiKey", ""))))
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    config: str | None = None
+    isolated: bool = False
+    report: ReportSettings = field(default_factory=ReportSettings)
+
+    def options(self) -> LintOptions:
+        return project_options(
+            select=split(self.select), ignore=split(self.ignore), config=self.config, isolated=self.isolated
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class AuditSettings:
     paths: tuple[str, ...]
-    format: str = "text"
     secret_env: tuple[str, ...] = ()
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
 @dataclass(frozen=True, slots=True)
 class VerifySettings:
     paths: tuple[str, ...]
-    format: str = "text"
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,75 +62,57 @@ class RecordSettings:
 class DriftSettings:
     old: str
     new: str
-    format: str = "text"
     cost_tolerance: float = 0.05
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
+    check: CheckSettings = field(default_factory=CheckSettings)
 
 
-def _missing(paths: tuple[str, ...], io: Streams) -> bool:
+def _cassettes(paths: tuple[str, ...]) -> tuple[str, ...]:
+    paths = paths or (DEFAULT_CASSETTES,)
     gone = [p for p in paths if not os.path.exists(p)]
-    for p in gone:
-        io.err.write(f"wanspec: error: no such file or directory: {p}\n")
-    return bool(gone)
-
-
-def _report(result_of, fmt: str, io: Streams) -> tuple[LintResult, int] | None:  # type: ignore[no-untyped-def]
-    from ..reporters import get_reporter
-
-    try:
-        reporter = get_reporter(fmt)(io.out, wants_colour(None, io.out, io.env))
-    except KeyError as exc:
-        io.err.write(f"wanspec: error: {exc.args[0]}\n")
-        return None
-    result: LintResult = result_of(reporter.emit)
-    reporter.finish(result)
-    return result, EXIT_OK if result.ok else EXIT_FINDINGS
+    if gone:
+        raise UsageError("no such file or directory: " + ", ".join(gone))
+    return paths
 
 
 def execute_audit(settings: AuditSettings, io: Streams) -> int:
-    from ..contract.checks.audit import audit_paths
+    from ..contract.checks.audit import audit_paths  # deferred: only the command that needs it pays for the import
 
-    paths = settings.paths or (DEFAULT_CASSETTES,)
-    if _missing(paths, io):
-        return EXIT_USAGE
-    names = settings.secret_env or key_variables()
-    secrets = tuple(v for n in names if (v := io.env.get(n)))
-    done = _report(lambda sink: audit_paths(paths, secrets, sink), settings.format, io)
-    return EXIT_USAGE if done is None else done[1]
+    def body() -> int:
+        paths = _cassettes(settings.paths)
+        options = settings.check.options()
+        names = settings.secret_env or key_variables()
+        secrets = tuple(v for n in names if (v := io.env.get(n)))
+        return report(lambda sink: audit_paths(paths, secrets, sink, options=options), settings.check.report, io)
+
+    return run_command(io, body)
 
 
 def execute_verify(settings: VerifySettings, io: Streams) -> int:
-    from ..contract.checks.verify import verify_paths
+    from ..contract.checks.verify import verify_paths  # deferred: only the command that needs it pays for the import
 
-    paths = settings.paths or (DEFAULT_CASSETTES,)
-    if _missing(paths, io):
-        return EXIT_USAGE
-    done = _report(lambda sink: verify_paths(paths, sink), settings.format, io)
-    if done is None:
-        return EXIT_USAGE
-    result, status = done
-    if result.files == 0:
-        io.err.write(f"wanspec: error: no cassettes (.yaml, .yml) under {', '.join(paths)}\n")
-        return EXIT_USAGE
-    return status
+    def body() -> int:
+        paths = _cassettes(settings.paths)
+        options = settings.check.options()
+        if not any(True for _ in find_cassettes(paths)):
+            raise UsageError(f"no cassettes (.yaml, .yml) under {', '.join(paths)}")
+        return report(lambda sink: verify_paths(paths, sink, options=options), settings.check.report, io)
+
+    return run_command(io, body)
 
 
 def execute_drift(settings: DriftSettings, io: Streams) -> int:
-    from ..contract.checks.drift import DriftOptions, drift
-    from ..lint.run import LintOptions, UsageError, validate_options
+    from ..contract.checks.drift import (  # deferred: only the command that needs it pays for the import
+        DriftOptions,
+        drift,
+    )
 
-    if _missing((settings.old, settings.new), io):
-        return EXIT_USAGE
-    select, ignore = _split(settings.select), _split(settings.ignore)
-    try:
-        validate_options(LintOptions(select=select, ignore=ignore))
-    except UsageError as exc:
-        io.err.write(f"wanspec: error: {exc}\n")
-        return EXIT_USAGE
-    options = DriftOptions(settings.cost_tolerance, select, ignore)
-    done = _report(lambda sink: drift(settings.old, settings.new, options, sink), settings.format, io)
-    return EXIT_USAGE if done is None else done[1]
+    def body() -> int:
+        _cassettes((settings.old, settings.new))
+        chosen = settings.check.options()
+        options = DriftOptions(settings.cost_tolerance, chosen.select, chosen.ignore, chosen.policy)
+        return report(lambda sink: drift(settings.old, settings.new, options, sink), settings.check.report, io)
+
+    return run_command(io, body)
 
 
 def _describe(d: Diagnostic) -> str:
@@ -124,15 +120,22 @@ def _describe(d: Diagnostic) -> str:
 
 
 def execute_record(settings: RecordSettings, io: Streams) -> int:
-    from ..contract._errors import ContractError
-    from ..contract._factory import client_for
-    from ..contract._record import RecordError, check_budget, plan, record, scenario_env
-    from ..contract.clients import PollPolicy
+    return run_command(io, lambda: _record(settings, io))
 
-    if _missing((settings.source,), io):
-        return EXIT_USAGE
+
+def _record(settings: RecordSettings, io: Streams) -> int:
+    from ..contract._factory import client_for  # the clients import httpx: only `record` pays for it
+    from ..contract._record import (  # deferred: only the command that needs it pays for the import
+        check_budget,
+        plan,
+        record,
+        scenario_env,
+    )
+    from ..contract.clients import PollPolicy  # deferred: only the command that needs it pays for the import
+
+    _cassettes((settings.source,))
     try:
-        p = plan(settings.source, settings.provider, _split(settings.scenarios))
+        p = plan(settings.source, settings.provider, split(settings.scenarios))
         width = max((len(s.name) for s in p.scenarios), default=10)
         for s in p.scenarios:
             est = s.estimate
@@ -160,11 +163,7 @@ def execute_record(settings: RecordSettings, io: Streams) -> int:
             secrets=secrets,
             progress=lambda o: print(f"recorded {o.scenario}: {o.state} {o.detail}", file=io.out),
         )
-    except (RecordError, ContractError) as exc:
-        io.err.write(f"wanspec: error: {exc}\n")
-        return EXIT_USAGE
     except OSError as exc:
-        io.err.write(f"wanspec: error: cannot write to {settings.out}: {exc.strerror or exc}\n")
-        return EXIT_USAGE
+        raise UsageError(f"cannot write to {settings.out}: {exc.strerror or exc}") from None
     io.out.write(f"{len(outcomes)} cassettes written to {settings.out}\n")
     return EXIT_OK

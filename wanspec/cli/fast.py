@@ -103,14 +103,15 @@ def main() -> None:
     if argv[:1] == ["lint"] and "_WANSPEC_COMPLETE" not in os.environ:
         fields = parse_lint(argv[1:])
     if fields is None:
-        from .main import main as click_main
+        from .main import main as click_main  # click only for the command lines it must read
 
         click_main()
         return
-    from .commands import LintSettings, Streams, execute_lint
+    # imported after the argv check, so `wanspec --version` and friends never load the lint path
+    from .commands import LintSettings, execute_lint, system_streams
 
     try:
-        code = execute_lint(LintSettings(**fields), Streams(sys.stdout, sys.stderr, sys.stdin.buffer))  # type: ignore[arg-type]
+        code = execute_lint(LintSettings(**fields), system_streams())  # type: ignore[arg-type]
     except KeyboardInterrupt:  # as click reports it
         sys.stderr.write("\nAborted!\n")
         sys.exit(1)

@@ -1,31 +1,26 @@
-"""``wanspec`` command line. Callbacks only build settings; ``settings.py`` does the work."""
+"""``wanspec`` command line. Callbacks only build settings; ``commands.py`` runs them through one exit path."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from importlib import import_module
 from typing import ClassVar
 
 import click
 
 from .. import __version__
-from ..reporters import FORMATS
-from ._output import FAIL_ON
 from .commands import (
     LintSettings,
-    Streams,
     execute_explain,
     execute_export,
     execute_lint,
     execute_rule_list,
     execute_schemas,
+    system_streams,
 )
+from .options import config_options, report_options, selection_options
 
-
-def _streams() -> Streams:
-    # sys streams, looked up at call time (click's CliRunner swaps them in tests)
-    return Streams(sys.stdout, sys.stderr, sys.stdin.buffer)
+_streams = system_streams
 
 
 class _Commands(click.Group):
@@ -45,6 +40,30 @@ class _Commands(click.Group):
             import_module(f"{__package__}.{self.LAZY[name]}").register(self)
         return super().get_command(ctx, name)
 
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: object,
+    ) -> object:
+        """Click's own mistakes (an unknown option, a bad choice) in wanspec's style, exit 2."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            sys.stderr.write(f"wanspec: error: {exc.format_message()}\n")
+            ctx = getattr(exc, "ctx", None)
+            if isinstance(exc, click.UsageError) and ctx is not None:
+                sys.stderr.write(f"Try '{ctx.command_path} --help' for help.\n")
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            sys.stderr.write("wanspec: interrupted\n")
+            sys.exit(130)
+        sys.exit(status if isinstance(status, int) else 0)
+
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wanspec")
@@ -57,34 +76,14 @@ def cli() -> None:
 @click.option(
     "--schema", "schema", metavar="ID", help="Check every task against this schema id (see `wanspec schemas`)."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format (json-lines: a diagnostic a line; sarif: code scanning; github: Actions annotations; "
-    "junit: a test case per file).",
-)
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Only these rules: codes, prefixes (WS4) or names; comma-separated or repeated.",
-)
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (same forms as --select).")
+@report_options
+@selection_options
 @click.option(
     "--engine",
     type=click.Choice(["fast", "reference"]),
     default="fast",
     show_default=True,
     help="fast: jsonschema-rs; reference: python-jsonschema (slow; for cross-checking).",
-)
-@click.option(
-    "--color/--no-color",
-    "colour",
-    default=None,
-    help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
 )
 @click.option(
     "-j",
@@ -94,13 +93,7 @@ def cli() -> None:
     show_default=True,
     help="Processes for large inputs (0: one per core; 1: never fork). Output is identical either way.",
 )
-@click.option(
-    "--config",
-    "config",
-    metavar="FILE",
-    help="Read this config file (wanspec.toml or pyproject.toml) instead of looking for one upwards.",
-)
-@click.option("--isolated", "--no-config", "isolated", is_flag=True, help="Ignore every config file.")
+@config_options
 @click.option(
     "--extend-select", multiple=True, metavar="CODES", help="Add rules to the selection (config's or --select)."
 )
@@ -112,17 +105,6 @@ def cli() -> None:
 @click.option("--write-baseline", is_flag=True, help="Record today's findings in the --baseline FILE and exit 0.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (numeric strings, a missing UUID v4 taskUUID).")
 @click.option("--diff", is_flag=True, help="Print the changes --fix would make, write nothing (exit 1 if any).")
-@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings.")
-@click.option(
-    "--exit-zero", is_flag=True, help="Exit 0 even with findings (usage and environment errors still exit 2)."
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON),
-    default="error",
-    show_default=True,
-    help="Lowest severity that fails the run.",
-)
 @click.option(
     "--no-progress", "no_progress", is_flag=True, help="Never draw the progress bar (drawn only on a terminal)."
 )
@@ -130,10 +112,13 @@ def lint(
     paths: tuple[str, ...],
     schema: str | None,
     fmt: str,
+    colour: bool | None,
+    statistics: bool,
+    exit_zero: bool,
+    fail_on: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     engine: str,
-    colour: bool | None,
     jobs: int,
     config: str | None,
     isolated: bool,
@@ -142,9 +127,6 @@ def lint(
     write_baseline: bool,
     fix: bool,
     diff: bool,
-    statistics: bool,
-    exit_zero: bool,
-    fail_on: str,
     no_progress: bool,
 ) -> None:
     """Lint payload files and directories (.json: a task or an array of tasks; .jsonl: a task a line; - for stdin).
@@ -153,10 +135,18 @@ def lint(
     the run, 2 usage or environment error.
     """
     settings = LintSettings(
-        paths, schema, fmt, select, ignore, engine, colour, jobs, statistics, exit_zero, fail_on, not no_progress
-    )
-    settings = replace(
-        settings,
+        paths,
+        schema=schema,
+        format=fmt,
+        select=select,
+        ignore=ignore,
+        engine=engine,
+        colour=colour,
+        jobs=jobs,
+        statistics=statistics,
+        exit_zero=exit_zero,
+        fail_on=fail_on,
+        progress=not no_progress,
         config=config,
         isolated=isolated,
         extend_select=extend_select,

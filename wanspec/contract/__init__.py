@@ -24,15 +24,20 @@ from ._errors import (
 )
 from ._pricing import Estimate, estimate_cost
 from ._protocol import (
+    JOB_OUTCOMES,
     PHASES,
     TERMINAL_PHASES,
     Operation,
+    Phase,
     Protocol,
     ResponseProblem,
     State,
     list_protocols,
     load_protocol,
 )
+from .checks.audit import audit_paths
+from .checks.drift import DriftOptions, drift
+from .checks.verify import verify_paths
 from .clients import (
     JobResult,
     JobStatus,
@@ -46,11 +51,13 @@ from .clients import (
 from .loopback.server import Behaviour, LoopbackServer, ReceivedRequest, SentResponse
 
 __all__ = [
+    "JOB_OUTCOMES",
     "PHASES",
     "TERMINAL_PHASES",
     "AuthenticationFailed",
     "Behaviour",
     "ContractError",
+    "DriftOptions",
     "Estimate",
     "JobFailed",
     "JobResult",
@@ -58,6 +65,7 @@ __all__ = [
     "LoopbackServer",
     "MissingCredentials",
     "Operation",
+    "Phase",
     "PollPolicy",
     "PollTimeout",
     "Protocol",
@@ -77,7 +85,10 @@ __all__ = [
     "UnexpectedResponse",
     "UnknownProvider",
     "WaveSpeedClient",
+    "audit_paths",
+    "drift",
     "estimate_cost",
     "list_protocols",
     "load_protocol",
+    "verify_paths",
 ]

@@ -25,6 +25,10 @@ class CassetteError(Exception):
     """A cassette file that cannot be read: missing, not YAML, or not a vcrpy cassette."""
 
 
+class CassetteInaccessible(CassetteError):
+    """The file could not be opened or read at all (an environment problem: exit status 2)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """One recorded request and its response."""
@@ -190,11 +194,11 @@ def read_cassette(path: str) -> Cassette:
         with open(path, "rb") as f:
             raw = f.read()
     except FileNotFoundError:
-        raise CassetteError("no such file") from None
+        raise CassetteInaccessible("no such file") from None
     except IsADirectoryError:
-        raise CassetteError("is a directory") from None
+        raise CassetteInaccessible("is a directory") from None
     except OSError as exc:
-        raise CassetteError(f"cannot read: {exc.strerror or exc}") from None
+        raise CassetteInaccessible(f"cannot read: {exc.strerror or exc}") from None
     if b"\x00" in raw:
         raise CassetteError("binary file, not a YAML cassette")
     try:

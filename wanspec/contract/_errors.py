@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ContractError
 
-class ContractError(Exception):
-    """Base class of every error raised by ``wanspec.contract``."""
+__all__ = [
+    "AuthenticationFailed",
+    "ContractError",
+    "JobFailed",
+    "MissingCredentials",
+    "PollTimeout",
+    "ProviderError",
+    "RateLimited",
+    "RequestRejected",
+    "ServerError",
+    "TransportFailed",
+    "UnexpectedResponse",
+    "UnknownProvider",
+]
 
 
 class MissingCredentials(ContractError):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ._errors import MissingCredentials, UnknownProvider
+from ._protocol import api_key, key_variable, load_protocol
+from .clients import PollPolicy, ProtocolClient, RunwareClient, ToAPIsClient, WaveSpeedClient
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def client_for(
@@ -13,9 +20,9 @@ def client_for(
     base_url: str | None = None,
     endpoint: str | None = None,
     env: Mapping[str, str] | None = None,
-    policy: Any = None,
-    http: Any = None,
-) -> Any:
+    policy: PollPolicy | None = None,
+    http: httpx.Client | None = None,
+) -> ProtocolClient:
     """The client of ``provider`` with its key from ``env`` (default: the process environment).
 
     ``endpoint`` is a recorded submission path; for providers that route by URL
@@ -23,19 +30,15 @@ def client_for(
     pattern names it. Without ``base_url``, ``<PROVIDER>_BASE_URL`` in ``env`` (``RUNWARE_BASE_URL``…)
     overrides the documented one.
     """
-    from ._errors import MissingCredentials, UnknownProvider
-    from ._protocol import load_protocol
-    from .clients import PollPolicy, RunwareClient, ToAPIsClient, WaveSpeedClient
 
-    classes = {c.provider: c for c in (RunwareClient, WaveSpeedClient, ToAPIsClient)}
+    classes: dict[str, type[ProtocolClient]] = {c.provider: c for c in (RunwareClient, WaveSpeedClient, ToAPIsClient)}
     if provider not in classes:
         raise UnknownProvider(provider)
     protocol = load_protocol(provider)
-    variable = protocol.env.get("apiKey", "")
     environ = env if env is not None else os.environ
-    key = environ.get(variable)
+    key = api_key(provider, environ)
     if not key:
-        raise MissingCredentials(f"{provider}: no API key; set {variable}")
+        raise MissingCredentials(f"{provider}: no API key; set {key_variable(provider)}")
     base_url = base_url or environ.get(f"{provider.upper()}_BASE_URL") or None
     kwargs: dict[str, Any] = {"base_url": base_url, "policy": policy or PollPolicy(), "http": http}
     if endpoint is not None:

@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalog.store import catalog
+from ..jsontools import MISSING, resolve
 from ..lint.run import choose_schema, lint_payload
+from ..records import Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +35,8 @@ class Estimate:
 
 
 def _pointer_get(doc: Any, pointer: str) -> Any:
-    node = doc
-    for raw in pointer.split("/")[1:]:
-        key = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        else:
-            return None
-    return node
+    value = resolve(doc, pointer)
+    return None if value is MISSING else value
 
 
 def price(task: dict[str, Any], pricing: dict[str, Any]) -> tuple[float, str]:
@@ -69,9 +64,8 @@ def estimate_cost(task: dict[str, Any], schema: str | None = None) -> Estimate:
     charges nothing for it: its estimate is 0 with ``rejected`` set. A model without pricing
     data gets ``amount=None``: callers that enforce a budget must treat that as unknown.
     """
-    from ..catalog.store import catalog
 
-    errors = [d for d in lint_payload(task, schema) if d.severity.value == "error"]
+    errors = [d for d in lint_payload(task, schema) if d.severity is Severity.ERROR]
     schema_id, _ = choose_schema(task, schema)
     if errors:
         codes = ", ".join(sorted({d.code for d in errors}))

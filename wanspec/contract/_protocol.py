@@ -13,16 +13,33 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from ..catalog import store
+from ..errors import CatalogError
+from ..jsontools import MISSING as _MISSING
+from ..jsontools import pointer_of as escape_pointer
+from ..jsontools import resolve as resolve_pointer
 from ._errors import UnknownProvider
 
-#: The phases a response can put a job in; every state names one of them.
-PHASES = ("accepted", "pending", "succeeded", "failed", "rejected")
-#: Phases after which polling stops.
-TERMINAL_PHASES = frozenset({"succeeded", "failed", "rejected"})
+
+class Phase(StrEnum):
+    """Where a response puts a job; every state in a protocol file names one of them."""
+
+    ACCEPTED = "accepted"  # the request was taken; a job exists
+    PENDING = "pending"  # the job is still running
+    SUCCEEDED = "succeeded"  # the job ran and produced its result
+    FAILED = "failed"  # the job ran and failed
+    REJECTED = "rejected"  # the request was refused: no job ran
+
+
+PHASES = tuple(Phase)
+#: Phases after which nothing more comes: polling stops (a rejection included).
+TERMINAL_PHASES = frozenset({Phase.SUCCEEDED, Phase.FAILED, Phase.REJECTED})
+#: How a job that was accepted can end: exactly one of these closes every accepted job.
+JOB_OUTCOMES = frozenset({Phase.SUCCEEDED, Phase.FAILED})
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -51,7 +68,7 @@ class State:
     """A named response state: when it applies, which phase it means, and its schema."""
 
     name: str
-    phase: str
+    phase: Phase
     operations: tuple[str, ...]
     http: tuple[int, ...]
     when: dict[str, Any] | None
@@ -69,34 +86,6 @@ class ResponseProblem:
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
-
-
-_MISSING = object()
-
-
-def resolve_pointer(doc: Any, pointer: str) -> Any:
-    """The value at an RFC 6901 pointer, or the module's ``_MISSING`` sentinel."""
-    if pointer == "":
-        return doc
-    node = doc
-    for raw in pointer.lstrip("/").split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            if part not in node:
-                return _MISSING
-            node = node[part]
-        elif isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                return _MISSING
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
-
-
-def escape_pointer(parts: Any) -> str:
-    """A JSON Pointer from path segments (keys and indexes)."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 @dataclass(frozen=True)
@@ -269,7 +258,7 @@ def load_protocol(provider: str) -> Protocol:
         raise UnknownProvider(f"unknown provider {provider!r}")
     try:
         raw = store._read(f"{provider}/_protocol.json")
-    except store.CatalogError:
+    except CatalogError:
         known = ", ".join(list_protocols()) or "none"
         raise UnknownProvider(f"unknown provider {provider!r} (known: {known})") from None
     meta = raw["x-wanspec"]
@@ -290,7 +279,7 @@ def load_protocol(provider: str) -> Protocol:
     states = tuple(
         State(
             name=s["name"],
-            phase=s["phase"],
+            phase=Phase(s["phase"]),
             operations=tuple(s["operations"]),
             http=tuple(s.get("http", ())),
             when=s.get("when"),
@@ -315,3 +304,20 @@ def list_protocols() -> list[str]:
     """The providers that ship a protocol file."""
     root = store.schemas_root()
     return sorted(d.name for d in root.iterdir() if d.is_dir() and d.joinpath("_protocol.json").is_file())
+
+
+def key_variable(provider: str) -> str:
+    """The environment variable that holds ``provider``'s API key, as its protocol file names it."""
+    return str(load_protocol(provider).env.get("apiKey", ""))
+
+
+def key_variables() -> tuple[str, ...]:
+    """Every provider's API key variable: the one list of where keys come from."""
+    return tuple(v for p in list_protocols() if (v := key_variable(p)))
+
+
+def api_key(provider: str, env: Mapping[str, str] | None = None) -> str | None:
+    """``provider``'s API key from ``env`` (default: the process environment), or None."""
+    import os  # the process environment, looked up at call time
+
+    return (os.environ if env is None else env).get(key_variable(provider)) or None

@@ -18,11 +18,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import WanspecError
 from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
+from ._errors import AuthenticationFailed, ContractError, JobFailed, RequestRejected, UnexpectedResponse
 from ._pricing import Estimate, estimate_cost
+from ._protocol import Phase, load_protocol
+from ._recording import _skipped, recording, skip_patterns, volatile_fields
 
 
-class RecordError(Exception):
+class RecordError(WanspecError):
     """The recording cannot start or cannot finish (exit status 2 at the command line)."""
 
 
@@ -52,7 +56,6 @@ class Plan:
 
 def _submission(cassette: Cassette, protocol: Any) -> tuple[dict[str, Any], dict[str, Any], str] | None:
     """(the task to send again, the task as recorded, the submission's path) of a cassette."""
-    from ._recording import _skipped, skip_patterns, volatile_fields
 
     volatile, skip = volatile_fields(protocol), skip_patterns(protocol.provider)
     for ex in cassette.exchanges:
@@ -70,7 +73,6 @@ def _submission(cassette: Cassette, protocol: Any) -> tuple[dict[str, Any], dict
 
 def plan(source: str, provider: str, names: Iterable[str] = ()) -> Plan:
     """The scenarios of ``provider`` under ``source`` (all, or those named), each priced."""
-    from ._protocol import load_protocol
 
     protocol = load_protocol(provider)
     wanted = {n.strip() for n in names if n.strip()}
@@ -113,7 +115,6 @@ INVALID_KEY = "wanspec-invalid-key-on-purpose"
 def scenario_env(s: Scenario, env: Mapping[str, str]) -> dict[str, str]:
     """The environment a scenario's client reads its key from: a scenario about a refused key
     (``credentials: invalid`` in its metadata) gets a key no provider knows."""
-    from ._protocol import load_protocol
 
     out = dict(env)
     if s.metadata.get("credentials") == "invalid":
@@ -159,8 +160,6 @@ def record(
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Run every scenario of the plan through a recording client; move the cassettes to ``out``."""
-    from ._errors import AuthenticationFailed, ContractError, JobFailed, RequestRejected, UnexpectedResponse
-    from ._recording import recording
 
     staging = _prepare_out(out)
     outcomes: list[Outcome] = []
@@ -176,7 +175,7 @@ def record(
                 except (RequestRejected, AuthenticationFailed, JobFailed) as exc:
                     # the API's answer, whatever it is, is what the scenario records; rate limits and
                     # server errors that outlast the retries are not answers: the run stops
-                    state = "failed" if isinstance(exc, JobFailed) else "rejected"
+                    state = Phase.FAILED if isinstance(exc, JobFailed) else Phase.REJECTED
                     outcome = Outcome(s.name, state, f"{exc.code}: {exc.message}")
                 except UnexpectedResponse as exc:
                     # a response the protocol does not describe is evidence of drift: keep the recording

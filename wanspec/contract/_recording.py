@@ -18,6 +18,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from ..catalog.store import providers
+from ..files import write_atomic
+from ._cassette import _loader, serialize
+from ._protocol import Protocol, key_variables, load_protocol
 from ._secrets import Redactor, audit_text
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
@@ -71,7 +75,7 @@ def body_matcher(volatile: Iterable[str], skip: Iterable[dict[str, Any]] = ()) -
     return wanspec_body
 
 
-def volatile_fields(protocol: Any) -> frozenset[str]:
+def volatile_fields(protocol: Protocol) -> frozenset[str]:
     """Fields a client makes up per call (job ids it chooses): matching ignores them."""
     pointers = [p for op in protocol.operations.values() for p in (op.client_job_id, op.job_id_pointer) if p]
     return frozenset(p.rsplit("/", 1)[-1] for p in pointers)
@@ -79,21 +83,17 @@ def volatile_fields(protocol: Any) -> frozenset[str]:
 
 def skip_patterns(provider: str) -> tuple[dict[str, Any], ...]:
     """Tasks that carry no request (Runware's authentication task), from rules.json's providers."""
-    from ..catalog.store import providers
 
     return tuple(providers().get(provider, {}).get("skip", ()))
 
 
 def _serialize(doc: Mapping[str, Any]) -> str:
-    from ._cassette import serialize
 
     return serialize(doc)
 
 
 def _deserialize(text: str) -> Any:
     import yaml
-
-    from ._cassette import _loader
 
     return yaml.load(text, Loader=_loader())
 
@@ -116,8 +116,6 @@ class _Serializer:
 def _persister(redactor: Redactor) -> type:
     from vcr.persisters.filesystem import FilesystemPersister  # type: ignore[import-untyped]
     from vcr.serialize import serialize  # type: ignore[import-untyped]
-
-    from ..files import write_atomic
 
     class AtomicPersister(FilesystemPersister):  # type: ignore[misc]
         @staticmethod
@@ -162,10 +160,10 @@ def vcr_for(
 
 
 def environment_secrets(
-    names: Iterable[str] = ("RUNWARE_API_KEY", "WAVESPEED_API_KEY", "TOAPIS_API_KEY"),
+    names: Iterable[str] | None = None,
 ) -> tuple[str, ...]:
     """The API keys in the environment: removed verbatim from anything written."""
-    return tuple(v for n in names if (v := os.environ.get(n)))
+    return tuple(v for n in (key_variables() if names is None else names) if (v := os.environ.get(n)))
 
 
 @contextmanager
@@ -182,7 +180,6 @@ def recording(
     ``metadata`` is stored under ``metadata.wanspec`` (with the provider and the time of
     recording) when something is recorded. Yields vcrpy's Cassette.
     """
-    from ._protocol import load_protocol
 
     v = vcr_for(
         record_mode=record_mode,

@@ -11,12 +11,14 @@ serves as the reference (``engine="reference"``) and both feed the same conversi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from ..catalog import store
+from ..errors import CatalogError
+from ..jsontools import pointer_of
 from . import keywords as _keywords
 from .messages import dependent, describe, did_you_mean, field_name, is_numeric_string, missing, show
 
@@ -48,10 +50,6 @@ class RawError:
     instance: Any
     message: str | None = None  # custom keywords only
     branches: tuple[tuple[RawError, ...], ...] = ()
-
-
-def _pointer(path: Iterable[str | int]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def _index_tags(schema: Any, path: Path, out: dict[Path, dict[str, Any]]) -> None:
@@ -87,13 +85,13 @@ class CompiledSchema:
         try:
             self._compile()
         except Exception as exc:  # a malformed bundled schema is an installation problem
-            raise store.CatalogError(f"schema {entry.id} ({entry.path}) does not compile: {exc}") from exc
+            raise CatalogError(f"schema {entry.id} ({entry.path}) does not compile: {exc}") from exc
 
     @property
     def schema(self) -> dict[str, Any]:
         """The model schema with every ``$ref`` inlined (before the guards)."""
         if self._schema is None:
-            self._schema = _dereference(self.entry)
+            self._schema = store.dereferenced(self.entry.id)
         return self._schema
 
     def _compile(self) -> None:
@@ -103,7 +101,7 @@ class CompiledSchema:
             Draft202012Validator.check_schema(self.schema)
             checker = Draft202012Validator.FORMAT_CHECKER
             if "uri" not in checker.checkers:  # python-jsonschema checks uri only with a helper package
-                raise store.CatalogError(
+                raise CatalogError(
                     "the reference engine needs the 'rfc3986-validator' package to check URI formats "
                     "(pip install 'wanspec[test]')"
                 )
@@ -161,9 +159,9 @@ class CompiledSchema:
                 node = node[part]
             number = float(node[path[-1]])
             node[path[-1]] = int(number) if number.is_integer() else number
-        wanted = {_pointer(p) for p in paths}
+        wanted = {pointer_of(p) for p in paths}
         for raw in self._raw_errors(fixed):
-            if _pointer(raw.instance_path) in wanted:
+            if pointer_of(raw.instance_path) in wanted:
                 yield from self._convert(raw)
 
     def _lookup(self, path: Path, keyword: str) -> tuple[dict[str, Any], str | None, str | None]:
@@ -210,9 +208,11 @@ class CompiledSchema:
                 yield from self._convert(err)
             return
         where = field_name(raw.instance_path)
-        pointer = _pointer(raw.instance_path)
+        pointer = pointer_of(raw.instance_path)
         if "x-pointer" in rule_tags:  # x-pointer is relative to where the rule applies
-            pointer = _pointer(raw.instance_path[: len(raw.instance_path) - _depth(raw.schema_path[len(rule_path) :])])
+            pointer = pointer_of(
+                raw.instance_path[: len(raw.instance_path) - _depth(raw.schema_path[len(rule_path) :])]
+            )
         node = self._node(sub)
         parent = node if isinstance(node, dict) else {}
         if raw.keyword in ("additionalProperties", "unevaluatedProperties"):
@@ -237,7 +237,7 @@ class CompiledSchema:
                             code or _kw("dependentRequired"),
                             rule_tags,
                             dependent(where, prop, absent),
-                            _pointer((*raw.instance_path, prop)),
+                            pointer_of((*raw.instance_path, prop)),
                             doc,
                             key=True,
                         )
@@ -272,7 +272,7 @@ class CompiledSchema:
         for name in raw.instance:
             if name in known:
                 continue
-            pointer = _pointer((*raw.instance_path, name))
+            pointer = pointer_of((*raw.instance_path, name))
             where = field_name((*raw.instance_path, name))
             if name in renamed:
                 yield Finding(
@@ -433,17 +433,6 @@ def _from_reference(err: Any, prefix: Path) -> RawError:
             groups.setdefault(sub.relative_schema_path[0], []).append(_from_reference(sub, path))
         branches = tuple(tuple(g) for g in groups.values())
     return RawError(keyword, path, tuple(err.absolute_path), err.instance, message, branches)
-
-
-def _dereference(entry: store.SchemaEntry) -> dict[str, Any]:
-    shared = store.catalog().shared
-    if not shared or "$ref" not in repr(entry.raw):
-        return entry.raw
-    import jsonschema_rs
-
-    registry = jsonschema_rs.Registry(list(shared.items()))
-    result: dict[str, Any] = jsonschema_rs.dereference(entry.raw, registry=registry)
-    return result
 
 
 @cache

@@ -7,12 +7,12 @@ from typing import Any
 
 from ..catalog import store
 from ..catalog.views import get_rule, list_schemas
+from .engine import _index_tags, compiled
 from .run import LintOptions, lint_bytes
 
 
 def citations(code: str) -> list[tuple[str, str]]:
     """(schema id, doc citation) for every place a schema tags ``code``."""
-    from .engine import _index_tags, compiled
 
     keywords = {k for k, c in store.keyword_codes().items() if c == code and k.startswith("x-")}
     out: list[tuple[str, str]] = []

@@ -10,15 +10,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-_TYPE_NAMES = {
-    "integer": "an integer",
-    "number": "a number",
-    "string": "a string",
-    "boolean": "a boolean",
-    "object": "an object",
-    "array": "an array",
-    "null": "null",
-}
+from ..jsontools import json_type, type_phrase
 
 
 def field_name(path: tuple[str | int, ...] | list[str | int]) -> str:
@@ -27,22 +19,6 @@ def field_name(path: tuple[str | int, ...] | list[str | int]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "the task"
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -85,7 +61,7 @@ def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str | None:
 
 def _types(value: Any) -> str:
     types = value if isinstance(value, list) else [value]
-    return " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types)
+    return " or ".join(type_phrase(str(t)) for t in types)
 
 
 def _listing(values: list[Any]) -> str:

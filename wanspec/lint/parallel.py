@@ -15,9 +15,11 @@ import os
 import sys
 from dataclasses import dataclass, replace
 
+from ..catalog.store import rule_codes_by_name
 from ..records import Diagnostic, LintResult
 from . import source
 from .events import LintEvents
+from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnostic
 
 #: JSON Lines files at least this large are split; smaller files are batched whole.
 CHUNK_BYTES = 1 << 20
@@ -110,14 +112,11 @@ def _chunks(path: str, size: int) -> list[Unit]:
     return units
 
 
-def _lint_unit(unit: Unit, options: object) -> UnitResult:
-    from .run import LintOptions, _Collector, _lint_one, _lint_tasks
-
-    assert isinstance(options, LintOptions)
+def _lint_unit(unit: Unit, options: LintOptions) -> UnitResult:
     result = LintResult()
-    out = _Collector(result, result.diagnostics.append)
+    out = Collector(result, result.diagnostics.append)
     if unit.end < 0:
-        _lint_one(unit.path, options, None, out)
+        lint_one(unit.path, options, None, out)
         try:
             size = os.path.getsize(unit.path)
         except OSError:
@@ -129,38 +128,35 @@ def _lint_unit(unit: Unit, options: object) -> UnitResult:
             data = f.read(unit.end - unit.start)
     except OSError as exc:
         problem = source.Problem("unreadable", f"cannot read {unit.path}: {exc.strerror or exc}", None, None)
-        _lint_tasks([problem], unit.path, options, out)
+        lint_tasks([problem], unit.path, options, out)
         return UnitResult(unit.path, unit.start, result.diagnostics, 0, 0, 0, True)
     counts = [0]
     items = source.iter_jsonl(unit.path, io.BytesIO(data), whole_file=unit.start == 0, counts=counts)
-    _lint_tasks(items, unit.path, options, out, stream=True)
+    lint_tasks(items, unit.path, options, out, stream=True)
     lines = data.count(b"\n")
     return UnitResult(
         unit.path, unit.start, result.diagnostics, result.tasks, lines, counts[0], counts[0] > 0, len(data)
     )
 
 
-def _work(args: tuple[list[Unit], object]) -> list[UnitResult]:
+def _work(args: tuple[list[Unit], LintOptions]) -> list[UnitResult]:
     units, options = args
     return [_lint_unit(u, options) for u in units]
 
 
 def run(
     batches: list[list[Unit]],
-    options: object,
+    options: LintOptions,
     jobs: int,
-    emit: object,
+    out: Collector,
     total: LintResult,
     events: LintEvents | None = None,
 ) -> None:
-    """Lint ``batches`` on ``jobs`` workers; ``emit`` receives diagnostics in input order,
+    """Lint ``batches`` on ``jobs`` workers; ``out`` receives diagnostics in input order,
     and ``events`` hears of each file as its first unit is merged."""
-    assert callable(emit)
-    from ..catalog.store import rule_codes_by_name
-    from .run import ENVIRONMENT_CODES
+    import multiprocessing  # only a run that forks pays for it
 
     not_text = rule_codes_by_name()["not-text"]
-    import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
     line_offset: dict[str, int] = {}
@@ -186,10 +182,7 @@ def run(
                             line=None if d.line is None else d.line + lines,
                             task=None if d.task is None else d.task + tasks,
                         )
-                    total.count(d)
-                    if d.code in ENVIRONMENT_CODES:
-                        total.environment_errors += 1
-                    emit(d)
+                    out.pass_on(d)
                     if d.code == not_text:  # a binary file: the serial reader stops here too
                         stopped.add(r.path)
                 total.tasks += r.tasks
@@ -201,9 +194,6 @@ def run(
     for path in sorted(chunked - stopped):
         if not seen_line.get(path, True):  # a large file of blank lines
             problem = source.Problem("empty", "the file is empty: no task to lint", 1, 1)
-            from .run import _problem
-
-            found = _problem(problem, path, options)  # type: ignore[arg-type]
+            found = problem_diagnostic(problem, path, options)
             if found is not None:
-                total.count(found)
-                emit(found)
+                out.pass_on(found)

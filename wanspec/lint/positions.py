@@ -14,6 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from ..jsontools import escape_token, parent_pointer, unescape_token
+
 _TOKEN = re.compile(
     r"""
     (?P<ws>[ \t\r\n]+)
@@ -28,19 +30,6 @@ _TOKEN = re.compile(
 NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
-def escape_token(token: str | int) -> str:
-    """Escape one reference token for a JSON Pointer (RFC 6901 section 3)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def pointer_of(parts: list[str | int] | tuple[str | int, ...]) -> str:
-    return "".join("/" + escape_token(p) for p in parts)
-
-
-def parent_pointer(pointer: str) -> str:
-    return pointer[: pointer.rfind("/")] if pointer else ""
-
-
 @dataclass(frozen=True, slots=True)
 class Duplicate:
     pointer: str  # the object holding the key twice
@@ -51,10 +40,6 @@ class Duplicate:
 _WS = re.compile(r"[ \t\n\r]*")
 _SKIP = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: one value at an offset
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
@@ -75,7 +60,7 @@ def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
     i = skip(0)
     if not pointer:
         return i
-    tokens = [_unescape(t) for t in pointer.split("/")[1:]]
+    tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
     for n, token in enumerate(tokens):
         last = n == len(tokens) - 1
         if i >= end:

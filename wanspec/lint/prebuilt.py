@@ -22,7 +22,7 @@ import os
 from typing import Any
 
 from ..catalog import store
-from .engine import _dereference, _guarded
+from .engine import _guarded
 
 INDEX = "index.json"
 
@@ -32,7 +32,7 @@ def documents() -> dict[str, Any]:
     cat = store.catalog()
     out: dict[str, Any] = {INDEX: {"entries": [store.entry_record(e) for e in cat.entries.values()]}}
     for entry in cat.entries.values():
-        out[entry.path] = _guarded(_dereference(entry))
+        out[entry.path] = _guarded(store.dereferenced(entry.id))
     return out
 
 

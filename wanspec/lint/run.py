@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import store
+from ..errors import UnknownNameError, UsageError, suggest
 from ..records import Diagnostic, LintResult, Severity
 from . import source as _source
 from .engine import Finding, compiled
@@ -28,10 +29,6 @@ if TYPE_CHECKING:
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
 STDIN = "-"
-
-
-class UsageError(Exception):
-    """The request cannot be carried out as given (exit status 2 at the command line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +52,18 @@ class LintOptions:
             return False
         return not any(hit(s) for s in self.ignore)
 
+    def apply(self, d: Diagnostic) -> Diagnostic | None:
+        """``d`` as these options report it (the config's severity for its code), or None
+        when they do not select it (here or in the file's per-file ignores)."""
+        opts = self if self.policy is None or d.file is None else self.policy.options_for(d.file, self)
+        if not opts.wants(d.code):
+            return None
+        if self.policy is not None:
+            severity = self.policy.severity_of(d.code, d.severity)
+            if severity is not d.severity:
+                d = dataclasses.replace(d, severity=severity)
+        return d
+
 
 def validate_options(options: LintOptions) -> None:
     """Raise UsageError for an unknown schema id or rule selector."""
@@ -62,13 +71,19 @@ def validate_options(options: LintOptions) -> None:
     if options.schema is not None and options.schema not in cat.entries:
         guess = cat.suggest_schema(options.schema)
         hint = f"; did you mean {guess!r}?" if guess else "; `wanspec schemas` lists them"
-        raise UsageError(f"unknown schema {options.schema!r}{hint}")
+        raise UnknownNameError("schema", options.schema, cat.ids(), message=f"unknown schema {options.schema!r}{hint}")
     rules = store.rules()
     names = {r.name for r in rules.values()}
     for sel in (*options.select, *options.ignore):
         if sel != "ALL" and sel not in names and not any(c.startswith(sel) for c in rules):
-            raise UsageError(
-                f"unknown rule selector {sel!r}: use a code (WS401), a prefix (WS4) or a name (dimension-pair)"
+            guess = suggest(sel, [*rules, *names])
+            hint = f"did you mean {guess!r}? " if guess else ""
+            raise UnknownNameError(
+                "rule selector",
+                sel,
+                [*rules, *names],
+                message=f"unknown rule selector {sel!r}: {hint}use a code (WS401), a prefix (WS4) "
+                "or a name (dimension-pair)",
             )
     if options.engine not in ("fast", "reference"):
         raise UsageError(f"unknown engine {options.engine!r}: use 'fast' or 'reference'")
@@ -179,8 +194,22 @@ def _diag(
     line = col = None
     if located is not None:
         line, col = located.locate(f.pointer, key=f.key)
-    severity = f.severity if opts.policy is None else opts.policy.severity_of(f.code, f.severity)
-    return Diagnostic(f.code, Severity(severity), f.message, file, task, f.pointer, line, col, schema, f.hint, f.doc)
+    severity = Severity(f.severity)
+    if opts.policy is not None:
+        severity = opts.policy.severity_of(f.code, severity)
+    return Diagnostic(
+        f.code,
+        Severity(severity),
+        f.message,
+        file=file,
+        task=task,
+        pointer=f.pointer,
+        line=line,
+        column=col,
+        schema=schema,
+        hint=f.hint,
+        doc=f.doc,
+    )
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -216,23 +245,41 @@ def discover(paths: Iterable[str]) -> list[str]:
     return out
 
 
-def _problem(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | None:
+def problem_diagnostic(p: _source.Problem, file: str, opts: LintOptions) -> Diagnostic | None:
+    """The diagnostic for a problem with the file itself (unreadable, not JSON, too large...)."""
     code = store.rule_codes_by_name()[p.rule]
     if not opts.wants(code):
         return None
     rule = store.rules()[code]
     severity = rule.severity if opts.policy is None else opts.policy.severity_of(code, rule.severity)
-    return Diagnostic(code, Severity(severity), p.message, file, p.task, p.pointer, p.line, p.column)
+    return Diagnostic(
+        code,
+        Severity(severity),
+        p.message,
+        file=file,
+        task=p.task,
+        pointer=p.pointer,
+        line=p.line,
+        column=p.column,
+        environment=rule.environment,
+    )
 
 
 Sink = Callable[[Diagnostic], None]
 
 
-class _Collector:
-    """Counts what passes through and hands it on, in file order, a batch at a time."""
+Keep = Callable[[Diagnostic], bool]
 
-    def __init__(self, result: LintResult, sink: Sink) -> None:
-        self.result, self.sink = result, sink
+
+class Collector:
+    """Hands diagnostics on in file order, a batch at a time, counting those it keeps.
+
+    ``keep`` (a baseline, suppressions) decides before counting, so a run's counts are
+    exactly what it handed on; the result's counts change nowhere else.
+    """
+
+    def __init__(self, result: LintResult, sink: Sink, keep: Keep | None = None) -> None:
+        self.result, self.sink, self.keep = result, sink, keep
         self.batch: list[Diagnostic] = []
 
     def add(self, d: Diagnostic) -> None:
@@ -244,18 +291,21 @@ class _Collector:
         if len(self.batch) > 1:
             self.batch.sort(key=_in_file_order)
         for d in self.batch:
-            self.result.count(d)
-            if d.code in ENVIRONMENT_CODES:
-                self.result.environment_errors += 1
-            self.sink(d)
+            self.pass_on(d)
         self.batch.clear()
 
+    def pass_on(self, d: Diagnostic) -> None:
+        """Count and hand on one diagnostic (unless ``keep`` hides it)."""
+        if self.keep is None or d.environment or self.keep(d):
+            self.result.count(d)
+            self.sink(d)
 
-def _lint_tasks(
+
+def lint_tasks(
     tasks: Iterable[_source.Task | _source.Problem],
     file: str,
     opts: LintOptions,
-    out: _Collector,
+    out: Collector,
     *,
     stream: bool = False,
 ) -> None:
@@ -264,7 +314,7 @@ def _lint_tasks(
         opts = opts.policy.options_for(file, opts)
     for item in tasks:
         if isinstance(item, _source.Problem):
-            if (d := _problem(item, file, opts)) is not None:
+            if (d := problem_diagnostic(item, file, opts)) is not None:
                 out.add(d)
             if stream:
                 out.flush()
@@ -294,11 +344,11 @@ def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> Li
 
     opts = options or LintOptions()
     result = LintResult(files=1)
-    out = _Collector(result, result.diagnostics.append)
+    out = Collector(result, result.diagnostics.append)
     if name.endswith(".jsonl"):
-        _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
+        lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
     else:
-        _lint_tasks(_read_json(name, data), name, opts, out)
+        lint_tasks(_read_json(name, data), name, opts, out)
     return result
 
 
@@ -315,7 +365,7 @@ def lint_file(
     file (JSON) is done, and the result keeps only the counts.
     """
     result = LintResult(files=1)
-    _lint_one(path, options or LintOptions(), stdin, _Collector(result, sink or result.diagnostics.append))
+    lint_one(path, options or LintOptions(), stdin, Collector(result, sink or result.diagnostics.append))
     return result
 
 
@@ -337,7 +387,7 @@ def _ticking(
     events.advanced(stream.tell() - done)
 
 
-def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events: LintEvents | None = None) -> None:
+def lint_one(path: str, opts: LintOptions, stdin: Any, out: Collector, events: LintEvents | None = None) -> None:
     """Lint one file into ``out``; a file that cannot be read becomes an ``unreadable`` finding."""
     try:
         if path == STDIN:
@@ -346,16 +396,16 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events:
             if _source.looks_like_jsonl(data):
                 import io
 
-                _lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
+                lint_tasks(_source.iter_jsonl(name, io.BytesIO(data)), name, opts, out, stream=True)
             else:
-                _lint_tasks(_read_json(name, data), name, opts, out)
+                lint_tasks(_read_json(name, data), name, opts, out)
             return
         if path.endswith(".jsonl"):
             with open(path, "rb") as stream:
                 items = _source.iter_jsonl(path, stream)
                 if events is not None:
                     items = _ticking(items, stream, events)
-                _lint_tasks(items, path, opts, out, stream=True)
+                lint_tasks(items, path, opts, out, stream=True)
             return
         with open(path, "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
@@ -370,65 +420,10 @@ def _lint_one(path: str, opts: LintOptions, stdin: Any, out: _Collector, events:
                 1,
                 1,
             )
-            _lint_tasks([problem], path, opts, out)
+            lint_tasks([problem], path, opts, out)
             return
-        _lint_tasks(_read_json(path, data), path, opts, out)
+        lint_tasks(_read_json(path, data), path, opts, out)
     except (OSError, MemoryError) as exc:
         out.batch.clear()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        _lint_tasks([_source.Problem("unreadable", f"cannot read {path}: {reason}", None, None)], path, opts, out)
-
-
-def lint_paths(
-    paths: Iterable[str],
-    options: LintOptions | None = None,
-    *,
-    stdin: Any = None,
-    sink: Sink | None = None,
-    jobs: int = 1,
-    events: LintEvents | None = None,
-) -> LintResult:
-    """Lint files and directories (recursively), in input order.
-
-    Without ``sink`` the result holds every diagnostic; with it, each diagnostic goes to
-    the sink as soon as it is final and the result holds only the counts. ``jobs`` > 1
-    lints large inputs on that many processes (``0``: one per available core); the
-    output is the same as a serial run's. ``events`` hears which file is being linted
-    and how many bytes are done (for per-file reports and progress displays).
-    """
-    opts = options or LintOptions()
-    validate_options(opts)
-    total = LintResult()
-    emit = sink or total.diagnostics.append
-    files = discover(list(paths))
-    if opts.policy is not None:  # include/exclude apply to named files too (pre-commit names them)
-        files = [f for f in files if opts.policy.keeps(f)]
-    if events is not None:
-        events.started(files, sum(_size(f) for f in files))
-    if jobs != 1:
-        from . import parallel
-
-        workers = parallel.available_jobs() if jobs == 0 else jobs
-        batches = parallel.plan(files) if workers > 1 and parallel.can_fork() else None
-        if batches is not None:
-            parallel.run(batches, opts, workers, emit, total, events)
-            return total
-    out = _Collector(total, emit)
-    for path in files:
-        total.files += 1
-        if events is not None:
-            events.file("<stdin>" if path == STDIN else path)
-        _lint_one(path, opts, stdin, out, events)
-    return total
-
-
-def _size(path: str) -> int:
-    if path == STDIN:
-        return 0
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-ENVIRONMENT_CODES = frozenset(r.code for r in store.rules().values() if r.category == "environment")
+        lint_tasks([_source.Problem("unreadable", f"cannot read {path}: {reason}", None, None)], path, opts, out)

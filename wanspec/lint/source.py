@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from ..jsontools import json_type, type_phrase
 from .positions import PositionIndex, scan
 
 #: A request body larger than this is not a payload anyone sends (a 15 MB inline audio
@@ -232,17 +233,10 @@ def _tasks_of(value: Any, text: str, first_line: int, start: int, problems: list
 
 
 def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number" if not (isinstance(value, float) and math.isnan(value)) else "NaN"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+    """``a number``, ``an array``, ``null``, ``NaN``: the kind of a value, for a message."""
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    return type_phrase(json_type(value, integers=False))
 
 
 def read_json_bytes(name: str, data: bytes) -> Source:

@@ -48,11 +48,11 @@ def lint_records(
         yield from _run.task_diagnostics(_chain(head, stream), opts, file)
         return
     pending: list[Diagnostic] = []
-    out = _run._Collector(LintResult(files=1), pending.append)
+    out = _run.Collector(LintResult(files=1), pending.append)
     # iter_jsonl only iterates its stream, line by line
     items = _source.iter_jsonl(file, cast(IO[bytes], _as_bytes(_chain(head, stream))))
     while batch := list(islice(items, _BATCH)):
-        _run._lint_tasks(batch, file, opts, out, stream=True)
+        _run.lint_tasks(batch, file, opts, out, stream=True)
         yield from pending
         pending.clear()
 

@@ -22,7 +22,7 @@ Importing this module imports pydantic; ``wanspec lint`` never does.
 
 from __future__ import annotations
 
-from ..lint.run import UsageError
+from ..errors import UsageError
 from ._base import RequestModel, WireModel
 from ._generated import *  # noqa: F403 (the generated classes, listed in _generated.__all__)
 from ._generated import MODELS

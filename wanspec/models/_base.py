@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticUndefined
 
 from ..lint.run import lint_payload
+from ..records import Severity
 
 
 class WireModel(BaseModel):
@@ -47,7 +48,7 @@ class RequestModel(WireModel):
             problems = [
                 f"{d.code} {d.pointer or '/'}: {d.message}"
                 for d in lint_payload(to_wire(cls, data), schema=cls.schema_id)
-                if d.severity == "error"
+                if d.severity is Severity.ERROR
             ]
             if problems:
                 raise ValueError("\n".join(problems))

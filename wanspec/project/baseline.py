@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import store
-from ..lint.run import ENVIRONMENT_CODES, UsageError
-from ..records import Diagnostic, LintResult, Severity
+from ..errors import UsageError
+from ..records import Diagnostic, Severity
 from .config import Suppression
 from .globs import relative_to
 
@@ -83,26 +83,19 @@ class Accepted:
     config_path: str | None = None
     linted: Callable[[str], bool] = lambda _abs_path: True  # was this file part of the run?
     suppressed: int = 0
-    hidden_errors: int = 0
-    hidden_warnings: int = 0
     _left: Counter[Key] = field(default_factory=Counter)
     _used: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._left = Counter(self.baseline)
 
-    def sink(self, downstream: Callable[[Diagnostic], None]) -> Callable[[Diagnostic], None]:
-        def accept(d: Diagnostic) -> None:
-            if d.code in ENVIRONMENT_CODES or not self._accepted(d):
-                downstream(d)
-                return
-            self.suppressed += 1
-            if d.severity is Severity.ERROR:
-                self.hidden_errors += 1
-            elif d.severity is Severity.WARNING:
-                self.hidden_warnings += 1
-
-        return accept
+    def keep(self, d: Diagnostic) -> bool:
+        """False for a finding the baseline or a suppression accepts (it is then not
+        reported, nor counted); problems reading the input are always kept."""
+        if d.environment or not self._accepted(d):
+            return True
+        self.suppressed += 1
+        return False
 
     def _accepted(self, d: Diagnostic) -> bool:
         if self.suppressions and d.file:
@@ -123,10 +116,8 @@ class Accepted:
                 return True
         return False
 
-    def finish(self, result: LintResult) -> list[Diagnostic]:
-        """Take hidden findings out of the counts; return the unused-suppression warnings."""
-        result.errors -= self.hidden_errors
-        result.warnings -= self.hidden_warnings
+    def finish(self) -> list[Diagnostic]:
+        """The unused-suppression warnings, once the run is over."""
         code = store.rule_codes_by_name()["unused-suppression"]
         severity = Severity(store.rules()[code].severity)
         out = []
@@ -139,7 +130,7 @@ class Accepted:
                     code,
                     severity,
                     f"suppression #{s.index + 1} ({s.code} at {where}) matched no finding; remove it",
-                    self.config_path,
+                    file=self.config_path,
                     pointer=f"/suppress/{s.index}",
                     line=s.line,
                     column=1 if s.line else None,
@@ -158,7 +149,7 @@ def record(diagnostics: Iterable[Diagnostic], base: str) -> Counter[Key]:
     """Baseline entries for these diagnostics (environment problems are never recorded)."""
     counts: Counter[Key] = Counter()
     for d in diagnostics:
-        if d.code in ENVIRONMENT_CODES:
+        if d.environment:
             continue
         key = key_of(d, os.path.abspath(base))
         if key is not None:

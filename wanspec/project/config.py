@@ -23,16 +23,12 @@ from functools import cache
 from typing import Any
 
 from ..catalog import store
-from ..lint.run import UsageError
-from .config_lookup import CONFIG_NAMES, find_config
+from ..errors import ConfigError
+from .config_lookup import CONFIG_NAMES, find_config, parse_toml
 from .globs import GlobSet
 from .policy import Policy
 
 __all__ = ["CONFIG_NAMES", "ConfigError", "ProjectConfig", "Suppression", "find_config", "load_config"]
-
-
-class ConfigError(UsageError):
-    """The project configuration is wrong; the message names the file and the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +57,6 @@ class ProjectConfig:
     suppressions: tuple[Suppression, ...] = field(default=())
 
 
-def _parse(path: str, text: str) -> dict[str, Any]:
-    import tomllib
-
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-
-
 def _table(path: str, data: dict[str, Any]) -> dict[str, Any]:
     if os.path.basename(path) != "pyproject.toml":
         return data
@@ -89,7 +76,7 @@ def load_config(path: str) -> ProjectConfig:
             text = f.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    table = _table(path, _parse(path, text))
+    table = _table(path, parse_toml(path, text))
     return from_mapping(table, path, text)
 
 

@@ -10,6 +10,8 @@ import os
 import re
 from typing import Any
 
+from ..errors import ConfigError
+
 CONFIG_NAMES = ("wanspec.toml", "pyproject.toml")
 # `[tool.wanspec]`, `[tool.wanspec.x]`, `tool.wanspec.x = …` or `wanspec = {…}` under `[tool]`:
 # a pyproject.toml that only names wanspec as a dependency is not parsed
@@ -42,11 +44,15 @@ def _has_config(path: str) -> bool:
         return False
     if not _MENTIONS_TOOL_WANSPEC.search(text):  # most pyproject.toml files: no TOML parse needed
         return False
-    tool = _parse(path, text).get("tool")
+    tool = parse_toml(path, text).get("tool")
     return isinstance(tool, dict) and "wanspec" in tool
 
 
-def _parse(path: str, text: str) -> dict[str, Any]:
-    from .config import _parse as parse  # a TOML mistake is a ConfigError, with the file named
+def parse_toml(path: str, text: str) -> dict[str, Any]:
+    """Parse a TOML file; a mistake is a ConfigError naming the file."""
+    import tomllib  # only a project with a config file pays for the parser
 
-    return parse(path, text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None

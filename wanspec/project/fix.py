@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import store
+from ..jsontools import unescape_token
+from ..lint.engine import compiled
 from ..lint.run import LintOptions, lint_bytes
 from ..records import Diagnostic, LintResult, Severity
 
@@ -124,14 +126,13 @@ FIXES: dict[str, Callable[[Diagnostic, str, int], Iterator[Edit]]] = {
 
 def _schema_at(schema_id: str, pointer: str) -> dict[str, Any] | None:
     """The schema of the object at ``pointer`` (following ``properties``), dereferenced."""
-    from ..lint.engine import compiled
 
     node: Any = compiled(schema_id, "fast").schema
     for part in pointer.split("/")[1:] if pointer else ():
         if not isinstance(node, dict):
             return None
         props = node.get("properties", {})
-        key = part.replace("~1", "/").replace("~0", "~")
+        key = unescape_token(part)
         if key in props:
             node = props[key]
         elif part.isdigit() and isinstance(node.get("items"), dict):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..records import Severity
 from .globs import GlobSet
 
 if TYPE_CHECKING:
@@ -44,10 +45,11 @@ class Policy:
         """The options for one file: the schema its glob names, its ignores, rules turned off."""
         return _options_for(self, file, options)
 
-    def severity_of(self, code: str, default: str) -> str:
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        """The severity the config gives ``code`` (rules it turns off never get here)."""
         for c, s in self.severity:
-            if c == code:
-                return s
+            if c == code and s != OFF:
+                return Severity(s)
         return default
 
 

@@ -1,103 +1,123 @@
-"""The project side of ``wanspec lint``: config, fixes before the run, baseline and suppressions around it.
+"""One whole lint run, the way ``wanspec lint`` performs it: config, fixes, the run, baseline.
 
-``execute_lint`` (settings.py) calls ``prepare`` before linting, wraps the reporter's sink
-with ``Project.sink``, and calls ``Project.finish`` after; the logic itself lives in the
-core modules ``_config``, ``_fix`` and ``_baseline``.
+``lint_project(ProjectSettings(...))`` finds (or is given) the project configuration,
+merges it with the settings, applies ``--fix`` (or computes ``--diff``), lints, filters
+the findings through the baseline and the config's suppressions, reports unused
+suppressions, and writes the baseline when asked. It returns what the command line
+prints: the result (with its diagnostics, or only counts when a ``sink`` streams them),
+the notes said after the report, and the diff. The command line is a shell around it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING
 
-from ..lint.run import STDIN, LintOptions, UsageError, discover, validate_options
-from ..records import Diagnostic, LintResult, Severity
+from ..errors import UsageError
+from ..files import write_atomic
+from ..lint.events import LintEvents
+from ..lint.paths import lint_paths
+from ..lint.run import STDIN, LintOptions, Sink, discover, validate_options
+from ..lint.source import MAX_JSON_BYTES
+from ..records import Diagnostic, LintResult
+from .config_lookup import find_config
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from ..cli.commands import LintSettings
     from .baseline import Accepted
     from .config import ProjectConfig
 
-Sink = Callable[[Diagnostic], None]
+__all__ = ["ProjectRun", "ProjectSettings", "lint_project", "project_options"]
 
 
-@dataclass
-class Project:
-    """What the config, the baseline and --fix add to one lint run."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectSettings:
+    """What to lint, and with which project choices (the options of ``wanspec lint``)."""
 
-    options: LintOptions
-    config: ProjectConfig | None = None
-    accepted: Accepted | None = None
+    paths: tuple[str, ...] = ()  # () means the working directory
+    schema: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    engine: str = "fast"
+    jobs: int = 1  # 0: one process per available core, for inputs large enough to pay
+    config: str | None = None  # None: discovered from the working directory upwards
+    isolated: bool = False  # ignore every config file
     baseline: str | None = None
     write_baseline: bool = False
-    recorded: list[Diagnostic] = field(default_factory=list)
+    fix: bool = False
+    diff: bool = False  # compute the fixes as a unified diff, change nothing, lint nothing
+
+
+@dataclass(slots=True)
+class ProjectRun:
+    """What one run produced: the result, the options in force, and what to say after it."""
+
+    result: LintResult
+    options: LintOptions
+    notes: list[str] = field(default_factory=list)
+    diff: str = ""
     fixed: int = 0
-    notes: list[str] = field(default_factory=list)  # said on stderr after the report
-
-    def sink(self, downstream: Sink) -> Sink:
-        if self.write_baseline:
-            downstream = self.recorded.append  # everything found today (not suppressed) goes into the baseline
-        return self.accepted.sink(downstream) if self.accepted is not None else downstream
-
-    def finish(self, result: LintResult, emit: Sink) -> None:
-        """Adjust the counts for hidden findings, report unused suppressions, write the baseline."""
-        result.fixed = self.fixed
-        if self.write_baseline and self.baseline is not None:
-            from ..files import write_atomic
-            from .baseline import baseline_text, record
-
-            counts = record(self.recorded, os.path.dirname(os.path.abspath(self.baseline)))
-            try:
-                write_atomic(_path(self.baseline), baseline_text(counts))
-            except OSError as exc:
-                raise UsageError(f"cannot write baseline {self.baseline}: {exc.strerror or exc}") from None
-            result.errors = result.warnings = 0
-            self.notes.append(f"recorded {sum(counts.values())} findings in {self.baseline}")
-            return
-        if self.accepted is None:
-            return
-        extra = self.accepted.finish(result)
-        for d in extra:
-            if self.options.wants(d.code):
-                severity = self._severity(d)
-                d = dataclasses.replace(d, severity=severity)
-                result.count(d)
-                emit(d)
-        if self.accepted.suppressed:
-            self.notes.append(f"{_plural(self.accepted.suppressed, 'finding')} hidden by the baseline or suppressions")
-        if self.accepted.stale:
-            self.notes.append(
-                f"{_plural(self.accepted.stale, 'baseline entry', 'baseline entries')} matched nothing "
-                "(fixed since?): refresh the baseline with --write-baseline"
-            )
-
-    def _severity(self, d: Diagnostic) -> Severity:
-        policy = self.options.policy
-        return d.severity if policy is None else Severity(policy.severity_of(d.code, d.severity.value))
-
-    def write_notes(self, err: TextIO) -> None:
-        for note in self.notes:
-            err.write(f"wanspec: {note}\n")
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
+def lint_project(
+    settings: ProjectSettings,
+    *,
+    sink: Sink | None = None,
+    events: LintEvents | None = None,
+    stdin: IO[bytes] | None = None,
+) -> ProjectRun:
+    """Lint as ``wanspec lint`` would; raise ``UsageError`` (or a subclass) for mistakes.
 
-
-def _path(name: str) -> Path:
-    from pathlib import Path  # not at the top: pathlib costs start-up (ARCHITECTURE.md)
-
-    return Path(name)
-
-
-def prepare(settings: LintSettings, options: LintOptions, out: TextIO) -> Project:
-    """Load the config, merge it with the command line, apply --fix; raise UsageError on mistakes."""
+    With ``sink``, each diagnostic goes to it as soon as it is final (in file order) and
+    ``result.diagnostics`` stays empty; without it, the result holds them all.
+    """
     config = _load(settings)
+    options = _options(settings, config)
+    if settings.write_baseline and settings.baseline is None:
+        raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
+    paths = settings.paths or (".",)
+    run = ProjectRun(LintResult(), options)
+    if settings.fix or settings.diff:
+        run.fixed, run.diff = _fix(paths, options, diff=settings.diff)
+        if settings.diff:
+            return run
+    accepted = _accepted(settings, config, paths, options)
+    recorded: list[Diagnostic] = []
+    keep: Callable[[Diagnostic], bool] | None = accepted.keep if accepted is not None else None
+    if settings.write_baseline:  # everything found today (not suppressed) goes into the baseline
+
+        def keep(d: Diagnostic) -> bool:
+            if accepted is None or accepted.keep(d):
+                recorded.append(d)
+            return False
+
+    result = lint_paths(paths, options, stdin=stdin, sink=sink, keep=keep, jobs=settings.jobs, events=events)
+    run.result = result
+    result.fixed = run.fixed
+    if settings.write_baseline and settings.baseline is not None:
+        _write_baseline(settings.baseline, recorded, run)
+    elif accepted is not None:
+        _finish(accepted, run, sink or result.diagnostics.append)
+    return run
+
+
+def project_options(
+    *, select: tuple[str, ...] = (), ignore: tuple[str, ...] = (), config: str | None = None, isolated: bool = False
+) -> LintOptions:
+    """The selection and per-file choices a project's configuration (found upwards from the
+    working directory, or ``config``) gives any check, merged with ``select``/``ignore``:
+    what ``cassettes verify``, ``cassettes audit`` and ``drift`` apply to their findings."""
+    settings = ProjectSettings(select=select, ignore=ignore, config=config, isolated=isolated)
+    return _options(settings, _load(settings))
+
+
+def _options(settings: ProjectSettings, config: ProjectConfig | None) -> LintOptions:
+    """The command line's choices merged with the config's (the command line wins)."""
+    options = LintOptions(settings.schema, settings.select, settings.ignore, settings.engine)
     if config is not None:
         select = options.select or config.select
         if select:
@@ -107,36 +127,10 @@ def prepare(settings: LintSettings, options: LintOptions, out: TextIO) -> Projec
     elif settings.extend_select and options.select:
         options = dataclasses.replace(options, select=(*options.select, *settings.extend_select))
     validate_options(options)
-    project = Project(options, config, baseline=settings.baseline, write_baseline=settings.write_baseline)
-    if settings.write_baseline and settings.baseline is None:
-        raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
-    paths = settings.paths or (".",)
-    if settings.fix or settings.diff:
-        project.fixed = _fix(paths, options, out, diff=settings.diff)
-    baseline = None
-    if settings.baseline is not None and not settings.write_baseline:
-        from .baseline import read_baseline
-
-        baseline = read_baseline(settings.baseline)
-    if baseline is not None or (config is not None and config.suppressions):
-        from collections import Counter
-
-        from .baseline import Accepted
-
-        project.accepted = Accepted(
-            baseline=baseline or Counter(),
-            baseline_base=os.path.dirname(os.path.abspath(settings.baseline or ".")),
-            suppressions=config.suppressions if config else (),
-            suppressions_base=config.base if config else ".",
-            config_path=_shown(config.path) if config else None,
-            linted=_in_run(paths, options),
-        )
-    return project
+    return options
 
 
-def _load(settings: LintSettings) -> ProjectConfig | None:
-    from .config_lookup import find_config
-
+def _load(settings: ProjectSettings) -> ProjectConfig | None:
     if settings.isolated:
         if settings.config is not None:
             raise UsageError("--config and --isolated contradict each other")
@@ -148,9 +142,61 @@ def _load(settings: LintSettings) -> ProjectConfig | None:
             return None
     elif not os.path.isfile(path):
         raise UsageError(f"config file {path} does not exist")
-    from .config import load_config
+    from .config import load_config  # deferred: most pre-commit runs have no config file to parse
 
     return load_config(path)
+
+
+def _accepted(
+    settings: ProjectSettings, config: ProjectConfig | None, paths: tuple[str, ...], options: LintOptions
+) -> Accepted | None:
+    if settings.baseline is None and (config is None or not config.suppressions):
+        return None
+    from .baseline import Accepted, read_baseline  # deferred: only runs with a baseline or suppressions pay
+
+    baseline = None
+    if settings.baseline is not None and not settings.write_baseline:
+        baseline = read_baseline(settings.baseline)
+    if baseline is None and (config is None or not config.suppressions):
+        return None
+    return Accepted(
+        baseline=baseline or Counter(),
+        baseline_base=os.path.dirname(os.path.abspath(settings.baseline or ".")),
+        suppressions=config.suppressions if config else (),
+        suppressions_base=config.base if config else ".",
+        config_path=_shown(config.path) if config else None,
+        linted=_in_run(paths, options),
+    )
+
+
+def _finish(accepted: Accepted, run: ProjectRun, emit: Sink) -> None:
+    """Report unused suppressions (counted like any finding) and say what was hidden."""
+    for found in accepted.finish():
+        if (d := run.options.apply(found)) is not None:
+            run.result.count(d)
+            emit(d)
+    if accepted.suppressed:
+        run.notes.append(f"{_plural(accepted.suppressed, 'finding')} hidden by the baseline or suppressions")
+    if accepted.stale:
+        run.notes.append(
+            f"{_plural(accepted.stale, 'baseline entry', 'baseline entries')} matched nothing "
+            "(fixed since?): refresh the baseline with --write-baseline"
+        )
+
+
+def _write_baseline(path: str, recorded: list[Diagnostic], run: ProjectRun) -> None:
+    from .baseline import baseline_text, record  # deferred: only --write-baseline pays
+
+    counts = record(recorded, os.path.dirname(os.path.abspath(path)))
+    try:
+        write_atomic(path, baseline_text(counts))
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
+    run.notes.append(f"recorded {sum(counts.values())} findings in {path}")
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _shown(path: str) -> str:
@@ -169,17 +215,17 @@ def _in_run(paths: tuple[str, ...], options: LintOptions) -> Callable[[str], boo
     return linted
 
 
-def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: bool) -> int:
-    """Fix every file in the run (or, with ``diff``, show the changes); return the fixes made."""
-    from ..lint.source import MAX_JSON_BYTES
-    from .fix import fix_bytes
+def _fix(paths: tuple[str, ...], options: LintOptions, *, diff: bool) -> tuple[int, str]:
+    """Fix every file in the run (or, with ``diff``, describe the changes); return the
+    number of fixes and the diff."""
+    from .fix import fix_bytes  # deferred: only --fix and --diff pay
 
     if STDIN in paths:
         raise UsageError("--fix and --diff rewrite files; they cannot take standard input (-)")
     files = discover(list(paths))
     if options.policy is not None:
         files = [f for f in files if options.policy.keeps(f)]
-    applied = 0
+    applied, diffs = 0, []
     for path in files:
         try:
             if os.path.getsize(path) > MAX_JSON_BYTES:
@@ -194,20 +240,18 @@ def _fix(paths: tuple[str, ...], options: LintOptions, out: TextIO, *, diff: boo
             continue
         applied += outcome.applied
         if diff:
-            out.write(_unified_diff(data.decode("utf-8"), outcome.text, path))
-        else:
-            from ..files import write_atomic
-
-            try:
-                write_atomic(_path(path), outcome.text, mode=mode)
-            except OSError as exc:
-                raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return applied
+            diffs.append(_unified_diff(data.decode("utf-8"), outcome.text, path))
+            continue
+        try:
+            write_atomic(path, outcome.text, mode=mode)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return applied, "".join(diffs)
 
 
 def _unified_diff(old: str, new: str, path: str) -> str:
     """A ``git apply``-able diff, with git's marker for a last line without a newline."""
-    import difflib
+    import difflib  # only --diff pays for it
 
     def lines(text: str) -> list[str]:
         out = text.splitlines(True)

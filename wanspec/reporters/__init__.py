@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Protocol, TextIO, cast
 
+from ..errors import UnknownNameError
 from ..records import Diagnostic, LintResult
 
 
@@ -39,10 +40,10 @@ FORMATS = tuple(REPORTERS)
 
 
 def get_reporter(name: str) -> ReporterFactory:
-    try:
-        module, attr = REPORTERS[name].split(":")
-    except KeyError:
-        raise KeyError(f"unknown format {name!r}; choose from {', '.join(REPORTERS)}") from None
+    """The reporter class for a format name; ``UnknownNameError`` (a ``KeyError``) if none."""
+    if name not in REPORTERS:
+        raise UnknownNameError("format", name, REPORTERS)
+    module, attr = REPORTERS[name].split(":")
     return cast(ReporterFactory, getattr(importlib.import_module(f".{module}", __name__), attr))
 
 

@@ -88,7 +88,6 @@ class JunitReporter(LintEvents):
         self.current = name
 
     def emit(self, d: Diagnostic) -> None:
-        from ..lint.run import ENVIRONMENT_CODES
 
         name = d.file or "<payload>"
         if name != self.current:  # no events (a kept result), or a finding reported after its file closed
@@ -96,7 +95,7 @@ class JunitReporter(LintEvents):
         if d.severity is not Severity.ERROR:
             self.other.write(_text(_line(d)) + "\n")
             return
-        if d.code in ENVIRONMENT_CODES and self.broken is None:
+        if d.environment and self.broken is None:
             self.broken = d
         self.first_error = self.first_error or d
         self.error_count += 1

@@ -25,7 +25,9 @@ except ImportError as exc:  # an optional dependency: say how to get it
     raise ImportError("wanspec.strategies needs hypothesis: pip install 'wanspec[hypothesis]'") from exc
 
 from ..catalog.store import catalog
-from ..lint.run import UsageError, lint_payload
+from ..errors import UsageError
+from ..lint.run import lint_payload
+from ..records import Severity
 from ._build import drafts
 from ._invalid import InvalidPayload, code_sites, invalid
 from ._schema import model_schema
@@ -40,7 +42,7 @@ def _schema(schema_id: str) -> Any:
 
 
 def _valid(schema_id: str, payload: dict[str, Any]) -> bool:
-    return not any(d.severity == "error" for d in lint_payload(payload, schema=schema_id))
+    return not any(d.severity is Severity.ERROR for d in lint_payload(payload, schema=schema_id))
 
 
 def payloads(schema_id: str) -> st.SearchStrategy[dict[str, Any]]:

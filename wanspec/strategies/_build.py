@@ -20,6 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ..lint.engine import _depth
+from ..records import Severity
 from . import _values
 from ._schema import ModelSchema, Path
 
@@ -188,7 +189,7 @@ class Builder:
             target = get(doc, path)
             errors = self.ms.errors(target, schema)
             if schema is None:  # warnings are allowed in a valid payload
-                errors = [e for e in errors if self.ms.severity_of(e) == "error"]
+                errors = [e for e in errors if self.ms.severity_of(e) is Severity.ERROR]
             if protect is not None:
                 errors = [e for e in errors if tuple(e.absolute_schema_path)[: len(protect)] != protect]
             if not errors:

@@ -17,6 +17,8 @@ default); the expected pointer from where the rule applies plus its ``x-pointer`
 from __future__ import annotations
 
 import copy
+import dataclasses
+import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,9 +28,10 @@ from hypothesis import strategies as st
 
 from ..catalog import store
 from ..lint.engine import _depth
+from ..records import Severity
 from ._build import Builder, Draw, drafts, forbidden, get
 from ._samples import media_values, not_in, other_value, wrong_type
-from ._schema import ModelSchema, Path, Rule, keyword_code, pointer, walk
+from ._schema import ModelSchema, Path, SchemaRule, keyword_code, pointer, walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +72,10 @@ class Mutation:
     code: str
     target: Path  # schema path of the subschema that must be the only one failing
     where: Path  # instance path the rule is reported at (before x-pointer)
-    rule: Rule
+    rule: SchemaRule
     violation: str
     apply: Callable[[Builder, dict[str, Any]], bool]  # mutates a copy; False: not applicable
+    as_number: bool = False  # a number sent as a string: the number itself must be clean too
 
 
 _UNKNOWN_FIELD = "extraOption"
@@ -84,14 +88,14 @@ class Catalogue:
         self.ms = ms
 
     # -- codes and pointers ------------------------------------------------------------------------
-    def custom_code(self, path: Path, keyword: str, name: str) -> Rule:
+    def custom_code(self, path: Path, keyword: str, name: str) -> SchemaRule:
         """Custom keywords report by rule name unless a plain ``x-rule`` string claims them."""
         rule = self.ms.rule(path, keyword)
         if rule.tagged and isinstance(self.ms.node(rule.tagged_at).get("x-rule"), str):
             return rule
         code = store.rule_codes_by_name()[name]
         severity = rule.severity if rule.tagged else store.rules()[code].severity
-        return Rule(code, severity, rule.pointer_suffix, rule.tagged_at, rule.tagged)
+        return SchemaRule(code, severity, rule.pointer_suffix, rule.tagged_at, rule.tagged)
 
     def expected_pointer(self, mutation: Mutation) -> str:
         rule = mutation.rule
@@ -141,7 +145,7 @@ class Catalogue:
         keyword: str,
         text: str,
         apply: Callable[[Builder, dict[str, Any]], bool],
-        rule: Rule | None = None,
+        rule: SchemaRule | None = None,
     ) -> Mutation:
         rule = rule or self.ms.rule(sp, keyword)
         return Mutation(rule.code, (*sp, keyword), ip, rule, text, apply)
@@ -155,6 +159,19 @@ class Catalogue:
                 return True
 
             return apply
+
+        def as_string(b: Builder, doc: dict[str, Any]) -> bool:
+            # the number this draw holds, as a string: a number from another draw may break
+            # an unrelated cross-field rule (a duration valid for one workflow only)
+            try:
+                parent = get(doc, ip[:-1])
+                current = parent[ip[-1]]
+            except (KeyError, IndexError, TypeError):
+                return False
+            if isinstance(current, bool) or not isinstance(current, int | float):
+                return False
+            parent[ip[-1]] = str(current)
+            return True
 
         def maker(make: Callable[[], Any]) -> Callable[[Builder, dict[str, Any]], bool]:
             def apply(b: Builder, doc: dict[str, Any]) -> bool:
@@ -183,10 +200,9 @@ class Catalogue:
                 rule = self.ms.rule(sp, "type")
                 if not rule.tagged:
                     code = keyword_code("type:numeric-string")
-                    rule = Rule(code, store.rules()[code].severity, None, (), False)
-                yield self._mut(
-                    sp, ip, "type", f"{where}: the number sent as the string {str(inst)!r}", setter(str(inst)), rule
-                )
+                    rule = SchemaRule(code, store.rules()[code].severity, None, (), False)
+                stringified = self._mut(sp, ip, "type", f"{where}: a number sent as a string", as_string, rule)
+                yield dataclasses.replace(stringified, as_number=True)
         integer = node.get("type") == "integer" or isinstance(inst, int)
         step = 1 if integer else 0.5
         for keyword, value in (
@@ -256,7 +272,7 @@ class Catalogue:
             renamed = node.get("x-renamed", {})
             for name in renamed:
                 code = keyword_code("x-renamed")
-                rule = Rule(code, store.rules()[code].severity, None, (), False)
+                rule = SchemaRule(code, store.rules()[code].severity, None, (), False)
                 yield Mutation(
                     code,
                     (*sp, "additionalProperties"),
@@ -270,7 +286,7 @@ class Catalogue:
                 head, _, name = dotted.rpartition(".")
                 if head == prefix and name not in props and name not in renamed:
                     code = keyword_code("unsupported-parameter")
-                    rule = Rule(code, store.rules()[code].severity, None, (), False)
+                    rule = SchemaRule(code, store.rules()[code].severity, None, (), False)
                     yield Mutation(
                         code,
                         (*sp, "additionalProperties"),
@@ -438,7 +454,7 @@ def _clean(ms: ModelSchema, doc: dict[str, Any], target: Path) -> bool:
     for error in ms.errors(doc):
         under = tuple(error.absolute_schema_path)[: len(target)] == target
         hit = hit or under
-        if not under and ms.severity_of(error) == "error":
+        if not under and ms.severity_of(error) is Severity.ERROR:
             return False
     return hit
 
@@ -465,6 +481,13 @@ def invalid(draw: Draw, ms: ModelSchema, code: str | None = None) -> InvalidPayl
     assume(mutation.apply(builder, doc))
     builder.settle(doc, protect=mutation.target)
     assume(_clean(ms, doc, mutation.target))
+    if mutation.as_number:
+        # the linter re-checks such a field as the number it spells (range and set rules
+        # skip strings): that number, where this draw ended up, must break nothing else
+        renumbered = copy.deepcopy(doc)
+        parent = get(renumbered, mutation.where[:-1])
+        parent[mutation.where[-1]] = json.loads(parent[mutation.where[-1]])
+        assume(not any(ms.severity_of(e) is Severity.ERROR for e in ms.errors(renumbered)))
     return InvalidPayload(doc, mutation.code, cat.expected_pointer(mutation), mutation.violation)
 
 

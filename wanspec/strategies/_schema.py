@@ -15,23 +15,23 @@ from functools import cache
 from typing import Any
 
 from ..catalog import store
+from ..jsontools import pointer_of
 from ..lint import engine as _engine
 from ..lint import keywords as _keywords
+from ..records import Severity
 
 Path = tuple[str | int, ...]
 
 
-def pointer(path: Path) -> str:
-    """The RFC 6901 pointer of an instance path."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+pointer = pointer_of  # the RFC 6901 pointer of an instance path
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class SchemaRule:
     """Which rule a failing keyword at a schema location belongs to."""
 
     code: str
-    severity: str
+    severity: Severity
     pointer_suffix: str | None  # x-pointer of the tagged node
     tagged_at: Path  # schema path of the node that gave the code
     tagged: bool = True  # False: the catalogue's default for the keyword
@@ -68,7 +68,7 @@ class ModelSchema:
             node = node[part]
         return node
 
-    def rule(self, schema_path: Path, keyword: str) -> Rule:
+    def rule(self, schema_path: Path, keyword: str) -> SchemaRule:
         """The code, severity and x-pointer for ``keyword`` failing at the node ``schema_path``.
 
         The nearest node at or above the failing keyword's node with an ``x-rule`` for it
@@ -81,14 +81,14 @@ class ModelSchema:
                 tag = node["x-rule"]
                 code = tag if isinstance(tag, str) else tag.get(keyword)
                 if code is not None:
-                    return Rule(code, _severity(code, node), node.get("x-pointer"), probe)
+                    return SchemaRule(code, _severity(code, node), node.get("x-pointer"), probe)
             if not probe:
                 break
             probe = probe[:-1]
         code = keyword_code(keyword)
-        return Rule(code, _severity(code, {}), None, (), tagged=False)
+        return SchemaRule(code, _severity(code, {}), None, (), tagged=False)
 
-    def severity_of(self, error: Any) -> str:
+    def severity_of(self, error: Any) -> Severity:
         """Severity of a python-jsonschema error raised against the whole schema."""
         path = tuple(error.absolute_schema_path)
         return self.rule(path[:-1], str(path[-1]) if path else "false").severity
@@ -108,11 +108,11 @@ class ModelSchema:
         return [n[keyword] for _, n in found if keyword in n and n[keyword].get("fields") == fields]
 
 
-def _severity(code: str, node: dict[str, Any]) -> str:
+def _severity(code: str, node: dict[str, Any]) -> Severity:
     if "x-severity" in node:
-        return str(node["x-severity"])
+        return Severity(node["x-severity"])
     rule = store.rules().get(code)
-    return rule.severity if rule else "error"
+    return rule.severity if rule else Severity.ERROR
 
 
 def keyword_code(keyword: str) -> str:

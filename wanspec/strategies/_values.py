@@ -12,6 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ._samples import inline_sample
+
 #: Phrases from the kind of prompts people send to video and image models.
 PROMPT_PHRASES = (
     "A paper boat drifts down a rain-soaked gutter at dusk",
@@ -64,8 +66,6 @@ def media_url(kind: str, formats: list[str] | tuple[str, ...] | None = None) -> 
 
 def media_reference(config: dict[str, Any]) -> st.SearchStrategy[str]:
     """What an ``x-media`` field holds in practice: a URL, an upload UUID, now and then inline data."""
-    from ._samples import inline_sample
-
     url = media_url(config.get("kind", "image"), config.get("formats"))
     inline = inline_sample(config)
     choices = [url, url, url, st.uuids(version=4).map(str)]

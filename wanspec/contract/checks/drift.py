@@ -15,11 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ...catalog.store import CatalogError
+from ...errors import CatalogError
+from ...jsontools import json_type
+from ...lint.run import LintOptions
+from ...project.policy import Policy
 from ...records import Diagnostic, LintResult
-from .._cassette import Cassette, CassetteError, find_cassettes, read_cassette
+from .._cassette import Cassette, CassetteError, CassetteInaccessible, find_cassettes, read_cassette
 from .._errors import ContractError
-from .verify import PENDING, REJECTED, TERMINAL, diagnostic
+from .._protocol import JOB_OUTCOMES, Phase, Protocol, load_protocol
+from .verify import diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,23 +31,12 @@ class DriftOptions:
     cost_tolerance: float = 0.05  # relative change in cost that is not reported
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"  # 1 and 1.5 are both numbers: integer-ness of a cost is not a change
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
+    policy: Policy | None = None  # a project config's per-file ignores and severities
 
 
 def shape(value: Any, pointer: str = "") -> dict[str, str]:
     """Every field path in a JSON document with its type; array items merge under index 0."""
-    out = {pointer or "/": _json_type(value)} if pointer else {}
+    out = {pointer or "/": json_type(value, integers=False)} if pointer else {}
     if isinstance(value, dict):
         for k, v in value.items():
             out.update(shape(v, f"{pointer}/{k.replace('~', '~0').replace('/', '~1')}"))
@@ -64,7 +57,7 @@ class _Part:
     phase: str | None
 
 
-def _read(cassette: Cassette, protocol: Any) -> tuple[dict[str, _Part], dict[str, set[str]]]:
+def _read(cassette: Cassette, protocol: Protocol) -> tuple[dict[str, _Part], dict[str, set[str]]]:
     """In one pass over a recording: the exchanges that play each part (the submission, the
     first pending poll, the terminal poll), and the status words used, by the phase of the
     state they were in ("?" for a response no state describes)."""
@@ -80,9 +73,9 @@ def _read(cassette: Cassette, protocol: Any) -> tuple[dict[str, _Part], dict[str
             words.setdefault(phase or "?", set()).add(word)
         if op == "submit":
             role = "submission"
-        elif phase == PENDING:
+        elif phase == Phase.PENDING:
             role = "pending poll"
-        elif phase in TERMINAL or (op == "poll" and phase is None):
+        elif phase in JOB_OUTCOMES or (op == "poll" and phase is None):
             role = "terminal poll"
         else:
             continue
@@ -96,7 +89,7 @@ def _outcome(parts: dict[str, _Part]) -> str | None:
 
 
 class _Differ:
-    def __init__(self, protocol: Any, options: DriftOptions, new_path: str, emit: Callable[[Diagnostic], None]):
+    def __init__(self, protocol: Protocol, options: DriftOptions, new_path: str, emit: Callable[[Diagnostic], None]):
         self.p, self.options, self.path, self.emit = protocol, options, new_path, emit
 
     def report(self, name: str, message: str, part: _Part, pointer: str = "") -> None:
@@ -112,10 +105,10 @@ class _Differ:
         new_vocab: dict[str, set[str]],
     ) -> None:
         o_out, n_out = _outcome(old), _outcome(new)
-        if o_out != n_out and REJECTED in (o_out, n_out) and "submission" in new:
+        if o_out != n_out and Phase.REJECTED in (o_out, n_out) and "submission" in new:
             # the outcome changed: that is the change; HTTP statuses and status words follow from it
             sub = new["submission"]
-            if n_out == REJECTED:
+            if n_out == Phase.REJECTED:
                 code = self.p.field("errorCode", sub.body)
                 msg = self.p.field("errorMessage", sub.body)
                 self.report("accepted-now-rejected", f"the request is now rejected ({code}: {msg})", sub)
@@ -129,8 +122,8 @@ class _Differ:
         if first is None:
             return
         old_end, new_end = old.get("terminal poll"), new.get("terminal poll")
-        if old_end is not None and new_end is not None and {old_end.phase, new_end.phase} == {"succeeded", "failed"}:
-            rule = "job-now-fails" if new_end.phase == "failed" else "job-now-succeeds"
+        if old_end is not None and new_end is not None and {old_end.phase, new_end.phase} == JOB_OUTCOMES:
+            rule = "job-now-fails" if new_end.phase is Phase.FAILED else "job-now-succeeds"
             self.report(rule, f"the job used to end {old_end.phase}, now it ends {new_end.phase}", new_end)
         # words compared within a phase both recordings reached: a job that now succeeds
         # instead of failing says "completed" instead of "failed", which is not new vocabulary
@@ -161,7 +154,7 @@ class _Differ:
         for k in a.keys() & b.keys():
             if a[k] != b[k] and "null" not in (a[k], b[k]):
                 self.report("response-field-type-changed", f"{role}: field {k} was {a[k]}, is now {b[k]}", new, k)
-        if new.phase in (REJECTED, "failed"):
+        if new.phase in (Phase.REJECTED, Phase.FAILED):
             for fld, rule in (
                 ("errorCode", "error-code-changed"),
                 ("errorParameter", "error-parameter-changed"),
@@ -192,18 +185,15 @@ def drift(
     old_root: str, new_root: str, options: DriftOptions | None = None, sink: Callable[[Diagnostic], None] | None = None
 ) -> LintResult:
     """Compare two cassette sets (directories, or two single files); one Diagnostic per change."""
-    from ...lint.run import LintOptions
-    from .._protocol import load_protocol
-
     opts = options or DriftOptions()
-    wants = LintOptions(select=opts.select, ignore=opts.ignore).wants
+    chosen = LintOptions(select=opts.select, ignore=opts.ignore, policy=opts.policy).apply
     result = LintResult(unit="scenario")
     out = sink or result.diagnostics.append
 
     def emit(d: Diagnostic) -> None:
-        if wants(d.code):
-            result.count(d)
-            out(d)
+        if (kept := chosen(d)) is not None:
+            result.count(kept)
+            out(kept)
 
     old_files, new_files = _index(old_root), _index(new_root)
     if os.path.isfile(old_root) and os.path.isfile(new_root):
@@ -219,7 +209,8 @@ def drift(
         try:
             old, new = read_cassette(old_files[name]), read_cassette(new_files[name])
         except CassetteError as exc:
-            emit(diagnostic("cassette-unreadable", f"cannot compare {name}: {exc}", file=new_files[name]))
+            rule = "cassette-inaccessible" if isinstance(exc, CassetteInaccessible) else "cassette-unreadable"
+            emit(diagnostic(rule, f"cannot compare {name}: {exc}", file=new_files[name]))
             continue
         provider = new.provider or old.provider
         try:

@@ -16,22 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...catalog import store
+from ...errors import CatalogError, UsageError
+from ...lint.run import LintOptions, lint_payload
 from ...records import Diagnostic, LintResult, Severity
-from .._cassette import Cassette, CassetteError, Exchange, find_cassettes, read_cassette
-
-# protocol phases, in the order a job goes through them
-ACCEPTED, PENDING, SUCCEEDED, FAILED, REJECTED = "accepted", "pending", "succeeded", "failed", "rejected"
-TERMINAL = frozenset({SUCCEEDED, FAILED})
-
-
-def _rule(name: str) -> tuple[str, Severity]:
-    code = store.rule_codes_by_name()[name]
-    return code, Severity(store.rules()[code].severity)
+from .._cassette import Cassette, CassetteError, CassetteInaccessible, Exchange, find_cassettes, read_cassette
+from .._errors import ContractError
+from .._protocol import JOB_OUTCOMES, PHASES, Phase, Protocol, State, load_protocol
 
 
 def diagnostic(name: str, message: str, **where: Any) -> Diagnostic:
-    code, severity = _rule(name)
-    return Diagnostic(code, severity, message, **where)
+    rule = store.rules()[store.rule_codes_by_name()[name]]
+    return Diagnostic(rule.code, rule.severity, message, environment=rule.environment, **where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +35,8 @@ class Step:
 
     exchange: Exchange
     operation: str | None
-    state: Any  # the protocol's State, or None
-    phase: str | None
+    state: State | None
+    phase: Phase | None
     job: str | None
 
 
@@ -72,22 +67,25 @@ class CassetteVerifier:
 
     sink: Callable[[Diagnostic], None]
     result: LintResult = field(default_factory=LintResult)
+    options: LintOptions | None = None  # selection, per-file ignores and severities (a project config)
 
     def emit(self, d: Diagnostic) -> None:
-        self.result.count(d)
-        self.sink(d)
+        kept = d if self.options is None else self.options.apply(d)
+        if kept is not None:
+            self.result.count(kept)
+            self.sink(kept)
 
     def verify_path(self, path: str) -> None:
         self.result.files += 1
         try:
             cassette = read_cassette(path)
         except CassetteError as exc:
-            self.emit(diagnostic("cassette-unreadable", f"cannot read cassette: {exc}", file=path))
+            rule = "cassette-inaccessible" if isinstance(exc, CassetteInaccessible) else "cassette-unreadable"
+            self.emit(diagnostic(rule, f"cannot read cassette: {exc}", file=path))
             return
         self.verify(cassette)
 
     def verify(self, cassette: Cassette) -> None:
-        from .._protocol import load_protocol
 
         path = cassette.path
         provider = cassette.provider
@@ -100,11 +98,10 @@ class CassetteVerifier:
                 )
             )
             return
-        from .._errors import ContractError
 
         try:
             protocol = load_protocol(provider)
-        except (ContractError, store.CatalogError):
+        except (ContractError, CatalogError):
             self.emit(diagnostic("unknown-operation", f"unknown provider {provider!r} in the metadata", file=path))
             return
         schema = cassette.metadata.get("schema") if isinstance(cassette.metadata.get("schema"), str) else None
@@ -113,7 +110,7 @@ class CassetteVerifier:
         self._lifecycle(steps, path)
         expect = cassette.expect
         first = next((s for s in steps if s.operation == "submit"), None)
-        known = (ACCEPTED, REJECTED)
+        known = (Phase.ACCEPTED, Phase.REJECTED)
         if expect in known and first is not None and first.phase in known and first.phase != expect:
             self.emit(
                 diagnostic(
@@ -126,7 +123,7 @@ class CassetteVerifier:
             )
 
     # -- one exchange ------------------------------------------------------------------
-    def _step(self, protocol: Any, ex: Exchange, path: str, schema: str | None) -> Step:
+    def _step(self, protocol: Protocol, ex: Exchange, path: str, schema: str | None) -> Step:
         where = {"file": path, "task": ex.index, "line": ex.line, "schema": f"{protocol.provider}/_protocol"}
         request = ex.request_json()
         operation = protocol.operation_for(ex.method, ex.path, request)
@@ -167,10 +164,14 @@ class CassetteVerifier:
         return Step(ex, operation, state, state.phase, str(job) if job is not None else None)
 
     def _check_request(
-        self, protocol: Any, ex: Exchange, request: Any, state: Any, where: dict[str, Any], schema: str | None
+        self,
+        protocol: Protocol,
+        ex: Exchange,
+        request: Any,
+        state: State,
+        where: dict[str, Any],
+        schema: str | None,
     ) -> None:
-        from ...lint.run import UsageError, lint_payload
-
         if request is None:
             return
         try:
@@ -179,7 +180,7 @@ class CassetteVerifier:
             self.emit(diagnostic("recorded-request-not-clean", f"cannot lint the request: {exc}", **where))
             return
         shown = "; ".join(f"{d.pointer or '/'} {d.code} {d.message}" for d in lint[:3])
-        if state.phase == REJECTED:
+        if state.phase == Phase.REJECTED:
             body = ex.response_json()
             code = protocol.field("errorCode", body)
             message = protocol.field("errorMessage", body)
@@ -233,38 +234,43 @@ class CassetteVerifier:
 def _transient(step: Step) -> bool:
     """A poll answered 429 or 5xx: clients retry it, so it is not a state of the job."""
     status = step.exchange.status
-    return step.operation == "poll" and step.phase == REJECTED and (status == 429 or status >= 500)
+    return step.operation == "poll" and step.phase == Phase.REJECTED and (status == 429 or status >= 500)
 
 
 def _lifecycle_phase(step: Step) -> str:
     # an error envelope in answer to a poll (Runware's timeoutProvider) ends the job: it failed
-    return FAILED if step.operation == "poll" and step.phase == REJECTED else step.phase or ""
+    return Phase.FAILED if step.operation == "poll" and step.phase == Phase.REJECTED else step.phase or ""
 
 
 _LIFECYCLE = re.compile(r"^(R|AP*[SF])$")
 
 
 def _lifecycle_problem(phases: list[str]) -> str | None:
-    letters = {ACCEPTED: "A", PENDING: "P", SUCCEEDED: "S", FAILED: "F", REJECTED: "R"}
-    if _LIFECYCLE.match("".join(letters.get(p, "?") for p in phases)):
+    letters = {Phase.ACCEPTED: "A", Phase.PENDING: "P", Phase.SUCCEEDED: "S", Phase.FAILED: "F", Phase.REJECTED: "R"}
+    if _LIFECYCLE.match("".join(letters.get(Phase(p), "?") if p in PHASES else "?" for p in phases)):
         return None
     seq = " → ".join(phases)
-    if not phases or phases[0] not in (ACCEPTED, REJECTED):
+    if not phases or phases[0] not in (Phase.ACCEPTED, Phase.REJECTED):
         return f"the job does not start with a submission ({seq})"
-    if phases[0] == REJECTED:
+    if phases[0] == Phase.REJECTED:
         return f"nothing may follow a rejected submission ({seq})"
-    terminal = [p for p in phases if p in TERMINAL]
+    terminal = [p for p in phases if p in JOB_OUTCOMES]
     if not terminal:
         return f"the job never reaches a terminal state ({seq})"
-    if len(terminal) > 1 or phases[-1] not in TERMINAL:
+    if len(terminal) > 1 or phases[-1] not in JOB_OUTCOMES:
         return f"the job goes on after its terminal state ({seq})"
     return f"the job's states are out of order ({seq})"
 
 
-def verify_paths(paths: Iterable[str], sink: Callable[[Diagnostic], None] | None = None) -> LintResult:
-    """Verify every cassette under ``paths``; diagnostics go to ``sink`` or into the result."""
+def verify_paths(
+    paths: Iterable[str], sink: Callable[[Diagnostic], None] | None = None, *, options: LintOptions | None = None
+) -> LintResult:
+    """Verify every cassette under ``paths``; diagnostics go to ``sink`` or into the result.
+
+    ``options`` selects the rules and applies a project's per-file ignores and severities.
+    """
     result = LintResult(unit="interaction")
-    verifier = CassetteVerifier(sink or result.diagnostics.append, result)
+    verifier = CassetteVerifier(sink or result.diagnostics.append, result, options)
     for path in find_cassettes(paths):
         verifier.verify_path(path)
     return result

@@ -9,7 +9,6 @@ errors. The API key lives in one private attribute: it is sent in a header and n
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,7 +26,8 @@ from .._errors import (
     UnexpectedResponse,
     error_for_status,
 )
-from .._protocol import Protocol, State, load_protocol, render
+from .._protocol import Phase, Protocol, State, key_variable, load_protocol, render
+from .._protocol import api_key as environment_key
 
 if TYPE_CHECKING:
     import httpx
@@ -120,10 +120,9 @@ class ProtocolClient:
         strict: bool = False,
     ) -> None:
         self.protocol: Protocol = load_protocol(self.provider)
-        variable = self.protocol.env.get("apiKey", "")
-        key = api_key if api_key is not None else os.environ.get(variable)
+        key = api_key if api_key is not None else environment_key(self.provider)
         if not key:
-            raise MissingCredentials(f"{self.provider}: no API key; pass api_key= or set {variable}")
+            raise MissingCredentials(f"{self.provider}: no API key; pass api_key= or set {key_variable(self.provider)}")
         self.__key = key
         self.base_url = (base_url or self.protocol.env["baseUrl"]).rstrip("/")
         self.policy = policy
@@ -176,7 +175,7 @@ class ProtocolClient:
             self.policy.sleep(min(delay, remaining))
             current = self.poll(job_id)
             last = current.status
-            if current.phase == "succeeded":
+            if current.phase is Phase.SUCCEEDED:
                 return self._result(current)
         raise AssertionError("unreachable: delays() never ends")  # pragma: no cover
 
@@ -235,14 +234,14 @@ class ProtocolClient:
 
     def _interpret(self, operation: str, status: int, body: Any) -> State:
         state = self.protocol.classify(operation, status, body)
-        if state is None or state.phase in ("rejected", "failed"):
+        if state is None or state.phase in (Phase.REJECTED, Phase.FAILED):
             if state is None and status < 400:
                 word = self._status(body)
                 detail = "no state matches" if word is None else f"status {word!r} is not in the protocol's vocabulary"
                 raise UnexpectedResponse(self.provider, status, detail, body)
             field = self.protocol.field
             parameter = field("errorParameter", body)
-            error = JobFailed if state is not None and state.phase == "failed" else error_for_status(status)
+            error = JobFailed if state is not None and state.phase is Phase.FAILED else error_for_status(status)
             raise error(
                 self.provider,
                 status,

@@ -9,8 +9,6 @@ from ._base import PollPolicy, ProtocolClient
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_MODEL = "alibaba/wan-2.6/image-to-video-flash"
-
 
 class WaveSpeedClient(ProtocolClient):
     """WaveSpeedAI's REST API (``WAVESPEED_API_KEY``); ``model`` is the endpoint's model path."""
@@ -26,10 +24,11 @@ class WaveSpeedClient(ProtocolClient):
         policy: PollPolicy = PollPolicy(),  # noqa: B008 - frozen, so one shared default is safe
         timeout: float = 30.0,
         strict: bool = False,
-        model: str = DEFAULT_MODEL,
+        model: str | None = None,
     ) -> None:
         super().__init__(api_key, base_url=base_url, http=http, policy=policy, timeout=timeout, strict=strict)
-        self.model = model.strip("/")
+        # without one, the endpoint the protocol file names as the default ("env.model")
+        self.model = (model or self.protocol.env["model"]).strip("/")
 
     def _variables(self) -> dict[str, Any]:
         return {**super()._variables(), "model": self.model}

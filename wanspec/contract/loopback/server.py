@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._protocol import _MISSING, Protocol, load_protocol, placeholders, render, resolve_pointer
+from ... import lint_payload
+from ...catalog import store
+from ...jsontools import MISSING as _MISSING
+from ...jsontools import resolve as resolve_pointer
+from ...lint import run
+from ...records import Severity
+from .._protocol import Phase, Protocol, load_protocol, placeholders, render
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
@@ -115,7 +121,7 @@ class LoopbackServer:
     def start(self) -> LoopbackServer:
         from http.server import ThreadingHTTPServer  # ~50 ms of imports, paid only when serving
 
-        from .http import Handler
+        from .http import Handler  # deferred with http.server, which it subclasses
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
@@ -207,9 +213,6 @@ class LoopbackServer:
         )
 
     def _submit(self, path: str, body: Any) -> Reply:
-        from ... import lint_payload
-        from ...catalog import store
-        from ...lint import run
 
         task = resolve_pointer(body, self._config.get("task", ""))
         if isinstance(task, list):  # a batch (Runware): the first task that asks for something
@@ -221,14 +224,15 @@ class LoopbackServer:
             schema = render(self._config["schema"], self.protocol.path_params("submit", path))
             if schema not in store.catalog().entries:
                 return self._error(404, {"message": f"unknown model {schema}"})
-        errors = [d for d in lint_payload(task, schema) if d.severity == "error"]
+        errors = [d for d in lint_payload(task, schema) if d.severity is Severity.ERROR]
         if errors:
             return self._reject(task, errors[0].code, errors[0].pointer, errors[0].message)
         duration_pointer, duration = self._request_value("duration", task)
         limit = self.behaviour.max_duration
         if limit is not None and isinstance(duration, int | float) and duration > limit:
             detail = f"duration {duration:g} is not supported; the longest is {limit} seconds"
-            return self._reject(task, "WS500", duration_pointer or "/duration", detail)
+            code = store.rule_codes_by_name()["duration"]  # what the linter would say of it
+            return self._reject(task, code, duration_pointer or "", detail)
         _, job_id = self._request_value("jobId", task)
         if not isinstance(job_id, str) or not job_id:
             job_id = _new_id(self._config.get("jobIdFormat", "{uuid}"))
@@ -239,7 +243,7 @@ class LoopbackServer:
         if not isinstance(model, str):
             model = self.protocol.path_params("submit", path).get("model")
         self._jobs[job_id] = _Job(task, _dt.datetime.now(_dt.UTC), model)
-        return self._respond("ack", "accepted", job_id)
+        return self._respond("ack", Phase.ACCEPTED, job_id)
 
     def _poll(self, path: str, body: Any) -> Reply:
         job_id = self.protocol.path_params("poll", path).get("jobId")
@@ -252,11 +256,11 @@ class LoopbackServer:
             return self._error(404, {"jobId": job_id})
         job.polls += 1
         if job.polls <= self.behaviour.polls_before_done:
-            return self._respond("processing", "pending", job_id)
+            return self._respond("processing", Phase.PENDING, job_id)
         if self.behaviour.fail_jobs:
             failure = self._config.get("jobFailure", {})
-            return self._respond("failed", "failed", job_id, self._renamed(failure))
-        return self._respond("success", "succeeded", job_id)
+            return self._respond("failed", Phase.FAILED, job_id, self._renamed(failure))
+        return self._respond("success", Phase.SUCCEEDED, job_id)
 
     # -- rendering ------------------------------------------------------------------------
     def _respond(self, state: str, phase: str, job_id: str, extra: Mapping[str, Any] | None = None) -> Reply:
@@ -308,14 +312,14 @@ class LoopbackServer:
         message = _first_fit(config.get("message", "{detail}"), variables)
         _, job_id = self._request_value("jobId", task)
         extra = {"code": code, "message": message, "parameter": parameter, "jobId": job_id}
-        extra["taskType"] = task.get("taskType")
+        extra.update({name: self._request_value(name, task)[1] for name in self._config.get("echo", ())})
         return self._error(int(config.get("http", 400)), extra)
 
     def _error(self, status: int, extra: Mapping[str, Any] | None = None) -> Reply:
         known = self._config.get("errors", {}).get(str(status), {})
         given = {k: v for k, v in (extra or {}).items() if v is not None}
         variables = self._renamed({"http": status, **known, **given})
-        sent = self.behaviour.http_status_overrides.get("rejected", status)
+        sent = self.behaviour.http_status_overrides.get(Phase.REJECTED, status)
         return sent, {}, self._drift(render(self._config["templates"]["rejected"], variables))
 
     def _renamed(self, variables: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,87 @@
+"""The option vocabulary every checking command shares, declared once.
+
+``--format``, ``--statistics``, ``--exit-zero``, ``--fail-on`` and ``--color`` (how findings
+are shown and what fails the run), ``--select``/``--ignore`` (which rules), and
+``--config``/``--isolated`` (the project configuration). ``lint``, ``cassettes verify``,
+``cassettes audit`` and ``drift`` take them with the same meaning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..reporters import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FAIL_ON = ("error", "warning")
+
+
+def _stack(f: F, *decorators: Callable[[F], F]) -> F:
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return f
+
+
+def report_options(f: F) -> F:
+    """``--format``, ``--color``, ``--statistics``, ``--exit-zero``, ``--fail-on``."""
+    return _stack(
+        f,
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help="Output format (json-lines: a diagnostic a line; sarif: code scanning; github: Actions "
+            "annotations; junit: a test case per file).",
+        ),
+        click.option(
+            "--color/--no-color",
+            "colour",
+            default=None,
+            help="Colour the text output (default: on a terminal, unless NO_COLOR is set).",
+        ),
+        click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of the findings."),
+        click.option(
+            "--exit-zero", is_flag=True, help="Exit 0 even with findings (usage and environment errors still exit 2)."
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(FAIL_ON),
+            default="error",
+            show_default=True,
+            help="Lowest severity that fails the run.",
+        ),
+    )
+
+
+def selection_options(f: F) -> F:
+    """``--select`` and ``--ignore``: codes, prefixes or names, comma-separated or repeated."""
+    return _stack(
+        f,
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="CODES",
+            help="Only these rules: codes, prefixes (WS4) or names; comma-separated or repeated.",
+        ),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (same forms as --select)."),
+    )
+
+
+def config_options(f: F) -> F:
+    """``--config FILE`` and ``--isolated``."""
+    return _stack(
+        f,
+        click.option(
+            "--config",
+            "config",
+            metavar="FILE",
+            help="Read this config file (wanspec.toml or pyproject.toml) instead of looking for one upwards.",
+        ),
+        click.option("--isolated", "--no-config", "isolated", is_flag=True, help="Ignore every config file."),
+    )
