@@ -133,12 +133,21 @@ def _finding(rule_name: str, message: str, pointer: str, *, hint: str | None = N
 def _is_auth(task: dict[str, Any]) -> bool:
     """Tasks that carry no request to check (Runware's ``authentication`` task, say), as
     the providers' ``skip`` patterns in ``rules.json`` describe them."""
-    return any(all(task.get(k) == v for k, v in pattern.items()) for pattern in _skip_patterns())
+    # plain loops: this runs for every task, and the generator form was 9% of a clean JSONL run
+    for pattern in _skip_patterns():
+        for key, value in pattern:
+            if task.get(key) != value:
+                break
+        else:
+            return True
+    return False
 
 
 @cache
-def _skip_patterns() -> tuple[dict[str, Any], ...]:
-    return tuple(p for provider in store.providers().values() for p in provider.get("skip", ()))
+def _skip_patterns() -> tuple[tuple[tuple[str, Any], ...], ...]:
+    return tuple(
+        tuple(pattern.items()) for provider in store.providers().values() for pattern in provider.get("skip", ())
+    )
 
 
 def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, list[Finding]]:
