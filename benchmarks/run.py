@@ -108,6 +108,8 @@ class Series:
     samples: list[Sample] = field(default_factory=list)
     warmup: Sample | None = None
     profile: str = "clean"
+    files: list[str] = field(default_factory=list)
+    cwd: Path | None = None
 
     def walls(self) -> list[float]:
         return [s.wall_ms for s in self.samples]
@@ -408,6 +410,21 @@ def scenario_jsonl_big(ctx: Ctx) -> Scenario:
     return Scenario("jsonl-big", title, cmds)
 
 
+def _bytes(series: list[Series], profile: str) -> int:
+    """Input bytes of the scenario's wanspec command on one corpus (the files it names)."""
+    for s in series:
+        if s.profile == profile and s.tool.startswith("wanspec") and s.files and s.cwd:
+            return sum(_size(s.cwd, f) for f in s.files)
+    return 0
+
+
+def _size(cwd: Path, name: str) -> int:
+    path = cwd / name
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir())
+    return path.stat().st_size if path.exists() else 0
+
+
 SCENARIOS: dict[str, Callable[[Ctx], Scenario]] = {
     "one": scenario_one,
     "many": scenario_many,
@@ -426,7 +443,8 @@ def round_robin(cmds: list[Cmd], rounds: int, progress: str) -> list[Series]:
         for c in cmds
     ]
     for s, c in zip(series, cmds, strict=True):
-        s.profile = c.profile
+        s.profile, s.cwd = c.profile, c.cwd
+        s.files = [a for a in c.argv if a.endswith((".json", ".jsonl")) and not a.startswith("/")]
         s.warmup = measure(c.argv, c.cwd)
     k = len(cmds)
     for r in range(rounds):
@@ -481,6 +499,7 @@ def scenario_tables(sc: Scenario, series: list[Series]) -> tuple[str, dict[str, 
     find = {(s.tool, s.profile): s for s in series}
     targets = TARGETS.get(sc.name, {})
     ratios: dict[str, Any] = {}
+    notes: list[str] = []
     rlines = [
         "",
         "| ratio | wall: ratio of medians | wall: ratio of mins | wall: median of per-round ratios "
@@ -508,8 +527,21 @@ def scenario_tables(sc: Scenario, series: list[Series]) -> tuple[str, dict[str, 
         for tool in ("wanspec", "wanspec -j1", "check-jsonschema", "ajv"):
             target = MESSY_OVER_CLEAN if tool.startswith("wanspec") else None
             add(f"{tool} messy / clean", find.get((tool, "messy")), find.get((tool, "clean")), target)
+        sizes = {p: _bytes(series, p) for p in ("clean", "messy")}
+        if all(sizes.values()):
+            per_byte = sizes["clean"] / sizes["messy"]
+            ratios["messy bytes / clean bytes"] = 1 / per_byte
+            lines_note = (
+                f"The messy input is {1 / per_byte:.2f}× the clean one in bytes; per byte, "
+                "wanspec's messy / clean ratio is the one above × "
+                f"{per_byte:.2f}."
+            )
+            rlines.append(f"| messy / clean input bytes | {1 / per_byte:.2f}× | | | | | |")
+            notes.append(lines_note)
     if len(rlines) > 3:
         lines += rlines
+    if notes:
+        lines += ["", *notes]
     small, big = find.get(("rss-small", "clean")), find.get(("wanspec -j1", "clean"))
     if sc.name == "jsonl-big" and small is not None and big is not None:
         rs, rb = small.summary()["rss_median_mb"], big.summary()["rss_median_mb"]
