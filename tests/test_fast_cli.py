@@ -99,7 +99,10 @@ def test_anything_unusual_goes_to_click(args: list[str]):
 def _run(*argv: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProcess[str]:
     code = "import sys; from wanspec.cli.fast import main; sys.argv = ['wanspec', *sys.argv[1:]]; "
     if probe:  # say, at exit, whether click was imported
-        code += "import atexit; atexit.register(lambda: sys.stderr.write('click:' + str('click' in sys.modules))); "
+        code += (
+            "import atexit; atexit.register(lambda: sys.stderr.write('click:' + str('click' in sys.modules)"
+            " + ' pool:' + str('wanspec.lint.parallel' in sys.modules))); "
+        )
     return subprocess.run(
         [sys.executable, "-c", code + "main()", *argv], cwd=cwd, capture_output=True, text=True, check=False
     )
@@ -109,10 +112,12 @@ def test_lint_runs_without_click_and_prints_what_click_prints(tmp_path: Path, ru
     bad = dict(FLASH_TASK, duration=40, extra=1)
     (tmp_path / "bad.json").write_text(json.dumps(bad, indent=2))
     (tmp_path / "good.json").write_text(json.dumps(FLASH_TASK))
+    one = _run("lint", "good.json", cwd=tmp_path, probe=True)
+    assert one.stderr.endswith("click:False pool:False"), one.stderr  # the pre-commit case
     for fmt in ("text", "json"):
         args = ("lint", "--format", fmt, "--no-color", "bad.json", "good.json")
         proc = _run(*args, cwd=tmp_path, probe=True)
-        assert proc.stderr.endswith("click:False"), proc.stderr
+        assert "click:False" in proc.stderr, proc.stderr
         here = os.getcwd()
         os.chdir(tmp_path)
         try:
