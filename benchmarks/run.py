@@ -9,7 +9,7 @@ likewise in a venv of its own, as ``pipx install check-jsonschema`` would. ``--w
 ``--check-jsonschema CMD`` measure given commands instead.
 
 Every command runs as a separate process; wall time is ``time.perf_counter`` around the child,
-CPU time (user + system) and peak RSS come from ``os.wait4`` (what ``/usr/bin/time -v`` reads),
+CPU time (user + system) comes from ``os.wait4`` and peak RSS from ``/usr/bin/time``;
 stdout/stderr go to /dev/null. On a shared machine the CPU ratios are the steadier figures.
 One warm-up run per command, then R rounds in which every command runs once, the order rotated
 each round, so a slow phase of the VM hits all commands alike. ``PYTHONDONTWRITEBYTECODE`` is
@@ -57,6 +57,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+TIME_BIN = "/usr/bin/time"
 DEFAULT_CORPUS = HERE / ".corpus"
 CACHE = HERE / ".cache"
 SCHEMA_REL = Path("runware") / "alibaba-wan-2.6-flash.json"
@@ -177,20 +178,34 @@ def tool_version(argv: list[str]) -> str:
 
 
 def measure(argv: list[str], cwd: Path) -> Sample:
-    """One whole-process run: wall time from perf_counter; CPU time and peak RSS from wait4().
+    """One whole-process run: wall time from perf_counter, CPU time from wait4(), peak RSS
+    from ``/usr/bin/time``.
 
-    wait4() is what GNU ``time -v`` reads too, at microsecond resolution for CPU time. The
-    CPU time (user + system, the child and the processes it waited for) is the figure least
-    moved by other work on a shared machine; wall time is what a user waits.
+    The CPU time (user + system of the child and the processes it waited for, at
+    microsecond resolution) is the figure least moved by other work on a shared machine;
+    wall time is what a user waits. Peak RSS must come from a small intermediate process:
+    Linux counts the pages a child had before ``exec`` in its peak, so a child forked
+    straight from this harness (which holds the sanity outputs) would report the
+    harness's size.
     """
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _, status, ru = os.wait4(proc.pid, 0)
-    wall = (time.perf_counter() - t0) * 1000
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(wall, int(ru.ru_maxrss), proc.returncode, (ru.ru_utime + ru.ru_stime) * 1000)
+    with tempfile.NamedTemporaryFile(prefix="bench-rss-", suffix=".txt") as rss:
+        wrapped = [TIME_BIN, "-f", "%M", "-o", rss.name, *argv] if os.access(TIME_BIN, os.X_OK) else argv
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            wrapped,
+            cwd=cwd,
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = (time.perf_counter() - t0) * 1000
+        text = Path(rss.name).read_text(errors="replace").split()
+    # GNU time exits with the command's status (128 + N for a signal)
+    rc = os.waitstatus_to_exitcode(status)
+    peak = int(text[-1]) if text and text[-1].isdigit() else None
+    return Sample(wall, peak, rc, (ru.ru_utime + ru.ru_stime) * 1000)
 
 
 # --------------------------------------------------------------------------- corpus & schema
