@@ -81,6 +81,13 @@ def test_empty_stream_and_options():
         list(lint_records([], LintOptions(schema="no/such-schema")))
 
 
+def test_a_stream_does_not_mix_lines_and_tasks():
+    with pytest.raises(TypeError, match="record 1 is dict"):
+        list(lint_records([json.dumps(FLASH_TASK), FLASH_TASK]))
+    # parsed tasks: anything that is not an object is a finding, as for lint_payload
+    assert [d.code for d in lint_records([FLASH_TASK, "text"])] == [d.code for d in lint_payload([FLASH_TASK, "x"])]
+
+
 def lint_bytes_empty() -> list[wanspec.Diagnostic]:
     from wanspec.lint.run import lint_bytes
 

@@ -63,5 +63,13 @@ def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
 
 
 def _as_bytes(lines: Iterable[bytes | str]) -> Iterator[bytes]:
-    for line in lines:
-        yield line.encode("utf-8", "surrogatepass") if isinstance(line, str) else line
+    for n, line in enumerate(lines):
+        if isinstance(line, str):
+            yield line.encode("utf-8", "surrogatepass")
+        elif isinstance(line, (bytes, bytearray)):
+            yield bytes(line)
+        else:  # a caller's mistake, not a payload's: say which record
+            raise TypeError(
+                f"lint_records: record {n} is {type(line).__name__}; a stream holds either raw JSON Lines "
+                "(bytes or str) or parsed tasks, as its first record does"
+            )
