@@ -142,6 +142,239 @@ def runware_error_scenarios() -> dict[str, dict[str, Any]]:
     }
 
 
+# The seed models: requests quoted from runware-alibaba-models.txt (tests/data/doc_examples),
+# answers composed from the research notes, since the docs print no results for these requests.
+SEED_MODELS = {
+    "runware/alibaba:wan@2.6": "wan2.6",
+    "runware/alibaba:wan@2.5-image": "wan2.5-image",
+    "runware/alibaba:wan@2.5-preview": "wan2.5-preview",
+    "runware/alibaba:wan@2.6-image": "wan2.6-image",
+    "runware/alibaba:wan@2.6-flash": "wan2.6-flash",
+    "runware/runware:200@8": "wan2.2-animate",
+    "runware/runware:200@9": "wan2.2-animate-turbo",
+    "runware/runware:qwen-image@2.0": "qwen-image-2.0",
+    "runware/runware:qwen-image@2.0-pro": "qwen-image-2.0-pro",
+}
+IMAGE_RESULT = (
+    'synchronous imageInference result composed from research/runware-api.md §1.5 ("same envelope as sync '
+    'responses ... {"taskType":"imageInference","taskUUID","imageUUID","imageURL":"https://im.runware.ai/image/..."}) '
+    "and research/live-drift.md (image results carry imageUUID, imageURL, seed; cost only with includeCost, "
+    "research/runware-api.md §3)"
+)
+VIDEO_RESULT = (
+    f"{POLLING}; the result item composed from research/runware-api.md §3 (videoUUID, videoURL in the form of §1.4's "
+    'success example, seed: "If none was provided, shows the randomly generated seed"; no cost without includeCost)'
+)
+V1_UUID = "; taskUUID replaced by a version-4 UUID (the doc prints a version-1 one, D02)"
+SIZES = "; width and height sent as numbers (the doc prints them as strings, D01)"
+FRAME_KEY = "; the frame image under its documented key image (the doc writes inputImage, D12)"
+
+
+def repaired(task: dict[str, Any], name: str) -> tuple[dict[str, Any], str, set[str]]:
+    """The task with the docs' known slips (D01, D02, D12 in tests/data/doc_examples) repaired,
+    what was repaired, and the error codes that remain."""
+    from wanspec import lint_payload
+
+    def errors(t: dict[str, Any]) -> set[str]:
+        return {d.code for d in lint_payload(t) if d.severity.value == "error"}
+
+    found, note = errors(task), ""
+    if "WS201" in found:
+        task, note = {**task, "taskUUID": v4(name)}, note + V1_UUID
+    if "WS112" in found and all(str(task.get(k, "0")).isdigit() for k in ("width", "height")):
+        task, note = {**task, **{k: int(task[k]) for k in ("width", "height") if k in task}}, note + SIZES
+    frames = (task.get("inputs") or {}).get("frameImages")
+    if "WS102" in found and isinstance(frames, list) and all(isinstance(f, dict) for f in frames):
+        fixed = [{("image" if k == "inputImage" else k): v for k, v in f.items()} for f in frames]
+        task, note = {**task, "inputs": {**task["inputs"], "frameImages": fixed}}, note + FRAME_KEY
+    return task, note, errors(task)
+
+
+def v4(name: str) -> str:
+    """A stable version-4 UUID for a scenario (the API options require v4 task UUIDs)."""
+    import hashlib
+    import uuid
+
+    return str(uuid.UUID(bytes=hashlib.sha256(name.encode()).digest()[:16], version=4))
+
+
+def seed_of(task: dict[str, Any], uuid: str) -> int:
+    """The request's seed, or a stable stand-in for the one the API would have drawn."""
+    seed = task.get("seed")
+    return seed if isinstance(seed, int) else int(uuid.replace("-", "")[:8], 16) % 2**31
+
+
+def seed_model_examples() -> list[tuple[dict[str, Any], dict[str, Any], str]]:
+    """(manifest entry, request task, note) for every documented request of a seed model that
+    lints clean once the docs' known slips are repaired, and the Animate Turbo stand-ins."""
+    manifest = json.loads((EXAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    answered = {entry["answers"] for entry in manifest if entry["kind"] == "response"}
+    out = []
+    for entry in manifest:
+        if entry["kind"] != "request" or entry["schema"] not in SEED_MODELS or entry["file"] in answered:
+            continue  # a request whose result the docs print is a documentation scenario already
+        task = json.loads((EXAMPLES / entry["file"]).read_text(encoding="utf-8"))
+        task = task[0] if isinstance(task, list) else task
+        task, note, errors = repaired(task, entry["file"])
+        if not errors:
+            out.append((entry, task, note))
+        if not errors and entry["schema"] == "runware/alibaba:wan@2.6-image" and "--09-" in entry["file"]:
+            title = f"{entry['title']} async delivery"
+            note = "; with deliveryMethod async (the image API's other documented value): acknowledged, then polled"
+            out.append(({**entry, "title": title}, {**task, "deliveryMethod": "async", "taskUUID": v4(title)}, note))
+        turbo_modes = {"--14-": ("animate", "turbo"), "--15-": ("replace", "turbo-replace")}
+        mode, seed = next((m for k, m in turbo_modes.items() if k in entry["file"]), (None, ""))
+        if entry["schema"] == "runware/runware:200@8" and mode and not errors:
+            turbo = {
+                **entry,
+                "schema": "runware/runware:200@9",
+                "section": "Wan2.2 Animate Turbo",
+                "title": f"Wan2.2 Animate Turbo {mode} mode",
+                "doc_line": 258,
+            }
+            note = (
+                f"; the Wan2.2 Animate example at line {entry['doc_line']} with model runware:200@9: the docs print "
+                "no Turbo request, and line 258 says Turbo takes the same parameters with acceleration and steps "
+                "pre-configured"
+            )
+            out.append((turbo, {**task, "model": "runware:200@9", "taskUUID": v4(seed)}, note))
+    return out
+
+
+def seed_model_scenarios() -> dict[str, dict[str, Any]]:
+    out = {}
+    for entry, task, note in seed_model_examples():
+        prefix = SEED_MODELS[entry["schema"]]
+        title = slug(entry["title"]).replace(slug(entry["section"].split(" > ")[0]), "").strip("-") or "example"
+        name = f"runware/{prefix}-{title}.yaml"
+        uuid = task["taskUUID"]
+        media = v4(name + "#result")
+        request = f"{entry['doc']} line {entry['doc_line']} ({entry['title']}){note}"
+        ref = {"taskType": task["taskType"], "taskUUID": uuid}
+        if task["taskType"] == "imageInference":
+            fmt = str(task.get("outputFormat", "JPG")).lower()
+            item = {**ref, "imageUUID": media, "imageURL": f"https://im.runware.ai/image/{media}.{fmt}"}
+            doc = f"request: {request}; {IMAGE_RESULT}"
+        else:
+            item = {**ref, "videoUUID": media, "videoURL": f"https://im.runware.ai/video/ws/0.5/vi/{media}.mp4"}
+            doc = f"request: {request}; {VIDEO_RESULT}"
+        item["seed"] = seed_of(task, uuid)
+        if task["taskType"] == "imageInference" and task.get("deliveryMethod") != "async":
+            exchanges = [interaction("POST", RUNWARE, [task], 200, {"data": [item]}, request_headers=AUTH)]
+        else:
+            ack = {"data": [ref]}
+            processing = {"data": [{**ref, "status": "processing"}]}
+            item = {**ref, "status": "success", **item}
+            exchanges = [
+                interaction("POST", RUNWARE, [task], 200, ack, request_headers=AUTH),
+                interaction("POST", RUNWARE, runware_poll(uuid), 200, processing, request_headers=AUTH),
+                interaction("POST", RUNWARE, runware_poll(uuid), 200, {"data": [item]}, request_headers=AUTH),
+            ]
+        out[name] = {
+            "metadata": {
+                "provider": "runware",
+                "scenario": name.split("/", 1)[1].removesuffix(".yaml"),
+                "description": f"{entry['section']}: {entry['title']}",
+                "source": "research",
+                "doc": doc,
+                "expect": "accepted",
+                "schema": entry["schema"],
+            },
+            "interactions": exchanges,
+        }
+    return out
+
+
+def seed_model_rejections() -> dict[str, dict[str, Any]]:
+    """One free scenario per seed model: a prompt that is not a string, refused before any cost."""
+    first: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for entry, task, _ in seed_model_examples():
+        first.setdefault(entry["schema"], (entry, task))
+    out = {}
+    for schema, (entry, task) in first.items():
+        name = f"runware/{SEED_MODELS[schema]}-prompt-not-a-string.yaml"
+        uuid = v4(name)
+        kind = "image-inference" if task["taskType"] == "imageInference" else "video-inference"
+        error = {
+            "code": "invalidPositivePrompt",
+            "message": "Invalid value for positivePrompt parameter. Positive prompt must be a string value.",
+            "parameter": "positivePrompt",
+            "type": "string",
+            "documentation": f"https://runware.ai/docs/en/{kind}/api-reference#request-positiveprompt",
+            "taskUUID": uuid,
+        }
+        out[name] = {
+            "metadata": {
+                "provider": "runware",
+                "scenario": name.split("/", 1)[1].removesuffix(".yaml"),
+                "description": f"{entry['section']}: positivePrompt sent as a number, rejected before any cost",
+                "source": "research",
+                "doc": "error envelope quoted from research/runware-api.md §2.2 (invalidPositivePrompt, Runware/"
+                "sdk-python issue #26), documentation link in the form of §2.2's unsupportedDuration; request: "
+                f"{entry['doc']} line {entry['doc_line']} ({entry['title']}) with positivePrompt 42",
+                "expect": "rejected",
+                "schema": schema,
+            },
+            "interactions": [
+                interaction(
+                    "POST",
+                    RUNWARE,
+                    [{**task, "taskUUID": uuid, "positivePrompt": 42}],
+                    400,
+                    {"errors": [error]},
+                    request_headers=AUTH,
+                )
+            ],
+        }
+    return out
+
+
+def seed_model_failures() -> dict[str, dict[str, Any]]:
+    """A job Runware accepts and then gives up on: the quoted timeoutProvider error at poll time."""
+    entry, task, _ = next(e for e in seed_model_examples() if e[0]["schema"] == "runware/alibaba:wan@2.5-preview")
+    name = "runware/wan2.5-preview-provider-timeout.yaml"
+    uuid = v4(name)
+    ref = {"taskType": task["taskType"], "taskUUID": uuid}
+    timeout = {
+        "errors": [
+            {
+                "code": "timeoutProvider",
+                "status": "error",
+                "message": "The external provider did not respond within the timeout window. The request was "
+                "automatically terminated.",
+                "documentation": "https://runware.ai/docs/en/video-inference/api-reference",
+                "taskUUID": uuid,
+            }
+        ]
+    }
+    return {
+        name: {
+            "metadata": {
+                "provider": "runware",
+                "scenario": name.split("/", 1)[1].removesuffix(".yaml"),
+                "description": f"{entry['section']}: the provider times out; the job fails at poll time",
+                "source": "research",
+                "doc": f"error envelope quoted from research/runware-api.md §1.4 (timeoutProvider, at poll time); "
+                f"{POLLING}; request: {entry['doc']} line {entry['doc_line']} ({entry['title']})",
+                "expect": "accepted",
+                "schema": entry["schema"],
+            },
+            "interactions": [
+                interaction("POST", RUNWARE, [{**task, "taskUUID": uuid}], 200, {"data": [ref]}, request_headers=AUTH),
+                interaction(
+                    "POST",
+                    RUNWARE,
+                    runware_poll(uuid),
+                    200,
+                    {"data": [{**ref, "status": "processing"}]},
+                    request_headers=AUTH,
+                ),
+                interaction("POST", RUNWARE, runware_poll(uuid), 200, timeout, request_headers=AUTH),
+            ],
+        }
+    }
+
+
 def wavespeed_scenarios() -> dict[str, dict[str, Any]]:
     body = json.loads(
         (EXAMPLES / "requests" / "wavespeed-wan2.6-i2v-flash--01-submit-task-curl-data-raw-body.json").read_text(
@@ -344,7 +577,15 @@ def toapis_scenarios() -> dict[str, dict[str, Any]]:
 
 
 def scenarios() -> dict[str, dict[str, Any]]:
-    return {**runware_doc_scenarios(), **runware_error_scenarios(), **wavespeed_scenarios(), **toapis_scenarios()}
+    return {
+        **runware_doc_scenarios(),
+        **runware_error_scenarios(),
+        **seed_model_scenarios(),
+        **seed_model_rejections(),
+        **seed_model_failures(),
+        **wavespeed_scenarios(),
+        **toapis_scenarios(),
+    }
 
 
 def render(scenario: dict[str, Any]) -> str:

@@ -38,7 +38,8 @@ def test_lint_payload_returns_diagnostics_without_positions():
 
 
 def test_lint_payload_takes_a_list_and_a_forced_schema():
-    found = lint_payload([FLASH, {**FLASH, "model": "alibaba:wan@2.6"}], schema="runware/alibaba:wan@2.6-flash")
+    other = {**FLASH, "model": "alibaba:wan@2.6", "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b"}
+    found = lint_payload([FLASH, other], schema="runware/alibaba:wan@2.6-flash")
     assert [(d.task, d.code) for d in found] == [(1, "WS202")]
 
 
@@ -48,7 +49,7 @@ def test_clean_payload_is_an_empty_list():
 
 def test_file_api(tmp_path):
     path = tmp_path / "a.json"
-    path.write_text(json.dumps([FLASH, {**FLASH, "duration": 1}]))
+    path.write_text(json.dumps([FLASH, {**FLASH, "duration": 1, "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b"}]))
     result = lint_file(str(path))
     assert result.summary() == {"files": 1, "tasks": 2, "errors": 1, "warnings": 0}
     assert not result.ok

@@ -8,6 +8,8 @@ import pytest
 from conftest import FLASH_TASK
 
 BAD = {**FLASH_TASK, "duration": "5", "outputQuality": 10}  # WS112 at /duration, WS114 at /outputQuality
+# the same task again in one batch, with its own taskUUID (a repeated one is a finding of its own)
+BAD2 = {**BAD, "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b"}
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def codes(run) -> list[tuple[str, str]]:
 
 # -- baseline -----------------------------------------------------------------------------------
 def test_write_baseline_records_todays_findings_sorted_and_counted(run_cli, project, tmp_path):
-    project("p/a.json", [BAD, BAD])  # the same two findings twice: counted, not merged away
+    project("p/a.json", [BAD, BAD2])  # the same two findings twice: counted, not merged away
     project("p/b.json", BAD)
     run = run_cli("lint", "--baseline", "base.json", "--write-baseline", "p")
     assert run.exit_code == 0, run
@@ -62,7 +64,7 @@ def test_later_runs_report_only_new_findings(run_cli, project):
 def test_a_second_identical_finding_is_new(run_cli, project):
     project("a.json", [BAD])
     run_cli("lint", "--baseline", "base.json", "--write-baseline", "a.json")
-    project("a.json", [BAD, BAD])
+    project("a.json", [BAD, BAD2])
     run = run_cli("lint", "--format", "json", "--baseline", "base.json", "a.json")
     assert [(d["task"], d["code"]) for d in run.json()["diagnostics"]] == [(1, "WS112"), (1, "WS114")]
 
@@ -136,7 +138,7 @@ def test_a_suppression_hides_exactly_its_finding(run_cli, project):
 
 def test_suppression_can_name_a_task(run_cli, project):
     project("wanspec.toml", SUPPRESS + "task = 1\n")
-    project("p/a.json", [BAD, BAD])
+    project("p/a.json", [BAD, BAD2])
     run = run_cli("lint", "--format", "json", "p/a.json")
     assert [(d["task"], d["code"]) for d in run.json()["diagnostics"]] == [(0, "WS112"), (0, "WS114"), (1, "WS114")]
 

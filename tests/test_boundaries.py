@@ -130,14 +130,14 @@ BASES: dict[str, dict[str, Any]] = {
     },
     "q20": {
         **IMAGE,
-        "model": "runware:qwen-image@2.0",
+        "model": "alibaba:qwen-image@2.0",
         "positivePrompt": "A poster that says HELLO",
         "width": 1024,
         "height": 1024,
     },
     "qpro": {
         **IMAGE,
-        "model": "runware:qwen-image@2.0-pro",
+        "model": "alibaba:qwen-image@2.0-pro",
         "positivePrompt": "A poster that says HELLO",
         "width": 1024,
         "height": 1024,
@@ -275,8 +275,12 @@ for v in (5, 15):
     row(f"duration-{v}", "w26-i2v", {D: v})
 for v in (2, 20):
     row(f"duration-{v}", "w26-i2v", {D: v}, ("WS500", D))
-for v in (2, 10):
+for v in (5, 10):
     row(f"duration-{v}", "w26-r2v", {D: v})
+# the docs allow 2-10 s, Runware's published types only 5/10/15: the values only the docs allow
+# draw a sources-disagree warning (docs/doc-discrepancies.md D33)
+for v in (2, 7, 9.5):
+    row(f"duration-{v}", "w26-r2v", {D: v}, ("WS204", D, "warning"))
 for v in (1, 11, 15):
     row(f"duration-{v}", "w26-r2v", {D: v}, ("WS500", D))
 # Wan2.6 Flash: "duration integer min: 2 max: 15"; "Image-to-video: 2-15 seconds";
@@ -624,8 +628,14 @@ def build(r: Row) -> dict[str, Any]:
     return payload
 
 
+# the documented Wan2.5 Image id draws a sources-disagree warning on every payload (Runware's
+# published types give the model another id); the golden folder covers it, the limits here do not
+QUIET = {"i25": ("WS204",)}
+
+
 def lint(r: Row, engine: str = "fast") -> list[tuple[str, str, str]]:
-    diags = wanspec.lint_payload(build(r), options=LintOptions(schema=SCHEMA_OF[r.base], engine=engine))
+    options = LintOptions(schema=SCHEMA_OF[r.base], engine=engine, ignore=QUIET.get(r.base, ()))
+    diags = wanspec.lint_payload(build(r), options=options)
     return sorted((d.code, d.pointer, d.severity.value) for d in diags)
 
 
@@ -656,7 +666,8 @@ def test_boundary_engines_agree(r: Row) -> None:
 
 def test_bases_are_clean() -> None:
     for name, payload in BASES.items():
-        assert wanspec.lint_payload(payload, schema=SCHEMA_OF[name]) == [], name
+        options = LintOptions(schema=SCHEMA_OF[name], ignore=QUIET.get(name, ()))
+        assert wanspec.lint_payload(payload, options=options) == [], name
 
 
 def test_row_ids_are_unique() -> None:

@@ -52,6 +52,16 @@ PINNED: dict[str, set[tuple[str, str, str]]] = {
     # D25: the WaveSpeed curl body lacks the required image and prompt
     "wavespeed-wan2.6-i2v-flash--01": {("WS110", "error", ""), ("WS110", "error", "")},
 }
+# D30: the captured Qwen examples use the ids Runware has since replaced (a warning naming the new id)
+for n in ("02", "03", "04", "05", "06", "07"):
+    PINNED[f"runware-alibaba-models--{n}"] = PINNED.get(f"runware-alibaba-models--{n}", set()) | {
+        ("WS203", "warning", "/model")
+    }
+# D32: the documented Wan2.5 Image id is not in Runware's published types
+for n in ("01", "08"):
+    PINNED[f"runware-alibaba-models--{n}"] = {("WS204", "warning", "/model")}
+# D33: a 7-second reference-to-video (the docs allow 2-10 s, the published types only 5/10/15)
+PINNED["runware-alibaba-models--22"] = PINNED["runware-alibaba-models--22"] | {("WS204", "warning", "/duration")}
 
 
 def _key(entry: dict[str, str]) -> str:

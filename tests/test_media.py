@@ -1,4 +1,4 @@
-"""Inline media: real pixel sizes, byte sizes and WAV durations, read from headers only."""
+"""Inline media: real pixel sizes, byte sizes and WAV/MP3 durations, read from headers only."""
 
 from __future__ import annotations
 
@@ -86,7 +86,12 @@ def codes(payload) -> list[tuple[str, str]]:
         (uri(jpeg(200, 200, exif=30000), "image/jpeg"), ["WS611"]),  # SOF far behind an EXIF block
         (uri(webp_vp8x(4000, 3000), "image/webp"), ["WS611"]),
         (base64.b64encode(png(300, 300)).decode(), ["WS611"]),  # raw base64, no data: prefix
-        (uri(b"GIF89a\x10\x00\x10\x00", "image/gif"), ["WS613"]),  # GIF is not a documented format
+        # no page restricts the image container: a GIF is checked like any image (16 px is too small)
+        (uri(b"GIF89a\x10\x00\x10\x00", "image/gif"), ["WS611"]),
+        (uri(b"GIF89a\x00\x02\x00\x02", "image/gif"), []),
+        (uri(b"BM" + bytes(60), "image/bmp"), []),  # an unrecognised container is no finding either
+        (uri(png(1280, 720), "image/jpeg"), ["WS613"]),  # but a data URI must not lie about its bytes
+        (uri(wav(5), "audio/wav"), ["WS613"]),  # nor is audio an image
         ("data:image/png;base64,!!!!", ["WS613"]),
         ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAGQAAABkCAIAAAD/gAIDAAAAAA==", ["WS611"]),
         ("C:\\Users\\me\\boat.png", ["WS610"]),
@@ -116,3 +121,93 @@ def test_wav_duration(seconds, expected):
 def test_audio_must_be_wav_or_mp3():
     payload = {**T2V, "inputs": {"audio": uri(png(10, 10))}}
     assert [c for c, _ in codes(payload)] == ["WS613"]
+    flac = {**T2V, "inputs": {"audio": uri(b"fLaC" + bytes(40), "audio/flac")}}
+    assert [c for c, _ in codes(flac)] == ["WS613"]  # the docs name WAV/MP3: here a container rule is stated
+
+
+# -- MP3: frames, ID3 tags, Xing/VBRI headers -------------------------------------------------
+def mp3_frame(kbps: int = 128, rate: int = 44100, pad: int = 0) -> bytes:
+    """One MPEG-1 Layer III frame (stereo) of silence."""
+    index = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320).index(kbps) + 1
+    rate_i = (44100, 48000, 32000).index(rate)
+    header = bytes([0xFF, 0xFB, index << 4 | rate_i << 2 | pad << 1, 0x00])
+    length = 144 * kbps * 1000 // rate + pad
+    return header + bytes(length - 4)
+
+
+def mp3(seconds: float, kbps: int = 128, *, id3: int = 0, xing: bool = False, vbr: bool = False) -> bytes:
+    frames = round(seconds * 44100 / 1152)
+    tag = b"ID3\x04\x00\x00" + bytes([(id3 >> 21) & 0x7F, (id3 >> 14) & 0x7F, (id3 >> 7) & 0x7F, id3 & 0x7F])
+    body = b"".join(mp3_frame(kbps if not vbr or i % 2 else 320) for i in range(frames))
+    if xing:  # an Info frame first, holding the frame count (what encoders write)
+        info = bytearray(mp3_frame(kbps))
+        info[36:48] = b"Xing" + struct.pack(">II", 1, frames)
+        body = bytes(info) + body
+    return (tag + bytes(id3) if id3 else b"") + body + b"TAG" + bytes(125)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (mp3(3.2), []),
+        (mp3(29.5), []),
+        (mp3(2.0), ["WS614"]),
+        (mp3(31.0), ["WS614"]),
+        (mp3(2.0, id3=2048), ["WS614"]),  # behind an ID3v2 tag
+        (mp3(10.0, id3=300_000), []),  # a tag with cover art larger than the first read
+        (mp3(40.0, id3=300_000), ["WS614"]),
+        (mp3(40.0, kbps=64), ["WS614"]),  # longer than the first 256 KiB: timed from size and bit rate
+        (mp3(20.0, kbps=64), []),
+        (mp3(45.0, vbr=True), ["WS614"]),  # variable bit rate without a Xing header: average rate
+        (mp3(2.0, xing=True), ["WS614"]),  # the Xing frame count
+    ],
+    ids=lambda v: f"{len(v)}B" if isinstance(v, bytes) else str(v),
+)
+def test_mp3_duration(data, expected):
+    payload = {**T2V, "inputs": {"audio": uri(data, "audio/mpeg")}}
+    assert [c for c, _ in codes(payload)] == expected
+
+
+def test_mp3_duration_is_read_from_frame_headers():
+    from wanspec.lint import media as _media
+
+    for seconds, kwargs in ((3.0, {}), (12.5, {"id3": 4096}), (40.0, {"kbps": 64}), (31.0, {"xing": True})):
+        media = _media.classify(uri(mp3(seconds, **kwargs), "audio/mpeg"))
+        frames = round(seconds * 44100 / 1152)
+        assert _media.mp3_seconds(media) == pytest.approx(frames * 1152 / 44100, rel=0.01), (seconds, kwargs)
+    assert _media.mp3_seconds(_media.classify(uri(b"ID3\x04\x00\x00\x00\x00\x00\x10" + bytes(40)))) is None
+    assert _media.mp3_seconds(_media.classify(uri(bytes([0xFF, 0xFB, 0xF0, 0]) + bytes(100)))) is None  # bad rate
+
+
+def test_the_byte_limit_holds_for_mp3_too():
+    data = mp3(5.0)
+    data += bytes(-len(data) % 3)  # no base64 padding before the filler
+    big = "data:audio/mpeg;base64," + base64.b64encode(data).decode() + "A" * (21 * 1024 * 1024)
+    assert "WS612" in [c for c, _ in codes({**T2V, "inputs": {"audio": big}})]
+
+
+def test_each_media_finding_cites_what_states_its_limit():
+    def cited(payload):
+        return {d.code: d.doc for d in lint_payload(payload)}
+
+    assert "10MB file size limit" in cited(frame(uri(png(100, 100))))["WS611"]
+    assert "RFC 2397" in cited(frame(uri(png(1280, 720), "image/jpeg")))["WS613"]
+    assert "UUID, URL, Data URI, or Base64" in cited(frame("C:\\boat.png"))["WS610"]
+    audio = cited({**T2V, "inputs": {"audio": uri(mp3(2.0), "audio/mpeg")}})
+    assert "WAV/MP3, 3-30 seconds" in audio["WS614"]
+    # no finding quotes a size limit unless it is about size
+    for code, doc in cited(frame(uri(png(1280, 720), "image/jpeg"))).items():
+        assert "10MB" not in doc, code
+    assert cited({**T2V, "inputs": {"audio": 5}})["WS111"].endswith('"Audio input (UUID or URL)."')
+    assert cited({**T2V, "inputs": {"audio": ""}})["WS610"].endswith('"Audio input (UUID or URL)."')
+    big = "data:image/png;base64," + base64.b64encode(png(1280, 720)).decode() + "A" * (14 * 1024 * 1024)
+    assert "10MB file size limit" in cited(frame(big))["WS612"]
+
+
+def test_wavespeed_media_has_no_undocumented_limits():
+    payload = {
+        "image": uri(b"GIF89a\x00\x02\x00\x02" + bytes(12 * 1024 * 1024), "image/gif"),
+        "prompt": "A boat drifts",
+    }
+    assert codes(payload) == []  # the WaveSpeed page names no container or byte limit
+    assert [c for c, _ in codes({**payload, "image": uri(png(640, 640), "image/webp")})] == ["WS613"]

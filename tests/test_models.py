@@ -90,7 +90,10 @@ def test_documented_defaults_are_readable_but_not_sent():
 def test_validation_errors_carry_the_linter_codes(change, expected):
     with pytest.raises(pydantic.ValidationError) as caught:
         Wan26(**{**TASK, **change})
-    assert expected in str(caught.value)
+    code, pointer = expected.split(" ")
+    loc = tuple(p for p in pointer.split("/") if p)  # the field, by its wire name, like pydantic's own locs
+    found = [(e["type"], e["loc"], e["msg"].split(" ", 1)[0]) for e in caught.value.errors()]
+    assert ("wanspec", loc, code) in found, found
 
 
 def test_warnings_do_not_reject_a_model():
@@ -117,10 +120,15 @@ def test_model_accepts_exactly_what_the_linter_accepts(schema_id, data):
         built = model.model_validate(payload)
     except pydantic.ValidationError as exc:
         assert errors, f"the model rejects what the linter accepts: {exc}"
-        assert all(f"{d.code} {d.pointer or '/'}" in str(exc) for d in errors)
+        found = [(e["loc"], e["msg"].split(" ", 1)[0]) for e in exc.errors()]
+        assert found == [(_loc(d.pointer), d.code) for d in errors]  # one pydantic error per finding, at its field
     else:
         assert not errors, f"the model accepts what the linter rejects: {errors}"
         assert built.to_payload() == payload
+
+
+def _loc(pointer: str) -> tuple[str | int, ...]:
+    return tuple(int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:])
 
 
 def test_module_docstring_example_runs():
@@ -130,3 +138,32 @@ def test_module_docstring_example_runs():
 
     result = doctest.testmod(wanspec.models, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+# -- where users put them: JSON Schema by alias, limits, wire form by default ----------------------
+@pytest.mark.parametrize("schema_id", SCHEMAS)
+@given(data=st.data())
+def test_the_json_schema_by_alias_is_the_payload_shape(schema_id, data):
+    """Every payload the linter accepts validates against ``model_json_schema(by_alias=True)``."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(model_for(schema_id).model_json_schema(by_alias=True))
+    payload = data.draw(payloads(schema_id), label="payload")
+    assert not list(validator.iter_errors(payload)), payload
+
+
+def test_limits_are_field_constraints_and_strays_are_not_in_the_schema():
+    schema = Wan26.model_json_schema(by_alias=True)
+    props = schema["properties"]
+    assert (props["outputQuality"]["minimum"], props["outputQuality"]["maximum"]) == (20, 99)
+    assert props["positivePrompt"]["maxLength"] == 1500 and "taskUUID" in schema["required"]
+    assert schema["additionalProperties"] is False
+    assert "null" not in json.dumps(props["seed"])  # optional means "not sent", not null
+
+
+def test_names_or_aliases_build_the_same_model_and_dump_as_the_wire_form():
+    wire = Wan26(**TASK).to_payload()
+    by_alias = Wan26.model_validate(wire)
+    assert by_alias == Wan26(**TASK)
+    assert by_alias.model_dump() == wire == json.loads(by_alias.model_dump_json())  # by alias, only what was set
+    assert "outputQuality" not in wire and documented_default(Wan26, "output_quality") == 95

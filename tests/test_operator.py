@@ -15,9 +15,9 @@ from wanspec.reporters import FORMATS
 
 ERRORS_AND_WARNING = [
     {**FLASH_TASK, "duration": 40},
-    {**FLASH_TASK, "duration": 41},
-    {**FLASH_TASK, "width": 1280},
-    {**FLASH_TASK, "resolution": "4k"},
+    {**FLASH_TASK, "duration": 41, "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a61"},
+    {**FLASH_TASK, "width": 1280, "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a62"},
+    {**FLASH_TASK, "resolution": "4k", "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a63"},
 ]
 
 

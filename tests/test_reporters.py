@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import junitparser
 import pytest
 from conftest import DATA, FLASH_TASK, ROOT
+from html_report import as_json
 from jsonschema import Draft4Validator
 from rfc3986_validator import validate_rfc3986
 from test_parallel import _lines, small_chunks  # noqa: F401  (small_chunks is a fixture)
@@ -286,6 +287,9 @@ CLEAN = {
     "sarif": lambda out: _valid_sarif(out)["runs"][0]["results"] == [],
     "github": lambda out: out.startswith("All checks passed") and "::" not in out,
     "junit": lambda out: ET.fromstring(out).get("failures") == "0" and ET.fromstring(out).get("tests") == "1",
+    "html": lambda out: (
+        as_json(out) == {"diagnostics": [], "summary": {"files": 1, "tasks": 1, "errors": 0, "warnings": 0}}
+    ),
 }
 
 

@@ -60,11 +60,19 @@ def test_raw_lines_give_what_lint_paths_gives(tmp_path: Path):
         assert any(d.line and d.line > 1 for d in expected)
 
 
-def test_parsed_tasks_give_what_lint_payload_gives():
-    tasks: list[Any] = [FLASH_TASK, BAD, 7, {**BAD, "model": "alibaba:wan@2.6"}]
-    expected = [d.__class__(**{**_fields(d), "file": "batch"}) for d in lint_payload(tasks)]
-    assert list(lint_records(iter(tasks), file="batch")) == expected
-    assert {d.task for d in expected} == {1, 2, 3}
+def test_parsed_tasks_give_what_lint_payload_gives_for_each():
+    # each record is a request of its own (like a JSONL line): no batch rules across records
+    tasks: list[Any] = [FLASH_TASK, BAD, 7, {**BAD, "model": "alibaba:wan@2.6"}, FLASH_TASK]
+    found = list(lint_records(iter(tasks), file="batch"))
+    expected = [
+        d.__class__(**{**_fields(d), "file": "batch", "task": i})
+        for i, task in enumerate(tasks)
+        if isinstance(task, dict)
+        for d in lint_payload(task)
+    ]
+    assert [d for d in found if d.task != 2] == expected
+    assert [(d.code, d.message) for d in found if d.task == 2] == [("WS009", "task 2 is not an object")]
+    assert {d.task for d in expected} == {1, 3}
 
 
 def _fields(d: wanspec.Diagnostic) -> dict[str, Any]:

@@ -53,9 +53,11 @@ def test_protocol_file_is_well_formed(provider):
     assert set(protocol.fields) == set(FIELD_NAMES)
     for state in protocol.states:
         assert state.status_in is None or state.status_in in protocol.statuses, state.name
-    assert set(protocol.loopback["templates"]) == {"ack", "processing", "success", "failed", "rejected"}
-    for name in protocol.loopback["templates"]:
-        protocol.state(name)  # each template answers as the state of the same name
+    assert {"ack", "processing", "success", "failed", "rejected"} <= set(protocol.loopback["templates"])
+    variants = [v for k, v in protocol.loopback.get("variants", {}).items() if not k.startswith("$")]
+    for templates in (protocol.loopback["templates"], *variants):
+        for name in templates:
+            protocol.state(name)  # each template answers as the state of the same name
 
 
 @pytest.mark.parametrize(("provider", "example"), list(_examples()))

@@ -62,7 +62,10 @@ def payload_schema(
     if unmodelled:
         either = unmodelled[0] if len(unmodelled) == 1 else {"anyOf": unmodelled}
         branches.append({"if": {"type": "object", "not": {"required": ["model"]}}, "then": either})
-    defs["task"] = {"allOf": branches}
+    else:  # every schema is chosen by its model: a missing or unknown model is an error, not a silent pass
+        branches.insert(0, _known_model(provider, [m for e in entries for m in e.models]))
+    branches.insert(0, {"type": "object", "errorMessage": "a task is a JSON object"})
+    defs["task"] = _unless_skipped(provider, {"allOf": branches})
     titles = ", ".join(e.title for e in entries)
     return {
         "$schema": DRAFT,
@@ -74,6 +77,32 @@ def payload_schema(
         "else": {"$ref": "#/$defs/task"},
         "$defs": defs,
     }
+
+
+def _known_model(provider: str, models: list[str]) -> dict[str, Any]:
+    listing = ", ".join(models)
+    return {
+        "required": ["model"],
+        "properties": {
+            "model": {
+                "enum": models,
+                "errorMessage": f"no wanspec schema for this model; the {provider} models are: {listing}",
+                "markdownDescription": f"The model id; its schema checks the rest of the task. One of: {listing}",
+            }
+        },
+    }
+
+
+def _unless_skipped(provider: str, task: dict[str, Any]) -> dict[str, Any]:
+    """``task`` for every task but those the provider's ``skip`` patterns describe (rules.json),
+    which carry no request to check (Runware's ``authentication`` task)."""
+    skips = [
+        {"type": "object", "required": list(p), "properties": {k: {"const": v} for k, v in p.items()}}
+        for p in store.providers().get(provider, {}).get("skip", ())
+    ]
+    if not skips:
+        return task
+    return {"if": skips[0] if len(skips) == 1 else {"anyOf": skips}, "else": task}
 
 
 def export_documents() -> dict[str, dict[str, Any]]:

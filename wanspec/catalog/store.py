@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 from ..errors import CatalogError
@@ -193,20 +193,46 @@ class Catalog:
         return close[0] if close else None
 
     def suggest_model(self, model: str) -> str | None:
-        """The closest known model id, also matching a model's title inside the id
-        (``alibaba:wan@2.2-animate`` names "Wan2.2 Animate", which is ``runware:200@8``)."""
+        """The closest known model id: a near typo (same version numbers), else a model whose
+        title is inside the id (``alibaba:wan@2.2-animate`` names "Wan2.2 Animate", which is
+        ``runware:200@8``). Ids a schema keeps only for old payloads are never suggested."""
+        import difflib
+
+        retired = {m for e in self.entries.values() for m in (e.raw.get("x-wanspec") or {}).get("formerModels", ())}
+        current = sorted(m for m in self.by_model if m not in retired)
+        # a near typo, not another version: `alibaba:wan@3.5` is a different model from
+        # `alibaba:wan@2.5-preview`, however alike the strings look
+        digits = _digits(model)
+        close = difflib.get_close_matches(model, current, n=3, cutoff=0.75)
+        typo = next((c for c in close if _digits(c) == digits), None)
+        if typo is not None:
+            return typo
         wanted = _squash(model)
         titled = [
             (len(_squash(e.title)), m)
-            for m, e in self.by_model.items()
-            if _squash(e.title) and _squash(e.title) in wanted
+            for m in current
+            if _squash((e := self.by_model[m]).title) and _squash(e.title) in wanted
         ]
         if titled and max(titled)[0] >= 8:  # a name, not just "wan26" inside a typo
             return max(titled)[1]
-        import difflib
+        return None
 
-        close = difflib.get_close_matches(model, sorted(self.by_model), n=1, cutoff=0.5)
-        return close[0] if close else None
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in words, for messages (``a number (42)``, ``an array``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, list):
+        return f"an array of {len(value)} items"
+    return "an object" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 @cache
@@ -307,9 +333,33 @@ def keyword_codes() -> dict[str, str]:
     return data
 
 
+def known_models() -> dict[str, dict[str, Any]]:
+    """Model ids a provider lists that have no schema yet (``knownModels`` in rules.json)."""
+    out: dict[str, dict[str, Any]] = {}
+    for provider in providers().values():
+        out.update(provider.get("knownModels") or {})
+    return out
+
+
 @cache
 def _rules_document() -> dict[str, Any]:
     return _read("rules.json")
+
+
+@cache
+def sources() -> dict[str, str]:
+    """Public addresses of the documents that ``x-doc`` citations name (rules.json ``sources``)."""
+    data = _rules_document().get("sources", {})
+    return {name: entry["url"] for name, entry in data.items() if isinstance(entry, dict) and "url" in entry}
+
+
+@lru_cache(maxsize=4096)
+def source_urls(citation: str) -> tuple[tuple[str, str], ...]:
+    """(document, public address) for every source a citation names, in the citation's order."""
+    found = [(citation.find(name), name, url) for name, url in sources().items() if name in citation]
+    # "research/other-providers.md §1" and "§2" share a prefix: keep only the longest match at a place
+    found = [f for f in found if not any(g[0] == f[0] and len(g[1]) > len(f[1]) for g in found)]
+    return tuple((name, url) for _, name, url in sorted(found))
 
 
 @cache

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from ..errors import CatalogError, UsageError, WanspecError
 from ..project.run import ProjectSettings, lint_project
@@ -45,6 +45,17 @@ class ReportSettings:
     exit_zero: bool = False  # exit 0 even with findings (2 still means usage/environment)
     fail_on: str = "error"  # "warning": warnings fail the run too
     progress: bool = True  # a progress bar on a terminal (never in pipes or CI)
+
+    @classmethod
+    def from_options(cls, shared: dict[str, Any]) -> ReportSettings:
+        """From the values of ``options.report_options`` (as a callback receives them)."""
+        return cls(
+            format=shared["fmt"],
+            colour=shared["colour"],
+            statistics=shared["statistics"],
+            exit_zero=shared["exit_zero"],
+            fail_on=shared["fail_on"],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,12 @@ from .commands import ReportSettings, system_streams
 from .contract_settings import (
     AuditSettings,
     CheckSettings,
+    CoverageSettings,
     DriftSettings,
     RecordSettings,
     VerifySettings,
     execute_audit,
+    execute_coverage,
     execute_drift,
     execute_record,
     execute_verify,
@@ -35,13 +37,7 @@ def _check_options(f: Callable[..., None]) -> Callable[..., None]:
 
 
 def _check(**shared: Any) -> CheckSettings:
-    report = ReportSettings(
-        format=shared["fmt"],
-        colour=shared["colour"],
-        statistics=shared["statistics"],
-        exit_zero=shared["exit_zero"],
-        fail_on=shared["fail_on"],
-    )
+    report = ReportSettings.from_options(shared)
     return CheckSettings(
         select=shared["select"],
         ignore=shared["ignore"],
@@ -85,6 +81,27 @@ def verify(paths: tuple[str, ...], **shared: Any) -> None:
     cassette that cannot be read.
     """
     sys.exit(execute_verify(VerifySettings(paths, _check(**shared)), _streams()))
+
+
+@cassettes.command("coverage")
+@click.argument("paths", nargs=-1, type=str)
+@report_options
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Fail (exit 1, WS819) when less than this share of the items is backed by recorded evidence.",
+)
+def coverage(paths: tuple[str, ...], min_coverage: float | None, **shown: Any) -> None:
+    """Report which schema ids, workflows, rule codes and provider error codes the cassettes
+    in PATHS (default: cassettes/) back with evidence.
+
+    An item is backed by an accepted request that exercises it or by a rejection the
+    provider gave for it. Backed items are WS820 (info), gaps WS818 (warning), the shares
+    WS821. Exit status: 0, or 1 below --min-coverage; 2 usage error.
+    """
+    check = _check(select=(), ignore=(), config=None, isolated=False, **shown)
+    sys.exit(execute_coverage(CoverageSettings(paths, min_coverage, check), _streams()))
 
 
 @click.command()
@@ -149,13 +166,20 @@ def record(
     show_default=True,
     help="Relative cost change that is not reported (0.05 = 5%).",
 )
-def drift(old: str, new: str, cost_tolerance: float, **shared: Any) -> None:
+@click.option(
+    "--missing-breaking",
+    is_flag=True,
+    help="A scenario of OLD with no cassette in NEW is breaking (WS913); by default it is listed as not compared.",
+)
+def drift(old: str, new: str, cost_tolerance: float, missing_breaking: bool, **shared: Any) -> None:
     """Compare two cassette sets (OLD and NEW directories) and classify every change.
 
-    Errors are breaking changes, warnings non-breaking ones. Exit status: 0 nothing
-    breaking, 1 breaking changes found, 2 usage error.
+    Only the scenarios both sides recorded are compared; the others are listed (WS918,
+    WS914). Errors are breaking changes, warnings non-breaking ones. Exit status: 0
+    nothing breaking, 1 breaking changes found, 2 usage error.
     """
-    sys.exit(execute_drift(DriftSettings(old, new, cost_tolerance, _check(**shared)), _streams()))
+    settings = DriftSettings(old, new, cost_tolerance, missing_breaking, _check(**shared))
+    sys.exit(execute_drift(settings, _streams()))
 
 
 def register(group: click.Group) -> None:

@@ -46,6 +46,13 @@ class VerifySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverageSettings:
+    paths: tuple[str, ...]
+    min_coverage: float | None = None  # percent, 0-100
+    check: CheckSettings = field(default_factory=CheckSettings)
+
+
+@dataclass(frozen=True, slots=True)
 class RecordSettings:
     provider: str
     scenarios: tuple[str, ...]
@@ -63,6 +70,7 @@ class DriftSettings:
     old: str
     new: str
     cost_tolerance: float = 0.05
+    missing_breaking: bool = False
     check: CheckSettings = field(default_factory=CheckSettings)
 
 
@@ -100,6 +108,19 @@ def execute_verify(settings: VerifySettings, io: Streams) -> int:
     return run_command(io, body)
 
 
+def execute_coverage(settings: CoverageSettings, io: Streams) -> int:
+    from ..contract.checks.coverage import coverage_paths  # deferred: only the command that needs it pays
+
+    def body() -> int:
+        paths = _cassettes(settings.paths)
+        if not any(True for _ in find_cassettes(paths)):
+            raise UsageError(f"no cassettes (.yaml, .yml) under {', '.join(paths)}")
+        minimum = None if settings.min_coverage is None else settings.min_coverage / 100
+        return report(lambda sink: coverage_paths(paths, sink, minimum)[0], settings.check.report, io)
+
+    return run_command(io, body)
+
+
 def execute_drift(settings: DriftSettings, io: Streams) -> int:
     from ..contract.checks.drift import (  # deferred: only the command that needs it pays for the import
         DriftOptions,
@@ -109,7 +130,13 @@ def execute_drift(settings: DriftSettings, io: Streams) -> int:
     def body() -> int:
         _cassettes((settings.old, settings.new))
         chosen = settings.check.options()
-        options = DriftOptions(settings.cost_tolerance, chosen.select, chosen.ignore, chosen.policy)
+        options = DriftOptions(
+            settings.cost_tolerance,
+            chosen.select,
+            chosen.ignore,
+            missing_breaking=settings.missing_breaking,
+            policy=chosen.policy,
+        )
         return report(lambda sink: drift(settings.old, settings.new, options, sink), settings.check.report, io)
 
     return run_command(io, body)

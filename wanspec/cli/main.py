@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 
 from .. import __version__
 from .commands import (
     LintSettings,
+    ReportSettings,
     execute_explain,
     execute_export,
     execute_lint,
@@ -183,6 +184,64 @@ def schemas_export(directory: str, vscode: bool) -> None:
     sys.exit(execute_export(directory, _streams(), vscode=vscode))
 
 
+@schemas.command("check")
+@click.option(
+    "--runware-sdk",
+    "runware_sdk",
+    metavar="PATH",
+    help="A runware-sdk task_map.py (or a directory holding runware/types/) instead of the installed one.",
+)
+@click.option(
+    "--spec", "specs", multiple=True, metavar="[ID=]FILE", help="A JSON Schema or OpenAPI document for one model."
+)
+@click.option("--fetch", "urls", multiple=True, metavar="[ID=]URL", help="Download such a document (cached; opt-in).")
+@click.option("--model", metavar="ID", help="The model (or schema) id for --spec/--fetch documents that name none.")
+@click.option("--cache-dir", metavar="DIR", help="Where fetched specs are kept (default: ~/.cache/wanspec/specs).")
+@click.option("--refresh", is_flag=True, help="Download --fetch URLs again even when cached.")
+@click.option("--baseline", metavar="FILE", help="Hide the differences recorded in FILE; report only new ones.")
+@click.option("--write-baseline", is_flag=True, help="Record today's differences in the --baseline FILE and exit 0.")
+@report_options
+@selection_options
+@config_options
+def schemas_check(
+    runware_sdk: str | None,
+    specs: tuple[str, ...],
+    urls: tuple[str, ...],
+    model: str | None,
+    cache_dir: str | None,
+    refresh: bool,
+    baseline: str | None,
+    write_baseline: bool,
+    **shared: Any,
+) -> None:
+    """Compare the bundled schemas with the providers' published specs (offline by default).
+
+    Without options: the installed runware-sdk's generated types. Each difference is
+    classified for payload authors: error = breaking (a payload that lints clean would be
+    rejected), warning = loosening (a rejected one would be accepted), info = neither.
+    Exit status: 0 nothing breaking, 1 breaking differences, 2 usage or environment error.
+    """
+    from .speccheck import SpecCheckSettings, execute_spec_check  # deferred: only this command needs it
+
+    shown = ReportSettings.from_options(shared)
+    settings = SpecCheckSettings(
+        runware_sdk=runware_sdk,
+        specs=specs,
+        fetch=urls,
+        model=model,
+        cache_dir=cache_dir,
+        refresh=refresh,
+        select=shared["select"],
+        ignore=shared["ignore"],
+        config=shared["config"],
+        isolated=shared["isolated"],
+        baseline=baseline,
+        write_baseline=write_baseline,
+        report=shown,
+    )
+    sys.exit(execute_spec_check(settings, _streams()))
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--list", "list_all", is_flag=True, help="List every rule.")
@@ -191,6 +250,47 @@ def explain(code: str | None, list_all: bool) -> None:
     if list_all or code is None:
         sys.exit(execute_rule_list(_streams()))
     sys.exit(execute_explain(code, _streams()))
+
+
+@cli.command()
+@click.option("--schema", metavar="ID", help="Check every document against this schema id.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (as for `wanspec lint`).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (as for `wanspec lint`).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add rules to the selection.")
+@click.option("--config", metavar="FILE", help="Use this config file (default: the nearest one above each document).")
+@click.option("--isolated", "--no-config", "isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--baseline", metavar="FILE", help="Hide the findings recorded in this baseline.")
+@click.option(
+    "--debounce-ms", type=click.IntRange(min=0), default=25, show_default=True, help="Quiet time before a re-lint."
+)
+def server(
+    schema: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    config: str | None,
+    isolated: bool,
+    baseline: str | None,
+    debounce_ms: int,
+) -> None:
+    """Run the language server on standard input and output (the `lsp` extra; docs/editors.md)."""
+    from .commands import split as _split  # here, not at the top: only this command needs it
+
+    try:
+        from ..server import ProjectSettings, serve  # the lsp extra is optional: pygls only when serving
+    except ImportError as exc:
+        click.echo(f"wanspec: error: {exc}", err=True)
+        sys.exit(2)
+    settings = ProjectSettings(
+        schema=schema,
+        select=_split(select),
+        ignore=_split(ignore),
+        extend_select=_split(extend_select),
+        config=config,
+        isolated=isolated,
+        baseline=baseline,
+    )
+    serve(settings, debounce=debounce_ms / 1000)
 
 
 def main() -> None:

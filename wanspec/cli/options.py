@@ -37,7 +37,7 @@ def report_options(f: F) -> F:
             default="text",
             show_default=True,
             help="Output format (json-lines: a diagnostic a line; sarif: code scanning; github: Actions "
-            "annotations; junit: a test case per file).",
+            "annotations; junit: a test case per file; html: a self-contained page to read in a browser).",
         ),
         click.option(
             "--color/--no-color",

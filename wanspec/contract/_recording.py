@@ -6,7 +6,8 @@
   against a loopback server replays against the real base URL and back).
 - Everything is redacted on the way to disk (``_secrets.Redactor``); the serialised text is
   audited before it is written, and a cassette that still holds a credential is not written.
-- Files are written atomically, so an interrupted run never leaves half a cassette.
+- Files are written atomically, so an interrupted run never leaves half a cassette, and a
+  recording that caught no interaction writes nothing.
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ def _persister(redactor: Redactor) -> type:
     class AtomicPersister(FilesystemPersister):  # type: ignore[misc]
         @staticmethod
         def save_cassette(cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
+            if not cassette_dict.get("requests"):
+                # a recording that caught nothing (the server was down, the client never sent):
+                # an `interactions: []` file would pass as evidence and block the next `once` run
+                return
             text = redactor.text(serialize(cassette_dict, serializer))
             leaks = audit_text(text, redactor.secrets)
             if leaks:

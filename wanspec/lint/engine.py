@@ -242,11 +242,12 @@ class CompiledSchema:
                             key=True,
                         )
             return
-        if raw.message is not None:  # a custom keyword: "rule<SEP>message"
+        if raw.message is not None:  # a custom keyword: "rule<SEP>message[<SEP>its own citation]"
             name, _, text = raw.message.partition(_keywords.SEP)
+            text, _, own_doc = text.partition(_keywords.SEP)
             code = code if isinstance(rule_tags.get("x-rule"), str) else None
             code = code or store.rule_codes_by_name().get(name) or _kw(raw.keyword)
-            yield self._finding(code, rule_tags, text, pointer, doc)
+            yield self._finding(code, rule_tags, text, pointer, own_doc or doc)
             return
         if raw.keyword in ("enum", "const") and is_numeric_string(raw.instance):
             # a number sent as a string: say so (once: findings dedupe on this code); what

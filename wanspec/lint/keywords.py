@@ -18,11 +18,16 @@ construction. Any schema may use them; none of them knows a model.
     field to the second must lie in the range. Rule ``aspect-ratio``.
 ``x-media``
     ``{"kind": "image"|"audio"|"video", "formats": [...], "minSide": N, "maxSide": N,
-    "maxBytes": N, "minSeconds": N, "maxSeconds": N}`` on a string holding a media
-    reference (UUID, URL, data URI or base64). References that need a network (UUIDs,
+    "maxBytes": N, "minSeconds": N, "maxSeconds": N, "cite": {...}}`` on a string holding a
+    media reference (UUID, URL, data URI or base64). References that need a network (UUIDs,
     URLs) pass; inline data is decoded as far as its header to check the real format,
-    pixel size, byte size and (WAV) duration. Rules ``media-reference``,
-    ``media-format``, ``media-pixels``, ``media-bytes``, ``media-duration``.
+    pixel size, byte size and (WAV, MP3) duration. ``formats`` is given only where the docs
+    name the containers: an unlisted container is otherwise no finding, but a data URI
+    whose declared type contradicts its bytes, or bytes of another kind (audio in an image
+    field), always are. ``cite`` maps a limit (``formats``, ``maxBytes``, ``sides``,
+    ``seconds``, ``declared``, ``reference``) to the quote that states it, so each finding
+    cites what it is about. Rules ``media-reference``, ``media-format``, ``media-pixels``,
+    ``media-bytes``, ``media-duration``.
 
 Fields that are missing or not numbers are left alone: other rules report those.
 """
@@ -122,37 +127,60 @@ def _ratio_text(r: float) -> str:
     return f"1:{1 / r:g}" if r < 1 else f"{r:g}:1"
 
 
+def _cite(config: dict[str, Any], what: str) -> str:
+    """The citation for one limit of an ``x-media`` config (``cite``), appended after SEP so
+    the finding quotes what states *that* limit rather than the field's general doc."""
+    cite = (config.get("cite") or {}).get(what)
+    return f"{SEP}{cite}" if cite else ""
+
+
 def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
     if not isinstance(instance, str) or not instance:
         return  # not a string, or empty: the type and minLength rules say so
     from . import media as _media  # only payloads with media pay for it
 
     kind = config.get("kind", "image")
+    article = "an" if kind[0] in "aeiou" else "a"
     media = _media.classify(instance)
     if media.form in ("uuid", "url"):
         return
     if media.form == "unknown":
         yield (
             "media-reference",
-            f"not a {kind} reference: expected a UUID, an http(s) URL, a data URI or base64 data",
+            f"not {article} {kind} reference: expected a UUID, an http(s) URL, a data URI or base64 data"
+            + _cite(config, "reference"),
         )
         return
     if media.broken:
-        yield "media-format", f"inline {kind} ({media.form}): {media.broken}"
+        yield "media-format", f"inline {kind} ({media.form}): {media.broken}" + _cite(config, "reference")
         return
     max_bytes = config.get("maxBytes")
     if max_bytes is not None and media.size is not None and media.size > max_bytes:
         yield (
             "media-bytes",
-            f"inline {kind} is {media.size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:g} MB",
+            f"inline {kind} is {media.size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:g} MB"
+            + _cite(config, "maxBytes"),
         )
     if not media.head:
         return
     fmt = _media.sniff_format(media.head)
-    formats = config.get("formats")
+    declared = _media.declared_format(media.mime)
+    if declared and fmt and declared != fmt:  # RFC 2397: the media type names the data's type
+        yield (
+            "media-format",
+            f"the data URI declares {media.mime} but holds {fmt.upper()} data" + _cite(config, "declared"),
+        )
+        return
+    if fmt and _media.KINDS.get(fmt, kind) != kind:
+        yield "media-format", f"inline {kind} holds {fmt.upper()} {_media.KINDS[fmt]}, not {article} {kind}"
+        return
+    formats = config.get("formats")  # only where the docs name the containers (audio: "WAV/MP3")
     if formats and fmt not in formats:
         found = fmt.upper() if fmt else "an unrecognised format"
-        yield "media-format", f"inline {kind} is {found}; allowed: {', '.join(f.upper() for f in formats)}"
+        yield (
+            "media-format",
+            f"inline {kind} is {found}; allowed: {', '.join(f.upper() for f in formats)}" + _cite(config, "formats"),
+        )
         return
     if kind == "image" and fmt:
         size = _media.image_size(media.head, fmt)
@@ -160,13 +188,16 @@ def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
         if size is not None and ((lo is not None and min(size) < lo) or (hi is not None and max(size) > hi)):
             yield (
                 "media-pixels",
-                f"inline image is {size[0]}×{size[1]} px; each side must be {lo}–{hi} px",
+                f"inline image is {size[0]}×{size[1]} px; each side must be {lo}–{hi} px" + _cite(config, "sides"),
             )
-    if kind == "audio" and fmt == "wav":
-        seconds = _media.wav_seconds(media.head)
+    if kind == "audio" and fmt in ("wav", "mp3"):
+        seconds = _media.wav_seconds(media.head) if fmt == "wav" else _media.mp3_seconds(media)
         lo, hi = config.get("minSeconds"), config.get("maxSeconds")
         if seconds is not None and ((lo is not None and seconds < lo) or (hi is not None and seconds > hi)):
-            yield "media-duration", f"inline audio lasts {seconds:.1f} s; allowed {lo}–{hi} s"
+            yield (
+                "media-duration",
+                f"inline audio ({fmt.upper()}) lasts {seconds:.1f} s; allowed {lo}–{hi} s" + _cite(config, "seconds"),
+            )
 
 
 CHECKS: dict[str, Check] = {

@@ -1,8 +1,10 @@
 """Look inside inline media (data URIs and base64) without a network.
 
 Only headers are decoded: the pixel size of PNG, JPEG, WEBP and GIF images, the format
-and (for WAV) the duration of audio. Byte sizes come from the base64 length, so a 50 MB
-inline file costs no more than its first few kilobytes.
+and the duration of audio (WAV from its chunk headers; MP3 from its frame headers, past
+an ID3 tag, with the frame count of a Xing/Info or VBRI header when there is one). Byte
+sizes come from the base64 length, so a 50 MB inline file costs no more than its first
+few hundred kilobytes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,20 @@ class Media:
     size: int | None = None  # decoded bytes
     head: bytes = b""
     broken: str | None = None  # why the inline data cannot be decoded
+    encoded: str = ""  # the base64 text (unpadded), for reading past the head
+
+    def read(self, offset: int, n: int) -> bytes:
+        """Decoded bytes ``offset`` to ``offset + n`` (fewer at the end; empty when undecodable)."""
+        if offset < len(self.head) and offset + n <= len(self.head):
+            return self.head[offset : offset + n]
+        start = offset // 3 * 4
+        stop = -(-(offset + n) // 3) * 4
+        chunk = self.encoded[start:stop]
+        try:
+            data = base64.b64decode(chunk + "=" * (-len(chunk) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            return b""
+        return data[offset % 3 : offset % 3 + n]
 
 
 def classify(value: str) -> Media:
@@ -60,7 +76,7 @@ def _inline(form: str, payload: str, mime: str | None) -> Media:
         head = base64.b64decode(chunk, validate=True)
     except (binascii.Error, ValueError):
         return Media(form, mime, size, broken="the base64 data does not decode")
-    return Media(form, mime, size, head)
+    return Media(form, mime, size, head, encoded=stripped)
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -141,4 +157,139 @@ def wav_seconds(head: bytes) -> float | None:
             i += 8 + size + (size & 1)
     except struct.error:
         return None
+    return None
+
+
+#: What a format is, by its kind of content (sniffed formats only).
+KINDS = {"png": "image", "jpeg": "image", "webp": "image", "gif": "image"}
+KINDS |= {"wav": "audio", "mp3": "audio", "flac": "audio", "mp4": "video", "webm": "video"}
+
+#: The format a data URI's media type declares (RFC 2397: the type of the data).
+_DECLARED = {
+    "image/png": "png",
+    "image/jpeg": "jpeg",
+    "image/jpg": "jpeg",
+    "image/pjpeg": "jpeg",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/wave": "wav",
+    "audio/vnd.wave": "wav",
+    "audio/mpeg": "mp3",
+    "audio/mp3": "mp3",
+    "audio/mpeg3": "mp3",
+    "audio/flac": "flac",
+    "audio/x-flac": "flac",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "audio/webm": "webm",
+}
+
+
+def declared_format(mime: str | None) -> str | None:
+    """The format a data URI's media type names, when it names one this module sniffs."""
+    return _DECLARED.get(mime.lower()) if mime else None
+
+
+# -- MP3 ------------------------------------------------------------------------------------
+_BITRATES = {  # kbit/s by (MPEG-1?, layer), index 1-14
+    (True, 1): (32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (True, 2): (32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (True, 3): (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (False, 1): (32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (False, 2): (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_BITRATES[(False, 3)] = _BITRATES[(False, 2)]
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    length: int  # bytes
+    samples: int
+    rate: int  # samples per second
+    bitrate: int  # bit/s
+    side_info: int  # bytes of side information after the header (where a Xing header starts)
+
+
+def _frame(h: bytes) -> _Frame | None:
+    """An MPEG audio frame header (4 bytes), or None when the bytes are not one."""
+    if len(h) < 4 or h[0] != 0xFF or h[1] & 0xE0 != 0xE0:
+        return None
+    version, layer_bits = (h[1] >> 3) & 3, (h[1] >> 1) & 3
+    rate_i, br_i, pad = (h[2] >> 2) & 3, h[2] >> 4, (h[2] >> 1) & 1
+    if version == 1 or layer_bits == 0 or rate_i == 3 or br_i in (0, 15):
+        return None  # reserved values, or free format (no length to walk by)
+    mpeg1, layer = version == 3, 4 - layer_bits
+    bitrate = _BITRATES[(mpeg1, layer)][br_i - 1] * 1000
+    rate = _RATES[version][rate_i]
+    if layer == 1:
+        return _Frame((12 * bitrate // rate + pad) * 4, 384, rate, bitrate, 0)
+    samples = 1152 if mpeg1 or layer == 2 else 576
+    mono = (h[3] >> 6) == 3
+    side = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
+    return _Frame(samples // 8 * bitrate // rate + pad, samples, rate, bitrate, side)
+
+
+def _id3_end(media: Media) -> int:
+    """Where the audio starts: after an ID3v2 tag (its size is syncsafe, plus a footer)."""
+    head = media.read(0, 10)
+    if len(head) < 10 or head[:3] != b"ID3":
+        return 0
+    size = (head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F)
+    return 10 + size + (10 if head[5] & 0x10 else 0)
+
+
+def mp3_seconds(media: Media) -> float | None:
+    """Duration of inline MP3 from its frame headers (None when no frames are found).
+
+    A Xing/Info or VBRI header gives the frame count exactly. Otherwise the frames in the
+    first 256 KiB are walked; a file that ends there is timed exactly, a longer one from
+    its size and the bit rate seen (constant bit rate files are timed exactly this way).
+    """
+    total = media.size or 0
+    start = _id3_end(media)
+    window = media.read(start, _HEAD)
+    first = None
+    for i in range(min(len(window) - 4, 8192) + 1):  # skip padding and junk before the first frame
+        f = _frame(window[i : i + 4])
+        if f is None:
+            continue
+        nxt = _frame(window[i + f.length : i + f.length + 4])
+        if nxt is not None or i + f.length >= len(window):  # two frames in a row: not a false sync
+            first = i
+            break
+    if first is None:
+        return None
+    frame = _frame(window[first : first + 4])
+    assert frame is not None
+    frames = _vbr_frames(window, first, frame)
+    if frames is not None:
+        return frames * frame.samples / frame.rate
+    seconds = 0.0
+    walked = 0
+    i = first
+    while i + 4 <= len(window):
+        f = _frame(window[i : i + 4])
+        if f is None:
+            break
+        seconds += f.samples / f.rate
+        walked += f.length
+        i += f.length
+    if start + len(window) >= total or walked == 0:  # the whole file was in the window
+        return seconds
+    audio_bytes = total - start - first - (128 if media.read(total - 128, 3) == b"TAG" else 0)
+    return audio_bytes * seconds / walked  # the rest at the rate of what was walked
+
+
+def _vbr_frames(window: bytes, first: int, frame: _Frame) -> int | None:
+    at = first + 4 + frame.side_info
+    if window[at : at + 4] in (b"Xing", b"Info") and len(window) >= at + 12:
+        flags = struct.unpack(">I", window[at + 4 : at + 8])[0]
+        if flags & 1:
+            return int(struct.unpack(">I", window[at + 8 : at + 12])[0])
+    vbri = first + 36
+    if window[vbri : vbri + 4] == b"VBRI" and len(window) >= vbri + 18:
+        return int(struct.unpack(">I", window[vbri + 14 : vbri + 18])[0])
     return None

@@ -42,12 +42,13 @@ _SKIP = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scan
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
-def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
+def walk(text: str, pointer: str, *, key: bool = False, start: int = 0) -> int | None:
     """Offset of the value at ``pointer`` (or of its key) by walking only that path.
 
     Sibling values are skipped with the C decoder, so finding one position costs a few
     microseconds however large the task is. Returns None when the path is not there
-    (the caller falls back to the full scan and to the nearest ancestor).
+    (the caller falls back to the full scan and to the nearest ancestor). ``start`` is
+    where the value the pointer starts from begins (default: the text's top value).
     """
     end = len(text)
 
@@ -57,7 +58,7 @@ def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
             return m.end() if m else i
         return i
 
-    i = skip(0)
+    i = skip(start)
     if not pointer:
         return i
     tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
@@ -101,6 +102,12 @@ def walk(text: str, pointer: str, *, key: bool = False) -> int | None:
     return i
 
 
+#: Each walk skips the siblings before its path, so many findings in one large object
+#: would cost findings × size; after this many walks the text is scanned once and every
+#: later lookup is a dictionary hit. (In an array file each walk starts at its task.)
+_WALKS_BEFORE_SCAN = 32
+
+
 @dataclass(slots=True)
 class PositionIndex:
     """Offsets of values and keys in one JSON text, by pointer."""
@@ -113,6 +120,8 @@ class PositionIndex:
     non_finite: list[tuple[str, int, str]] = field(default_factory=list)
     _newlines: list[int] | None = None
     _scanned: bool = False
+    _walks: int = 0
+    _items: list[int] | None = None  # offsets of the top-level array's items, found once
 
     def _fill(self, base: str = "") -> None:
         if not self._scanned:
@@ -127,11 +136,46 @@ class PositionIndex:
         start = self._newlines[row - 1] + 1 if row else 0
         return self.first_line + row, offset - start + 1
 
+    def _walk(self, pointer: str, key: bool) -> int | None:
+        """Walk to ``pointer``; in an array, from the start of its item (found once for all)."""
+        if pointer.startswith("/"):
+            items = self._item_offsets()
+            if items is not None:
+                head, slash, rest = pointer[1:].partition("/")
+                if not head.isdigit() or int(head) >= len(items):
+                    return None
+                return walk(self.text, slash + rest, key=key, start=items[int(head)])
+        if self._walks >= _WALKS_BEFORE_SCAN:
+            return None
+        self._walks += 1
+        return walk(self.text, pointer, key=key)
+
+    def _item_offsets(self) -> list[int] | None:
+        """Offsets of the items of the top-level array (None when the text is not an array)."""
+        if self._items is None:
+            text, end = self.text, len(self.text)
+            i = _WS.match(text).end()  # type: ignore[union-attr]  # matches the empty string at worst
+            if not text.startswith("[", i):
+                return None
+            items: list[int] = []
+            i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+            try:
+                while i < end and text[i] != "]":
+                    items.append(i)
+                    _, i = _SKIP(text, i)
+                    i = _WS.match(text, i).end()  # type: ignore[union-attr]
+                    if text.startswith(",", i):
+                        i = _WS.match(text, i + 1).end()  # type: ignore[union-attr]
+            except (ValueError, RecursionError, StopIteration):
+                pass  # broken after the last item found: later pointers fall back to the scan
+            self._items = items
+        return self._items
+
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
         if not self.values:
             try:
-                offset = walk(self.text, pointer, key=key)
+                offset = self._walk(pointer, key)
             except (ValueError, RecursionError, IndexError, StopIteration):
                 offset = None
             if offset is not None:

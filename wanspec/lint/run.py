@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..catalog import store
 from ..errors import UnknownNameError, UsageError, suggest
 from ..records import Diagnostic, LintResult, Severity
+from . import batch as _batch
 from . import source as _source
 from .engine import Finding, compiled
 from .events import LintEvents
@@ -111,12 +112,23 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
         entry = cat.by_model.get(model)
         if entry is not None:
             return entry.id, None
+        known = store.known_models().get(model)
+        if known is not None:
+            # listed by a provider, so not a typo: say so instead of pointing at another model
+            text = (
+                f"{model} ({known.get('title', model)}) is a known model, but wanspec ships no schema for it yet: "
+                f"the task was not checked (listed in {known.get('source', 'the provider data')})"
+            )
+            return None, _finding("model-without-schema", text, "/model")
         guess = cat.suggest_model(model)
         hint = f"did you mean {guess!r}?" if guess else None
         text = f"no schema for model {model!r}" + (
             f"; {hint}" if hint else "; `wanspec schemas` lists the known models"
         )
         return None, _finding("unknown-model", text, "/model", hint=hint)
+    if "model" in task:
+        what = store.json_kind(model)
+        return None, _finding("wrong-type", f"model is {what}; it must be a string naming the model", "/model")
     matches = [sid for sid, v in _detectors() if v.is_valid(task)]
     if len(matches) == 1:
         return matches[0], None
@@ -175,11 +187,15 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     if schema is not None and opts.schema != schema:
         opts = dataclasses.replace(opts, schema=schema)
     validate_options(opts)
-    return list(task_diagnostics(obj if isinstance(obj, list) else [obj], opts))
+    batch = _batch.Batch() if isinstance(obj, list) else None
+    return list(task_diagnostics(obj if isinstance(obj, list) else [obj], opts, batch=batch))
 
 
-def task_diagnostics(tasks: Iterable[Any], opts: LintOptions, file: str | None = None) -> Iterator[Diagnostic]:
-    """Diagnostics of already-parsed tasks, task by task; no line or column (there is no text)."""
+def task_diagnostics(
+    tasks: Iterable[Any], opts: LintOptions, file: str | None = None, *, batch: _batch.Batch | None = None
+) -> Iterator[Diagnostic]:
+    """Diagnostics of already-parsed tasks, task by task; no line or column (there is no text).
+    ``batch`` checks the tasks as one request (a JSON array); without it each stands alone."""
     for i, task in enumerate(tasks):
         if not isinstance(task, dict):
             if (
@@ -190,6 +206,8 @@ def task_diagnostics(tasks: Iterable[Any], opts: LintOptions, file: str | None =
         if _is_auth(task):
             continue
         schema_id, findings = check_task(task, opts)
+        if batch is not None and schema_id is not None:
+            findings = [*findings, *batch.check(i, schema_id, task)]
         for f in findings:
             if (d := _diag(f, file, i, schema_id, None, opts)) is not None:
                 yield d
@@ -321,6 +339,7 @@ def lint_tasks(
     """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task."""
     if opts.policy is not None:
         opts = opts.policy.options_for(file, opts)
+    batch = None if stream else _batch.Batch()  # a JSON document is one request; JSONL lines are not
     for item in tasks:
         if isinstance(item, _source.Problem):
             if (d := problem_diagnostic(item, file, opts)) is not None:
@@ -332,6 +351,8 @@ def lint_tasks(
             continue
         out.result.tasks += 1
         schema_id, findings = check_task(item.value, opts)
+        if batch is not None and schema_id is not None:
+            findings = [*findings, *batch.check(item.index, schema_id, item.value)]
         for f in findings:
             if (d := _diag(f, file, item.index, schema_id, item, opts)) is not None:
                 out.add(d)

@@ -203,10 +203,11 @@ def _tasks_of(value: Any, text: str, first_line: int, start: int, problems: list
         return [Task(start, value, text, first_line)]
     if isinstance(value, list):
         tasks = []
+        shared = PositionIndex(text, first_line)  # one index per file, not one per task (quadratic)
         if not value:
             problems.append(Problem("not-a-task", "an empty array: no task to lint", first_line, 1))
         for i, item in enumerate(value):
-            task = Task(start + i, item, text, first_line, base=f"/{i}")
+            task = Task(start + i, item, text, first_line, base=f"/{i}", _positions=shared)
             if isinstance(item, dict):
                 tasks.append(task)
             else:

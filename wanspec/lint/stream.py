@@ -30,9 +30,11 @@ def lint_records(
     read from a file opened in binary mode) or already-parsed tasks (dicts); the first
     record decides which. Raw lines give exactly what ``wanspec lint FILE.jsonl``
     reports for a file holding them (line numbers count records from 1, blank ones
-    included); parsed tasks give what ``lint_payload`` reports, with ``file`` and the task
-    index set and no line or column. ``options`` apply as in ``lint_paths``, including a
-    project ``Policy`` (its per-file choices match ``file``).
+    included); parsed tasks give what ``lint_payload`` reports for each task alone, with
+    ``file`` and the task index set and no line or column. Either way each record is a
+    request of its own, as a JSON Lines line is (no batch rules across records).
+    ``options`` apply as in ``lint_paths``, including a project ``Policy`` (its per-file
+    choices match ``file``).
     """
     opts = options or _run.LintOptions()
     _run.validate_options(opts)

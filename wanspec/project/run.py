@@ -75,8 +75,8 @@ def lint_project(
     With ``sink``, each diagnostic goes to it as soon as it is final (in file order) and
     ``result.diagnostics`` stays empty; without it, the result holds them all.
     """
-    config = _load(settings)
-    options = _options(settings, config)
+    config = load_config_for(settings)
+    options = merged_options(settings, config)
     if settings.write_baseline and settings.baseline is None:
         raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
     paths = settings.paths or (".",)
@@ -85,7 +85,7 @@ def lint_project(
         run.fixed, run.diff = _fix(paths, options, diff=settings.diff)
         if settings.diff:
             return run
-    accepted = _accepted(settings, config, paths, options)
+    accepted = accepted_findings(settings, config, paths, options)
     recorded: list[Diagnostic] = []
     keep: Callable[[Diagnostic], bool] | None = accepted.keep if accepted is not None else None
     if settings.write_baseline:  # everything found today (not suppressed) goes into the baseline
@@ -112,10 +112,10 @@ def project_options(
     working directory, or ``config``) gives any check, merged with ``select``/``ignore``:
     what ``cassettes verify``, ``cassettes audit`` and ``drift`` apply to their findings."""
     settings = ProjectSettings(select=select, ignore=ignore, config=config, isolated=isolated)
-    return _options(settings, _load(settings))
+    return merged_options(settings, load_config_for(settings))
 
 
-def _options(settings: ProjectSettings, config: ProjectConfig | None) -> LintOptions:
+def merged_options(settings: ProjectSettings, config: ProjectConfig | None) -> LintOptions:
     """The command line's choices merged with the config's (the command line wins)."""
     options = LintOptions(settings.schema, settings.select, settings.ignore, settings.engine)
     if config is not None:
@@ -130,7 +130,8 @@ def _options(settings: ProjectSettings, config: ProjectConfig | None) -> LintOpt
     return options
 
 
-def _load(settings: ProjectSettings) -> ProjectConfig | None:
+def load_config_for(settings: ProjectSettings) -> ProjectConfig | None:
+    """The config the settings name, or the nearest one upwards from the working directory."""
     if settings.isolated:
         if settings.config is not None:
             raise UsageError("--config and --isolated contradict each other")
@@ -147,9 +148,10 @@ def _load(settings: ProjectSettings) -> ProjectConfig | None:
     return load_config(path)
 
 
-def _accepted(
+def accepted_findings(
     settings: ProjectSettings, config: ProjectConfig | None, paths: tuple[str, ...], options: LintOptions
 ) -> Accepted | None:
+    """The baseline's and the suppressions' filter for a run over ``paths``, or None."""
     if settings.baseline is None and (config is None or not config.suppressions):
         return None
     from .baseline import Accepted, read_baseline  # deferred: only runs with a baseline or suppressions pay

@@ -33,6 +33,7 @@ REPORTERS: dict[str, str] = {
     "sarif": "_sarif:SarifReporter",
     "github": "_github:GithubReporter",
     "junit": "_junit:JunitReporter",
+    "html": "_html:HtmlReporter",
 }
 
 #: The ``--format`` names, in the order ``--help`` lists them.

@@ -22,7 +22,7 @@ class TextReporter:
         where = d.file or "<payload>"
         if d.line is not None:
             where += f":{d.line}:{d.column or 1}"
-        code = d.code if d.severity is not Severity.WARNING else f"{d.code} (warning)"
+        code = d.code if d.severity is Severity.ERROR else f"{d.code} ({d.severity.value})"
         if self.colour:
             code = f"{_COLOURS[d.severity]}{_BOLD}{code}{_RESET}"
             where = f"{_BOLD}{where}{_RESET}"

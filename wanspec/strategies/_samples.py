@@ -49,6 +49,8 @@ _SAMPLES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "wav": ("audio/wav", lambda: _wav(5)),
     "mp4": ("video/mp4", lambda: b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom"),
 }
+#: a declared media type that contradicts the sample's bytes, by kind
+_MISLABELLED = {"image": ("image/jpeg", "png"), "audio": ("audio/mpeg", "wav")}
 _MAX_INLINE = 16 * 1024 * 1024  # larger byte limits are not worth a test payload that big
 
 
@@ -63,13 +65,23 @@ def _data_uri(mime: str, head: bytes, total: int | None = None) -> str:
 
 def media_values(config: dict[str, Any]) -> Iterator[tuple[str, Callable[[], str], str]]:
     """(rule name, value maker, description) for each way inline media can break ``config``."""
-    formats = config.get("formats") or []
     kind = config.get("kind", "image")
+    stated = config.get("formats") or []
+    # without stated containers, any of the kind's samples will do for the other limits
+    formats = stated or [f for f, (mime, _) in _SAMPLES.items() if mime.startswith(kind)]
     yield "media-reference", lambda: _NOT_A_REFERENCE, f"{kind} is neither a UUID, a URL nor inline data"
-    other = next((f for f in _SAMPLES if f not in formats), None)
-    if formats and other:
+    other = next((f for f in _SAMPLES if f not in stated), None)
+    if stated and other:
         mime, make = _SAMPLES[other]
         yield "media-format", partial(_data_uri, mime, make()), f"inline {other.upper()} where {kind} must be {formats}"
+    mislabel = _MISLABELLED.get(kind)
+    if mislabel is not None and mislabel[1] in formats:
+        declared, fmt = mislabel
+        yield (
+            "media-format",
+            partial(_data_uri, declared, _SAMPLES[fmt][1]()),
+            f"a data URI saying {declared} over {fmt}",
+        )
     if kind == "image" and "png" in formats:
         if "minSide" in config:
             low = config["minSide"] - 1

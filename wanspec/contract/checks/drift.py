@@ -23,6 +23,7 @@ from ...records import Diagnostic, LintResult
 from .._cassette import Cassette, CassetteError, CassetteInaccessible, find_cassettes, read_cassette
 from .._errors import ContractError
 from .._protocol import JOB_OUTCOMES, Phase, Protocol, load_protocol
+from .infer import infer_provider
 from .verify import diagnostic
 
 
@@ -32,6 +33,7 @@ class DriftOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     policy: Policy | None = None  # a project config's per-file ignores and severities
+    missing_breaking: bool = False  # a scenario not re-recorded is WS913 (breaking), not WS918 (listed)
 
 
 def shape(value: Any, pointer: str = "") -> dict[str, str]:
@@ -122,6 +124,13 @@ class _Differ:
         if first is None:
             return
         old_end, new_end = old.get("terminal poll"), new.get("terminal poll")
+        if old_end is not None and new_end is None and n_out == Phase.ACCEPTED:
+            last = max(new.values(), key=lambda part: part.index)
+            self.report(
+                "job-never-terminates",
+                f"the job used to end {old_end.phase}, now the recording ends with it {last.phase or 'unanswered'}",
+                last,
+            )
         if old_end is not None and new_end is not None and {old_end.phase, new_end.phase} == JOB_OUTCOMES:
             rule = "job-now-fails" if new_end.phase is Phase.FAILED else "job-now-succeeds"
             self.report(rule, f"the job used to end {old_end.phase}, now it ends {new_end.phase}", new_end)
@@ -201,7 +210,15 @@ def drift(
     for name in sorted(old_files.keys() | new_files.keys()):
         result.files += 1
         if name not in new_files:
-            emit(diagnostic("scenario-missing", f"scenario {name} has no cassette in {new_root}", file=old_files[name]))
+            if opts.missing_breaking:
+                emit(
+                    diagnostic(
+                        "scenario-missing", f"scenario {name} has no cassette in {new_root}", file=old_files[name]
+                    )
+                )
+            else:
+                message = f"scenario {name} was not re-recorded in {new_root}: not compared"
+                emit(diagnostic("scenario-not-compared", message, file=old_files[name]))
             continue
         if name not in old_files:
             emit(diagnostic("scenario-added", f"new scenario {name} (nothing to compare with)", file=new_files[name]))
@@ -212,7 +229,8 @@ def drift(
             rule = "cassette-inaccessible" if isinstance(exc, CassetteInaccessible) else "cassette-unreadable"
             emit(diagnostic(rule, f"cannot compare {name}: {exc}", file=new_files[name]))
             continue
-        provider = new.provider or old.provider
+
+        provider = infer_provider(new) or infer_provider(old)
         try:
             protocol = load_protocol(provider or "")
         except (ContractError, CatalogError):

@@ -22,6 +22,7 @@ from ...records import Diagnostic, LintResult, Severity
 from .._cassette import Cassette, CassetteError, CassetteInaccessible, Exchange, find_cassettes, read_cassette
 from .._errors import ContractError
 from .._protocol import JOB_OUTCOMES, PHASES, Phase, Protocol, State, load_protocol
+from .infer import infer_provider
 
 
 def diagnostic(name: str, message: str, **where: Any) -> Diagnostic:
@@ -88,12 +89,22 @@ class CassetteVerifier:
     def verify(self, cassette: Cassette) -> None:
 
         path = cassette.path
-        provider = cassette.provider
+        if not cassette.exchanges:
+            self.emit(
+                diagnostic(
+                    "empty-cassette",
+                    "the cassette records no interactions (a failed recording?): it is evidence of nothing",
+                    file=path,
+                )
+            )
+            return
+        provider = infer_provider(cassette)
         if provider is None:
             self.emit(
                 diagnostic(
                     "unknown-operation",
-                    "the cassette names no provider (metadata.wanspec.provider): cannot tell which protocol applies",
+                    "the cassette names no provider (metadata.wanspec.provider) and its requests' hosts and paths "
+                    "fit no single provider's protocol: cannot tell which protocol applies",
                     file=path,
                 )
             )
@@ -108,15 +119,31 @@ class CassetteVerifier:
         steps = [self._step(protocol, ex, path, schema) for ex in cassette.exchanges]
         self.result.tasks += len(steps)
         self._lifecycle(steps, path)
+        self._expectation(cassette, steps)
+
+    def _expectation(self, cassette: Cassette, steps: list[Step]) -> None:
+        """The recorded outcome of the first submission against the scenario's ``expect``."""
         expect = cassette.expect
+        if expect not in (Phase.ACCEPTED, Phase.REJECTED):
+            return
         first = next((s for s in steps if s.operation == "submit"), None)
-        known = (Phase.ACCEPTED, Phase.REJECTED)
-        if expect in known and first is not None and first.phase in known and first.phase != expect:
+        if first is None:
             self.emit(
                 diagnostic(
                     "scenario-expectation",
-                    f"the scenario expects the request to be {expect}, the recording shows it {first.phase}",
-                    file=path,
+                    f"the scenario expects the request to be {expect}, but the recording holds no submission",
+                    file=cassette.path,
+                )
+            )
+            return
+        # a synchronous answer that is already the result (or the job's failure) was accepted
+        outcome = Phase.ACCEPTED if first.phase in JOB_OUTCOMES else first.phase
+        if outcome in (Phase.ACCEPTED, Phase.REJECTED) and outcome != expect:
+            self.emit(
+                diagnostic(
+                    "scenario-expectation",
+                    f"the scenario expects the request to be {expect}, the recording shows it {outcome}",
+                    file=cassette.path,
                     task=first.exchange.index,
                     line=first.exchange.line,
                 )
@@ -225,7 +252,10 @@ class CassetteVerifier:
             else:
                 jobs.append([s])
         for job in jobs:
-            problem = _lifecycle_problem([_lifecycle_phase(s) for s in job if not _transient(s)])
+            phases = [_lifecycle_phase(s) for s in job if not _transient(s)]
+            problem = _lifecycle_problem(phases)
+            if problem is None and job[0].operation != "submit":
+                problem = f"the job does not start with a submission ({' → '.join(phases)})"
             if problem:
                 ex = job[0].exchange
                 self.emit(diagnostic("job-lifecycle", problem, file=path, task=ex.index, line=ex.line))
@@ -242,7 +272,8 @@ def _lifecycle_phase(step: Step) -> str:
     return Phase.FAILED if step.operation == "poll" and step.phase == Phase.REJECTED else step.phase or ""
 
 
-_LIFECYCLE = re.compile(r"^(R|AP*[SF])$")
+# rejected; answered at once with the result (synchronous delivery); or acknowledged, polled, ended
+_LIFECYCLE = re.compile(r"^(R|[SF]|AP*[SF])$")
 
 
 def _lifecycle_problem(phases: list[str]) -> str | None:
@@ -250,7 +281,7 @@ def _lifecycle_problem(phases: list[str]) -> str | None:
     if _LIFECYCLE.match("".join(letters.get(Phase(p), "?") if p in PHASES else "?" for p in phases)):
         return None
     seq = " → ".join(phases)
-    if not phases or phases[0] not in (Phase.ACCEPTED, Phase.REJECTED):
+    if not phases or phases[0] not in (Phase.ACCEPTED, Phase.REJECTED, *JOB_OUTCOMES):
         return f"the job does not start with a submission ({seq})"
     if phases[0] == Phase.REJECTED:
         return f"nothing may follow a rejected submission ({seq})"

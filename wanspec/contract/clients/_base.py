@@ -63,13 +63,18 @@ class PollPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """The provider accepted a job: its id, its first status word and the raw answer."""
+    """The provider accepted a job: its id, its first status word and the raw answer.
+
+    ``phase`` is ``accepted``, or ``succeeded`` when the provider delivered the result with
+    its answer (Runware's synchronous ``imageInference``): then there is nothing to poll.
+    """
 
     provider: str
     job_id: str
     status: str | None
     raw: Any
     http_status: int
+    phase: str = "accepted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,13 +153,13 @@ class ProtocolClient:
         if client_id and not payload.get(client_id.lstrip("/")):
             payload[client_id.lstrip("/")] = str(uuid.uuid4())
         status, body = self._call("submit", {"payload": payload})
-        self._interpret("submit", status, body)
+        state = self._interpret("submit", status, body)
         job_id = self.protocol.field("jobId", body)
         if client_id and not job_id:
             job_id = payload[client_id.lstrip("/")]
         if not isinstance(job_id, str) or not job_id:
             raise UnexpectedResponse(self.provider, status, "the acknowledgement carries no job id", body)
-        return Submission(self.provider, job_id, self._status(body), body, status)
+        return Submission(self.provider, job_id, self._status(body), body, status, state.phase)
 
     def poll(self, job_id: str) -> JobStatus:
         """Ask once how the job is doing; retried on 429/5xx and connection errors."""
@@ -180,8 +185,11 @@ class ProtocolClient:
         raise AssertionError("unreachable: delays() never ends")  # pragma: no cover
 
     def run(self, payload: dict[str, Any]) -> JobResult:
-        """Submit a job and wait for its result."""
-        return self.wait(self.submit(payload).job_id)
+        """Submit a job and wait for its result (at once when it came with the answer)."""
+        sub = self.submit(payload)
+        if sub.phase == "succeeded":
+            return self._result(JobStatus(sub.job_id, sub.status, sub.phase, sub.raw, sub.http_status))
+        return self.wait(sub.job_id)
 
     def close(self) -> None:
         """Close the HTTP client if this object made it."""

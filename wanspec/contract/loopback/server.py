@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ... import lint_payload
 from ...catalog import store
 from ...jsontools import MISSING as _MISSING
+from ...jsontools import pointer_of
 from ...jsontools import resolve as resolve_pointer
 from ...lint import run
+from ...lint.engine import compiled
 from ...records import Severity
 from .._protocol import Phase, Protocol, load_protocol, placeholders, render
 
@@ -92,6 +94,7 @@ class _Job:
     created: _dt.datetime
     model: str | None
     polls: int = 0
+    sync: bool = False  # delivered with the submission's answer: polls find it done
 
 
 Reply = tuple[int, dict[str, str], Any]
@@ -226,13 +229,14 @@ class LoopbackServer:
                 return self._error(404, {"message": f"unknown model {schema}"})
         errors = [d for d in lint_payload(task, schema) if d.severity is Severity.ERROR]
         if errors:
-            return self._reject(task, errors[0].code, errors[0].pointer, errors[0].message)
+            return self._reject(task, errors[0].code, errors[0].pointer, errors[0].message, errors[0].schema)
         duration_pointer, duration = self._request_value("duration", task)
         limit = self.behaviour.max_duration
         if limit is not None and isinstance(duration, int | float) and duration > limit:
             detail = f"duration {duration:g} is not supported; the longest is {limit} seconds"
             code = store.rule_codes_by_name()["duration"]  # what the linter would say of it
-            return self._reject(task, code, duration_pointer or "", detail)
+            chosen, _ = run.choose_schema(task, schema)
+            return self._reject(task, code, duration_pointer or "", detail, chosen)
         _, job_id = self._request_value("jobId", task)
         if not isinstance(job_id, str) or not job_id:
             job_id = _new_id(self._config.get("jobIdFormat", "{uuid}"))
@@ -242,8 +246,24 @@ class LoopbackServer:
         _, model = self._request_value("model", task)
         if not isinstance(model, str):
             model = self.protocol.path_params("submit", path).get("model")
-        self._jobs[job_id] = _Job(task, _dt.datetime.now(_dt.UTC), model)
+        sync = self._delivery(task) == "sync"
+        self._jobs[job_id] = _Job(task, _dt.datetime.now(_dt.UTC), model, sync=sync)
+        if sync:
+            return self._finish(job_id, "sync-result")
         return self._respond("ack", Phase.ACCEPTED, job_id)
+
+    def _delivery(self, task: dict[str, Any]) -> str:
+        """``sync`` or ``async``: the task's own ``deliveryMethod``, else the protocol's rule for it."""
+        config = self._config.get("delivery", {})
+        _, asked = self._request_value("deliveryMethod", task)
+        if asked in ("sync", "async"):
+            return str(asked)
+        import jsonschema_rs  # deferred: loaded with the linter anyway; named here for is_valid
+
+        for rule in config.get("rules", ()):
+            if jsonschema_rs.is_valid(rule.get("when", {}), task):
+                return str(rule["mode"])
+        return str(config.get("default", "async"))
 
     def _poll(self, path: str, body: Any) -> Reply:
         job_id = self.protocol.path_params("poll", path).get("jobId")
@@ -255,12 +275,17 @@ class LoopbackServer:
         if job is None or job_id is None:
             return self._error(404, {"jobId": job_id})
         job.polls += 1
-        if job.polls <= self.behaviour.polls_before_done:
+        if job.polls <= self.behaviour.polls_before_done and not job.sync:
             return self._respond("processing", Phase.PENDING, job_id)
+        return self._finish(job_id, "success")
+
+    def _finish(self, job_id: str, state: str) -> Reply:
+        """A job's terminal answer: ``state`` (a poll's or a synchronous submission's result), or
+        the provider's failure when the behaviour fails jobs."""
         if self.behaviour.fail_jobs:
             failure = self._config.get("jobFailure", {})
             return self._respond("failed", Phase.FAILED, job_id, self._renamed(failure))
-        return self._respond("success", Phase.SUCCEEDED, job_id)
+        return self._respond(state, Phase.SUCCEEDED, job_id)
 
     # -- rendering ------------------------------------------------------------------------
     def _respond(self, state: str, phase: str, job_id: str, extra: Mapping[str, Any] | None = None) -> Reply:
@@ -268,15 +293,28 @@ class LoopbackServer:
         words = self.protocol.statuses.get(phase, ())
         word = self.behaviour.status_words.get(words[0], words[0]) if words else None
         variables = {**self._job_variables(job_id, job), "status": word, **(extra or {})}
-        out = self._drift(render(self._config["templates"][state], variables))
+        out = self._drift(render(self._template(state, job.task), variables))
         return self.behaviour.http_status_overrides.get(state, 200), {}, out
+
+    def _template(self, state: str, task: Mapping[str, Any]) -> Any:
+        """The template a state answers with: a variant for the task's type (image results
+        name their fields ``image…``) or the protocol's default."""
+        _, kind = self._request_value("taskType", dict(task))
+        variant = self._config.get("variants", {}).get(kind) if isinstance(kind, str) else None
+        if isinstance(variant, dict) and state in variant:
+            return variant[state]
+        return self._config["templates"][state]
 
     def _job_variables(self, job_id: str, job: _Job) -> dict[str, Any]:
         _, seed = self._request_value("seed", job.task)
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             seed = int(hashlib.sha256(job_id.encode()).hexdigest()[:8], 16) % 2**31
         video_id = str(uuid.uuid5(uuid.NAMESPACE_URL, job_id))
+        _, task_type = self._request_value("taskType", job.task)
         return {
+            "taskType": task_type,
+            "imageId": video_id,
+            "imageUrl": f"{self.url}/media/{video_id}.jpg",
             "jobId": job_id,
             "baseUrl": self.base_url,
             "model": job.model,
@@ -298,21 +336,33 @@ class LoopbackServer:
                 return None
         return self.behaviour.cost(task) if self.behaviour.cost is not None else DEFAULT_COST
 
-    def _reject(self, task: dict[str, Any], rule: str, pointer: str, detail: str) -> Reply:
+    def _reject(self, task: dict[str, Any], rule: str, pointer: str, detail: str, schema: str | None = None) -> Reply:
         config = self._config.get("reject", {})
         segments = [s for s in pointer.split("/")[1:] if not s.isdigit()]
         parameter = ".".join(segments) or None
         variables = {
             "parameter": parameter,
             "Parameter": segments[-1][:1].upper() + segments[-1][1:] if segments else None,
+            "parameterLower": parameter.lower() if parameter else None,
             "detail": detail,
         }
         codes = config.get("codes", {})
         code = _first_fit(codes.get(rule, codes.get("*")), variables)
-        message = _first_fit(config.get("message", "{detail}"), variables)
+        documented = config.get("messages", {}).get(code) if code else None  # the provider's own words
+        message = _first_fit(documented or config.get("message", "{detail}"), variables)
         _, job_id = self._request_value("jobId", task)
-        extra = {"code": code, "message": message, "parameter": parameter, "jobId": job_id}
-        extra.update({name: self._request_value(name, task)[1] for name in self._config.get("echo", ())})
+        _, task_type = self._request_value("taskType", task)
+        json_type, allowed = parameter_facts(schema, task, pointer) if schema else (None, None)
+        documentation = config.get("documentation", {}).get(task_type) if isinstance(task_type, str) else None
+        extra = {
+            "code": code,
+            "message": message,
+            "parameter": parameter,
+            "jobId": job_id,
+            "type": config.get("types", {}).get(json_type) if json_type else None,
+            "documentation": _first_fit(documentation, variables),
+            "allowedValues": allowed,
+        }
         return self._error(int(config.get("http", 400)), extra)
 
     def _error(self, status: int, extra: Mapping[str, Any] | None = None) -> Reply:
@@ -349,6 +399,33 @@ class LoopbackServer:
             if value is not _MISSING:
                 return pointer, value
         return None, None
+
+
+def parameter_facts(schema_id: str, task: Any, pointer: str) -> tuple[str | None, list[Any] | None]:
+    """(the JSON type the schema declares for the field at ``pointer``, the values it allows there
+    when the task breaks an ``enum``): what a provider's error names as ``type`` and ``allowedValues``."""
+
+    schema = compiled(schema_id).schema
+    node: Any = schema
+    for segment in pointer.split("/")[1:]:
+        if not isinstance(node, dict):
+            node = None
+            break
+        node = node.get("properties", {}).get(segment) if not segment.isdigit() else node.get("items")
+    declared = node.get("type") if isinstance(node, dict) else None
+    json_type = declared[0] if isinstance(declared, list) and declared else declared
+    return (json_type if isinstance(json_type, str) else None), _allowed(schema, task, pointer)
+
+
+def _allowed(schema: dict[str, Any], task: Any, pointer: str) -> list[Any] | None:
+    import jsonschema_rs  # deferred: only a rejection that names allowed values pays
+
+    for err in jsonschema_rs.validator_for(schema).iter_errors(task):
+        path = list(err.schema_path)
+        if path and path[-1] == "enum" and pointer_of(err.instance_path) == pointer:
+            values = resolve_pointer(schema, pointer_of(path))
+            return list(values) if isinstance(values, list) else None
+    return None
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

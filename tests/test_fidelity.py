@@ -1,0 +1,140 @@
+"""Fidelity classes from a careful reading of the docs: batch-spanning rules, model ids,
+URL checks alike across providers (media containers and MP3 durations: tests/test_media.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FLASH_TASK
+
+from wanspec import LintOptions, lint_payload
+
+QWEN = {
+    "taskType": "imageInference",
+    "taskUUID": "5d0c1d5e-8f64-4f0e-9d55-3a7e2c9b1a40",
+    "model": "alibaba:qwen-image@2.0",
+    "positivePrompt": "A bakery poster that says FRESH BREAD",
+}
+
+
+def found(payload, **kw):
+    return [(d.code, d.severity.value, d.task, d.pointer) for d in lint_payload(payload, **kw)]
+
+
+# -- one batch: "UUID v4 identifier … Must be unique per task" ----------------------------------
+def test_a_repeated_task_uuid_is_reported_on_the_repeating_task():
+    other = {**FLASH_TASK, "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b"}
+    assert found([FLASH_TASK, other, FLASH_TASK]) == [("WS205", "error", 2, "/taskUUID")]
+    # across models of one request too, and every repeat names the first task
+    batch = [FLASH_TASK, {**QWEN, "taskUUID": FLASH_TASK["taskUUID"]}, FLASH_TASK]
+    diags = lint_payload(batch)
+    assert [(d.code, d.task) for d in diags] == [("WS205", 1), ("WS205", 2)]
+    assert all("already used by task 0" in d.message and "Must be unique per task" in d.message for d in diags)
+
+
+def test_one_task_or_distinct_uuids_are_clean():
+    assert found(FLASH_TASK) == []
+    assert found([FLASH_TASK, {**FLASH_TASK, "taskUUID": "0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b"}]) == []
+
+
+def test_a_batch_file_reports_the_line_of_the_repeat(run_cli, write):
+    text = json.dumps([FLASH_TASK, FLASH_TASK], indent=2)
+    run = run_cli("lint", "--format", "json", str(write("batch.json", text)))
+    (d,) = run.json()["diagnostics"]
+    assert (d["code"], d["task"], d["pointer"]) == ("WS205", 1, "/taskUUID")
+    assert d["line"] == text.splitlines().index('    "taskUUID": "8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2b",', 12) + 1
+    assert run.exit_code == 1
+    # selection works as for any rule
+    assert run_cli("lint", "--ignore", "duplicate-in-batch", str(write("b2.json", text))).exit_code == 0
+
+
+def test_jsonl_lines_are_separate_requests(run_cli, write):
+    lines = "\n".join(json.dumps(FLASH_TASK) for _ in range(3)) + "\n"
+    assert run_cli("lint", str(write("many.jsonl", lines))).exit_code == 0
+
+
+def test_a_wrongly_typed_uuid_is_not_also_a_duplicate():
+    bad = {**FLASH_TASK, "taskUUID": {"id": 1}}
+    assert [c for c, *_ in found([bad, bad])] == ["WS111", "WS111"]
+
+
+def test_the_rule_is_declared_in_data():
+    from wanspec.lint.batch import unique_fields
+
+    (field,) = unique_fields("runware/alibaba:wan@2.6-flash")
+    assert (field.name, field.code) == ("taskUUID", "WS205")
+    assert unique_fields("toapis/wan2.6-flash") == ()  # ToAPIs bodies carry no task id
+
+
+# -- model ids --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("model", "says"),
+    [(42, "a number (42)"), (None, "null"), (["alibaba:wan@2.6"], "an array of 1 items"), ({"a": 1}, "an object")],
+)
+def test_a_model_of_the_wrong_type_is_reported_at_model(model, says):
+    (d,) = lint_payload({**FLASH_TASK, "model": model})
+    assert (d.code, d.pointer) == ("WS111", "/model") and says in d.message
+    forced = lint_payload({**FLASH_TASK, "model": model}, schema="runware/alibaba:wan@2.6-flash")
+    assert [(f.pointer, f.code) for f in forced] == [("/model", "WS202")]
+
+
+def test_current_and_captured_qwen_ids():
+    assert found(QWEN) == []
+    old = found({**QWEN, "model": "runware:qwen-image@2.0"})
+    assert old == [("WS203", "warning", 0, "/model")]
+    (d,) = lint_payload({**QWEN, "model": "runware:qwen-image@2.0-pro"})
+    assert "alibaba:qwen-image@2.0-pro" in d.message  # names the current id
+
+
+@pytest.mark.parametrize(
+    ("model", "code", "hint"),
+    [
+        ("alibaba:wan@2.7", "WS015", None),  # known, no schema: not "did you mean 2.6"
+        ("alibaba:qwen-image@3.0-pro", "WS015", None),
+        ("alibaba:wan@2.6-flsh", "WS010", "did you mean 'alibaba:wan@2.6-flash'?"),  # a typo
+        ("alibaba:qwen-image@2.0-por", "WS010", "did you mean 'alibaba:qwen-image@2.0-pro'?"),
+        ("alibaba:wan@3.5", "WS010", None),  # another version is another model, not a typo
+        ("alibaba:wan@2.2-animate", "WS010", "did you mean 'runware:200@8'?"),  # by the model's name
+    ],
+)
+def test_unknown_known_and_mistyped_model_ids(model, code, hint):
+    (d,) = lint_payload({**FLASH_TASK, "model": model})
+    assert (d.code, d.pointer, d.hint) == (code, "/model", hint)
+
+
+def test_a_known_model_without_schema_is_not_passing(run_cli, write):
+    run = run_cli("lint", str(write("w27.json", {**FLASH_TASK, "model": "alibaba:wan@2.7"})))
+    assert run.exit_code == 1 and "WS015" in run.stdout and "not checked" in run.stdout
+    assert run_cli("lint", "--ignore", "WS015", str(write("w27b.json", {**FLASH_TASK, "model": "alibaba:wan@2.7"})))
+
+
+# -- URL checks alike across providers ----------------------------------------------------------
+URLS = [
+    "https://cdn.example.com/boat.jpg",
+    "HTTP://EXAMPLE.COM/A.PNG",
+    "https://example.com:8443/a.png?sig=1",
+    "http://",
+    "https://",
+    "https:///boat.jpg",
+    "http://?x=1",
+    "https://exa mple.com/a.jpg",
+    "ftp://example.com/a.jpg",
+    "example.com/a.jpg",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_toapis_image_urls_get_runwares_url_checks(url):
+    runware = {**FLASH_TASK, "inputs": {"frameImages": [url]}}
+    toapis = {"model": "wan2.6-flash", "prompt": "A boat drifts", "image_urls": [url]}
+    r = [c for c, *_ in found(runware)]
+    t = [c for c, *_ in found(toapis)]
+    assert ("WS610" in r) == ("WS610" in t), (r, t)
+    assert ("WS610" in t) == (url not in URLS[:3])
+
+
+def test_toapis_takes_no_inline_data_where_runware_does():
+    data = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAoAAAAKACAIAAAD/gAIDAAAAAA=="
+    assert found({"model": "wan2.6-flash", "prompt": "x", "image_urls": [data]})[0][0] == "WS610"
+    assert found({**FLASH_TASK, "inputs": {"frameImages": [data]}}, options=LintOptions()) == []

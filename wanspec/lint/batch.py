@@ -1,0 +1,73 @@
+"""Rules that span the tasks of one batch (one request body), declared in the schemas.
+
+A property marked ``"x-unique": "batch"`` must not repeat its value across the tasks of
+one batch: Runware's ``taskUUID`` is "UUID v4 identifier … Must be unique per task", and
+the responses of a batch are matched to their tasks by it. The rule's code is the
+keyword's (``x-unique`` in ``rules.json``'s ``keywords``), unless the property's ``x-rule``
+names one for it; the citation is the property's ``x-doc``. Nothing here knows a provider.
+
+A batch is the tasks of one JSON document (an array of tasks is one request). The lines of
+a JSON Lines file are separate requests, so they are not compared with each other (and a
+large one can then be linted on several processes without shared state).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..catalog import store as _catalog
+from .engine import Finding, compiled
+
+KEYWORD = "x-unique"
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueField:
+    name: str  # the top-level property
+    code: str
+    doc: str | None
+
+
+@cache
+def unique_fields(schema_id: str) -> tuple[UniqueField, ...]:
+    """The properties of a schema whose values must differ across a batch."""
+    # the schema the engine runs (prebuilt in a wheel): the same properties and tags
+    schema = compiled(schema_id).validation_schema
+    out = []
+    for name, node in (schema.get("properties") or {}).items():
+        if not isinstance(node, dict) or node.get(KEYWORD) != "batch":
+            continue
+        rule = node.get("x-rule")
+        code = rule.get(KEYWORD) if isinstance(rule, dict) else None
+        out.append(UniqueField(name, code or _catalog.keyword_codes()[KEYWORD], node.get("x-doc")))
+    return tuple(out)
+
+
+class Batch:
+    """What the earlier tasks of one batch used; ``check`` reports a repeat on the later task."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
+        found = []
+        for field in unique_fields(schema_id):
+            value = task.get(field.name)
+            if isinstance(value, dict | list) or field.name not in task:
+                continue  # structure is reported by the schema; only plain values can repeat
+            key = (field.name, json.dumps(value))
+            first = self.seen.setdefault(key, index)
+            if first == index:
+                continue
+            text = f"{field.name} {json.dumps(value)} is already used by task {first} of this batch"
+            text += "; each task needs its own"
+            if field.doc:
+                text = f"{text} [{field.doc}]"
+            severity = _catalog.rules()[field.code].severity
+            found.append(Finding(field.code, severity, text, f"/{field.name}", doc=field.doc))
+        return found
