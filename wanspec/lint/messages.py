@@ -54,7 +54,7 @@ def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str | None:
         return lowered[name.lower()]
     import difflib
 
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
