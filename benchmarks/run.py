@@ -279,6 +279,9 @@ def ensure_corpus(root: Path, profile: str, sizes: dict[str, int], need: set[str
     meta_path = corpus / "corpus.json"
     gen = [sys.executable, str(HERE / "gen_corpus.py"), "--out", str(corpus), "--profile", profile]
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    version = re.search(r"^GENERATOR_VERSION = (\d+)", (HERE / "gen_corpus.py").read_text(), re.M)
+    if version and meta.get("generator_version") != int(version.group(1)):
+        meta = {}  # written by another version of the generator: every part is rewritten
     if meta.get("many", {}).get("files") != sizes["files"] or meta.get("all", {}).get("lines") != sizes["lines"]:
         print(f"# {profile} corpus missing in {corpus}: running gen_corpus.py", flush=True)
         subprocess.run([*gen, "--files", str(sizes["files"]), "--jsonl-lines", str(sizes["lines"])], check=True)
