@@ -548,7 +548,7 @@ def scenario_tables(sc: Scenario, series: list[Series]) -> tuple[str, dict[str, 
         sizes = {p: _bytes(series, p) for p in ("clean", "messy")}
         if all(sizes.values()):
             per_byte = sizes["clean"] / sizes["messy"]
-            ratios["messy bytes / clean bytes"] = 1 / per_byte
+            ratios["messy bytes / clean bytes"] = {"value": 1 / per_byte}
             lines_note = (
                 f"The messy input is {1 / per_byte:.2f}× the clean one in bytes; per byte, "
                 "wanspec's messy / clean ratio is the one above × "
