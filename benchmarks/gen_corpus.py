@@ -48,7 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 DEFAULT_SEED = 20261121
 MODEL = "alibaba:wan@2.6-flash"
 PAIRS = [
@@ -516,10 +516,10 @@ def m_no_inputs(rng):
 
 
 def m_inputs_without_visual(rng):
+    # an empty inputs object: audio alone is audio-to-video, which the sources disagree on
+    # (a warning, docs/doc-discrepancies.md), so it is not an invalid kind
     t = _pair(rng)
-    t["inputs"] = {"audio": asset_url(rng, "mp3")}
-    ali = t.get("providerSettings", {}).get("alibaba", {})
-    ali.pop("audio", None)
+    t["inputs"] = {}
     return t
 
 
@@ -633,6 +633,119 @@ def build_task(rng: random.Random) -> tuple[str, dict[str, Any]]:
 
 def is_valid_kind(kind: str) -> bool:
     return kind == "valid" or kind.startswith("warn_")
+
+
+# --------------------------------------------------------------------------- messy tasks
+# What real CI batches look like (issue 14): long prompts up to the 1,500-character limit, inline
+# images as base64 data URIs, and most tasks carrying one or more findings. Each mutator below
+# breaks one field of its own, so any set of them can be applied together and each still makes
+# its own finding; a task is invalid exactly when at least one was applied.
+
+MESSY_INVALID_SHARE = 0.72
+MESSY_MEDIA_SHARE = 0.6
+
+
+def png_data_uri(rng: random.Random, width: int, height: int, size: int) -> str:
+    """A data URI holding a PNG whose header says ``width``×``height``, padded to ``size`` bytes.
+
+    Linters read only the header (x-media: format and pixel size); the rest is random bytes,
+    which is what the base64 of compressed image data looks like to a parser.
+    """
+    import base64
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    head = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    body = rng.getrandbits(8 * max(0, size - len(head))).to_bytes(max(0, size - len(head)), "little")
+    return "data:image/png;base64," + base64.b64encode(head + body).decode("ascii")
+
+
+def _inline_image(rng: random.Random) -> str:
+    w, h = rng.choice([(720, 1280), (1280, 720), (960, 960), (1024, 1024), (1920, 1080), (600, 800)])
+    return png_data_uri(rng, w, h, int(rng.triangular(600, 4000, 1200)))
+
+
+def build_messy_valid(rng: random.Random) -> dict[str, Any]:
+    """A valid task with a long prompt and, often, its images inline."""
+    t = build_valid(rng)
+    t["positivePrompt"] = text_of_length(rng, WORDS, int(rng.triangular(600, 1500, 1400)))
+    if rng.random() < MESSY_MEDIA_SHARE:
+        inputs = t["inputs"]
+        if "frameImages" in inputs:
+            item = inputs["frameImages"][0]
+            data = _inline_image(rng)
+            inputs["frameImages"] = [{"image": data, "frame": "first"} if isinstance(item, dict) else data]
+        elif "referenceImages" in inputs:
+            inputs["referenceImages"] = [_inline_image(rng) for _ in inputs["referenceImages"]]
+    return t
+
+
+def x_seed(rng, t):
+    t["seed"] = rng.choice([-1, 2147483648, -42])
+
+
+def x_output_quality(rng, t):
+    t["outputQuality"] = rng.choice([10, 19, 100])
+
+
+def x_number_results(rng, t):
+    t["numberResults"] = rng.choice([5, 0, 12])
+
+
+def x_output_format(rng, t):
+    t["outputFormat"] = rng.choice(["GIF", "mp4", "AVI"])
+
+
+def x_unknown_top_level(rng, t):
+    name, value = rng.choice([("steps", 30), ("fps", 24), ("motionStrength", 0.5), ("guidance", 7)])
+    t[name] = value
+
+
+def x_unknown_inputs(rng, t):
+    t["inputs"]["image"] = asset_url(rng, "jpg")
+
+
+def x_prompt_too_long(rng, t):
+    t["positivePrompt"] = text_of_length(rng, WORDS, rng.choice([1501, 1520, 1600]))
+
+
+def x_negative_prompt_too_long(rng, t):
+    t["negativePrompt"] = text_of_length(rng, NEGATIVE_WORDS, rng.choice([501, 540]))
+
+
+def x_bad_uuid(rng, t):
+    t["taskUUID"] = rng.choice(["not-a-uuid", t["taskUUID"][:-1], t["taskUUID"].replace("-", "")])
+
+
+def x_duration(rng, t):
+    t["duration"] = rng.choice([0, 1, 40])
+
+
+def x_ttl(rng, t):
+    t["ttl"] = rng.choice([0, 30, 59])
+
+
+def x_include_cost(rng, t):
+    t["includeCost"] = rng.choice(["yes", "no"])
+
+
+MESSY_MUTATORS: dict[str, Callable[[random.Random, dict[str, Any]], None]] = {
+    name[2:]: fn for name, fn in sorted(globals().items()) if name.startswith("x_") and callable(fn)
+}
+
+
+def build_messy_task(rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """(kind, task): kind is "valid" or the "+"-joined mutators applied (1-4 of them)."""
+    t = build_messy_valid(rng)
+    if rng.random() >= MESSY_INVALID_SHARE:
+        return "valid", t
+    k = rng.choices([1, 2, 3, 4], weights=[45, 35, 15, 5])[0]
+    names = sorted(rng.sample(sorted(MESSY_MUTATORS), k))
+    for name in names:
+        MESSY_MUTATORS[name](rng, t)
+    return "+".join(names), t
 
 
 # --------------------------------------------------------------------------- reference schema
@@ -765,13 +878,16 @@ def dump_line(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write_jsonl(path: Path, labels: Path, rng: random.Random, n: int) -> dict[str, int]:
+Builder = Callable[[random.Random], tuple[str, dict[str, Any]]]
+
+
+def write_jsonl(path: Path, labels: Path, rng: random.Random, n: int, build: Builder) -> dict[str, int]:
     counts = {"lines": n, "invalid": 0, "warning_only": 0}
     with path.open("w", encoding="utf-8", newline="\n") as out, labels.open("w", encoding="utf-8", newline="\n") as lab:
         buf: list[str] = []
         lbuf: list[str] = []
         for i in range(1, n + 1):
-            kind, task = build_task(rng)
+            kind, task = build(rng)
             ok = is_valid_kind(kind)
             counts["invalid"] += not ok
             counts["warning_only"] += kind.startswith("warn_")
@@ -788,13 +904,46 @@ def write_jsonl(path: Path, labels: Path, rng: random.Random, n: int) -> dict[st
     return counts
 
 
+def write_tree(out: Path, folder: str, n: int, rng: random.Random, build: Builder) -> dict[str, Any]:
+    """``n`` pretty-printed task files in ``out/folder`` and their labels in ``folder.expected.json``."""
+    many = out / folder
+    many.mkdir(exist_ok=True)
+    for old in many.glob("payload-*.json"):
+        old.unlink()
+    labels: dict[str, dict[str, Any]] = {}
+    for i in range(1, n + 1):
+        kind, task = build(rng)
+        name = f"payload-{i:05d}.json"
+        (many / name).write_text(dump_pretty(task), encoding="utf-8")
+        labels[f"{folder}/{name}"] = {"valid": is_valid_kind(kind), "kind": kind}
+    (out / f"{folder}.expected.json").write_text(dump_pretty(labels), encoding="utf-8")
+    n_bad = sum(not v["valid"] for v in labels.values())
+    print(f"{folder}/: {n} files, {n_bad} invalid ({100 * n_bad / max(1, n):.1f}%)")
+    return {
+        "files": n,
+        "invalid": n_bad,
+        "warning_only": sum(v["kind"].startswith("warn_") for v in labels.values()),
+        "bytes": sum(p.stat().st_size for p in many.glob("payload-*.json")),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     here = Path(__file__).resolve().parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=here / ".corpus", help="output folder (default: benchmarks/.corpus)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument(
+        "--profile",
+        choices=("clean", "messy"),
+        default="clean",
+        help="clean: ~20%% invalid, one violation each; messy: long prompts, inline images, most tasks "
+        "with 1-4 violations",
+    )
     ap.add_argument("--files", type=int, default=MANY_FILES, help="files in many/ (default 2000)")
     ap.add_argument("--jsonl-lines", type=int, default=ALL_LINES, help="lines in all.jsonl (default 20000)")
+    ap.add_argument(
+        "--large-files", type=int, default=0, metavar="N", help="also write many-large/ with N files (run.py: 20000)"
+    )
     ap.add_argument(
         "--lines",
         type=int,
@@ -802,7 +951,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="also write big.jsonl with N lines (the memory check uses 200000)",
     )
-    ap.add_argument("--only-big", action="store_true", help="with --lines: write big.jsonl only")
+    ap.add_argument("--only-big", action="store_true", help="with --lines/--large-files: write only those")
     args = ap.parse_args(argv)
 
     out: Path = args.out
@@ -814,15 +963,23 @@ def main(argv: list[str] | None = None) -> int:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except ValueError:
             meta = {}
-    if meta.get("seed") != args.seed or meta.get("generator_version") != GENERATOR_VERSION:
+    if (
+        meta.get("seed") != args.seed
+        or meta.get("generator_version") != GENERATOR_VERSION
+        or meta.get("profile", "clean") != args.profile
+    ):
         meta = {}
+    messy = args.profile == "messy"
+    build: Builder = build_messy_task if messy else build_task
+    seed = f"{args.seed}:messy" if messy else str(args.seed)
     meta.update(
         {
             "generator_version": GENERATOR_VERSION,
             "seed": args.seed,
+            "profile": args.profile,
             "model": MODEL,
-            "invalid_kinds": sorted(INVALID_KINDS),
-            "warning_kinds": WARNING_KINDS,
+            "invalid_kinds": sorted(MESSY_MUTATORS if messy else INVALID_KINDS),
+            "warning_kinds": [] if messy else WARNING_KINDS,
         }
     )
 
@@ -831,39 +988,25 @@ def main(argv: list[str] | None = None) -> int:
 
         one = out / "one"
         one.mkdir(exist_ok=True)
-        (one / "payload.json").write_text(
-            dump_pretty(build_valid(random.Random(f"{args.seed}:one"), mode="i2v", dims="pair", full=True)),
-            encoding="utf-8",
-        )
+        one_rng = random.Random(f"{seed}:one")
+        first = build_valid(one_rng, mode="i2v", dims="pair", full=True)
+        if messy:  # the pre-commit case with a long prompt and an inline image, still valid
+            first["positivePrompt"] = text_of_length(one_rng, WORDS, 1500)
+            first["inputs"]["frameImages"] = [{"image": _inline_image(one_rng), "frame": "first"}]
+        (one / "payload.json").write_text(dump_pretty(first), encoding="utf-8")
 
-        many = out / "many"
-        many.mkdir(exist_ok=True)
-        for old in many.glob("payload-*.json"):
-            old.unlink()
-        rng = random.Random(f"{args.seed}:many")
-        labels: dict[str, dict[str, Any]] = {}
-        for i in range(1, args.files + 1):
-            kind, task = build_task(rng)
-            name = f"payload-{i:05d}.json"
-            (many / name).write_text(dump_pretty(task), encoding="utf-8")
-            labels[f"many/{name}"] = {"valid": is_valid_kind(kind), "kind": kind}
-        (out / "many.expected.json").write_text(dump_pretty(labels), encoding="utf-8")
-        n_bad = sum(not v["valid"] for v in labels.values())
-        meta["many"] = {
-            "files": args.files,
-            "invalid": n_bad,
-            "warning_only": sum(v["kind"].startswith("warn_") for v in labels.values()),
-        }
-        print(f"many/: {args.files} files, {n_bad} invalid ({100 * n_bad / max(1, args.files):.1f}%)")
-
+        meta["many"] = write_tree(out, "many", args.files, random.Random(f"{seed}:many"), build)
         c = write_jsonl(
-            out / "all.jsonl", out / "all.expected.txt", random.Random(f"{args.seed}:all"), args.jsonl_lines
+            out / "all.jsonl", out / "all.expected.txt", random.Random(f"{seed}:all"), args.jsonl_lines, build
         )
         meta["all"] = c
         print(f"all.jsonl: {c['lines']} lines, {c['invalid']} invalid, {c['bytes'] / 1e6:.1f} MB")
 
+    if args.large_files:
+        meta["many-large"] = write_tree(out, "many-large", args.large_files, random.Random(f"{seed}:large"), build)
+
     if args.lines:
-        c = write_jsonl(out / "big.jsonl", out / "big.expected.txt", random.Random(f"{args.seed}:big"), args.lines)
+        c = write_jsonl(out / "big.jsonl", out / "big.expected.txt", random.Random(f"{seed}:big"), args.lines, build)
         meta["big"] = c
         print(f"big.jsonl: {c['lines']} lines, {c['invalid']} invalid, {c['bytes'] / 1e6:.1f} MB")
 

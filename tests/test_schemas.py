@@ -117,6 +117,16 @@ def test_wheel_ships_every_schema(tmp_path):
     for path in FILES:
         assert "wanspec/schemas/" + path.relative_to(ROOT / "schemas").as_posix() in names
     assert "wanspec/py.typed" in names
+    # the prebuilt schemas (hatch_build.py) are exactly what the sources give
+    from wanspec.lint import prebuilt
+
+    with zipfile.ZipFile(wheel) as z:
+        shipped = {
+            n.removeprefix("wanspec/schemas/_prebuilt/"): json.loads(z.read(n))
+            for n in names
+            if n.startswith("wanspec/schemas/_prebuilt/")
+        }
+    assert shipped == prebuilt.documents()
 
 
 def test_schemas_are_read_through_importlib_resources():

@@ -22,6 +22,7 @@ from .errors import UsageError, WanspecError
 from .lint.events import LintEvents
 from .lint.paths import lint_paths
 from .lint.run import LintOptions, lint_file, lint_payload
+from .lint.stream import lint_records
 from .project.run import ProjectRun, ProjectSettings, lint_project, project_options
 from .records import Diagnostic, ExitStatus, LintResult, Severity, exit_status
 
@@ -47,6 +48,7 @@ __all__ = [
     "lint_paths",
     "lint_payload",
     "lint_project",
+    "lint_records",
     "list_rules",
     "list_schemas",
     "load_schema",

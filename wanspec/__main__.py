@@ -1,3 +1,3 @@
-from wanspec.cli.main import main
+from wanspec.cli.fast import main
 
 main()

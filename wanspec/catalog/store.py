@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Protocol
 
@@ -42,7 +42,11 @@ class SchemaEntry:
     models: tuple[str, ...]
     docs: tuple[str, ...]
     detect: dict[str, Any] | None
-    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The schema file as written (read when first asked for)."""
+        return _document(self.path)
 
 
 class Resource(Protocol):
@@ -121,6 +125,37 @@ def _read(path: str) -> dict[str, Any]:
     return data
 
 
+@cache
+def _document(path: str) -> dict[str, Any]:
+    return _read(path)
+
+
+#: Where the wheel keeps the schemas prebuilt at build time (wanspec.lint.prebuilt).
+PREBUILT = "_prebuilt"
+
+
+def prebuilt(path: str) -> dict[str, Any] | None:
+    """The prebuilt form of the schema file ``path``, or None when there is none (a source
+    checkout or an editable install: the caller builds it)."""
+    node = schemas_root().joinpath(PREBUILT, *path.split("/"))
+    if not node.is_file():
+        return None
+    return _read(f"{PREBUILT}/{path}")
+
+
+def entry_record(entry: SchemaEntry) -> dict[str, Any]:
+    """What the prebuilt index keeps of an entry (everything but the document)."""
+    return {
+        "id": entry.id,
+        "provider": entry.provider,
+        "title": entry.title,
+        "path": entry.path,
+        "models": list(entry.models),
+        "docs": list(entry.docs),
+        "detect": entry.detect,
+    }
+
+
 def _squash(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
@@ -136,7 +171,11 @@ def _model_ids(schema: dict[str, Any]) -> tuple[str, ...]:
 class Catalog:
     entries: dict[str, SchemaEntry]
     by_model: dict[str, SchemaEntry]
-    shared: dict[str, dict[str, Any]]  # $id -> shared definitions document
+
+    @property
+    def shared(self) -> dict[str, dict[str, Any]]:
+        """``$id`` → shared definitions document (the ``_*.json`` files of each provider)."""
+        return _shared()
 
     def get(self, schema_id: str) -> SchemaEntry:
         try:
@@ -198,38 +237,68 @@ def json_kind(value: Any) -> str:
 
 @cache
 def catalog() -> Catalog:
-    root = schemas_root()
-    entries: dict[str, SchemaEntry] = {}
-    by_model: dict[str, SchemaEntry] = {}
-    shared: dict[str, dict[str, Any]] = {}
-    for provider_dir in sorted(root.iterdir(), key=lambda t: t.name):
-        if not provider_dir.is_dir() or provider_dir.name.startswith((".", "_")):
-            continue
-        for item in sorted(provider_dir.iterdir(), key=lambda t: t.name):
-            if not item.name.endswith(".json"):
-                continue
-            rel = f"{provider_dir.name}/{item.name}"
-            doc = _read(rel)
-            if item.name.startswith("_"):
-                shared[doc.get("$id", rel)] = doc
-                continue
+    index = _prebuilt_index()
+    if index is not None:
+        entries = {r["id"]: _entry(r) for r in index["entries"]}
+    else:
+        entries = {}
+        for rel in _schema_files(shared=False):
+            doc = _document(rel)
             meta = doc.get("x-wanspec")
             if not isinstance(meta, dict) or "id" not in meta:
                 raise CatalogError(f"{rel}: missing x-wanspec.id")
             entry = SchemaEntry(
                 id=meta["id"],
-                provider=meta.get("provider", provider_dir.name),
+                provider=meta.get("provider", rel.split("/")[0]),
                 title=str(meta.get("title", meta["id"])),
                 path=rel,
                 models=_model_ids(doc),
                 docs=tuple(meta.get("docs", ())),
                 detect=meta.get("detect"),
-                raw=doc,
             )
             entries[entry.id] = entry
-            for model in entry.models:
-                by_model[model] = entry
-    return Catalog(entries, by_model, shared)
+    by_model = {model: entry for entry in entries.values() for model in entry.models}
+    return Catalog(entries, by_model)
+
+
+def _entry(record: dict[str, Any]) -> SchemaEntry:
+    return SchemaEntry(
+        id=record["id"],
+        provider=record["provider"],
+        title=record["title"],
+        path=record["path"],
+        models=tuple(record["models"]),
+        docs=tuple(record["docs"]),
+        detect=record["detect"],
+    )
+
+
+def _prebuilt_index() -> dict[str, Any] | None:
+    if not schemas_root().joinpath(PREBUILT, "index.json").is_file():
+        return None
+    return _read(f"{PREBUILT}/index.json")
+
+
+def _schema_files(*, shared: bool) -> list[str]:
+    """Relative paths of the model schema files (or, with ``shared``, the ``_*.json`` ones), sorted."""
+    root = schemas_root()
+    out = []
+    for provider_dir in sorted(root.iterdir(), key=lambda t: t.name):
+        if not provider_dir.is_dir() or provider_dir.name.startswith((".", "_")):
+            continue
+        for item in sorted(provider_dir.iterdir(), key=lambda t: t.name):
+            if item.name.endswith(".json") and item.name.startswith("_") == shared:
+                out.append(f"{provider_dir.name}/{item.name}")
+    return out
+
+
+@cache
+def _shared() -> dict[str, dict[str, Any]]:
+    out = {}
+    for rel in _schema_files(shared=True):
+        doc = _document(rel)
+        out[doc.get("$id", rel)] = doc
+    return out
 
 
 @cache

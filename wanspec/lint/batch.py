@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from ..catalog import store as _catalog
-from .engine import Finding
+from .engine import Finding, compiled
 
 KEYWORD = "x-unique"
 
@@ -34,7 +34,8 @@ class UniqueField:
 @cache
 def unique_fields(schema_id: str) -> tuple[UniqueField, ...]:
     """The properties of a schema whose values must differ across a batch."""
-    schema = _catalog.dereferenced(schema_id)
+    # the schema the engine runs (prebuilt in a wheel): the same properties and tags
+    schema = compiled(schema_id).validation_schema
     out = []
     for name, node in (schema.get("properties") or {}).items():
         if not isinstance(node, dict) or node.get(KEYWORD) != "batch":

@@ -71,9 +71,11 @@ class CompiledSchema:
     def __init__(self, entry: store.SchemaEntry, engine: str = "fast") -> None:
         self.entry = entry
         self.engine = engine
-        self.schema = store.dereferenced(entry.id)
-        # What the engines run: the same rules, with Python keywords behind cheap guards.
-        self.validation_schema = _guarded(self.schema)
+        # What the engines run: the same rules, with Python keywords behind cheap guards;
+        # an installed wheel ships it prebuilt (wanspec.lint.prebuilt).
+        built = store.prebuilt(entry.path)
+        self._schema: dict[str, Any] | None = None
+        self.validation_schema = built if built is not None else _guarded(self.schema)
         self.tags: dict[Path, dict[str, Any]] = {}
         _index_tags(self.validation_schema, (), self.tags)
         provider = store.providers().get(entry.provider, {})
@@ -84,6 +86,13 @@ class CompiledSchema:
             self._compile()
         except Exception as exc:  # a malformed bundled schema is an installation problem
             raise CatalogError(f"schema {entry.id} ({entry.path}) does not compile: {exc}") from exc
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The model schema with every ``$ref`` inlined (before the guards)."""
+        if self._schema is None:
+            self._schema = store.dereferenced(self.entry.id)
+        return self._schema
 
     def _compile(self) -> None:
         if self.engine == "reference":

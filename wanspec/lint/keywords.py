@@ -208,19 +208,43 @@ CHECKS: dict[str, Check] = {
 }
 
 
+#: Inline media strings up to this size have their findings remembered (see _rs_adapter).
+_REMEMBER_CHARS = 1 << 20
+_REMEMBER_ITEMS = 16
+
+
 def _rs_adapter(check: Check) -> type:
     class Keyword:
-        __slots__ = ("config",)
+        """One keyword at one place in a schema, as jsonschema_rs calls it.
+
+        A task with findings is checked twice, ``is_valid`` first and then ``iter_errors``,
+        so without memory an inline image would be decoded twice (measured: a tenth of a
+        messy JSONL run). The last few strings' findings are kept; the size limit keeps a
+        50 MB inline video from being held.
+        """
+
+        __slots__ = ("config", "seen")
 
         def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
             self.config = value
+            self.seen: dict[str, list[Finding]] = {}
+
+        def _findings(self, instance: Any) -> list[Finding] | Iterator[Finding]:
+            if not isinstance(instance, str) or len(instance) > _REMEMBER_CHARS:
+                return check(self.config, instance)
+            found = self.seen.get(instance)
+            if found is None:
+                if len(self.seen) >= _REMEMBER_ITEMS:
+                    self.seen.clear()
+                found = self.seen[instance] = list(check(self.config, instance))
+            return found
 
         def validate(self, instance: Any) -> None:
-            for rule, message in check(self.config, instance):
+            for rule, message in self._findings(instance):
                 raise ValueError(f"{rule}{SEP}{message}")
 
         def iter_errors(self, instance: Any) -> Iterator[ValueError]:
-            for rule, message in check(self.config, instance):
+            for rule, message in self._findings(instance):
                 yield ValueError(f"{rule}{SEP}{message}")
 
     return Keyword

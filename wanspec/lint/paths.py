@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..records import LintResult
-from . import parallel
 from .events import LintEvents
 from .run import STDIN, Collector, Keep, LintOptions, Sink, discover, lint_one, validate_options
 
@@ -47,7 +46,10 @@ def lint_paths(
             files = [f for f in files if opts.policy.keeps(f)]
     if events is not None:
         events.started(files, sum(_size(f) for f in files))
-    if jobs != 1:
+    if jobs != 1 and (len(files) > 1 or (files and files[0].endswith(".jsonl"))):
+        # one .json file is one unit of work: the pre-commit case never loads the pool's module
+        from . import parallel
+
         workers = parallel.available_jobs() if jobs == 0 else jobs
         batches = parallel.plan(files) if workers > 1 and parallel.can_fork() else None
         if batches is not None:

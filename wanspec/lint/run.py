@@ -151,12 +151,21 @@ def _finding(rule_name: str, message: str, pointer: str, *, hint: str | None = N
 def _is_auth(task: dict[str, Any]) -> bool:
     """Tasks that carry no request to check (Runware's ``authentication`` task, say), as
     the providers' ``skip`` patterns in ``rules.json`` describe them."""
-    return any(all(task.get(k) == v for k, v in pattern.items()) for pattern in _skip_patterns())
+    # plain loops: this runs for every task, and the generator form was 9% of a clean JSONL run
+    for pattern in _skip_patterns():
+        for key, value in pattern:
+            if task.get(key) != value:
+                break
+        else:
+            return True
+    return False
 
 
 @cache
-def _skip_patterns() -> tuple[dict[str, Any], ...]:
-    return tuple(p for provider in store.providers().values() for p in provider.get("skip", ()))
+def _skip_patterns() -> tuple[tuple[tuple[str, Any], ...], ...]:
+    return tuple(
+        tuple(pattern.items()) for provider in store.providers().values() for pattern in provider.get("skip", ())
+    )
 
 
 def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, list[Finding]]:
@@ -184,23 +193,30 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     if schema is not None and opts.schema != schema:
         opts = dataclasses.replace(opts, schema=schema)
     validate_options(opts)
-    tasks = obj if isinstance(obj, list) else [obj]
-    out: list[Diagnostic] = []
     batch = _batch.Batch() if isinstance(obj, list) else None
+    return list(task_diagnostics(obj if isinstance(obj, list) else [obj], opts, batch=batch))
+
+
+def task_diagnostics(
+    tasks: Iterable[Any], opts: LintOptions, file: str | None = None, *, batch: _batch.Batch | None = None
+) -> Iterator[Diagnostic]:
+    """Diagnostics of already-parsed tasks, task by task; no line or column (there is no text).
+    ``batch`` checks the tasks as one request (a JSON array); without it each stands alone."""
     for i, task in enumerate(tasks):
         if not isinstance(task, dict):
             if (
-                d := _diag(_finding("not-a-task", f"task {i} is not an object", ""), None, i, None, None, opts)
+                d := _diag(_finding("not-a-task", f"task {i} is not an object", ""), file, i, None, None, opts)
             ) is not None:
-                out.append(d)
+                yield d
             continue
         if _is_auth(task):
             continue
         schema_id, findings = check_task(task, opts)
         if batch is not None and schema_id is not None:
             findings = [*findings, *batch.check(i, schema_id, task)]
-        out.extend(d for f in findings if (d := _diag(f, None, i, schema_id, None, opts)) is not None)
-    return [d for d in out if d is not None]
+        for f in findings:
+            if (d := _diag(f, file, i, schema_id, None, opts)) is not None:
+                yield d
 
 
 def _diag(

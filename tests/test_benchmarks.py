@@ -1,0 +1,70 @@
+"""The benchmark harness runs end to end (``run.py --quick``): a smoke test, no timing assertions.
+
+It generates tiny clean and messy corpora, cross-checks every tool's verdicts against the
+generator's labels, times each scenario once and writes the raw numbers; Ajv and
+check-jsonschema rows appear when node (with ``benchmarks/node`` installed) and
+check-jsonschema are available.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+WANSPEC = shutil.which("wanspec") or str(Path(sys.executable).parent / "wanspec")
+
+
+@pytest.mark.slow
+def test_quick_benchmark_runs_every_scenario_on_both_corpora(tmp_path: Path):
+    results = tmp_path / "results.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--quick",
+            "--wanspec",
+            WANSPEC,
+            "--results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    data = json.loads(results.read_text())
+    assert data["quick"] and set(data["scenarios"]) == {"one", "many", "many-large", "jsonl", "jsonl-big"}
+    assert set(data["corpora"]) == {"clean", "messy"}
+    # the messy corpus is messy: most tasks invalid, prompts near the limit, inline images
+    assert data["corpora"]["messy"]["all"]["invalid"] > data["corpora"]["messy"]["all"]["lines"] / 2
+    assert all(rep["agree"] for rep in data["sanity"].values()), data["sanity"]
+    for name, scenario in data["scenarios"].items():
+        for series in scenario["series"]:
+            assert series["n"] == 1 and set(series["exit_codes"]) <= {0, 1}, (name, series)
+            assert series["cpu_median_ms"] > 0 and series["rss_median_mb"] > 0
+    jsonl = data["scenarios"]["jsonl"]["ratios"]
+    assert "wanspec messy / clean" in jsonl and "wanspec -j1 messy / clean" in jsonl
+    assert "rss big / small (-j 1)" in data["scenarios"]["jsonl-big"]["ratios"]
+
+
+def test_messy_generator_is_deterministic_and_labels_every_task(tmp_path: Path):
+    gen = [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), "--profile", "messy", "--files", "5"]
+    for out in ("a", "b"):
+        subprocess.run([*gen, "--out", str(tmp_path / out), "--jsonl-lines", "300"], check=True, capture_output=True)
+    a, b = (tmp_path / x / "all.jsonl" for x in ("a", "b"))
+    assert a.read_bytes() == b.read_bytes()
+    lines = a.read_text(encoding="utf-8").splitlines()
+    labels = (tmp_path / "a" / "all.expected.txt").read_text().splitlines()
+    assert len(lines) == len(labels) == 300
+    tasks = [json.loads(line) for line in lines]
+    assert max(len(t["positivePrompt"]) for t in tasks) >= 1400
+    assert sum("data:image/png;base64," in line for line in lines) > 100
+    multi = [row for row in labels if "+" in row.split("\t")[2]]
+    assert len(multi) > 50  # many tasks break several rules at once

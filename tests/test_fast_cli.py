@@ -1,0 +1,137 @@
+"""The console script's click-free front for ``wanspec lint`` (wanspec/cli/fast.py).
+
+It must build exactly the settings click builds, hand everything else to click, and keep
+click out of the process on the lint path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from conftest import FLASH_TASK
+
+from wanspec.cli import fast
+from wanspec.cli import main as click_main
+from wanspec.cli.commands import LintSettings
+
+# click's parameter name -> LintSettings field (the callback renames a few)
+_FIELD = {"fmt": "format", "no_progress": "progress"}
+
+
+def test_option_table_matches_clicks_lint_command():
+    command = click_main.cli.commands["lint"]
+    clicks: dict[str, str] = {}
+    for param in command.params:
+        if isinstance(param, click.Option):
+            for name in (*param.opts, *param.secondary_opts):
+                clicks[name] = _FIELD.get(param.name or "", param.name or "")
+    clicks.pop("--help", None)
+    assert {name: dest for name, (dest, _) in fast.OPTIONS.items()} == clicks
+    choices = {
+        name: tuple(p.type.choices) for p in command.params if isinstance(p.type, click.Choice) for name in p.opts
+    }
+    for name, values in choices.items():
+        assert fast.OPTIONS[name][1] == values
+
+
+def _clicks_settings(args: list[str], monkeypatch: pytest.MonkeyPatch) -> LintSettings:
+    seen: list[LintSettings] = []
+    monkeypatch.setattr(click_main, "execute_lint", lambda settings, io: seen.append(settings) or 0)
+    with pytest.raises(SystemExit):
+        click_main.cli.main(["lint", *args], prog_name="wanspec")
+    return seen[0]
+
+
+PLAIN = [
+    [],
+    ["a.json"],
+    ["a.json", "-", "dir"],
+    ["--format", "json", "a.json"],
+    ["--format=sarif", "a.json", "--select", "WS1,WS2", "--select", "WS3"],
+    ["-j", "1", "a.jsonl"],
+    ["-j2", "a.jsonl"],
+    ["--jobs=0", "a.jsonl"],
+    ["--ignore", "WS701", "--extend-select", "WS9", "--engine", "reference", "x"],
+    ["--color", "--no-color", "x"],
+    ["--no-color", "--statistics", "--exit-zero", "--fail-on", "warning", "x"],
+    ["--isolated", "--no-progress", "--config", "cfg.toml", "x"],
+    ["--no-config", "--baseline", "b.json", "--write-baseline", "x"],
+    ["--fix", "--diff", "--schema", "runware/alibaba-wan-2.6-flash", "x"],
+    ["--schema=", "x"],
+    ["x", "--", "--format", "-j"],
+    ["--format", "text", "--format", "json", "x"],
+]
+
+
+@pytest.mark.parametrize("args", PLAIN, ids=lambda a: " ".join(a) or "(none)")
+def test_same_settings_as_click(args: list[str], monkeypatch: pytest.MonkeyPatch):
+    fields = fast.parse_lint(args)
+    assert fields is not None
+    assert LintSettings(**fields) == _clicks_settings(args, monkeypatch)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["-h"],
+        ["--bogus", "x"],
+        ["--format", "xml", "x"],
+        ["--format"],
+        ["-j", "two", "x"],
+        ["-j", "-1", "x"],
+        ["--fix=yes", "x"],
+        ["--select", "-x"],
+        ["-jx"],
+    ],
+)
+def test_anything_unusual_goes_to_click(args: list[str]):
+    assert fast.parse_lint(args) is None
+
+
+def _run(*argv: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from wanspec.cli.fast import main; sys.argv = ['wanspec', *sys.argv[1:]]; "
+    if probe:  # say, at exit, whether click was imported
+        code += (
+            "import atexit; atexit.register(lambda: sys.stderr.write('click:' + str('click' in sys.modules)"
+            " + ' pool:' + str('wanspec.lint.parallel' in sys.modules))); "
+        )
+    return subprocess.run(
+        [sys.executable, "-c", code + "main()", *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_lint_runs_without_click_and_prints_what_click_prints(tmp_path: Path, run_cli: Any):
+    bad = dict(FLASH_TASK, duration=40, extra=1)
+    (tmp_path / "bad.json").write_text(json.dumps(bad, indent=2))
+    (tmp_path / "good.json").write_text(json.dumps(FLASH_TASK))
+    one = _run("lint", "good.json", cwd=tmp_path, probe=True)
+    assert one.stderr.endswith("click:False pool:False"), one.stderr  # the pre-commit case
+    for fmt in ("text", "json"):
+        args = ("lint", "--format", fmt, "--no-color", "bad.json", "good.json")
+        proc = _run(*args, cwd=tmp_path, probe=True)
+        assert "click:False" in proc.stderr, proc.stderr
+        here = os.getcwd()
+        os.chdir(tmp_path)
+        try:
+            expected = run_cli(*args)
+        finally:
+            os.chdir(here)
+        assert (proc.returncode, proc.stdout) == (expected.exit_code, expected.stdout) == (1, expected.stdout)
+        assert "WS" in proc.stdout
+
+
+def test_other_command_lines_reach_click(tmp_path: Path):
+    proc = _run("lint", "--bogus", cwd=tmp_path)
+    assert proc.returncode == 2 and "No such option" in proc.stderr
+    proc = _run("--version", cwd=tmp_path)
+    assert proc.returncode == 0 and "wanspec" in proc.stdout
+    proc = _run("explain", "WS401", cwd=tmp_path)
+    assert proc.returncode == 0 and "WS401" in proc.stdout

@@ -1,0 +1,77 @@
+"""Lint a stream of records: raw JSON Lines or parsed tasks in, diagnostics out.
+
+This is the entry point for linting past one process: a worker of a distributed engine
+(``examples/distributed/``) hands it one partition of a data set and gets back, lazily,
+the diagnostics ``wanspec lint`` would print for that partition as a JSON Lines file.
+Nothing here holds more than one record and its findings, and the options are plain
+picklable values, so they travel to workers as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import IO, Any, cast
+
+from ..records import Diagnostic, LintResult
+from . import run as _run
+from . import source as _source
+
+#: Records linted between two hand-overs of diagnostics (bounds what is held at once).
+_BATCH = 256
+
+
+def lint_records(
+    records: Iterable[Any], options: _run.LintOptions | None = None, *, file: str = "<records>"
+) -> Iterator[Diagnostic]:
+    """Lint records one at a time and yield their diagnostics in input order.
+
+    ``records`` is either raw JSON Lines (``bytes`` or ``str``, one task a record, as
+    read from a file opened in binary mode) or already-parsed tasks (dicts); the first
+    record decides which. Raw lines give exactly what ``wanspec lint FILE.jsonl``
+    reports for a file holding them (line numbers count records from 1, blank ones
+    included); parsed tasks give what ``lint_payload`` reports for each task alone, with
+    ``file`` and the task index set and no line or column. Either way each record is a
+    request of its own, as a JSON Lines line is (no batch rules across records).
+    ``options`` apply as in ``lint_paths``, including a project ``Policy`` (its per-file
+    choices match ``file``).
+    """
+    opts = options or _run.LintOptions()
+    _run.validate_options(opts)
+    stream = iter(records)
+    first = next(stream, None)
+    if first is None:
+        head: list[Any] = []
+    else:
+        head = [first]
+    if first is not None and not isinstance(first, (bytes, str)):
+        if opts.policy is not None:
+            opts = opts.policy.options_for(file, opts)
+        yield from _run.task_diagnostics(_chain(head, stream), opts, file)
+        return
+    pending: list[Diagnostic] = []
+    out = _run.Collector(LintResult(files=1), pending.append)
+    # iter_jsonl only iterates its stream, line by line
+    items = _source.iter_jsonl(file, cast(IO[bytes], _as_bytes(_chain(head, stream))))
+    while batch := list(islice(items, _BATCH)):
+        _run.lint_tasks(batch, file, opts, out, stream=True)
+        yield from pending
+        pending.clear()
+
+
+def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from head
+    yield from rest
+
+
+def _as_bytes(lines: Iterable[bytes | str]) -> Iterator[bytes]:
+    for n, line in enumerate(lines):
+        if isinstance(line, str):
+            yield line.encode("utf-8", "surrogatepass")
+        elif isinstance(line, (bytes, bytearray)):
+            yield bytes(line)
+        else:  # a caller's mistake, not a payload's: say which record
+            raise TypeError(
+                f"lint_records: record {n} is {type(line).__name__}; a stream holds either raw JSON Lines "
+                "(bytes or str) or parsed tasks, as its first record does"
+            )
