@@ -52,6 +52,10 @@ def _clicks_settings(args: list[str], monkeypatch: pytest.MonkeyPatch) -> LintSe
 PLAIN = [
     [],
     ["a.json"],
+    ["--show-source", "a.json"],
+    ["--output-format", "full", "a.json"],
+    ["--output-format=concise", "--show-source", "a.json"],
+    ["--no-respect-gitignore", "-v", "--force-exclude", "--show-fixes", "--fix", "a.json"],
     ["a.json", "-", "dir"],
     ["--format", "json", "a.json"],
     ["--format=sarif", "a.json", "--select", "WS1,WS2", "--select", "WS3"],

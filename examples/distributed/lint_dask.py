@@ -18,22 +18,22 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import wanspec
+from wanspec.reporters import get_reporter
 
 
-def lint_partition(path: str, options: wanspec.LintOptions) -> list[dict[str, Any]]:
-    """The diagnostics of one partition, as the JSON reporters write them."""
+def lint_partition(path: str, options: wanspec.LintOptions) -> list[wanspec.Diagnostic]:
+    """The diagnostics of one partition (Diagnostics pickle: they travel back as they are)."""
     with open(path, "rb") as lines:
-        return [d.as_dict() for d in wanspec.lint_records(lines, options, file=path)]
+        return list(wanspec.lint_records(lines, options, file=path))
 
 
-def lint_dataset(client: Any, paths: list[str], options: wanspec.LintOptions) -> Iterator[dict[str, Any]]:
+def lint_dataset(client: Any, paths: list[str], options: wanspec.LintOptions) -> Iterator[wanspec.Diagnostic]:
     """Diagnostics of every partition, in partition order, computed on ``client``'s cluster."""
     futures = client.map(lint_partition, paths, options=options, pure=False)
     for future in futures:  # in order; later partitions keep running meanwhile
@@ -69,9 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         client = Client(LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None))
     errors = 0
     with client, open(args.out, "w", encoding="utf-8") if args.out else sys.stdout as out:
+        report = get_reporter("json-lines")(out)
         for d in lint_dataset(client, paths, options):
-            errors += d["severity"] == "error"
-            out.write(json.dumps(d, ensure_ascii=False) + "\n")
+            errors += d.severity is wanspec.Severity.ERROR
+            report.emit(d)  # the CLI's own json-lines reporter: identical lines
     print(f"{errors} errors in {len(paths)} partitions", file=sys.stderr)
     return 1 if errors else 0
 

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
 
 from lint_dask import lint_partition  # beside this file; imports no Dask
 
 import wanspec
+from wanspec.reporters import get_reporter
 
 
-def lint_dataset(paths: list[str], options: wanspec.LintOptions) -> Iterator[dict[str, Any]]:
+def lint_dataset(paths: list[str], options: wanspec.LintOptions) -> Iterator[wanspec.Diagnostic]:
     """Diagnostics of every partition, in partition order, computed as Ray tasks."""
     import ray
 
@@ -52,9 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     errors = 0
     try:
         with open(args.out, "w", encoding="utf-8") if args.out else sys.stdout as out:
+            report = get_reporter("json-lines")(out)
             for d in lint_dataset(paths, wanspec.LintOptions(schema=args.schema)):
-                errors += d["severity"] == "error"
-                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+                errors += d.severity is wanspec.Severity.ERROR
+                report.emit(d)  # the CLI's own json-lines reporter: identical lines
     finally:
         ray.shutdown()
     print(f"{errors} errors in {len(paths)} partitions", file=sys.stderr)

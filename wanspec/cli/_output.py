@@ -12,6 +12,7 @@ from ._progress import ProgressBar
 
 STATISTICS_FORMATS = ("text", "json")
 FAIL_ON = ("error", "warning")
+OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output without and with the source
 
 
 class Output(LintEvents):

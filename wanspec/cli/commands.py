@@ -20,7 +20,6 @@ from ..project.run import ProjectSettings, lint_project
 from ..records import ExitStatus, LintResult, Severity, exit_status
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = ExitStatus.OK, ExitStatus.FINDINGS, ExitStatus.USAGE
-OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output without and with the source
 
 
 def shows_source(show_source: bool, output_format: str | None) -> bool:

@@ -16,7 +16,7 @@ import os
 import sys
 
 from ..reporters import FORMATS
-from ._output import FAIL_ON
+from ._output import FAIL_ON, OUTPUT_FORMATS
 
 #: ``lint``'s options: name -> (field of LintSettings, kind). Kinds: "value", "multiple",
 #: "int" (>= 0), a tuple of choices, or ("flag", the value it sets).
@@ -42,6 +42,14 @@ OPTIONS: dict[str, tuple[str, object]] = {
     "--exit-zero": ("exit_zero", ("flag", True)),
     "--fail-on": ("fail_on", FAIL_ON),
     "--no-progress": ("progress", ("flag", False)),
+    "--show-source": ("show_source", ("flag", True)),
+    "--output-format": ("output_format", OUTPUT_FORMATS),
+    "--respect-gitignore": ("respect_ignore", ("flag", True)),
+    "--no-respect-gitignore": ("respect_ignore", ("flag", False)),
+    "--force-exclude": ("force_exclude", ("flag", True)),
+    "-v": ("verbose", ("flag", True)),
+    "--verbose": ("verbose", ("flag", True)),
+    "--show-fixes": ("show_fixes", ("flag", True)),
 }
 
 
@@ -93,6 +101,9 @@ def parse_lint(args: list[str]) -> dict[str, object] | None:
         else:
             fields[dest] = value
     fields["paths"] = tuple(paths)
+    if "output_format" in fields:  # as click's callback folds it: "full" is --show-source
+        full = fields.pop("output_format") == "full"
+        fields["show_source"] = bool(fields.get("show_source")) or full
     return fields
 
 

@@ -14,13 +14,12 @@ from typing import Any, TypeVar
 import click
 
 from ..reporters import FORMATS
-from .commands import OUTPUT_FORMATS, shows_source
+from ._output import FAIL_ON, OUTPUT_FORMATS
+from .commands import shows_source
 
 __all__ = ["OUTPUT_FORMATS", "config_options", "report_options", "selection_options", "shows_source"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-FAIL_ON = ("error", "warning")
 
 
 def _stack(f: F, *decorators: Callable[[F], F]) -> F:

@@ -113,25 +113,35 @@ class _Serializer:
         return _deserialize(text)
 
 
-def _persister(redactor: Redactor) -> type:
+def _persister(redactor: Redactor, failed: list[Exception]) -> type:
+    """vcrpy's filesystem persister made atomic and audited.
+
+    vcrpy saves before it removes its patches, and an error raised while saving skips the
+    removal: http.client would stay patched for the rest of the process. So a save that
+    fails (a leak refused, a write error) is put in ``failed`` and raised by ``recording``
+    once the cassette's context is closed."""
     from vcr.persisters.filesystem import FilesystemPersister  # type: ignore[import-untyped]
     from vcr.serialize import serialize  # type: ignore[import-untyped]
+
+    def save(cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
+        if not cassette_dict.get("requests"):
+            # a recording that caught nothing (the server was down, the client never sent):
+            # an `interactions: []` file would pass as evidence and block the next `once` run
+            return
+        text = redactor.text(serialize(cassette_dict, serializer))
+        leaks = audit_text(text, known_secrets(redactor.secrets))
+        if leaks:
+            where = ", ".join(f"line {leak.line}: {leak.what}" for leak in leaks[:3])
+            raise SecretLeakError(f"refusing to write {cassette_path}: {where}")
+        write_atomic(cassette_path, text)
 
     class AtomicPersister(FilesystemPersister):  # type: ignore[misc]
         @staticmethod
         def save_cassette(cassette_path: Any, cassette_dict: Any, serializer: Any) -> None:
-            if not cassette_dict.get("requests"):
-                # a recording that caught nothing (the server was down, the client never sent):
-                # an `interactions: []` file would pass as evidence and block the next `once` run
-                return
-            text = redactor.text(serialize(cassette_dict, serializer))
-            leaks = audit_text(text, known_secrets(redactor.secrets))
-            if leaks:
-                where = ", ".join(f"line {leak.line}: {leak.what}" for leak in leaks[:3])
-                raise SecretLeakError(f"refusing to write {cassette_path}: {where}")
-            from pathlib import Path
-
-            write_atomic(Path(cassette_path), text)
+            try:
+                save(cassette_path, cassette_dict, serializer)
+            except Exception as exc:  # raised again by recording(), after vcrpy has unpatched
+                failed.append(exc)
 
     return AtomicPersister
 
@@ -142,8 +152,11 @@ def vcr_for(
     volatile: Iterable[str] = (),
     skip: Iterable[dict[str, Any]] = (),
     secrets: Iterable[str] = (),
+    failed: list[Exception] | None = None,
 ) -> Any:
-    """A configured ``vcr.VCR``: wanspec's matcher, redaction, serializer and atomic persister."""
+    """A configured ``vcr.VCR``: wanspec's matcher, redaction, serializer and atomic persister.
+
+    A save that fails is appended to ``failed`` (raised at once when none is given)."""
     import vcr  # type: ignore[import-untyped]
 
     if record_mode not in RECORD_MODES:
@@ -159,7 +172,7 @@ def vcr_for(
     )
     v.register_serializer("wanspec", _Serializer)
     v.register_matcher("wanspec_body", body_matcher(volatile, skip))
-    v.register_persister(_persister(redactor))
+    v.register_persister(_persister(redactor, [] if failed is None else failed))
     return v
 
 
@@ -178,12 +191,22 @@ def recording(
     recording) when something is recorded. Yields vcrpy's Cassette.
     """
 
+    failed: list[Exception] = []
     v = vcr_for(
         record_mode=record_mode,
         volatile=volatile_fields(load_protocol(provider)),
         skip=skip_patterns(provider),
         secrets=(*secrets, *environment_secrets()),
+        failed=failed,
     )
+    try:
+        yield from _recorded(v, path, provider, metadata)
+    finally:
+        if failed:  # the cassette's context is closed, so vcrpy's patches are gone
+            raise failed[0]
+
+
+def _recorded(v: Any, path: str, provider: str, metadata: Mapping[str, Any] | None) -> Iterator[Any]:
     with v.use_cassette(path) as cassette:
         if not cassette.write_protected:
             meta = cassette.get_metadata("wanspec", {})

@@ -51,12 +51,32 @@ def lint_records(
         return
     pending: list[Diagnostic] = []
     out = _run.Collector(LintResult(files=1), pending.append)
-    # iter_jsonl only iterates its stream, line by line
-    items = _source.iter_jsonl(file, cast(IO[bytes], _as_bytes(_chain(head, stream))))
+    # iter_jsonl reads a stream line by line (readline, capped): give it the records as one
+    items = _source.iter_jsonl(file, cast(IO[bytes], _Lines(_as_bytes(_chain(head, stream)))))
     while batch := list(islice(items, _BATCH)):
         _run.lint_tasks(batch, file, opts, out, stream=True)
         yield from pending
         pending.clear()
+
+
+class _Lines:
+    """Records as a byte stream with ``readline``: one record a line (a newline added where
+    a record has none), read in pieces when the caller caps the length."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self._lines, self._rest = lines, b""
+
+    def readline(self, size: int = -1) -> bytes:
+        if not self._rest:
+            line = next(self._lines, None)
+            if line is None:
+                return b""  # the end of the records
+            self._rest = line if line.endswith(b"\n") else line + b"\n"  # a blank record is a blank line
+        if size < 0 or size >= len(self._rest):
+            out, self._rest = self._rest, b""
+        else:
+            out, self._rest = self._rest[:size], self._rest[size:]
+        return out
 
 
 def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
