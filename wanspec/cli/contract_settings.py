@@ -104,6 +104,14 @@ def _redacted(io: Streams, command: Callable[[Streams], int]) -> int:
         safe.err.flush()
 
 
+def _some_cassettes(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The paths to check, holding at least one cassette: a check of nothing is no pass."""
+    paths = _cassettes(paths)
+    if not any(True for _ in find_cassettes(paths)):
+        raise UsageError(f"no cassettes (.yaml, .yml) under {', '.join(paths)}")
+    return paths
+
+
 def execute_audit(settings: AuditSettings, io: Streams) -> int:
     return _redacted(io, lambda safe: _audit(settings, safe))
 
@@ -132,10 +140,8 @@ def _verify(settings: VerifySettings, io: Streams) -> int:
     from ..contract.checks.verify import verify_paths  # deferred: only the command that needs it pays for the import
 
     def body() -> int:
-        paths = _cassettes(settings.paths)
+        paths = _some_cassettes(settings.paths)
         options = settings.check.options()
-        if not any(True for _ in find_cassettes(paths)):
-            raise UsageError(f"no cassettes (.yaml, .yml) under {', '.join(paths)}")
         return report(lambda sink: verify_paths(paths, sink, options=options), settings.check.report, io)
 
     return run_command(io, body)
@@ -149,9 +155,7 @@ def _coverage(settings: CoverageSettings, io: Streams) -> int:
     from ..contract.checks.coverage import coverage_paths  # deferred: only the command that needs it pays
 
     def body() -> int:
-        paths = _cassettes(settings.paths)
-        if not any(True for _ in find_cassettes(paths)):
-            raise UsageError(f"no cassettes (.yaml, .yml) under {', '.join(paths)}")
+        paths = _some_cassettes(settings.paths)
         minimum = None if settings.min_coverage is None else settings.min_coverage / 100
         return report(lambda sink: coverage_paths(paths, sink, minimum)[0], settings.check.report, io)
 
