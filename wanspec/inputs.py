@@ -123,9 +123,16 @@ def read_capped(stream: IO[bytes], limit: int) -> tuple[bytes, int | None]:
         st = os.fstat(stream.fileno())
     except (OSError, ValueError, AttributeError):  # io.BytesIO, a test's stream
         st = None
-    if st is not None and stat.S_ISREG(st.st_mode) and st.st_size > limit:
-        return b"", st.st_size
-    data = stream.read(limit + 1)
+    if st is not None and stat.S_ISREG(st.st_mode):
+        if st.st_size > limit:
+            return b"", st.st_size
+        # a regular file says how long it is: asking for limit + 1 bytes would allocate the
+        # whole cap for every small file; one byte more than its size notices one that grew
+        data = stream.read(st.st_size + 1)
+        if len(data) > st.st_size:
+            data += stream.read(limit + 1 - len(data))
+    else:
+        data = stream.read(limit + 1)
     if len(data) > limit:
         return b"", len(data)
     return data, None
