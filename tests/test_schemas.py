@@ -140,10 +140,15 @@ def test_fast_path_reads_what_importlib_resources_reads():
     if not via.is_dir():  # a source checkout: the wheel test covers the packaged layout
         pytest.skip("package data is not installed (editable or source checkout)")
 
-    def listing(root):
-        return sorted(
-            (d.name, f.name, f.read_text(encoding="utf-8")) for d in root.iterdir() if d.is_dir() for f in d.iterdir()
-        )
+    def listing(root, prefix=()):
+        """Every file under ``root`` (the prebuilt schemas sit one level deeper), with its text."""
+        out = []
+        for node in root.iterdir():
+            if node.is_dir():
+                out += listing(node, (*prefix, node.name))
+            elif prefix:
+                out.append(((*prefix, node.name), node.read_text(encoding="utf-8")))
+        return sorted(out)
 
     assert listing(fast) == listing(via)
     assert fast.joinpath("rules.json").read_text(encoding="utf-8") == via.joinpath("rules.json").read_text(
