@@ -178,6 +178,28 @@ def test_a_pipe_named_json_in_a_directory_is_an_environment_error(run_cli, tmp_p
 
 
 @needs_fifo
+@pytest.mark.parametrize("name", [".gitignore", ".ignore", "pyproject.toml"])
+def test_a_pipe_in_place_of_a_file_wanspec_only_consults_is_passed_over(run_cli, tmp_path, monkeypatch, name):
+    """Ignore files and a pyproject.toml are read to decide what to lint, not linted: a pipe
+    in their place is passed over (nothing will ever write to it), the run goes on."""
+    (tmp_path / "a.json").write_text(json.dumps({**FLASH_TASK, "duration": 40}))
+    os.mkfifo(tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    with deadline():
+        run = run_cli("lint", "--format", "json", ".")
+    _documented(run, {1})
+    assert [d["code"] for d in run.json()["diagnostics"]] == ["WS500"], run
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_spec_file_that_never_ends_is_refused_at_the_cap(run_cli):
+    with deadline():
+        run = run_cli("schemas", "check", "--spec", "/dev/zero", "--model", "alibaba:wan@2.6")
+    _documented(run, {2})
+    assert "not read" in run.stderr and "Traceback" not in run.stderr, run
+
+
+@needs_fifo
 def test_a_pipe_found_in_a_directory_is_refused_on_forked_workers_too(run_cli, tmp_path, monkeypatch):
     from wanspec.lint import parallel
 

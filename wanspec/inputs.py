@@ -136,3 +136,16 @@ def read_capped(stream: IO[bytes], limit: int) -> tuple[bytes, int | None]:
     if len(data) > limit:
         return b"", len(data)
     return data, None
+
+
+def read_consulted(path: str, limit: int) -> bytes | None:
+    """The bytes of a file wanspec consults but does not lint (an ignore file, a
+    ``pyproject.toml`` it sniffs for its table): a regular file of at most ``limit``
+    bytes, else None. A pipe or device in its place is never opened for a blocking read,
+    so it cannot hang a run that was not asked about it."""
+    try:
+        with open_input(Found(path)) as stream:
+            data, over = read_capped(stream, limit)
+    except OSError:
+        return None
+    return None if over is not None else data

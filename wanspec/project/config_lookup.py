@@ -11,8 +11,10 @@ import re
 from typing import Any
 
 from ..errors import ConfigError
+from ..inputs import read_consulted
 
 CONFIG_NAMES = ("wanspec.toml", "pyproject.toml")
+_MAX_PYPROJECT_BYTES = 4 * 1024 * 1024  # a pyproject.toml is a few kilobytes
 # `[tool.wanspec]`, `[tool.wanspec.x]`, `tool.wanspec.x = …` or `wanspec = {…}` under `[tool]`:
 # a pyproject.toml that only names wanspec as a dependency is not parsed
 _MENTIONS_TOOL_WANSPEC = re.compile(
@@ -37,11 +39,10 @@ def find_config(start: str) -> str | None:
 def _has_config(path: str) -> bool:
     if os.path.basename(path) != "pyproject.toml":
         return True
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-    except OSError:
+    data = read_consulted(path, _MAX_PYPROJECT_BYTES)
+    if data is None:
         return False
+    text = data.decode("utf-8", errors="replace")
     if not _MENTIONS_TOOL_WANSPEC.search(text):  # most pyproject.toml files: no TOML parse needed
         return False
     tool = parse_toml(path, text).get("tool")

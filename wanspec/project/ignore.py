@@ -17,10 +17,12 @@ import os
 import re
 from dataclasses import dataclass
 
+from ..inputs import read_consulted
 from .globs import translate
 
 #: Ignore files read in every directory, in the order their rules apply (later wins), as ripgrep and ruff do.
 IGNORE_FILES = (".gitignore", ".ignore")
+_MAX_IGNORE_BYTES = 4 * 1024 * 1024  # larger than any ignore file written by hand
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +79,9 @@ def read_layer(directory: str, names: tuple[str, ...] = IGNORE_FILES) -> IgnoreL
     """The ignore rules a directory holds, or None when it holds none (or cannot be read)."""
     rules: list[Rule] = []
     for name in names:
-        try:
-            with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as f:
-                rules.extend(parse(f.read()))
-        except OSError:
-            continue
+        data = read_consulted(os.path.join(directory, name), _MAX_IGNORE_BYTES)
+        if data is not None:
+            rules.extend(parse(data.decode("utf-8", errors="replace")))
     return IgnoreLayer(directory, tuple(rules)) if rules else None
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import UsageError
+from ..inputs import read_capped
 from ..jsontools import json_type
 
 _MAX_SPEC_BYTES = 64 * 1024 * 1024
@@ -98,15 +99,13 @@ def value_type(text: str) -> str:
 
 def _read_bytes(path: str) -> bytes:
     try:
-        size = os.path.getsize(path)
-        if size > _MAX_SPEC_BYTES:
-            raise SpecError(
-                f"{path} is {size // 1048576} MiB; a spec over {_MAX_SPEC_BYTES // 1048576} MiB is not read"
-            )
         with open(path, "rb") as f:
-            return f.read()
+            data, over = read_capped(f, _MAX_SPEC_BYTES)  # a device says size 0: the read is capped too
     except OSError as exc:
         raise SpecError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if over is not None:
+        raise SpecError(f"{path} is over {_MAX_SPEC_BYTES // 1048576} MiB; a spec that large is not read")
+    return data
 
 
 # -- the runware-sdk wheel ---------------------------------------------------------------
