@@ -31,6 +31,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError, PydanticUndefined, ValidationError
 
+from ..jsontools import split_pointer
 from ..lint.run import lint_payload
 from ..records import Severity
 
@@ -102,7 +103,7 @@ class RequestModel(WireModel):
 def _line_error(d: Any, wire: Any) -> InitErrorDetails:
     """One finding as a pydantic error: ``loc`` is the field's path in wire names (list
     indexes as ints, like pydantic's own), the message starts with the wanspec code."""
-    loc = tuple(int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~") for p in d.pointer.split("/")[1:])
+    loc = tuple(int(p) if p.isdigit() else p for p in split_pointer(d.pointer))
     value: Any = wire
     for part in loc:
         in_list = isinstance(value, list) and isinstance(part, int) and part < len(value)

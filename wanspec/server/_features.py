@@ -18,7 +18,7 @@ from typing import Any
 from lsprotocol import types
 
 from ..catalog import store as _catalog
-from ..jsontools import escape_token, pointer_of, split_pointer
+from ..jsontools import escape_token, pointer_of, split_pointer, unescape_token
 from ..lint.positions import walk
 from ..lint.run import LintOptions
 from ..project import fix as _fix
@@ -115,7 +115,7 @@ def hover(snap: Snapshot, offset: int) -> types.Hover | None:
     if where.context.kind == "key" and key is not None:  # on a key: its field
         where = dataclasses.replace(where, pointer=f"{where.pointer}/{escape_token(key)}")
     if where.schema is not None and where.task is not None and where.pointer:
-        name = where.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        name = unescape_token(where.pointer.rsplit("/", 1)[-1])
         allowed = view.allowed_at(where.schema, where.task, where.pointer)
         lines = [f"**{name}** ({where.schema})", *allowed.lines(name)]
         lines += [_cite(doc) for doc in allowed.docs[:3]]

@@ -26,16 +26,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..catalog import store as _catalog
+from ..jsontools import escape_token
 from ..lint.positions import PositionIndex
 from ..lint.run import LintOptions
 from ..records import Diagnostic, LintResult, Severity
 from .sources import Field, ModelSpec, Published, SpecError, _Resolver, json_schema_types, schema_field, value_type
 
 Sink = Callable[[Diagnostic], None]
-
-
-def _esc(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
 
 
 def _squash(text: str) -> str:
@@ -290,7 +287,7 @@ class _Checker:
                 f"{model} (slug {listed[model] or '?'}) is published, but wanspec has no schema for it and "
                 f"does not list it among the known models (providers.{provider}.knownModels)",
                 None,
-                f"/providers/{provider}/knownModels/{_esc(model)}",
+                f"/providers/{provider}/knownModels/{escape_token(model)}",
                 self.p.models[model].where if model in self.p.models else "model ids",
                 at=f"/providers/{provider}/knownModels",
             )
@@ -340,8 +337,8 @@ class _Checker:
         for name in sorted(set(ours) | set(theirs)):
             if name == "model" and not prefix and not result:
                 continue  # ids are compared above, including the ones kept on purpose
-            pointer = f"{prefix}/{_esc(name)}"
-            here = f"{at}/{_esc(name)}"
+            pointer = f"{prefix}/{escape_token(name)}"
+            here = f"{at}/{escape_token(name)}"
             cite = f"{where}.{pointer[1:].replace('/', '.')}"
             mine, spec = ours.get(name), theirs.get(name)
             label = f"{model}: result field `{pointer[1:]}`" if result else f"{model}: `{pointer[1:]}`"

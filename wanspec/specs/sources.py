@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..inputs import read_capped
-from ..jsontools import json_type
+from ..jsontools import json_type, split_pointer
 
 _MAX_SPEC_BYTES = 64 * 1024 * 1024
 _MAX_RANGE = 1000  # an integer range this small is compared as a set of values
@@ -391,8 +391,7 @@ class _Resolver:
         if not ref.startswith("#"):
             return {}  # a remote reference says nothing we can read offline
         node: Any = self.doc
-        for part in ref[1:].split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
+        for part in split_pointer(ref[1:]):
             node = node.get(part) if isinstance(node, dict) else None
         return node if node is not None else {}
 
