@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Protocol
 
-from ..errors import CatalogError
+from ..errors import CatalogError, suggest
 from ..records import Severity
 
 
@@ -156,7 +156,8 @@ def entry_record(entry: SchemaEntry) -> dict[str, Any]:
     }
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """Letters and digits only, lower case: how a model's title is found inside an id or slug."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
@@ -187,10 +188,7 @@ class Catalog:
         return sorted(self.entries)
 
     def suggest_schema(self, name: str) -> str | None:
-        import difflib
-
-        close = difflib.get_close_matches(name, self.ids(), n=1, cutoff=0.6)
-        return close[0] if close else None
+        return suggest(name, self.ids(), cutoff=0.6)
 
     def suggest_model(self, model: str) -> str | None:
         """The closest known model id: a near typo (same version numbers), else a model whose
@@ -207,11 +205,11 @@ class Catalog:
         typo = next((c for c in close if _digits(c) == digits), None)
         if typo is not None:
             return typo
-        wanted = _squash(model)
+        wanted = squash(model)
         titled = [
-            (len(_squash(e.title)), m)
+            (len(squash(e.title)), m)
             for m in current
-            if _squash((e := self.by_model[m]).title) and _squash(e.title) in wanted
+            if squash((e := self.by_model[m]).title) and squash(e.title) in wanted
         ]
         if titled and max(titled)[0] >= 8:  # a name, not just "wan26" inside a typo
             return max(titled)[1]

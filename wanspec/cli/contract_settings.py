@@ -12,7 +12,6 @@ from ..contract._cassette import find_cassettes
 from ..errors import UsageError, WanspecError
 from ..lint.run import LintOptions
 from ..project.run import project_options
-from ..records import Diagnostic
 from .commands import EXIT_OK, ReportSettings, Streams, report, run_command, split
 
 DEFAULT_CASSETTES = "cassettes"
@@ -104,6 +103,11 @@ def _redacted(io: Streams, command: Callable[[Streams], int]) -> int:
         safe.err.flush()
 
 
+def _check_command(io: Streams, body: Callable[[Streams], int]) -> int:
+    """A cassette check: its output redacted, its errors and exit status through run_command."""
+    return _redacted(io, lambda safe: run_command(safe, lambda: body(safe)))
+
+
 def _some_cassettes(paths: tuple[str, ...]) -> tuple[str, ...]:
     """The paths to check, holding at least one cassette: a check of nothing is no pass."""
     paths = _cassettes(paths)
@@ -113,14 +117,10 @@ def _some_cassettes(paths: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def execute_audit(settings: AuditSettings, io: Streams) -> int:
-    return _redacted(io, lambda safe: _audit(settings, safe))
-
-
-def _audit(settings: AuditSettings, io: Streams) -> int:
     from ..contract._secrets import environment_secrets  # deferred: only the command that needs it pays
     from ..contract.checks.audit import audit_paths  # deferred: only the command that needs it pays for the import
 
-    def body() -> int:
+    def body(io: Streams) -> int:
         paths = _cassettes(settings.paths)
         options = settings.check.options()
         if settings.secret_env:
@@ -129,50 +129,38 @@ def _audit(settings: AuditSettings, io: Streams) -> int:
             secrets = environment_secrets(io.env)
         return report(lambda sink: audit_paths(paths, secrets, sink, options=options), settings.check.report, io)
 
-    return run_command(io, body)
+    return _check_command(io, body)
 
 
 def execute_verify(settings: VerifySettings, io: Streams) -> int:
-    return _redacted(io, lambda safe: _verify(settings, safe))
-
-
-def _verify(settings: VerifySettings, io: Streams) -> int:
     from ..contract.checks.verify import verify_paths  # deferred: only the command that needs it pays for the import
 
-    def body() -> int:
+    def body(io: Streams) -> int:
         paths = _some_cassettes(settings.paths)
         options = settings.check.options()
         return report(lambda sink: verify_paths(paths, sink, options=options), settings.check.report, io)
 
-    return run_command(io, body)
+    return _check_command(io, body)
 
 
 def execute_coverage(settings: CoverageSettings, io: Streams) -> int:
-    return _redacted(io, lambda safe: _coverage(settings, safe))
-
-
-def _coverage(settings: CoverageSettings, io: Streams) -> int:
     from ..contract.checks.coverage import coverage_paths  # deferred: only the command that needs it pays
 
-    def body() -> int:
+    def body(io: Streams) -> int:
         paths = _some_cassettes(settings.paths)
         minimum = None if settings.min_coverage is None else settings.min_coverage / 100
         return report(lambda sink: coverage_paths(paths, sink, minimum)[0], settings.check.report, io)
 
-    return run_command(io, body)
+    return _check_command(io, body)
 
 
 def execute_drift(settings: DriftSettings, io: Streams) -> int:
-    return _redacted(io, lambda safe: _drift(settings, safe))
-
-
-def _drift(settings: DriftSettings, io: Streams) -> int:
     from ..contract.checks.drift import (  # deferred: only the command that needs it pays for the import
         DriftOptions,
         drift,
     )
 
-    def body() -> int:
+    def body(io: Streams) -> int:
         _cassettes((settings.old, settings.new))
         chosen = settings.check.options()
         options = DriftOptions(
@@ -184,11 +172,7 @@ def _drift(settings: DriftSettings, io: Streams) -> int:
         )
         return report(lambda sink: drift(settings.old, settings.new, options, sink), settings.check.report, io)
 
-    return run_command(io, body)
-
-
-def _describe(d: Diagnostic) -> str:
-    return f"{d.code} {d.message}"
+    return _check_command(io, body)
 
 
 def execute_record(settings: RecordSettings, io: Streams) -> int:

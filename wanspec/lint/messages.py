@@ -10,6 +10,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from ..errors import suggest
 from ..jsontools import json_type, type_phrase
 
 
@@ -49,13 +50,7 @@ def did_you_mean(name: str, candidates: list[str]) -> str | None:
 
 @lru_cache(maxsize=4096)  # an editor re-lints the same misspelt keys on every keystroke (difflib: ~0.7 ms each)
 def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str | None:
-    lowered = {c.lower(): c for c in candidates}
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    import difflib
-
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return suggest(name, candidates, cutoff=0.6)
 
 
 def _types(value: Any) -> str:

@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from ..catalog import store
-from ..errors import ConfigError
+from ..errors import ConfigError, suggest
 from ..inputs import read_capped
 from .config_lookup import CONFIG_NAMES, find_config, parse_toml
 from .globs import GlobSet
@@ -239,10 +239,8 @@ def _unknown_keys(
             if key in known:
                 yield from _unknown_keys(sub, node["properties"][key], root, where, (*path, key))
             elif node.get("additionalProperties") is False:
-                import difflib  # only for mistakes: difflib costs start-up
-
-                guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"did you mean {guess[0]!r}?" if guess else f"known keys: {', '.join(known)}"
+                guess = suggest(key, known, cutoff=0.6)
+                hint = f"did you mean {guess!r}?" if guess else f"known keys: {', '.join(known)}"
                 yield f"{_key(where, (*path, key))}: unknown key {key!r}; {hint}"
     elif isinstance(value, list) and isinstance(node.get("items"), dict):
         for i, item in enumerate(value):
@@ -286,10 +284,8 @@ def _catalogue_problem(kind: str, value: Any) -> str | None:
         return None
     if kind == "rule-selector" and (value == "ALL" or value in names or any(code.startswith(value) for code in rules)):
         return None
-    import difflib
-
-    close = difflib.get_close_matches(value, [*rules, *names], n=1, cutoff=0.6)
+    close = suggest(value, [*rules, *names], cutoff=0.6)
     what = "rule" if kind == "rule" else "rule selector"
     return f"unknown {what} {value!r}; " + (
-        f"did you mean {close[0]!r}?" if close else "`wanspec explain --list` lists the rules"
+        f"did you mean {close!r}?" if close else "`wanspec explain --list` lists the rules"
     )

@@ -35,10 +35,6 @@ from .sources import Field, ModelSpec, Published, SpecError, _Resolver, json_sch
 Sink = Callable[[Diagnostic], None]
 
 
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 # -- wanspec's side -----------------------------------------------------------------------
 def _names_model(cond: Any, model: str | None) -> bool | None:
     """Whether an ``if`` that tests only the model id holds for ``model`` (None: not such an if)."""
@@ -301,9 +297,9 @@ class _Checker:
         same = [m for m in listed if (m.partition(":")[2] or m) == tail]
         if same:
             return same[0]
-        titles = {_squash(d.rsplit("›", 1)[-1]) for d in entry.docs} | {_squash(entry.title)}
+        titles = {_catalog.squash(d.rsplit("›", 1)[-1]) for d in entry.docs} | {_catalog.squash(entry.title)}
         titles.discard("")
-        by_slug = [m for m, slug in listed.items() if slug and any(_squash(slug).endswith(t) for t in titles)]
+        by_slug = [m for m, slug in listed.items() if slug and any(_catalog.squash(slug).endswith(t) for t in titles)]
         return by_slug[0] if len(by_slug) == 1 else None
 
     def check_model(self, entry: _catalog.SchemaEntry, theirs: ModelSpec, model: str) -> None:
