@@ -392,8 +392,11 @@ def source_url(doc: str | None) -> str | None:
     """The one public address a citation is followed to (reports, SARIF, `explain`): an
     https address the citation quotes, else a page it starts with (``runware.ai/docs/…``),
     else the first document it names that rules.json ``sources`` has an address for."""
-    if not doc:
-        return None
+    return _source_url(doc) if doc else None
+
+
+@lru_cache(maxsize=1024)  # a report cites the same few passages thousands of times
+def _source_url(doc: str) -> str | None:
     import re  # only citations shown in full pay for it
 
     quoted = re.search(r"https://[^\s\"'›;,)]+", doc)

@@ -123,11 +123,14 @@ class CompiledSchema:
     # -- conversion ----------------------------------------------------------------
     def check(self, instance: Any) -> list[Finding]:
         """All findings for one task, in a stable order, without duplicates."""
-        if self._rs is not None and self._rs.is_valid(instance):
-            return []  # the common case: one call into the engine and nothing else
+        # One call into the engine, valid or not: each call converts the whole task into the
+        # engine's values, so ``is_valid`` first would convert a task with findings twice
+        # (measured: iter_errors costs a valid task 1 µs more, and saves an invalid one 4-6 µs).
+        raws = self._raw_errors(instance)
+        if not raws:
+            return []
         findings: dict[tuple[str, str, str], Finding] = {}
         numeric = _kw("type:numeric-string")
-        raws = self._raw_errors(instance)
         for raw in raws:
             for f in self._convert(raw):
                 # one "sent as a string" per field, whichever rule noticed it

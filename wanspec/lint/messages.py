@@ -22,10 +22,15 @@ def field_name(path: tuple[str | int, ...] | list[str | int]) -> str:
     return out or "the task"
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def show(value: Any, limit: int = 60) -> str:
     """A short JSON rendering of a value for a message."""
     if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
+        if len(value) + 2 > limit:  # shown cut: escape only what is shown (an inline image is megabytes)
+            return _dumps(value[:limit])[: limit - 4] + '…"'
+        text = _dumps(value)
         return text if len(text) <= limit else text[: limit - 4] + '…"'
     if isinstance(value, dict):
         return "an object"

@@ -50,6 +50,7 @@ class Duplicate:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+_BLANK = frozenset(" \t\n\r")
 
 
 def _zero(_literal: str) -> int:
@@ -163,21 +164,32 @@ def _children(text: str, at: int, end: int) -> Children:
     names: dict[str, tuple[int, int]] = {}
     items: list[int] = []
     close = "}" if obj else "]"
-    ws = _WS.match  # inlined: this loop is the whole cost of locating in a large array
-    i = ws(text, at + 1).end()  # type: ignore[union-attr]  # [ \t\n\r]* always matches
+    # inlined: this loop is the whole cost of locating in a large array. White space is
+    # tested for before it is matched: compact JSON (JSON Lines) has none.
+    ws = _WS.match
+    i = at + 1
+    if i < end and text[i] in _BLANK:
+        i = ws(text, i).end()  # type: ignore[union-attr]  # [ \t\n\r]* always matches
     try:
         while i < end and text[i] != close:
             if obj:
                 key_at = i
                 name, i = _scanstring(text, i + 1)
-                i = ws(text, ws(text, i).end() + 1).end()  # type: ignore[union-attr]  # past the colon
+                if text[i] != ":":
+                    i = ws(text, i).end()  # type: ignore[union-attr]
+                i += 1  # past the colon
+                if text[i] in _BLANK:
+                    i = ws(text, i).end()  # type: ignore[union-attr]
                 names[name] = (key_at, i)  # a later duplicate wins, as in the parser
             else:
                 items.append(i)
             _, i = _SKIP(text, i)
-            i = ws(text, i).end()  # type: ignore[union-attr]
+            if i < end and text[i] in _BLANK:
+                i = ws(text, i).end()  # type: ignore[union-attr]
             if i < end and text[i] == ",":
-                i = ws(text, i + 1).end()  # type: ignore[union-attr]
+                i += 1
+                if i < end and text[i] in _BLANK:
+                    i = ws(text, i).end()  # type: ignore[union-attr]
     except (ValueError, RecursionError, IndexError, StopIteration):
         pass  # not valid JSON past here: what was listed stays usable
     return names if obj else items

@@ -8,6 +8,8 @@ from typing import TextIO
 from ..records import Diagnostic, LintResult
 from ._paths import safe, with_url
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 class JsonReporter:
     def __init__(self, out: TextIO, colour: bool = False) -> None:
@@ -16,7 +18,7 @@ class JsonReporter:
 
     def emit(self, d: Diagnostic) -> None:
         head = '{\n  "diagnostics": [\n    ' if self.first else ",\n    "
-        self.out.write(head + json.dumps(with_url(safe(d)), ensure_ascii=False))
+        self.out.write(head + _encode(with_url(safe(d))))
         self.first = False
 
     def finish(self, result: LintResult) -> None:

@@ -42,6 +42,9 @@ _TEXT_FIELDS = ("message", "file", "pointer", "schema", "hint", "doc")
 
 def safe(d: Diagnostic) -> Diagnostic:
     """``d`` with every text field printable (the same object when nothing needed it)."""
+    # one search over all the fields first: nearly every diagnostic needs nothing
+    if not _UNSAFE.search(f"{d.message}{d.file}{d.pointer}{d.schema}{d.hint}{d.doc}"):
+        return d
     changes: dict[str, object] = {
         name: printable(value)
         for name in _TEXT_FIELDS
