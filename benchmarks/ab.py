@@ -6,7 +6,8 @@
 Each workload runs both commands once per round, in alternating order, so the machine's slow
 phases hit both alike; the paired ratios b/a (medians of per-round ratios) of wall and CPU time are the figures to
 quote; on a shared machine, the CPU one.
-Workloads (``--workloads``): one, many, many-large, jsonl-j1, jsonl (default -j), over the clean
+Workloads (``--workloads``): one, many (a directory), many-named (2,000 paths), many-large,
+jsonl-j1, jsonl (default -j), over the clean
 and messy corpora that ``run.py`` generates (run it once first, or pass ``--corpus``).
 
 Standard library only; uses ``run.py``'s ``measure``.
@@ -25,7 +26,8 @@ from run import DEFAULT_CORPUS, PROFILES, Sample, measure
 
 WORKLOADS = {
     "one": (["one/payload.json"], []),
-    "many": (["many"], []),
+    "many": (["many"], []),  # the directory: discovery decides which files are payloads
+    "many-named": (["many/*.json"], []),  # every path on the command line, as run.py and pre-commit do
     "many-large": (["many-large"], []),
     "jsonl-j1": (["all.jsonl"], ["-j", "1"]),
     "jsonl": (["all.jsonl"], []),
@@ -57,9 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         paths, extra = WORKLOADS[name]
         for profile in args.profiles.split(","):
             cwd = args.corpus / profile
-            if not (cwd / paths[0]).exists():
+            named = [str(p.relative_to(cwd)) for pat in paths if "*" in pat for p in sorted(cwd.glob(pat))]
+            if not named and not (cwd / paths[0]).exists():
                 continue
-            tail = ["lint", "--format", "json", *extra, *paths]
+            tail = ["lint", "--format", "json", *extra, *(named or paths)]
             for cmd in (a, b):  # warm-up, and a check that both commands work
                 rc = measure([*cmd, *tail], cwd).rc
                 if rc not in (0, 1):

@@ -271,6 +271,54 @@ def test_a_device_named_on_the_command_line_stops_at_the_cap(run_cli, monkeypatc
     assert [d["code"] for d in run.json()["diagnostics"]] == ["WS007"]
 
 
+def test_a_named_pipe_named_on_the_command_line_is_read_to_its_end(run_cli, tmp_path):
+    """``wanspec lint <(generate)``: a pipe the user names is read, capped, not refused."""
+    import threading
+
+    fifo = tmp_path / "payload.json"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "w") as w:
+            w.write(TASK)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    with deadline():
+        run = run_cli("lint", "--format", "json", str(fifo))
+    writer.join(5)
+    _documented(run, {0})
+    assert run.json()["summary"]["tasks"] == 1
+
+
+def test_short_reads_and_a_file_that_grows_while_read_lose_nothing(run_cli, write, monkeypatch):
+    """A regular file is read with one fstat and one read; a read that returns less (a
+    signal, a network file system) or a file longer than its fstat said must still be
+    read whole, never linted half-read."""
+    path = str(write("task.json", json.dumps({**FLASH_TASK, "duration": 40})))
+    real_read, real_fstat = os.read, os.fstat
+
+    def dribble(fd: int, n: int) -> bytes:
+        return real_read(fd, min(n, 7))  # seven bytes at a time
+
+    def stale(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return st
+        fields = list(st)
+        fields[stat.ST_SIZE] = max(0, st.st_size - 40)  # it grew by 40 bytes since the stat
+        return os.stat_result(fields)
+
+    whole = run_cli("lint", "--format", "json", path)
+    assert [d["pointer"] for d in whole.json()["diagnostics"]] == ["/duration"]
+    for patch in ((os, "read", dribble), (os, "fstat", stale)):
+        with monkeypatch.context() as m:
+            m.setattr(*patch)
+            run = run_cli("lint", "--format", "json", path)
+        _documented(run, {1})
+        assert run.stdout == whole.stdout, patch[1]
+
+
 def test_stdin_from_dev_zero_stops_at_the_cap():
     # the real console script, the real 64 MiB cap, the real /dev/zero
     with open("/dev/zero", "rb") as zero:

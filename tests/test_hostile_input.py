@@ -231,16 +231,21 @@ def test_a_directory_is_walked_recursively_in_sorted_order(run_cli, tmp_path: Pa
 def test_permission_denied_is_an_environment_error(run_cli, write, monkeypatch):
     """The same as a chmod 000 file, but also when the tests run as root (CI does)."""
     import builtins
+    import os
 
     path = str(write("locked.json", VALID))
-    real_open = builtins.open
 
-    def locked(file, *args, **kwargs):
-        if str(file) == path:
-            raise PermissionError(13, "Permission denied", path)
-        return real_open(file, *args, **kwargs)
+    def refusing(real):
+        def locked(file, *args, **kwargs):
+            if str(file) == path:
+                raise PermissionError(13, "Permission denied", path)
+            return real(file, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", locked)
+        return locked
+
+    # whichever way the file is opened
+    monkeypatch.setattr(builtins, "open", refusing(builtins.open))
+    monkeypatch.setattr(os, "open", refusing(os.open))
     run = run_cli("lint", "--format", "json", path)
     assert run.exit_code == 2, run
     (d,) = run.json()["diagnostics"]

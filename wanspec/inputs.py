@@ -149,3 +149,42 @@ def read_consulted(path: str, limit: int) -> bytes | None:
     except OSError:
         return None
     return None if over is not None else data
+
+
+def read_input(path: str, limit: int) -> tuple[bytes, int | None]:
+    """``open_input`` and ``read_capped`` in one: the whole of ``path``, or (b"", size) past ``limit``.
+
+    The lint path reads thousands of small files, so a regular file costs one ``open``, one
+    ``fstat`` and one ``read`` (a read shorter than asked is the end of a regular file), where
+    a buffered file object would stat it twice and read it twice. Pipes and devices go
+    through ``read_capped``.
+    """
+    found = isinstance(path, Found)
+    if found and path.problem is not None:  # type: ignore[attr-defined]
+        raise InputError(0, path.problem)  # type: ignore[attr-defined]
+    # a found file is opened without blocking: a pipe that replaced it since the walk cannot hang the open
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | (getattr(os, "O_NONBLOCK", 0) if found else 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if found and (kind := kind_of(st.st_mode)) is not None:
+            raise InputError(0, refusal(kind))
+        if not stat.S_ISREG(st.st_mode):  # a named pipe or a device the user named: read it capped
+            with os.fdopen(os.dup(fd), "rb") as stream:
+                return read_capped(stream, limit)
+        if st.st_size > limit:
+            return b"", st.st_size
+        data = os.read(fd, st.st_size + 1)
+        while 0 < len(data) < st.st_size:  # a short read (a signal, a network file system)
+            more = os.read(fd, st.st_size + 1 - len(data))
+            if not more:
+                break
+            data += more
+        if len(data) > st.st_size:  # it grew since the stat: read on, up to the cap
+            with os.fdopen(os.dup(fd), "rb") as stream:
+                data += stream.read(limit + 1 - len(data))
+            if len(data) > limit:
+                return b"", len(data)
+        return data, None
+    finally:
+        os.close(fd)

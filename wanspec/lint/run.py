@@ -466,8 +466,7 @@ def lint_one(path: str, opts: LintOptions, stdin: Any, out: Collector, events: L
                     items = _ticking(items, stream, events)
                 lint_tasks(items, path, opts, out, stream=True)
             return
-        with _inputs.open_input(path) as stream:
-            data, over = _inputs.read_capped(stream, _source.MAX_JSON_BYTES)
+        data, over = _inputs.read_input(path, _source.MAX_JSON_BYTES)
         if events is not None:
             events.advanced(len(data) if over is None else over)
         if over is not None:

@@ -64,6 +64,11 @@ class Discovery:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # directories that could not be listed, why
 
 
+#: Per run, for each directory holding a named file: whether the ignore files apply there
+#: at all, their layers, and whether an ignored directory lies between it and the root.
+_DirVerdicts = dict[str, tuple[list[IgnoreLayer], bool] | None]
+
+
 def discover_files(
     paths: Iterable[str],
     *,
@@ -77,6 +82,7 @@ def discover_files(
     found = Discovery()
     missing: list[str] = []
     given = list(paths)
+    seen: _DirVerdicts = {}
     for raw in given:
         if raw == STDIN:
             found.files.append(raw)
@@ -92,7 +98,7 @@ def discover_files(
             _walk(raw, found, policy, respect_ignore)
         else:
             _unsupported(raw)
-            _named(raw, found, policy, respect_ignore, force_exclude, config_name)
+            _named(raw, found, policy, respect_ignore, force_exclude, config_name, seen)
     if missing:
         raise UsageError("no such file or directory: " + ", ".join(missing))
     if not found.files and not found.skipped and not found.notes and not found.unreadable:
@@ -159,7 +165,13 @@ def _unsupported(path: str) -> None:
 
 
 def _named(
-    path: str, found: Discovery, policy: Policy | None, respect_ignore: bool, force_exclude: bool, config_name: str
+    path: str,
+    found: Discovery,
+    policy: Policy | None,
+    respect_ignore: bool,
+    force_exclude: bool,
+    config_name: str,
+    seen: _DirVerdicts,
 ) -> None:
     why_not = None
     parts = [p for p in os.path.normpath(path).split(os.sep)[:-1] if p not in (".", "..", "")]
@@ -167,7 +179,7 @@ def _named(
         why_not = "in a hidden or vendored directory"
     elif policy is not None and not policy.keeps(path):
         why_not = f"excluded by {config_name} (include/exclude)"
-    elif respect_ignore and _ignored_named(path):
+    elif respect_ignore and _ignored_named(path, seen):
         why_not = "ignored by .gitignore, .ignore or .git/info/exclude"
     if not force_exclude:
         if why_not is not None:
@@ -180,19 +192,34 @@ def _named(
     _choose(path, found, policy)
 
 
-def _ignored_named(path: str) -> bool:
-    """Whether the ignore files would have kept the walk away from a named file."""
+def _ignored_named(path: str, seen: _DirVerdicts) -> bool:
+    """Whether the ignore files would have kept the walk away from a named file.
+
+    The ignore files above a file depend only on its directory: they are read once per
+    directory per run (pre-commit names hundreds of files in a few directories).
+    """
     full = os.path.abspath(path)
+    directory = os.path.dirname(full)
+    if directory not in seen:
+        seen[directory] = _directory_verdict(full)
+    known = seen[directory]
+    if known is None:
+        return False
+    layers, above = known
+    return above or ignored(full, False, layers)
+
+
+def _directory_verdict(full: str) -> tuple[list[IgnoreLayer], bool] | None:
     root, layers = repository_layers(full)
     if root is None or not layers:
-        return False
+        return None
     # as the walk would: an ignored directory above the file keeps it out whatever the file's rules say
     probe = os.path.dirname(full)
     while probe != root and os.path.dirname(probe) != probe:
         if ignored(probe, True, layers):
-            return True
+            return layers, True
         probe = os.path.dirname(probe)
-    return ignored(full, False, layers)
+    return layers, False
 
 
 def _choose(path: str, found: Discovery, policy: Policy | None) -> None:
