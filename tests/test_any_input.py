@@ -271,23 +271,28 @@ def test_a_device_named_on_the_command_line_stops_at_the_cap(run_cli, monkeypatc
     assert [d["code"] for d in run.json()["diagnostics"]] == ["WS007"]
 
 
-def test_a_named_pipe_named_on_the_command_line_is_read_to_its_end(run_cli, tmp_path):
-    """``wanspec lint <(generate)``: a pipe the user names is read, capped, not refused."""
+@pytest.mark.parametrize("name", ["payload.json", "payload.jsonl"])
+def test_a_named_pipe_named_on_the_command_line_is_read_once_to_its_end(run_cli, tmp_path, name):
+    """``wanspec lint <(generate)``: a pipe the user names is read, capped, not refused. Its
+    finding is one ``--fix`` repairs in a file, but asking whether it is fixable must not
+    open the pipe again (that open would wait for a writer forever); --fix skips pipes."""
     import threading
 
-    fifo = tmp_path / "payload.json"
+    fifo = tmp_path / name
     os.mkfifo(fifo)
 
     def feed() -> None:
         with open(fifo, "w") as w:
-            w.write(TASK)
+            w.write(json.dumps({**FLASH_TASK, "duration": "5"}) + "\n")
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     with deadline():
         run = run_cli("lint", "--format", "json", str(fifo))
     writer.join(5)
-    _documented(run, {0})
+    _documented(run, {1})
+    [d] = run.json()["diagnostics"]
+    assert d["pointer"] == "/duration" and d["fixable"] is False
     assert run.json()["summary"]["tasks"] == 1
 
 

@@ -116,22 +116,26 @@ def lint_project(
     result = LintResult()
     collected: list[Diagnostic] = []
     marker = _Marker(sink or collected.append)
-    if found.files:
-        result = lint_paths(
-            found.files,
-            options,
-            stdin=stdin,
-            sink=marker,
-            keep=keep,
-            jobs=settings.jobs,
-            events=events,
-            discovered=True,
-        )
-    for directory, reason in found.unreadable:  # an environment error: exit 2, like an unreadable file
-        problem = Problem("unreadable", f"cannot read directory {directory}: {reason}", None, None)
-        if (d := problem_diagnostic(problem, directory, options)) is not None:
-            result.count(d)
-            marker(d)
+    try:
+        if found.files:
+            result = lint_paths(
+                found.files,
+                options,
+                stdin=stdin,
+                sink=marker,
+                keep=keep,
+                jobs=settings.jobs,
+                events=events,
+                discovered=True,
+                sizes=found.sizes,
+            )
+        for directory, reason in found.unreadable:  # an environment error: exit 2, like an unreadable file
+            problem = Problem("unreadable", f"cannot read directory {directory}: {reason}", None, None)
+            if (d := problem_diagnostic(problem, directory, options)) is not None:
+                result.count(d)
+                marker(d)
+    finally:
+        marker.close()
     if sink is None:
         result.diagnostics = collected
     result.fixable = marker.count
@@ -148,8 +152,11 @@ def lint_project(
 class _Marker:
     """Passes diagnostics on, marking those ``--fix`` can repair (and counting them).
 
-    Only findings of a rule with a fix kind cost anything: their file's text is read once
-    (files are reported in order) and indexed once.
+    Only findings of a rule with a fix kind cost anything. A JSON file's text is read once
+    (files are reported in order) and indexed once; a JSON Lines file is read forward a
+    line at a time as its findings come (they come in line order), so memory stays flat
+    however long the file is. Only regular files are read again: a pipe the user named has
+    been consumed, and opening it again would wait for a writer that never comes.
     """
 
     def __init__(self, emit: Sink) -> None:
@@ -165,20 +172,71 @@ class _Marker:
             self.count += 1
         self.emit(d)
 
+    def close(self) -> None:
+        if isinstance(self.check, _LineFixable):
+            self.check.close()
+        self.file, self.check = None, None
+
     def _checker(self, file: str) -> Callable[[Diagnostic], bool] | None:
         if file != self.file:
-            self.file, self.check = file, None
+            self.close()
+            self.file = file
             try:
-                if file != "<stdin>" and os.path.getsize(file) <= MAX_JSON_BYTES:  # what --fix would read
-                    with open(file, "rb") as f:
-                        text = f.read().decode("utf-8")
-                    if not text.startswith("\ufeff"):
-                        from .fix import Fixable  # deferred: only runs with fixable-kind findings pay
+                st = os.stat(file) if file != "<stdin>" else None
+                # what --fix would read: a regular file up to the cap
+                if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= MAX_JSON_BYTES:
+                    if file.endswith(".jsonl"):
+                        self.check = _LineFixable(file)
+                    else:
+                        with open(file, "rb") as f:
+                            text = f.read().decode("utf-8")
+                        if not text.startswith("\ufeff"):
+                            from .fix import Fixable  # deferred: only runs with fixable-kind findings pay
 
-                        self.check = Fixable(text)
+                            self.check = Fixable(text)
             except (OSError, UnicodeDecodeError):
                 pass
         return self.check
+
+
+class _LineFixable:
+    """Whether ``--fix`` has an edit for a finding of a JSON Lines file, reading only the
+    finding's line: every fix edits the value at the finding, inside its line. (``--fix``
+    leaves a whole file alone when it starts with a byte order mark, and so does this.)"""
+
+    def __init__(self, path: str) -> None:
+        self.stream: IO[bytes] | None = open(path, "rb")  # noqa: SIM115  # closed by close(), at the file's end
+        self.lineno = 0
+        self.text: str | None = None
+
+    def __call__(self, d: Diagnostic) -> bool:
+        if d.line is None or self.stream is None:
+            return False
+        if d.line < self.lineno:  # out of order (not from a lint run): read from the start
+            self.stream.seek(0)
+            self.lineno, self.text = 0, None
+        while self.lineno < d.line:
+            raw = self.stream.readline()  # the file is at most MAX_JSON_BYTES long
+            if not raw:
+                return False
+            self.lineno += 1
+            if self.lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                self.close()
+                return False
+            try:
+                self.text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.text = None
+        if self.text is None:
+            return False
+        from .fix import edits_for  # deferred, as above
+
+        return bool(edits_for([dataclasses.replace(d, line=1)], self.text))
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
 
 
 def project_options(
