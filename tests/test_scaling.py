@@ -156,3 +156,86 @@ def test_eight_thousand_task_array_stays_under_200_mb():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
     peak_mb = int(done.stdout.strip()) / 1024  # kB
     assert peak_mb < 200, f"peak resident memory {peak_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("how", ["named", "walked"])
+def test_each_file_is_stat_ed_once_opened_once_and_read_once(run_cli, tmp_path, monkeypatch, how):
+    """Per-file system calls are per-file cost: pre-commit names hundreds of files, CI walks
+    thousands. Discovery's stat is the only one (planning reuses its size), and the file is
+    opened, fstat'ed and read once; the ignore files above are read once per directory."""
+    import builtins
+    import os
+
+    (tmp_path / ".git").mkdir()  # a repository, so the ignore files above each file are consulted
+    (tmp_path / ".gitignore").write_text("*.log\n")
+    files = []
+    for d in range(3):
+        (tmp_path / f"d{d}").mkdir()
+        for i in range(20):
+            path = tmp_path / f"d{d}" / f"t{i:02}.json"
+            path.write_text(json.dumps(FLASH_TASK))
+            files.append(str(path))
+    calls: dict[str, list[object]] = {"stat": [], "open": [], "fstat": [], "read": []}
+
+    def counting(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(target: object, *args: object, **kwargs: object) -> Any:
+            calls[name].append(os.fspath(target) if isinstance(target, (str, os.PathLike)) else target)
+            return real(target, *args, **kwargs)
+
+        return call
+
+    real_open = builtins.open
+    monkeypatch.setattr(os, "stat", counting("stat", os.stat))
+    monkeypatch.setattr(os, "open", counting("open", os.open))
+    monkeypatch.setattr(os, "fstat", counting("fstat", os.fstat))
+    monkeypatch.setattr(os, "read", counting("read", os.read))
+    monkeypatch.setattr(builtins, "open", counting("open", real_open))
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("lint", "--format", "json", *(files if how == "named" else ["."]))
+    assert run.exit_code == 0, run
+    assert run.json()["summary"]["files"] == len(files)
+    per_file = {f: {"stat": 0, "open": 0} for f in files}
+    for name in ("stat", "open"):
+        for target in calls[name]:
+            full = os.path.abspath(str(target)) if isinstance(target, str) else None
+            if full in per_file:
+                per_file[full][name] += 1
+    # Walked files are stat'ed through their directory entry (os.stat does not see it), and
+    # opened twice: once to tell a payload from package.json, once to lint it (the cost
+    # docs/performance.md gives for the payload check).
+    expected = {"stat": 1, "open": 1} if how == "named" else {"stat": 0, "open": 2}
+    assert all(c == expected for c in per_file.values()), per_file
+    linted_reads = len(files)  # the payload check reads through a file object, not os.read
+    # and a few for the ignore files and configs consulted once per directory
+    assert len(calls["fstat"]) <= len(files) * expected["open"] + 10
+    assert len(calls["read"]) <= linted_reads + 10
+
+
+def test_marking_fixable_findings_in_json_lines_keeps_memory_flat(tmp_path):
+    """Every line has a finding ``--fix`` repairs (a number sent as a string), so every
+    finding asks whether it is fixable. The answer reads the finding's line, not the file:
+    four times the lines may not cost four times the memory (it cost 64 MB more at 20,000
+    lines when the whole file was read and indexed)."""
+    from wanspec import ProjectSettings, lint_project
+
+    def peak(n: int) -> int:
+        path = tmp_path / f"tasks-{n}.jsonl"
+        tasks = [{**task, "duration": "40", "positivePrompt": "p" * 1000} for task in _bad(n)]
+        path.write_text("".join(json.dumps(t) + "\n" for t in tasks))
+        marked = [0]  # a count: a list of answers would itself grow with the lines
+
+        def sink(d: object) -> None:
+            marked[0] += bool(getattr(d, "fixable", False))
+
+        settings = ProjectSettings(paths=(str(path),), jobs=1, isolated=True)
+        tracemalloc.start()
+        try:
+            run = lint_project(settings, sink=sink)
+            size = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert run.result.fixable == n == marked[0], (n, run.result.fixable)
+        return size
+
+    small, large = peak(500), peak(2000)
+    assert large < 1.5 * small, (small, large)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ..catalog.store import rule_codes_by_name
@@ -63,18 +64,22 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def plan(files: list[str]) -> list[list[Unit]] | None:
-    """Batches of units for the workers, or None when parallel linting would not pay."""
+def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[Unit]] | None:
+    """Batches of units for the workers, or None when parallel linting would not pay.
+    ``sizes``: what discovery's stat said of the files (the others are stat'ed here)."""
     if _source_stdin(files):
         return None
     batches: list[list[Unit]] = []
     small: list[Unit] = []
     total = 0
     for path in files:
-        try:
-            size = os.path.getsize(path)
-        except OSError:
-            size = 0
+        if sizes is not None and path in sizes and not path.endswith(".jsonl"):
+            size = sizes[path]  # a JSON Lines file is cut by its size: that is stat'ed now
+        else:
+            try:
+                size = os.path.getsize(path)
+            except OSError:
+                size = 0
         total += size
         if path.endswith(".jsonl") and size > CHUNK_BYTES:
             if small:

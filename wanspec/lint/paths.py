@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..records import LintResult
@@ -21,6 +21,7 @@ def lint_paths(
     jobs: int = 1,
     events: LintEvents | None = None,
     discovered: bool = False,
+    sizes: Mapping[str, int] | None = None,
 ) -> LintResult:
     """Lint files and directories (recursively), in input order.
 
@@ -32,7 +33,8 @@ def lint_paths(
     serial run's. ``events`` hears which file is being linted and how many bytes are
     done (for per-file reports and progress displays). ``discovered`` says ``paths`` are
     already the files to lint, chosen by ``wanspec.project.discovery``: they are linted
-    as given, neither expanded nor filtered again.
+    as given, neither expanded nor filtered again; ``sizes`` are their sizes as discovery
+    saw them, so that planning the run does not stat every file again.
     """
     opts = options or LintOptions()
     validate_options(opts)
@@ -45,13 +47,13 @@ def lint_paths(
         if opts.policy is not None:  # include/exclude apply to named files too (pre-commit names them)
             files = [f for f in files if opts.policy.keeps(f)]
     if events is not None:
-        events.started(files, sum(_size(f) for f in files))
+        events.started(files, sum(_size(f, sizes) for f in files))
     if jobs != 1 and (len(files) > 1 or (files and files[0].endswith(".jsonl"))):
         # one .json file is one unit of work: the pre-commit case never loads the pool's module
         from . import parallel
 
         workers = parallel.available_jobs() if jobs == 0 else jobs
-        batches = parallel.plan(files) if workers > 1 and parallel.can_fork() else None
+        batches = parallel.plan(files, sizes) if workers > 1 and parallel.can_fork() else None
         if batches is not None:
             parallel.run(batches, opts, workers, out, total, events)
             return total
@@ -63,9 +65,11 @@ def lint_paths(
     return total
 
 
-def _size(path: str) -> int:
+def _size(path: str, sizes: Mapping[str, int] | None = None) -> int:
     if path == STDIN:
         return 0
+    if sizes is not None and path in sizes:
+        return sizes[path]
     try:
         return os.path.getsize(path)
     except OSError:

@@ -62,6 +62,9 @@ class Discovery:
     skipped: list[Skipped] = field(default_factory=list)  # found, not payloads
     notes: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # directories that could not be listed, why
+    #: the size of each regular file, from the stat discovery made anyway (planning the
+    #: run need not stat every file again)
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 #: Per run, for each directory holding a named file: whether the ignore files apply there
@@ -88,12 +91,15 @@ def discover_files(
             found.files.append(raw)
             continue
         try:
-            is_dir = stat.S_ISDIR(os.stat(raw).st_mode)
+            st = os.stat(raw)
         except OSError:
             if not os.path.lexists(raw):
                 missing.append(raw)
                 continue
-            is_dir = False  # a dangling link or an unreadable entry: lint_one reports it
+            st = None  # a dangling link or an unreadable entry: lint_one reports it
+        is_dir = st is not None and stat.S_ISDIR(st.st_mode)
+        if st is not None and stat.S_ISREG(st.st_mode):
+            found.sizes[raw] = st.st_size
         if is_dir:
             _walk(raw, found, policy, respect_ignore)
         else:
@@ -144,7 +150,10 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
                 and (policy is None or policy.keeps(path))
             ):
                 try:
-                    kind = kind_of(entry.stat().st_mode)
+                    st = entry.stat()
+                    kind = kind_of(st.st_mode)
+                    if kind is None:
+                        found.sizes[path] = st.st_size
                 except OSError:
                     kind = None  # a dangling link: opening it says why
                 if kind is not None:  # a pipe or a device is never opened (it could block): exit 2
