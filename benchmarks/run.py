@@ -909,8 +909,12 @@ def write_readme(results: dict[str, Any], tables: list[str]) -> None:
         + ", ".join(f"{k} {v}" for k, v in results["rounds"].items())
         + ".",
         "",
-        f"Load average at the start {', '.join(f'{x:.2f}' for x in results['load_average'])} (2 cores; "
-        "other work was running on the machine).",
+        f"Load average at the start {', '.join(f'{x:.2f}' for x in results['load_average'])} "
+        + (
+            "(the machine was otherwise quiet)."
+            if results["load_average"][0] < 1.5
+            else f"({m['cpus']} cores; other work was running on the machine: prefer the CPU ratios)."
+        ),
         "",
         "Tools: " + "; ".join(f"{n} `{t['version']}`" for n, t in results["tools"].items()) + ".",
         "",
