@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass, field
 from enum import IntEnum, StrEnum
+
+from .recordtype import KW_ONLY, field, recordclass
 
 __all__ = ["Diagnostic", "ExitStatus", "LintResult", "Severity", "exit_status"]
 
@@ -24,7 +25,7 @@ class ExitStatus(IntEnum):
     USAGE = 2  # a usage or environment error: the run could not be done as asked
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Diagnostic:
     """One finding about one place in one payload (or cassette, or spec).
 
@@ -67,7 +68,7 @@ class Diagnostic:
         }
 
 
-@dataclass(slots=True)
+@recordclass(frozen=False)
 class LintResult:
     """What one run found, in input order, with its counts.
 

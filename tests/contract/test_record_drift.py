@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from conftest import FLASH_TASK, ROOT
 from wanspec.contract import Behaviour, LoopbackServer, RunwareClient, estimate_cost
 from wanspec.contract._recording import recording
 from wanspec.contract.clients import PollPolicy
+from wanspec.recordtype import replace
 
 KEY = "sentinel-7c1e9a4b2d8f6e3a5c0b9d7e1f2a4c6b"
 FAST = PollPolicy(initial=0.001, max_delay=0.01)

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Protocol
 
 from ..errors import CatalogError, suggest
 from ..records import Severity
+from ..recordtype import recordclass
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Rule:
     code: str
     name: str
@@ -33,7 +33,7 @@ class Rule:
     fix: str | None = None  # the generic fix kind `wanspec lint --fix` applies (project.fix.FIXES)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class SchemaEntry:
     id: str
     provider: str
@@ -168,7 +168,7 @@ def _model_ids(schema: dict[str, Any]) -> tuple[str, ...]:
     return tuple(model.get("enum", ()))
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Catalog:
     entries: dict[str, SchemaEntry]
     by_model: dict[str, SchemaEntry]

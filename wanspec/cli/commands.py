@@ -12,12 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import KW_ONLY, dataclass, field
 from typing import IO, Any, TextIO
 
 from ..errors import CatalogError, UsageError, WanspecError
 from ..project.run import ProjectSettings, lint_project
 from ..records import ExitStatus, LintResult, Severity, exit_status
+from ..recordtype import KW_ONLY, field, recordclass
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = ExitStatus.OK, ExitStatus.FINDINGS, ExitStatus.USAGE
 
@@ -27,7 +27,7 @@ def shows_source(show_source: bool, output_format: str | None) -> bool:
     return show_source or output_format == "full"
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Streams:
     out: TextIO
     err: TextIO
@@ -40,7 +40,7 @@ def system_streams() -> Streams:
     return Streams(sys.stdout, sys.stderr, sys.stdin.buffer)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@recordclass(kw_only=True)
 class ReportSettings:
     """How a command shows its findings and what fails it: shared by every checking command."""
 
@@ -65,7 +65,7 @@ class ReportSettings:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class LintSettings:
     """Everything ``wanspec lint`` was asked; ``project()`` and ``report()`` split it for the layers."""
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..contract._cassette import find_cassettes
 from ..errors import UsageError, WanspecError
 from ..lint.run import LintOptions
 from ..project.run import project_options
+from ..recordtype import field, recordclass
 from .commands import EXIT_OK, ReportSettings, Streams, report, run_command, split
 
 DEFAULT_CASSETTES = "cassettes"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@recordclass(kw_only=True)
 class CheckSettings:
     """What every cassette check shares: the rules, the project config, the report."""
 
@@ -33,27 +33,27 @@ class CheckSettings:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class AuditSettings:
     paths: tuple[str, ...]
     secret_env: tuple[str, ...] = ()
     check: CheckSettings = field(default_factory=CheckSettings)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class VerifySettings:
     paths: tuple[str, ...]
     check: CheckSettings = field(default_factory=CheckSettings)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class CoverageSettings:
     paths: tuple[str, ...]
     min_coverage: float | None = None  # percent, 0-100
     check: CheckSettings = field(default_factory=CheckSettings)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class RecordSettings:
     provider: str
     scenarios: tuple[str, ...]
@@ -68,7 +68,7 @@ class RecordSettings:
     max_body: int = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class DriftSettings:
     old: str
     new: str

@@ -107,6 +107,40 @@ def parse_lint(args: list[str]) -> dict[str, object] | None:
     return fields
 
 
+def import_engine() -> None:
+    """Import jsonschema-rs without the ``email.utils`` it asks for only to date its own build.
+
+    The extension's build metadata (pyo3-built) parses its build time with
+    ``email.utils.parsedate_to_datetime`` when it is imported; ``email.utils`` brings
+    ``socket``, ``datetime``, ``calendar``, ``random`` and ``urllib.parse``: 12 ms of a
+    lint run's start, for a value no run reads. While the extension loads, a stand-in
+    module answers that one name (the build time stays a string); any other name, should a
+    later release ask for one, loads the real module. The stand-in is gone from
+    ``sys.modules`` once the import returns, so ``import email.utils`` afterwards is the
+    real thing. Only the console script does this: a Python caller's process is its own.
+    """
+    if "jsonschema_rs" in sys.modules or "email.utils" in sys.modules:
+        return
+    import types
+
+    def real(name: str) -> object:
+        if sys.modules.get("email.utils") is stand_in:
+            del sys.modules["email.utils"]
+        import email.utils
+
+        return getattr(email.utils, name)
+
+    stand_in = types.ModuleType("email.utils")
+    stand_in.parsedate_to_datetime = str  # type: ignore[attr-defined]
+    stand_in.__getattr__ = real  # type: ignore[method-assign]
+    sys.modules["email.utils"] = stand_in
+    try:
+        import jsonschema_rs  # noqa: F401
+    finally:
+        if sys.modules.get("email.utils") is stand_in:
+            del sys.modules["email.utils"]
+
+
 def main() -> None:
     """Entry point of the ``wanspec`` console script."""
     argv = sys.argv[1:]
@@ -119,6 +153,7 @@ def main() -> None:
         click_main()
         return
     # imported after the argv check, so `wanspec --version` and friends never load the lint path
+    import_engine()
     from .commands import LintSettings, execute_lint, system_streams
 
     try:

@@ -8,23 +8,22 @@ as ``wanspec lint`` does.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..project.baseline import Accepted, baseline_text, read_baseline, record
 from ..project.run import project_options
 from ..records import Diagnostic, LintResult
+from ..recordtype import field, recordclass, replace
 from ..specs.check import check_specs, describe
 from ..specs.fetch import default_cache_dir, fetch
 from ..specs.sources import Published, find_runware_sdk, read_runware_sdk, read_spec_document
 from .commands import ReportSettings, Streams, report, run_command, split
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@recordclass(kw_only=True)
 class SpecCheckSettings:
     runware_sdk: str | None = None  # a task_map.py or an SDK directory; None: the installed SDK
     specs: tuple[str, ...] = ()  # [ID=]FILE
@@ -63,7 +62,7 @@ def load_sources(settings: SpecCheckSettings, env: dict[str, str]) -> list[Publi
         model, url = _split_id(value, settings.model)
         got = fetch(url, cache, refresh=settings.refresh)
         spec = read_spec_document(got.path, model, source=got.url)
-        out.append(dataclasses.replace(spec, fetched=got.fetched))
+        out.append(replace(spec, fetched=got.fetched))
     if not out:
         path, version = find_runware_sdk()
         out.append(read_runware_sdk(path, version))

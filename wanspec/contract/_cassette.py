@@ -13,12 +13,12 @@ import gc
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..inputs import InputError, open_input, read_capped, walk
+from ..recordtype import field, recordclass
 
 CASSETTE_SUFFIXES = (".yaml", ".yml")
 _MAX_BYTES = 32 * 1024 * 1024  # a cassette is a handful of HTTP exchanges, not a data set
@@ -40,7 +40,7 @@ class CassetteInaccessible(CassetteError):
     including a pipe or device found in a directory and a directory that cannot be listed."""
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Exchange:
     """One recorded request and its response."""
 
@@ -67,7 +67,7 @@ class Exchange:
         return _json_or_none(self.response_body)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Cassette:
     path: str
     exchanges: tuple[Exchange, ...]

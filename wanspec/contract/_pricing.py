@@ -11,16 +11,16 @@ not say which tier it wants is priced at the dearest tier it may get.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.store import catalog
 from ..jsontools import MISSING, resolve
 from ..lint.run import choose_schema, lint_payload
 from ..records import Severity
+from ..recordtype import recordclass
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Estimate:
     """The estimated price of one request, in USD (``amount``) and in the provider's currency."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -22,6 +21,7 @@ from ..errors import CatalogError
 from ..jsontools import MISSING as _MISSING
 from ..jsontools import pointer_of as escape_pointer
 from ..jsontools import resolve as resolve_pointer
+from ..recordtype import field, recordclass
 from ._errors import UnknownProvider
 
 
@@ -44,7 +44,7 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Operation:
     """One kind of call (``submit``, ``poll``): how to recognise it and how to make it.
 
@@ -63,7 +63,7 @@ class Operation:
     client_job_id: str | None = None  # where the client must put a job id it chose (Runware's taskUUID)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class State:
     """A named response state: when it applies, which phase it means, and its schema."""
 
@@ -76,7 +76,7 @@ class State:
     schema: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class ResponseProblem:
     """One way a response body breaks its state's schema: where, and what."""
 
@@ -88,7 +88,7 @@ class ResponseProblem:
         return f"{self.pointer or '/'}: {self.message}"
 
 
-@dataclass(frozen=True)
+@recordclass(slots=False)
 class Protocol:
     """What ``schemas/<provider>/_protocol.json`` says, with generic helpers over it."""
 

@@ -23,11 +23,11 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import WanspecError
 from ..files import process_alive
+from ..recordtype import field, recordclass
 from ._cassette import Cassette, CassetteError, find_cassettes, read_cassette
 from ._errors import AuthenticationFailed, ContractError, JobFailed, RequestRejected, UnexpectedResponse
 from ._pricing import Estimate, estimate_cost
@@ -46,7 +46,7 @@ class BudgetExceeded(RecordError):
     """A request about to be sent would take the run over ``--max-cost`` (it is not sent)."""
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Scenario:
     name: str  # path relative to the scenario directory, e.g. runware/flash-i2v.yaml
     provider: str
@@ -56,7 +56,7 @@ class Scenario:
     estimate: Estimate | None = None
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Plan:
     scenarios: list[Scenario]
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
@@ -104,7 +104,7 @@ def sent_tasks(body: Any, provider: str) -> list[dict[str, Any]]:
     return [t for t in items if isinstance(t, dict) and not _skipped(t, skip)]
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Budget:
     """What a run may spend, checked on the exact body of every submission before it is sent."""
 
@@ -232,7 +232,7 @@ def _prepare_out(out: str) -> str:
     return tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=parent)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Outcome:
     scenario: str
     state: str  # succeeded | failed | rejected

@@ -29,11 +29,11 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..recordtype import recordclass
 from ._encodings import MIN_SECRET, decoded_views, describe, may_hold, secret_pattern
 
 REDACTED = "<REDACTED>"
@@ -341,7 +341,7 @@ def redact_header(name: str, value: str) -> str:
     return value
 
 
-@dataclass(frozen=True)
+@recordclass(slots=False)
 class Redactor:
     """vcrpy hooks that redact; ``secrets`` are literal values (API keys) removed everywhere,
     with every key the choke point knows, in every encoding, in header names and values."""
@@ -391,7 +391,7 @@ class Redactor:
 
 
 # -- audit -------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Leak:
     line: int
     column: int

@@ -14,17 +14,17 @@ large one can then be linted on several processes without shared state).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from ..catalog import store as _catalog
+from ..recordtype import recordclass
 from .engine import Finding, compiled
 
 KEYWORD = "x-unique"
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class UniqueField:
     name: str  # the top-level property
     code: str

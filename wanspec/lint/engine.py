@@ -12,13 +12,13 @@ serves as the reference (``engine="reference"``) and both feed the same conversi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from ..catalog import store
 from ..errors import CatalogError
 from ..jsontools import pointer_of
+from ..recordtype import recordclass
 from . import keywords as _keywords
 from .messages import dependent, describe, did_you_mean, field_name, is_numeric_string, missing, show
 
@@ -27,7 +27,7 @@ _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x
 _BRANCHING = ("anyOf", "oneOf")
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Finding:
     """A coded problem inside one task; positions and file names are added by the linter."""
 
@@ -40,7 +40,7 @@ class Finding:
     doc: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class RawError:
     """What either engine reports, reduced to what the conversion needs."""
 

@@ -13,7 +13,8 @@ import base64
 import binascii
 import re
 import struct
-from dataclasses import dataclass
+
+from ..recordtype import recordclass
 
 _DATA_URI = re.compile(r"data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(?:;[^,;]*)*),", re.ASCII)
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}", re.ASCII)
@@ -22,7 +23,7 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _HEAD = 256 * 1024  # enough for any JPEG header with a large EXIF block
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Media:
     form: str  # "uuid" | "url" | "data-uri" | "base64" | "unknown"
     mime: str | None = None
@@ -204,7 +205,7 @@ _BITRATES[(False, 3)] = _BITRATES[(False, 2)]
 _RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class _Frame:
     length: int  # bytes
     samples: int

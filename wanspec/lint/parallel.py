@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 
 from ..catalog.store import rule_codes_by_name
 from ..records import Diagnostic, LintResult
+from ..recordtype import recordclass, replace
 from . import source
 from .events import LintEvents
 from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnostic
@@ -32,14 +32,14 @@ MIN_PARALLEL_BYTES = 2 << 20
 MIN_PARALLEL_FILES_BYTES = 32 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Unit:
     path: str
     start: int = 0
     end: int = -1  # -1: the whole file
 
 
-@dataclass(slots=True)
+@recordclass(frozen=False)
 class UnitResult:
     path: str
     start: int

@@ -14,9 +14,9 @@ import json
 import math
 import re
 from array import array
-from dataclasses import dataclass, field
 
 from ..jsontools import escape_token, parent_pointer, unescape_token
+from ..recordtype import field, recordclass
 
 _TOKEN = re.compile(
     r"""
@@ -42,7 +42,7 @@ def out_of_range(literal: str) -> bool:
     return len(literal) - literal.startswith("-") > MAX_INT_DIGITS
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Duplicate:
     pointer: str  # the object holding the key twice
     key: str
@@ -73,7 +73,7 @@ _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 Children = dict[str, tuple[int, int]] | list[int]
 
 
-@dataclass(slots=True)
+@recordclass(frozen=False)
 class PositionIndex:
     """Positions in one JSON text, shared by every task in it and built as findings ask.
 

@@ -7,12 +7,10 @@ that does not exist); it never prints and never exits.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +18,7 @@ from .. import inputs as _inputs
 from ..catalog import store
 from ..errors import UnknownNameError, UsageError, suggest
 from ..records import Diagnostic, LintResult, Severity
+from ..recordtype import recordclass, replace
 from . import batch as _batch
 from . import source as _source
 from .engine import Finding, compiled
@@ -33,7 +32,7 @@ _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
 STDIN = "-"
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class LintOptions:
     """What to check: a forced schema, rule selection, and the engine."""
 
@@ -63,7 +62,7 @@ class LintOptions:
         if self.policy is not None:
             severity = self.policy.severity_of(d.code, d.severity)
             if severity is not d.severity:
-                d = dataclasses.replace(d, severity=severity)
+                d = replace(d, severity=severity)
         return d
 
 
@@ -191,7 +190,7 @@ def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | 
     """
     opts = options or LintOptions(schema=schema)
     if schema is not None and opts.schema != schema:
-        opts = dataclasses.replace(opts, schema=schema)
+        opts = replace(opts, schema=schema)
     validate_options(opts)
     batch = _batch.Batch() if isinstance(obj, list) else None
     return list(task_diagnostics(obj if isinstance(obj, list) else [obj], opts, batch=batch))

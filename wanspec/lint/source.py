@@ -13,10 +13,10 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..jsontools import json_type, type_phrase
+from ..recordtype import field, recordclass
 from .positions import MAX_INT_DIGITS, PositionIndex, scan
 
 #: A request body larger than this is not a payload anyone sends (a 15 MB inline audio
@@ -29,7 +29,7 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TRAILING_COMMA = re.compile(r",\s*\Z")
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Problem:
     """Something wrong with the file itself, named by rule (codes come from the catalogue)."""
 
@@ -41,7 +41,7 @@ class Problem:
     pointer: str = ""
 
 
-@dataclass(slots=True)
+@recordclass(frozen=False)
 class Task:
     """One payload and what is needed to locate things inside it."""
 
@@ -56,7 +56,7 @@ class Task:
         return self.positions.locate(self.base + pointer, key=key)
 
 
-@dataclass(slots=True)
+@recordclass(frozen=False)
 class Source:
     """The outcome of reading one file: its tasks and its problems, in order."""
 

@@ -21,7 +21,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import store
@@ -29,6 +28,7 @@ from ..errors import UsageError
 from ..inputs import read_capped
 from ..lint.source import parse_text
 from ..records import Diagnostic, Severity
+from ..recordtype import field, recordclass
 from .config import Suppression
 from .globs import relative_to
 
@@ -98,7 +98,7 @@ def key_of(d: Diagnostic, base: str) -> Key | None:
     return None if rel is None else (rel, d.pointer, d.code)
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Accepted:
     """Filters a stream of diagnostics through a baseline and the config's suppressions."""
 

@@ -18,13 +18,13 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from ..catalog import store
 from ..errors import ConfigError, suggest
 from ..inputs import read_capped
+from ..recordtype import field, recordclass
 from .config_lookup import CONFIG_NAMES, find_config, parse_toml
 from .globs import GlobSet
 from .policy import Policy
@@ -35,7 +35,7 @@ __all__ = ["CONFIG_NAMES", "ConfigError", "ProjectConfig", "Suppression", "find_
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Suppression:
     """One finding accepted on purpose: ``file`` relative to the config's directory."""
 
@@ -48,7 +48,7 @@ class Suppression:
     line: int | None = None  # of its ``[[suppress]]`` header in the config file, when written so
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class ProjectConfig:
     """A checked configuration; ``path`` is the file it came from."""
 

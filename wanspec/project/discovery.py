@@ -21,7 +21,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -29,6 +28,7 @@ from ..catalog import store
 from ..errors import UsageError
 from ..inputs import Found, kind_of, refusal
 from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema
+from ..recordtype import field, recordclass
 from .ignore import IgnoreLayer, ignored, read_layer, repository_layers
 from .policy import Policy
 
@@ -46,7 +46,7 @@ UNSUPPORTED = {".yaml": "YAML", ".yml": "YAML", ".toml": "TOML", ".json5": "JSON
 _SNIFF_BYTES = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Skipped:
     """A JSON file the run did not lint, and why."""
 
@@ -54,7 +54,7 @@ class Skipped:
     reason: str
 
 
-@dataclass(slots=True)
+@recordclass(frozen=False)
 class Discovery:
     """The files to lint, in order; what was skipped; what to tell the user about it."""
 

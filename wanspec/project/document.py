@@ -15,14 +15,13 @@ exit 2; the caller says so instead of showing a clean file.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..lint.run import LintOptions, lint_bytes
 from ..records import Diagnostic
+from ..recordtype import field, recordclass, replace
 from .config_lookup import find_config
 from .run import ProjectSettings, accepted_findings, load_config_for, merged_options
 
@@ -42,14 +41,14 @@ def _stamp(path: str | None) -> tuple[str, float, int] | None:
     return (path, st.st_mtime, st.st_size)
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class _Loaded:
     stamp: tuple[str, float, int] | None
     options: LintOptions
     config: ProjectConfig | None
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class DocumentLinter:
     """Lints documents under ``settings`` (only its project options are used: schema,
     selection, config, isolated, baseline); keeps the configs it has read, by file."""
@@ -75,7 +74,7 @@ class DocumentLinter:
             return cached
         config = None
         if config_path is not None:
-            config = load_config_for(dataclasses.replace(self.settings, config=config_path, isolated=False))
+            config = load_config_for(replace(self.settings, config=config_path, isolated=False))
         loaded = _Loaded(stamp, merged_options(self.settings, config), config)
         self._projects[config_path] = loaded
         return loaded

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import store
@@ -31,12 +30,13 @@ from ..jsontools import unescape_token
 from ..lint.engine import compiled
 from ..lint.run import LintOptions, lint_bytes
 from ..records import Diagnostic, LintResult, Severity
+from ..recordtype import recordclass
 
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _DECODER = json.JSONDecoder()
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Edit:
     """Replace ``text[start:end]`` with ``new``."""
 
@@ -45,7 +45,7 @@ class Edit:
     new: str
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class FixOutcome:
     """What --fix did to one file: the new text (None: left alone), edits, before and after."""
 

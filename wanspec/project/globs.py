@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+
+from ..recordtype import recordclass
 
 
 def translate(pattern: str) -> str:
@@ -52,7 +53,7 @@ def translate(pattern: str) -> str:
     return body if anchored else f"(?:[^/]+/)*{body}"
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class GlobSet:
     """Patterns relative to ``base``; ``match`` takes a path as given on the command line."""
 

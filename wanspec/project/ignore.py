@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from ..inputs import read_consulted
+from ..recordtype import recordclass
 from .globs import translate
 
 #: Ignore files read in every directory, in the order their rules apply (later wins), as ripgrep and ruff do.
@@ -25,7 +25,7 @@ IGNORE_FILES = (".gitignore", ".ignore")
 _MAX_IGNORE_BYTES = 4 * 1024 * 1024  # larger than any ignore file written by hand
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Rule:
     """One pattern line: a regex over the path relative to its base, and what a match means."""
 
@@ -54,7 +54,7 @@ def parse(text: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class IgnoreLayer:
     """The rules of the ignore files in one directory, ``base``."""
 

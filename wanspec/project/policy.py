@@ -8,12 +8,11 @@ frozen, picklable record so forked workers (``_parallel``) apply exactly the sam
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..records import Severity
+from ..recordtype import recordclass, replace
 from .globs import GlobSet
 
 if TYPE_CHECKING:
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 OFF = "off"
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Policy:
     """Per-file choices from a project config, with globs relative to ``base``."""
 
@@ -65,4 +64,4 @@ def _options_for(policy: Policy, file: str, options: LintOptions) -> LintOptions
             ignore += codes
     if schema == options.schema and len(ignore) == len(options.ignore):
         return options
-    return dataclasses.replace(options, schema=schema, ignore=tuple(ignore))
+    return replace(options, schema=schema, ignore=tuple(ignore))

@@ -10,12 +10,10 @@ the notes said after the report, and the diff. The command line is a shell aroun
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from ..catalog import store
@@ -27,6 +25,7 @@ from ..lint.paths import lint_paths
 from ..lint.run import STDIN, LintOptions, Sink, problem_diagnostic, validate_options
 from ..lint.source import MAX_JSON_BYTES, Problem
 from ..records import Diagnostic, LintResult
+from ..recordtype import field, recordclass, replace
 from .config_lookup import find_config
 from .discovery import Skipped, discover_files
 
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["ProjectRun", "ProjectSettings", "lint_project", "project_options"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@recordclass(kw_only=True)
 class ProjectSettings:
     """What to lint, and with which project choices (the options of ``wanspec lint``)."""
 
@@ -58,7 +57,7 @@ class ProjectSettings:
     force_exclude: bool = False  # choose named files as the walk would (pre-commit names every changed file)
 
 
-@dataclass(slots=True)
+@recordclass(frozen=False)
 class ProjectRun:
     """What one run produced: the result, the options in force, and what to say after it."""
 
@@ -168,7 +167,7 @@ class _Marker:
     def __call__(self, d: Diagnostic) -> None:
         check = self._checker(d.file) if d.code in self.kinds and d.file is not None else None
         if check is not None and check(d):
-            d = dataclasses.replace(d, fixable=True)
+            d = replace(d, fixable=True)
             self.count += 1
         self.emit(d)
 
@@ -231,7 +230,7 @@ class _LineFixable:
             return False
         from .fix import edits_for  # deferred, as above
 
-        return bool(edits_for([dataclasses.replace(d, line=1)], self.text))
+        return bool(edits_for([replace(d, line=1)], self.text))
 
     def close(self) -> None:
         if self.stream is not None:
@@ -257,9 +256,9 @@ def merged_options(settings: ProjectSettings, config: ProjectConfig | None) -> L
         if select:
             select = (*select, *config.extend_select, *settings.extend_select)
         ignore = (*config.ignore, *options.ignore)
-        options = dataclasses.replace(options, select=tuple(select), ignore=ignore, policy=config.policy)
+        options = replace(options, select=tuple(select), ignore=ignore, policy=config.policy)
     elif settings.extend_select and options.select:
-        options = dataclasses.replace(options, select=(*options.select, *settings.extend_select))
+        options = replace(options, select=(*options.select, *settings.extend_select))
     validate_options(options)
     return options
 

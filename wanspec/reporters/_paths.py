@@ -11,11 +11,11 @@ the original bytes instead (``%FF``), which is exact.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 
 from ..records import Diagnostic
+from ..recordtype import replace
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, lone surrogates
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -50,7 +50,7 @@ def safe(d: Diagnostic) -> Diagnostic:
         for name in _TEXT_FIELDS
         if isinstance(value := getattr(d, name), str) and _UNSAFE.search(value)
     }
-    return dataclasses.replace(d, **changes) if changes else d  # type: ignore[arg-type]
+    return replace(d, **changes) if changes else d
 
 
 def _relative(file: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+
+from ..recordtype import field, recordclass
 
 _TOKEN = re.compile(
     r"""
@@ -25,7 +26,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class _Frame:
     is_object: bool
     path: tuple[str, ...]
@@ -35,7 +36,7 @@ class _Frame:
     keys: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Context:
     """The cursor's place: ``path`` of the container (tokens from the document's root)."""
 

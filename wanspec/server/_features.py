@@ -9,9 +9,7 @@ that apply at the cursor (``_schema_view``).
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +21,7 @@ from ..lint.positions import walk
 from ..lint.run import LintOptions
 from ..project import fix as _fix
 from ..records import Diagnostic
+from ..recordtype import recordclass, replace
 from . import _schema_view as view
 from ._context import Context, context_at
 from ._diagnostics import parse, span, to_lsp
@@ -31,7 +30,7 @@ from ._text import LineIndex, skip_ws, value_end
 SHOW_RULE = "wanspec.showRule"
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Snapshot:
     """One version of a document: its text, parsed value and the diagnostics linted from it."""
 
@@ -51,7 +50,7 @@ class Snapshot:
 
 
 # -- where the cursor is in the task ------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Place:
     task: Any  # the task's value (from the last parse), None if unknown
     schema: str | None
@@ -67,7 +66,7 @@ def place_at(snap: Snapshot, offset: int) -> Place:
         end = snap.text.find("\n", offset)
         line = snap.text[origin : end if end >= 0 else len(snap.text)]
         ctx = context_at(line, offset - origin)
-        ctx = dataclasses.replace(ctx, start=ctx.start + origin, end=ctx.end + origin)
+        ctx = replace(ctx, start=ctx.start + origin, end=ctx.end + origin)
         task: Any = parse(line)
         base, tokens = "", ctx.value_path if ctx.kind != "key" else ctx.path
     else:
@@ -113,7 +112,7 @@ def hover(snap: Snapshot, offset: int) -> types.Hover | None:
     where = place_at(snap, offset)
     key = _typed_key(snap.text[where.context.start : where.context.end])
     if where.context.kind == "key" and key is not None:  # on a key: its field
-        where = dataclasses.replace(where, pointer=f"{where.pointer}/{escape_token(key)}")
+        where = replace(where, pointer=f"{where.pointer}/{escape_token(key)}")
     if where.schema is not None and where.task is not None and where.pointer:
         name = unescape_token(where.pointer.rsplit("/", 1)[-1])
         allowed = view.allowed_at(where.schema, where.task, where.pointer)

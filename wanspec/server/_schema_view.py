@@ -13,7 +13,6 @@ subschemas that constrain the value at the pointer, so a duration under a workfl
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -23,6 +22,7 @@ from ..catalog import store as _catalog
 from ..jsontools import pointer_of, split_pointer
 from ..lint.engine import compiled
 from ..lint.run import choose_schema
+from ..recordtype import field, recordclass
 
 MISSING: Any = object()  # the value is not in the task (yet): conditions on it cannot be decided
 
@@ -101,7 +101,7 @@ def forbidden(nodes: list[dict[str, Any]]) -> bool:
     return any(n.get("not") == {} for n in nodes)
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Allowed:
     """What the schema allows at one place, gathered from its applicable subschemas."""
 

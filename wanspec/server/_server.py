@@ -11,7 +11,6 @@ agree with what is underlined.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 from typing import Any
 
@@ -24,6 +23,7 @@ from ..errors import CatalogError, UsageError
 from ..lint.explain import explain
 from ..project.document import DocumentLinter
 from ..project.run import ProjectSettings
+from ..recordtype import replace
 from . import _features
 from ._diagnostics import parse, problem, to_lsp
 from ._text import LineIndex
@@ -64,7 +64,7 @@ class WanspecServer(LanguageServer):
         if isinstance(options.get("debounceMs"), (int, float)) and options["debounceMs"] >= 0:
             self.debounce = float(options["debounceMs"]) / 1000
         if changes:
-            self.linter = DocumentLinter(dataclasses.replace(s, **changes))
+            self.linter = DocumentLinter(replace(s, **changes))
 
     # -- linting ----------------------------------------------------------------------------
     def _path(self, uri: str) -> str:

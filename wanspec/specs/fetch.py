@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..files import write_atomic
+from ..recordtype import recordclass
 from .sources import SpecError
 
 MAX_BYTES = 16 * 1024 * 1024  # no per-model schema or endpoint OpenAPI comes near this
@@ -40,7 +40,7 @@ def shown_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Fetched:
     url: str  # as shown_url writes it
     path: str  # the cached body

@@ -21,12 +21,12 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import UsageError
 from ..inputs import read_capped
 from ..jsontools import json_type, split_pointer
+from ..recordtype import field, recordclass
 
 _MAX_SPEC_BYTES = 64 * 1024 * 1024
 _MAX_RANGE = 1000  # an integer range this small is compared as a set of values
@@ -37,7 +37,7 @@ class SpecError(UsageError):
     """A spec cannot be found or read (exit status 2 at the command line)."""
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Field:
     """One field as a spec states it. ``types`` and ``values`` are None when not stated;
     ``values`` are canonical JSON texts (so 5 and 5.0 are one value, true and 1 two);
@@ -51,7 +51,7 @@ class Field:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class ModelSpec:
     model: str
     params: dict[str, Field]
@@ -62,7 +62,7 @@ class ModelSpec:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Published:
     """One published spec: what it says about which models, and where it comes from."""
 

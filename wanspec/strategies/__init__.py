@@ -16,8 +16,9 @@ Importing this module imports hypothesis; ``wanspec lint`` never does.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
 from typing import Any
+
+from ..recordtype import field, recordclass
 
 try:
     from hypothesis import strategies as st
@@ -73,7 +74,7 @@ def rule_codes(schema_id: str) -> frozenset[str]:
     return frozenset(code_sites(_schema(schema_id)))
 
 
-@dataclass(frozen=True)
+@recordclass(slots=False)
 class Coverage:
     """Which rule codes of one schema :func:`invalid_payloads` reached, with an example of each."""
 

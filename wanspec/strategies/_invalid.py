@@ -17,11 +17,9 @@ default); the expected pointer from where the rule applies plus its ``x-pointer`
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
@@ -29,12 +27,13 @@ from hypothesis import strategies as st
 from ..catalog import store
 from ..lint.engine import _depth
 from ..records import Severity
+from ..recordtype import recordclass, replace
 from ._build import Builder, Draw, drafts, forbidden, get
 from ._samples import media_values, not_in, other_value, wrong_type
 from ._schema import ModelSchema, Path, SchemaRule, keyword_code, pointer, walk
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class InvalidPayload:
     """A payload with exactly one known violation.
 
@@ -65,7 +64,7 @@ def shorten(value: Any, limit: int = 200) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Mutation:
     """A violation on offer: its expected code, the subschema it breaks and how."""
 
@@ -202,7 +201,7 @@ class Catalogue:
                     code = keyword_code("type:numeric-string")
                     rule = SchemaRule(code, store.rules()[code].severity, None, (), False)
                 stringified = self._mut(sp, ip, "type", f"{where}: a number sent as a string", as_string, rule)
-                yield dataclasses.replace(stringified, as_number=True)
+                yield replace(stringified, as_number=True)
         integer = node.get("type") == "integer" or isinstance(inst, int)
         step = 1 if integer else 0.5
         for keyword, value in (

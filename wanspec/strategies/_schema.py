@@ -10,7 +10,6 @@ defaults; nothing here knows a model.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -19,6 +18,7 @@ from ..jsontools import pointer_of
 from ..lint import engine as _engine
 from ..lint import keywords as _keywords
 from ..records import Severity
+from ..recordtype import recordclass
 
 Path = tuple[str | int, ...]
 
@@ -26,7 +26,7 @@ Path = tuple[str | int, ...]
 pointer = pointer_of  # the RFC 6901 pointer of an instance path
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class SchemaRule:
     """Which rule a failing keyword at a schema location belongs to."""
 

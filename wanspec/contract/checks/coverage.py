@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ...catalog import store
@@ -27,6 +26,7 @@ from ...errors import UsageError
 from ...lint.engine import compiled
 from ...lint.run import choose_schema, lint_payload
 from ...records import Diagnostic, LintResult, Severity
+from ...recordtype import field, recordclass
 from .._cassette import Cassette, CassetteError, find_cassettes, read_cassette
 from .._protocol import Phase, list_protocols, load_protocol
 from .._recording import _skipped, skip_patterns
@@ -41,7 +41,7 @@ _RULE_KEYWORDS = (
 )
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Item:
     """One thing evidence may back: its kind, its name, and the evidence found (cassette paths)."""
 
@@ -55,7 +55,7 @@ class Item:
         return bool(self.evidence)
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class Coverage:
     """Every item, in a stable order, and the shares backed."""
 
@@ -118,7 +118,7 @@ def _code_pattern(code: str) -> re.Pattern[str]:
 
 
 # -- the evidence -----------------------------------------------------------------------------
-@dataclass
+@recordclass(frozen=False, slots=False)
 class _Inventory:
     coverage: Coverage
     sites: dict[str, list[tuple[str, tuple[str, ...]]]]  # schema id -> [(code, fields)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ...errors import CatalogError
@@ -20,6 +19,7 @@ from ...jsontools import json_type
 from ...lint.run import LintOptions
 from ...project.policy import Policy
 from ...records import Diagnostic, LintResult
+from ...recordtype import recordclass
 from .._cassette import Cassette, CassetteError, CassetteInaccessible, find_cassettes, read_cassette
 from .._errors import ContractError
 from .._protocol import JOB_OUTCOMES, Phase, Protocol, load_protocol
@@ -27,7 +27,7 @@ from .infer import infer_provider
 from .verify import diagnostic
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class DriftOptions:
     cost_tolerance: float = 0.05  # relative change in cost that is not reported
     select: tuple[str, ...] = ()
@@ -49,7 +49,7 @@ def shape(value: Any, pointer: str = "") -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class _Part:
     role: str  # "submission", "pending poll", "terminal poll"
     index: int

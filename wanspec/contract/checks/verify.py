@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ...catalog import store
 from ...errors import CatalogError, UsageError
 from ...lint.run import LintOptions, lint_payload
 from ...records import Diagnostic, LintResult, Severity
+from ...recordtype import field, recordclass
 from .._cassette import Cassette, CassetteError, CassetteInaccessible, Exchange, find_cassettes, read_cassette
 from .._errors import ContractError
 from .._protocol import JOB_OUTCOMES, PHASES, Phase, Protocol, State, load_protocol
@@ -30,7 +30,7 @@ def diagnostic(name: str, message: str, **where: Any) -> Diagnostic:
     return Diagnostic(rule.code, rule.severity, message, environment=rule.environment, **where)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Step:
     """One exchange, understood: which operation it was and which state its response is in."""
 
@@ -62,7 +62,7 @@ def _agrees(param_paths: list[str], lint_errors: list[Diagnostic]) -> bool:
     return False
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class CassetteVerifier:
     """Checks one cassette at a time; ``sink`` receives each diagnostic as it is found."""
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from ... import __version__
+from ...recordtype import recordclass
 from .._errors import (
     ContractError,
     JobFailed,
@@ -47,7 +47,7 @@ MAX_BODY = 16 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class PollPolicy:
     """How to wait for a job: the first delay, its growth and cap, the overall timeout,
     how often to retry an idempotent call that failed transiently, and the clock (tests
@@ -73,7 +73,7 @@ class PollPolicy:
             delay = min(delay * self.factor, self.max_delay)
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class Submission:
     """The provider accepted a job: its id, its first status word and the raw answer.
 
@@ -89,7 +89,7 @@ class Submission:
     phase: str = "accepted"
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class JobStatus:
     """One poll: the provider's status word and the phase it means."""
 
@@ -100,7 +100,7 @@ class JobStatus:
     http_status: int
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class JobResult:
     """A finished job: the video URL, and the seed and cost when the provider reports them."""
 
@@ -135,7 +135,7 @@ class ProtocolClient:
         *,
         base_url: str | None = None,
         http: httpx.Client | None = None,
-        policy: PollPolicy = PollPolicy(),
+        policy: PollPolicy = PollPolicy(),  # noqa: B008 (a frozen record: shared safely)
         timeout: float = 30.0,
         strict: bool = False,
         max_body: int = MAX_BODY,
@@ -360,7 +360,7 @@ class ProtocolClient:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@recordclass
 class _Unparsed:
     """A body that is not JSON (an HTML page, nothing, a truncated document): why, and its start."""
 

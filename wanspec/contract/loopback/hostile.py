@@ -25,9 +25,10 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
+
+from ...recordtype import recordclass
 
 #: every channel ``echo_key`` uses, by name
 CHANNELS = (
@@ -55,7 +56,7 @@ CHANNELS = (
 ANSWERS = ("html", "html-error", "empty", "truncated", "number", "redirect", "deep")
 
 
-@dataclass(frozen=True)
+@recordclass(slots=False)
 class Hostile:
     """How the loopback server attacks its caller (see the module docstring)."""
 
@@ -73,7 +74,7 @@ class Hostile:
             raise ValueError(f"answer must be one of {', '.join(ANSWERS)}")
 
 
-@dataclass(frozen=True)
+@recordclass(slots=False)
 class Raw:
     """A response body sent as these bytes (or this stream of chunks), not as JSON."""
 

@@ -18,7 +18,6 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -30,6 +29,7 @@ from ...jsontools import resolve as resolve_pointer
 from ...lint import run
 from ...lint.engine import compiled
 from ...records import Severity
+from ...recordtype import field, recordclass
 from .._protocol import Phase, Protocol, load_protocol, placeholders, render
 from .hostile import Hostile, Raw, echo_fields, echo_headers, huge_body, odd_answer
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 DEFAULT_COST = 0.25
 
 
-@dataclass(frozen=True)
+@recordclass(slots=False)
 class Behaviour:
     """How the loopback server behaves, including the ways it can drift from the docs.
 
@@ -92,7 +92,7 @@ class SentResponse(NamedTuple):
     body: Any
 
 
-@dataclass
+@recordclass(frozen=False, slots=False)
 class _Job:
     task: dict[str, Any]
     created: _dt.datetime
