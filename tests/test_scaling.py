@@ -190,8 +190,14 @@ def test_each_file_is_stat_ed_once_opened_once_and_read_once(run_cli, tmp_path, 
     monkeypatch.setattr(os, "fstat", counting("fstat", os.fstat))
     monkeypatch.setattr(os, "read", counting("read", os.read))
     monkeypatch.setattr(builtins, "open", counting("open", real_open))
+    from wanspec.project import discovery
+
+    repositories: list[str] = []  # the search for the work tree and the ignore files above
+    real_layers = discovery.repository_layers
+    monkeypatch.setattr(discovery, "repository_layers", lambda start: repositories.append(start) or real_layers(start))
     monkeypatch.chdir(tmp_path)
     run = run_cli("lint", "--format", "json", *(files if how == "named" else ["."]))
+    assert len(repositories) == (3 if how == "named" else 1), repositories  # once per directory
     assert run.exit_code == 0, run
     assert run.json()["summary"]["files"] == len(files)
     per_file = {f: {"stat": 0, "open": 0} for f in files}

@@ -217,7 +217,7 @@ def read_json(name: str, data: bytes) -> tuple[Iterator[Task | Problem], bool]:
     text, problems = _decode(data, 1)
     items = None if text is None else _array_items(text)
     if text is None or items is None:
-        source = read_json_bytes(name, data)
+        source = _read_text(Source(name), text, problems)  # the text decoded above, not decoded again
         return iter([*source.problems, *source.tasks]), False
     return _array_tasks(text, items, problems), True
 
@@ -365,8 +365,12 @@ def _json_type(value: Any) -> str:
 
 def read_json_bytes(name: str, data: bytes) -> Source:
     """Read a whole ``.json`` document (one task or an array of tasks)."""
-    source = Source(name)
     text, problems = _decode(data, 1)
+    return _read_text(Source(name), text, problems)
+
+
+def _read_text(source: Source, text: str | None, problems: list[Problem]) -> Source:
+    """``source`` with the tasks and problems of one decoded document (``text`` None: it did not decode)."""
     source.problems.extend(problems)
     if text is None:
         return source

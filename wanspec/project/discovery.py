@@ -67,9 +67,18 @@ class Discovery:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-#: Per run, for each directory holding a named file: whether the ignore files apply there
-#: at all, their layers, and whether an ignored directory lies between it and the root.
-_DirVerdicts = dict[str, tuple[list[IgnoreLayer], bool] | None]
+@recordclass
+class _Directory:
+    """What every file named in one directory shares: worked out once per directory per run
+    (pre-commit names hundreds of files in a few directories)."""
+
+    absolute: str  # the directory's absolute path
+    hidden: bool  # a hidden or vendored directory on the way to it
+    layers: list[IgnoreLayer] | None  # the ignore files that apply there (None: none do)
+    above: bool  # an ignored directory lies between it and the repository's root
+
+
+_Directories = dict[str, _Directory]
 
 
 def discover_files(
@@ -85,7 +94,7 @@ def discover_files(
     found = Discovery()
     missing: list[str] = []
     given = list(paths)
-    seen: _DirVerdicts = {}
+    seen: _Directories = {}
     for raw in given:
         if raw == STDIN:
             found.files.append(raw)
@@ -103,7 +112,8 @@ def discover_files(
         if is_dir:
             _walk(raw, found, policy, respect_ignore)
         else:
-            _unsupported(raw)
+            if not raw.endswith(PAYLOAD_SUFFIXES):
+                _unsupported(raw)
             _named(raw, found, policy, respect_ignore, force_exclude, config_name, seen)
     if missing:
         raise UsageError("no such file or directory: " + ", ".join(missing))
@@ -180,15 +190,18 @@ def _named(
     respect_ignore: bool,
     force_exclude: bool,
     config_name: str,
-    seen: _DirVerdicts,
+    seen: _Directories,
 ) -> None:
+    head, sep, name = path.rpartition(os.sep)
+    where = seen.get(head)
+    if where is None:
+        where = seen[head] = _directory(head + sep if sep else "", respect_ignore)
     why_not = None
-    parts = [p for p in os.path.normpath(path).split(os.sep)[:-1] if p not in (".", "..", "")]
-    if any(p.startswith(".") or p in VENDORED for p in parts):
+    if where.hidden:
         why_not = "in a hidden or vendored directory"
     elif policy is not None and not policy.keeps(path):
         why_not = f"excluded by {config_name} (include/exclude)"
-    elif respect_ignore and _ignored_named(path, seen):
+    elif where.layers is not None and (where.above or ignored(os.path.join(where.absolute, name), False, where.layers)):
         why_not = "ignored by .gitignore, .ignore or .git/info/exclude"
     if not force_exclude:
         if why_not is not None:
@@ -201,34 +214,24 @@ def _named(
     _choose(path, found, policy)
 
 
-def _ignored_named(path: str, seen: _DirVerdicts) -> bool:
-    """Whether the ignore files would have kept the walk away from a named file.
-
-    The ignore files above a file depend only on its directory: they are read once per
-    directory per run (pre-commit names hundreds of files in a few directories).
-    """
-    full = os.path.abspath(path)
-    directory = os.path.dirname(full)
-    if directory not in seen:
-        seen[directory] = _directory_verdict(full)
-    known = seen[directory]
-    if known is None:
-        return False
-    layers, above = known
-    return above or ignored(full, False, layers)
-
-
-def _directory_verdict(full: str) -> tuple[list[IgnoreLayer], bool] | None:
-    root, layers = repository_layers(full)
+def _directory(head: str, respect_ignore: bool) -> _Directory:
+    """The verdicts shared by the files named in the directory ``head`` (as written, with
+    its trailing separator; empty for the current directory)."""
+    parts = [p for p in os.path.normpath(head or ".").split(os.sep) if p not in (".", "..", "")]
+    hidden = any(p.startswith(".") or p in VENDORED for p in parts)
+    absolute = os.path.abspath(head or ".")
+    if not respect_ignore:
+        return _Directory(absolute, hidden, None, False)
+    root, layers = repository_layers(os.path.join(absolute, "_"))
     if root is None or not layers:
-        return None
+        return _Directory(absolute, hidden, None, False)
     # as the walk would: an ignored directory above the file keeps it out whatever the file's rules say
-    probe = os.path.dirname(full)
+    probe = absolute
     while probe != root and os.path.dirname(probe) != probe:
         if ignored(probe, True, layers):
-            return layers, True
+            return _Directory(absolute, hidden, layers, True)
         probe = os.path.dirname(probe)
-    return layers, False
+    return _Directory(absolute, hidden, layers, False)
 
 
 def _choose(path: str, found: Discovery, policy: Policy | None) -> None:
