@@ -214,14 +214,18 @@ class _LineFixable:
         if d.line < self.lineno:  # out of order (not from a lint run): read from the start
             self.stream.seek(0)
             self.lineno, self.text = 0, None
-        while self.lineno < d.line:
-            raw = self.stream.readline()  # the file is at most MAX_JSON_BYTES long
-            if not raw:
-                return False
-            self.lineno += 1
-            if self.lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                self.close()
-                return False
+        if d.line > self.lineno:
+            readline = self.stream.readline  # the file is at most MAX_JSON_BYTES long
+            raw = b""
+            while self.lineno < d.line:  # lines without a fixable finding are passed over, not decoded
+                raw = readline()
+                if not raw:
+                    self.text = None
+                    return False
+                self.lineno += 1
+                if self.lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    self.close()
+                    return False
             try:
                 self.text = raw.decode("utf-8")
             except UnicodeDecodeError:
