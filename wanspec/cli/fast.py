@@ -152,8 +152,8 @@ def main() -> None:
 
         click_main()
         return
-    # imported after the argv check, so `wanspec --version` and friends never load the lint path
     import_engine()
+    # imported after the argv check, so `wanspec --version` and friends never load the lint path
     from .commands import LintSettings, execute_lint, system_streams
 
     try:

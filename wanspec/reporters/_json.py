@@ -6,9 +6,7 @@ import json
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
-from ._paths import safe, with_url
-
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+from ._paths import diagnostic_json
 
 
 class JsonReporter:
@@ -18,7 +16,7 @@ class JsonReporter:
 
     def emit(self, d: Diagnostic) -> None:
         head = '{\n  "diagnostics": [\n    ' if self.first else ",\n    "
-        self.out.write(head + _encode(with_url(safe(d))))
+        self.out.write(head + diagnostic_json(d))
         self.first = False
 
     def finish(self, result: LintResult) -> None:

@@ -6,11 +6,10 @@ shipper can consume the stream as it comes; the exit status carries the verdict.
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from ..records import Diagnostic, LintResult
-from ._paths import safe, with_url
+from ._paths import diagnostic_json
 
 
 class JsonLinesReporter:
@@ -18,7 +17,7 @@ class JsonLinesReporter:
         self.out = out
 
     def emit(self, d: Diagnostic) -> None:
-        self.out.write(json.dumps(with_url(safe(d)), ensure_ascii=False) + "\n")
+        self.out.write(diagnostic_json(d) + "\n")
 
     def finish(self, result: LintResult) -> None:
         self.out.flush()
