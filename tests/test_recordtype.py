@@ -165,3 +165,22 @@ def test_the_public_records_are_records():
     result = LintResult()
     result.files += 1  # a run's result is mutable
     assert result.files == 1
+
+
+@recordclass
+class One:
+    only: str
+
+
+@recordclass(frozen=False)
+class Box:
+    items: list[Point] = field(default_factory=list)
+
+
+def test_records_of_one_field_and_nested_records_pickle_too():
+    """Workers send findings back pickled: a record pickles as its class and its values."""
+    box = Box([Point(1, tags=["a"]), Point(2, label="b")])
+    again = pickle.loads(pickle.dumps(box))
+    assert again == box and again.items[0].tags == ["a"]
+    assert pickle.loads(pickle.dumps(One("x"))) == One("x")
+    assert copy.deepcopy(One("x")) == One("x")

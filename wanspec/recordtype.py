@@ -135,13 +135,31 @@ def _replace_method(self: Any, /, **changes: Any) -> Any:
     return type(self)(**changes)
 
 
-def _getstate(self: Any) -> list[Any]:
-    return [getattr(self, f.name) for f in type(self).__record_fields__]
+def _reduce(self: Any) -> tuple[Any, ...]:
+    """Pickle a slotted record as its class and its values in field order."""
+    cls = type(self)
+    return _rebuild, (cls, *cls.__record_values__(self))
 
 
-def _setstate(self: Any, state: list[Any]) -> None:
-    for f, value in zip(type(self).__record_fields__, state, strict=True):
-        object.__setattr__(self, f.name, value)
+def _values_getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A record's values in field order, as a tuple (``attrgetter`` gives a bare value for one name)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    return lambda r: tuple(getattr(r, n) for n in names)
+
+
+def _rebuild(cls: type, *values: Any) -> Any:
+    """Unpickle a record: its class's ``__record_make__`` sets each slot in turn, no loop."""
+    make = cls.__dict__.get("__record_make__")
+    if make is None:  # compiled on the first unpickling, so importing a record costs nothing more
+        names = [f.name for f in cls.__record_fields__]  # type: ignore[attr-defined]
+        body = "".join(f"    __set(self, {n!r}, {n})\n" for n in names)
+        scope: dict[str, Any] = {"__new": object.__new__, "__set": object.__setattr__, "__cls": cls}
+        source = f"def __record_make__({', '.join(names)}):\n    self = __new(__cls)\n{body}    return self\n"
+        exec(source, scope)
+        make = scope["__record_make__"]
+        type.__setattr__(cls, "__record_make__", make)
+    return make(*values)
 
 
 # -- building a record class --------------------------------------------------------------------
@@ -223,6 +241,12 @@ def _build(cls: type, *, frozen: bool, slots: bool, kw_only: bool, eq: bool) -> 
     namespace["__record_repr__"] = tuple(f.name for f in table if f.repr)
     compared = [f.name for f in table if f.compare]
     namespace["__record_key__"] = attrgetter(*compared) if compared else None
+    everything = [f.name for f in table]
+    namespace["__record_values__"] = (
+        attrgetter(*everything)
+        if len(everything) > 1
+        else (lambda r: (getattr(r, everything[0]),) if everything else ())
+    )
     namespace["__match_args__"] = tuple(f.name for f in table if not f.kw_only)
     namespace.setdefault("__repr__", _repr)
     namespace["__replace__"] = _replace_method
@@ -236,8 +260,7 @@ def _build(cls: type, *, frozen: bool, slots: bool, kw_only: bool, eq: bool) -> 
         namespace["__setattr__"] = _frozen_setattr
         namespace["__delattr__"] = _frozen_delattr
     if slots:
-        namespace["__getstate__"] = _getstate
-        namespace["__setstate__"] = _setstate
+        namespace["__reduce__"] = _reduce
     new = type(cls)(cls.__name__, cls.__bases__, namespace)
     new.__qualname__ = cls.__qualname__
     return new
