@@ -18,7 +18,7 @@ from .. import inputs as _inputs
 from ..catalog import store
 from ..errors import UnknownNameError, UsageError, suggest
 from ..records import Diagnostic, LintResult, Severity
-from ..recordtype import recordclass, replace
+from ..recordtype import field, recordclass, replace
 from . import batch as _batch
 from . import source as _source
 from .engine import Finding, compiled
@@ -41,6 +41,10 @@ class LintOptions:
     ignore: tuple[str, ...] = ()
     engine: str = "fast"  # "fast" (jsonschema_rs) or "reference" (python-jsonschema)
     policy: Policy | None = None  # per-file choices from a project config (_config)
+    #: marks the findings ``wanspec lint --fix`` can repair (``lint_project`` sets it): asked
+    #: with the diagnostic, the text holding its task and that text's first line number,
+    #: while the linter still holds the text, so no file is read a second time to answer
+    fixable: Callable[[Diagnostic, str, int], bool] | None = field(default=None, compare=False)
 
     def wants(self, code: str) -> bool:
         names = store.rules()
@@ -229,7 +233,7 @@ def _diag(
     severity = Severity(f.severity)
     if opts.policy is not None:
         severity = opts.policy.severity_of(f.code, severity)
-    return Diagnostic(
+    d = Diagnostic(
         f.code,
         Severity(severity),
         f.message,
@@ -242,6 +246,20 @@ def _diag(
         hint=f.hint,
         doc=f.doc,
     )
+    if (
+        opts.fixable is not None
+        and located is not None
+        and f.code in _fix_codes()
+        and opts.fixable(d, located.positions.text, located.positions.first_line)
+    ):
+        d = replace(d, fixable=True)
+    return d
+
+
+@cache
+def _fix_codes() -> frozenset[str]:
+    """Codes of the rules that name a fix kind (``rules.json``): only their findings are asked about."""
+    return frozenset(code for code, rule in store.rules().items() if rule.fix)
 
 
 # -- files --------------------------------------------------------------------------------------

@@ -151,7 +151,8 @@ def _schema_at(schema_id: str, pointer: str) -> dict[str, Any] | None:
 
 
 # -- one file ---------------------------------------------------------------------------
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line of ``text`` starts."""
     starts = [0]
     starts.extend(m.end() for m in re.finditer("\n", text))
     return starts
@@ -160,7 +161,7 @@ def _line_starts(text: str) -> list[int]:
 def edits_for(diagnostics: list[Diagnostic], text: str, starts: list[int] | None = None) -> list[Edit]:
     """The edits the fixable diagnostics call for, non-overlapping, in text order."""
     rules = store.rules()
-    starts = starts if starts is not None else _line_starts(text)
+    starts = starts if starts is not None else line_starts(text)
     edits: dict[int, Edit] = {}
     for d in diagnostics:
         kind = rules[d.code].fix if d.code in rules else None
@@ -171,16 +172,6 @@ def edits_for(diagnostics: list[Diagnostic], text: str, starts: list[int] | None
             edits.setdefault(e.start, e)
     ordered = sorted(edits.values(), key=lambda e: e.start)
     return [e for i, e in enumerate(ordered) if i == 0 or e.start >= ordered[i - 1].end]
-
-
-class Fixable:
-    """Whether ``--fix`` has an edit for a finding of one file (its text indexed once)."""
-
-    def __init__(self, text: str) -> None:
-        self.text, self.starts = text, _line_starts(text)
-
-    def __call__(self, d: Diagnostic) -> bool:
-        return bool(edits_for([d], self.text, self.starts))
 
 
 def apply(text: str, edits: list[Edit]) -> str:

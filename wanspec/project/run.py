@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING
 
-from ..catalog import store
 from ..errors import UsageError
 from ..files import write_atomic
 from ..inputs import open_input, read_capped
@@ -114,30 +113,34 @@ def lint_project(
 
     result = LintResult()
     collected: list[Diagnostic] = []
-    marker = _Marker(sink or collected.append)
-    try:
-        if found.files:
-            result = lint_paths(
-                found.files,
-                options,
-                stdin=stdin,
-                sink=marker,
-                keep=keep,
-                jobs=settings.jobs,
-                events=events,
-                discovered=True,
-                sizes=found.sizes,
-            )
-        for directory, reason in found.unreadable:  # an environment error: exit 2, like an unreadable file
-            problem = Problem("unreadable", f"cannot read directory {directory}: {reason}", None, None)
-            if (d := problem_diagnostic(problem, directory, options)) is not None:
-                result.count(d)
-                marker(d)
-    finally:
-        marker.close()
+    emit = sink or collected.append
+    fixable = 0
+
+    def counted(d: Diagnostic) -> None:  # the run's count of what --fix repairs: what was reported
+        nonlocal fixable
+        fixable += d.fixable
+        emit(d)
+
+    if found.files:
+        result = lint_paths(
+            found.files,
+            replace(options, fixable=_FixableCheck()),
+            stdin=stdin,
+            sink=counted,
+            keep=keep,
+            jobs=settings.jobs,
+            events=events,
+            discovered=True,
+            sizes=found.sizes,
+        )
+    for directory, reason in found.unreadable:  # an environment error: exit 2, like an unreadable file
+        problem = Problem("unreadable", f"cannot read directory {directory}: {reason}", None, None)
+        if (d := problem_diagnostic(problem, directory, options)) is not None:
+            result.count(d)
+            counted(d)
     if sink is None:
         result.diagnostics = collected
-    result.fixable = marker.count
+    result.fixable = fixable
     run.result = result
     result.fixed = run.fixed
     result.skipped = len(found.skipped)
@@ -148,98 +151,55 @@ def lint_project(
     return run
 
 
-class _Marker:
-    """Passes diagnostics on, marking those ``--fix`` can repair (and counting them).
+class _FixableCheck:
+    """Whether ``wanspec lint --fix`` would repair a finding: the linter asks (``LintOptions.fixable``)
+    with the text of the finding's task in hand, so no file is read again to answer.
 
-    Only findings of a rule with a fix kind cost anything. A JSON file's text is read once
-    (files are reported in order) and indexed once; a JSON Lines file is read forward a
-    line at a time as its findings come (they come in line order), so memory stays flat
-    however long the file is. Only regular files are read again: a pipe the user named has
-    been consumed, and opening it again would wait for a writer that never comes.
+    ``--fix`` rewrites regular files up to the size cap that do not start with a byte order
+    mark, and each fix edits the text at its finding; a JSON Lines line is a text of its own
+    whose first line is the finding's. What a file allows is asked once per file (a stat,
+    and three bytes read from a regular file: never a pipe, which would wait for a writer).
+    Picklable without its caches, for the workers of a parallel run.
     """
 
-    def __init__(self, emit: Sink) -> None:
-        self.emit, self.count = emit, 0
-        self.kinds = {code for code, rule in store.rules().items() if rule.fix}
-        self.file: str | None = None
-        self.check: Callable[[Diagnostic], bool] | None = None
+    def __init__(self) -> None:
+        self._file: str | None = None
+        self._rewritable = False
+        self._text: str | None = None
+        self._starts: list[int] = []
 
-    def __call__(self, d: Diagnostic) -> None:
-        check = self._checker(d.file) if d.code in self.kinds and d.file is not None else None
-        if check is not None and check(d):
-            d = replace(d, fixable=True)
-            self.count += 1
-        self.emit(d)
+    def __getstate__(self) -> dict[str, object]:
+        return {}  # what was learnt about a file or a text stays in the process that learnt it
 
-    def close(self) -> None:
-        if isinstance(self.check, _LineFixable):
-            self.check.close()
-        self.file, self.check = None, None
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
 
-    def _checker(self, file: str) -> Callable[[Diagnostic], bool] | None:
-        if file != self.file:
-            self.close()
-            self.file = file
-            try:
-                st = os.stat(file) if file != "<stdin>" else None
-                # what --fix would read: a regular file up to the cap
-                if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= MAX_JSON_BYTES:
-                    if file.endswith(".jsonl"):
-                        self.check = _LineFixable(file)
-                    else:
-                        with open(file, "rb") as f:
-                            text = f.read().decode("utf-8")
-                        if not text.startswith("\ufeff"):
-                            from .fix import Fixable  # deferred: only runs with fixable-kind findings pay
-
-                            self.check = Fixable(text)
-            except (OSError, UnicodeDecodeError):
-                pass
-        return self.check
-
-
-class _LineFixable:
-    """Whether ``--fix`` has an edit for a finding of a JSON Lines file, reading only the
-    finding's line: every fix edits the value at the finding, inside its line. (``--fix``
-    leaves a whole file alone when it starts with a byte order mark, and so does this.)"""
-
-    def __init__(self, path: str) -> None:
-        self.stream: IO[bytes] | None = open(path, "rb")  # noqa: SIM115  # closed by close(), at the file's end
-        self.lineno = 0
-        self.text: str | None = None
-
-    def __call__(self, d: Diagnostic) -> bool:
-        if d.line is None or self.stream is None:
+    def __call__(self, d: Diagnostic, text: str, first_line: int) -> bool:
+        if d.file != self._file:
+            self._file, self._rewritable = d.file, _rewritable(d.file)
+        if not self._rewritable or d.line is None:
             return False
-        if d.line < self.lineno:  # out of order (not from a lint run): read from the start
-            self.stream.seek(0)
-            self.lineno, self.text = 0, None
-        if d.line > self.lineno:
-            readline = self.stream.readline  # the file is at most MAX_JSON_BYTES long
-            raw = b""
-            while self.lineno < d.line:  # lines without a fixable finding are passed over, not decoded
-                raw = readline()
-                if not raw:
-                    self.text = None
-                    return False
-                self.lineno += 1
-                if self.lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    self.close()
-                    return False
-            try:
-                self.text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                self.text = None
-        if self.text is None:
+        from .fix import edits_for, line_starts  # deferred: only runs with fixable-kind findings pay
+
+        if text is not self._text:
+            self._text, self._starts = text, line_starts(text)
+        if first_line != 1:
+            d = replace(d, line=d.line - first_line + 1)
+        return bool(edits_for([d], text, self._starts))
+
+
+def _rewritable(file: str | None) -> bool:
+    """Whether ``--fix`` would rewrite ``file``: a regular file up to the cap, with no byte order mark."""
+    if file is None or file == "<stdin>":
+        return False
+    try:
+        st = os.stat(file)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_JSON_BYTES:
             return False
-        from .fix import edits_for  # deferred, as above
-
-        return bool(edits_for([replace(d, line=1)], self.text))
-
-    def close(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
+        with open(file, "rb") as f:
+            return f.read(3) != b"\xef\xbb\xbf"
+    except OSError:
+        return False
 
 
 def project_options(
