@@ -78,6 +78,7 @@ class CompiledSchema:
         self.validation_schema = built if built is not None else _guarded(self.schema)
         self.tags: dict[Path, dict[str, Any]] = {}
         _index_tags(self.validation_schema, (), self.tags)
+        self._lookups: dict[tuple[Path, str], tuple[dict[str, Any], str | None, str | None, Path]] = {}
         provider = store.providers().get(entry.provider, {})
         self.platform_parameters = frozenset(provider.get("parameters", ()))
         self._rs: Any = None
@@ -173,6 +174,14 @@ class CompiledSchema:
         return tags, code, doc
 
     def _lookup_at(self, path: Path, keyword: str) -> tuple[dict[str, Any], str | None, str | None, Path]:
+        """(tags of the rule node, rule code, nearest doc, the rule node's path): the schema's
+        answer for a keyword at a path, worked out once (the schema does not change)."""
+        found = self._lookups.get((path, keyword))
+        if found is None:
+            found = self._lookups[path, keyword] = self._look_up(path, keyword)
+        return found
+
+    def _look_up(self, path: Path, keyword: str) -> tuple[dict[str, Any], str | None, str | None, Path]:
         rule_tags: dict[str, Any] = {}
         rule_path: Path = ()
         code: str | None = None

@@ -100,7 +100,10 @@ class PositionIndex:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a character offset."""
-        if self._newlines is None:  # built once per text, 8 bytes a line
+        if self._newlines is None:
+            if self.text.find("\n", 0, offset) < 0:  # on the first line: a JSON Lines line, always
+                return self.first_line, offset + 1
+            # built once per text, 8 bytes a line
             self._newlines = array("q", [m.start() for m in re.finditer("\n", self.text)])
         row = bisect.bisect_left(self._newlines, offset)
         start = self._newlines[row - 1] + 1 if row else 0

@@ -47,15 +47,9 @@ class LintOptions:
     fixable: Callable[[Diagnostic, str, int], bool] | None = field(default=None, compare=False)
 
     def wants(self, code: str) -> bool:
-        names = store.rules()
-        name = names[code].name if code in names else ""
-
-        def hit(sel: str) -> bool:
-            return sel == "ALL" or code.startswith(sel) or sel == name
-
-        if self.select and not any(hit(s) for s in self.select):
-            return False
-        return not any(hit(s) for s in self.ignore)
+        if not self.select and not self.ignore:  # the usual run: every finding is wanted
+            return True
+        return _wanted(self.select, self.ignore, code)
 
     def apply(self, d: Diagnostic) -> Diagnostic | None:
         """``d`` as these options report it (the config's severity for its code), or None
@@ -68,6 +62,20 @@ class LintOptions:
             if severity is not d.severity:
                 d = replace(d, severity=severity)
         return d
+
+
+@cache
+def _wanted(select: tuple[str, ...], ignore: tuple[str, ...], code: str) -> bool:
+    """Whether a selection keeps ``code`` (asked for every finding; answered once per code)."""
+    names = store.rules()
+    name = names[code].name if code in names else ""
+
+    def hit(sel: str) -> bool:
+        return sel == "ALL" or code.startswith(sel) or sel == name
+
+    if select and not any(hit(s) for s in select):
+        return False
+    return not any(hit(s) for s in ignore)
 
 
 def validate_options(options: LintOptions) -> None:
@@ -230,12 +238,12 @@ def _diag(
     line = col = None
     if located is not None:
         line, col = located.locate(f.pointer, key=f.key)
-    severity = Severity(f.severity)
+    severity = f.severity if isinstance(f.severity, Severity) else Severity(f.severity)
     if opts.policy is not None:
         severity = opts.policy.severity_of(f.code, severity)
     d = Diagnostic(
         f.code,
-        Severity(severity),
+        severity,
         f.message,
         file=file,
         task=task,
