@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import SupportsIndex
+
 import pytest
 
 from wanspec.jsontools import pointer_of
-from wanspec.lint.positions import scan
+from wanspec.lint.positions import PositionIndex, scan
 
 TEXT = '{\n  "a": [1, {"b/c": 2, "t~": true}],\n  "é": "x",\n  "a": null\n}'
 
@@ -85,3 +88,23 @@ def test_anything_but_a_clean_array_is_read_whole(text):
 
     _, in_order = read_json("a.json", text.encode())
     assert not in_order
+
+
+def test_a_one_line_text_is_searched_for_line_breaks_once_not_per_finding():
+    """Every position in a one-line array (what ``json.dumps(tasks)`` writes) is on line 1,
+    as in every JSON Lines line. Finding that out may search the text once; searching it
+    again for each finding would make a one-line array of n tasks cost n² characters."""
+
+    class Watched(str):
+        scanned = 0
+
+        def find(self, sub: str, start: SupportsIndex | None = 0, end: SupportsIndex | None = None) -> int:
+            stop = len(self) if end is None else int(end)
+            Watched.scanned += stop - int(start or 0)
+            return str.find(self, sub, start, stop)
+
+    text = Watched(json.dumps([{"duration": 40, "n": i} for i in range(2000)]))
+    index = PositionIndex(text)
+    offsets = range(0, len(text), 7)
+    assert all(index.line_col(o) == (1, o + 1) for o in offsets)
+    assert Watched.scanned <= len(text)

@@ -94,6 +94,7 @@ class PositionIndex:
     non_finite: list[tuple[str, int, str]] = field(default_factory=list)
     too_large: list[tuple[str, int, str]] = field(default_factory=list)
     _newlines: array[int] | None = None
+    _first_newline: int | None = None
     _root: Children | None = None
     _tables: dict[int, Children] = field(default_factory=dict)
     _task: str | None = None
@@ -101,7 +102,10 @@ class PositionIndex:
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a character offset."""
         if self._newlines is None:
-            if self.text.find("\n", 0, offset) < 0:  # on the first line: a JSON Lines line, always
+            if self._first_newline is None:  # searched once per text, as far as its first line goes
+                found = self.text.find("\n")
+                self._first_newline = len(self.text) if found < 0 else found
+            if offset <= self._first_newline:  # on the first line: every JSON Lines line, a one-line array
                 return self.first_line, offset + 1
             # built once per text, 8 bytes a line
             self._newlines = array("q", [m.start() for m in re.finditer("\n", self.text)])
