@@ -241,12 +241,7 @@ def _build(cls: type, *, frozen: bool, slots: bool, kw_only: bool, eq: bool) -> 
     namespace["__record_repr__"] = tuple(f.name for f in table if f.repr)
     compared = [f.name for f in table if f.compare]
     namespace["__record_key__"] = attrgetter(*compared) if compared else None
-    everything = [f.name for f in table]
-    namespace["__record_values__"] = (
-        attrgetter(*everything)
-        if len(everything) > 1
-        else (lambda r: (getattr(r, everything[0]),) if everything else ())
-    )
+    namespace["__record_values__"] = _values_getter([f.name for f in table])
     namespace["__match_args__"] = tuple(f.name for f in table if not f.kw_only)
     namespace.setdefault("__repr__", _repr)
     namespace["__replace__"] = _replace_method
