@@ -14,9 +14,11 @@ import json
 import math
 import re
 from array import array
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 from ..jsontools import escape_token, parent_pointer, unescape_token
-from ..recordtype import field, recordclass
+from ..recordtype import recordclass
 
 _TOKEN = re.compile(
     r"""
@@ -50,6 +52,7 @@ class Duplicate:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+_NOTHING: Mapping[str, int] = MappingProxyType({})
 _BLANK = frozenset(" \t\n\r")
 
 
@@ -88,15 +91,17 @@ class PositionIndex:
 
     text: str
     first_line: int = 1
-    values: dict[str, int] = field(default_factory=dict)  # filled by scan(keep=True) only
-    keys: dict[str, int] = field(default_factory=dict)
-    duplicates: list[Duplicate] = field(default_factory=list)
-    non_finite: list[tuple[str, int, str]] = field(default_factory=list)
-    too_large: list[tuple[str, int, str]] = field(default_factory=list)
+    # what scan() found; an index the linter makes for every task holds only empty views
+    # (one is made per JSON Lines line: it must cost next to nothing until a finding asks)
+    values: Mapping[str, int] = _NOTHING  # every value's offset, with scan(keep=True) only
+    keys: Mapping[str, int] = _NOTHING
+    duplicates: Sequence[Duplicate] = ()
+    non_finite: Sequence[tuple[str, int, str]] = ()
+    too_large: Sequence[tuple[str, int, str]] = ()
     _newlines: array[int] | None = None
     _first_newline: int | None = None
     _root: Children | None = None
-    _tables: dict[int, Children] = field(default_factory=dict)
+    _tables: dict[int, Children] | None = None  # made by the first question below the root
     _task: str | None = None
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -133,14 +138,17 @@ class PositionIndex:
         tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
         if self._root is None:
             self._root = _children(text, i, end)
+        tables = self._tables
+        if tables is None:
+            tables = self._tables = {}
         if isinstance(self._root, list) and tokens[0] != self._task:
             # an array of tasks: the tables below the root belong to one task at a time
-            self._tables.clear()
+            tables.clear()
             self._task = tokens[0]
         for n, token in enumerate(tokens):
-            table = self._root if n == 0 else self._tables.get(i)
+            table = self._root if n == 0 else tables.get(i)
             if table is None:
-                table = self._tables[i] = _children(text, i, end)
+                table = tables[i] = _children(text, i, end)
             if isinstance(table, dict):
                 found = table.get(token)
                 if found is None:
@@ -266,15 +274,27 @@ def scan(text: str, first_line: int = 1, *, base: str = "", keep: bool = True) -
     """Find duplicate keys and out-of-range literals in ``text``; tolerant of garbage (stops
     at the first). With ``keep``, also index every value and key (memory grows with the
     number of values: the linter passes ``keep=False`` and locates through the tables)."""
-    index = PositionIndex(text, first_line)
-    _scan_into(index, base, keep)
-    return index
+    values: dict[str, int] = {}
+    keys: dict[str, int] = {}
+    duplicates: list[Duplicate] = []
+    non_finite: list[tuple[str, int, str]] = []
+    too_large: list[tuple[str, int, str]] = []
+    _scan_into(text, base, keep, values, keys, duplicates, non_finite, too_large)
+    if not keep:
+        return PositionIndex(text, first_line, _NOTHING, _NOTHING, duplicates, non_finite, too_large)
+    return PositionIndex(text, first_line, values, keys, duplicates, non_finite, too_large)
 
 
-def _scan_into(index: PositionIndex, base: str, keep: bool) -> None:
-    text = index.text
-    values: dict[str, int] = index.values if keep else {}
-    keys: dict[str, int] = index.keys if keep else {}
+def _scan_into(
+    text: str,
+    base: str,
+    keep: bool,
+    values: dict[str, int],
+    keys: dict[str, int],
+    duplicates: list[Duplicate],
+    non_finite: list[tuple[str, int, str]],
+    too_large: list[tuple[str, int, str]],
+) -> None:
     # Each frame: [is_object, pointer, next array index, pending key, seen keys]
     stack: list[list[object]] = []
     expect_key = False
@@ -309,7 +329,7 @@ def _scan_into(index: PositionIndex, base: str, keep: bool) -> None:
             seen = frame[4]
             assert isinstance(seen, set)
             if name in seen:
-                index.duplicates.append(Duplicate(str(frame[1]), str(name), tok_start))
+                duplicates.append(Duplicate(str(frame[1]), str(name), tok_start))
             seen.add(name)
             if keep:
                 keys[ptr] = tok_start
@@ -330,9 +350,9 @@ def _scan_into(index: PositionIndex, base: str, keep: bool) -> None:
         if keep:
             values[ptr] = tok_start
         if kind == "lit" and token in NON_FINITE:
-            index.non_finite.append((ptr, tok_start, token))
+            non_finite.append((ptr, tok_start, token))
         elif kind == "num" and out_of_range(token):
-            index.too_large.append((ptr, tok_start, token))
+            too_large.append((ptr, tok_start, token))
         if token == "{":
             stack.append([True, ptr, 0, None, set()])
             expect_key = True

@@ -27,6 +27,7 @@ _SNIFF = 8192
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TRAILING_COMMA = re.compile(r",\s*\Z")
+_NOTHING_UNREAD: frozenset[str] = frozenset()  # a clean line's: made once, not once a line
 
 
 @recordclass
@@ -471,7 +472,8 @@ def iter_jsonl(
             yield Problem(p.rule, p.message, p.line, p.column, task=index, pointer=p.pointer)
         if positions is not None:
             if isinstance(value, dict):
-                yield Task(index, value, positions, unread=frozenset(_unread(problems)))
+                unread = frozenset(_unread(problems)) if problems else _NOTHING_UNREAD
+                yield Task(index, value, positions, unread=unread)
             else:
                 # no line number in the message: a chunk linted on another core knows only
                 # its own, and the output must not depend on -j (the position says it)
