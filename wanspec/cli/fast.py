@@ -136,6 +136,8 @@ def import_engine() -> None:
     sys.modules["email.utils"] = stand_in
     try:
         import jsonschema_rs  # noqa: F401
+    except ImportError:
+        pass  # a broken installation: the linter's own import of it says so, as without this
     finally:
         if sys.modules.get("email.utils") is stand_in:
             del sys.modules["email.utils"]
