@@ -219,9 +219,9 @@ def test_each_file_is_stat_ed_once_opened_once_and_read_once(run_cli, tmp_path, 
 
 def test_marking_fixable_findings_in_json_lines_keeps_memory_flat(tmp_path):
     """Every line has a finding ``--fix`` repairs (a number sent as a string), so every
-    finding asks whether it is fixable. The answer reads the finding's line, not the file:
-    four times the lines may not cost four times the memory (it cost 64 MB more at 20,000
-    lines when the whole file was read and indexed)."""
+    finding asks whether it is fixable. The answer looks at the line the linter holds, not
+    the file: four times the lines may not cost four times the memory (it cost 64 MB more
+    at 20,000 lines when the whole file was read and indexed)."""
     from wanspec import ProjectSettings, lint_project
 
     def peak(n: int) -> int:
