@@ -603,3 +603,22 @@ def test_any_config_is_a_usage_error_with_a_reason(run_cli, tmp_path, monkeypatc
         run = run_cli("lint", "p.json")
     _documented(run, {2})
     assert "wanspec.toml" in run.stderr, run
+
+
+@pytest.mark.parametrize("limit", [0, 4300, 10_000])
+@pytest.mark.parametrize("name", ["seed.json", "seed.jsonl"])
+def test_an_integer_of_5000_digits_is_reported_whatever_the_interpreters_digit_limit(monkeypatch, limit, name):
+    """The parser lets the C scanner convert integers only under Python's default digit
+    limit (4,300), where a longer literal raises and is read again through the hook that
+    reports it; a process that set another limit gets the hooked read from the start."""
+    from wanspec.lint.run import lint_bytes
+
+    monkeypatch.setattr(sys, "get_int_max_str_digits", lambda: limit)
+    result = lint_bytes(name, (_with("seed", "9" * 5000) + "\n").encode())
+    assert [(d.pointer, d.line) for d in result.diagnostics if d.code == _code("number-out-of-range")] == [("/seed", 1)]
+
+
+def _code(rule_name: str) -> str:
+    from wanspec.catalog.store import rule_codes_by_name
+
+    return rule_codes_by_name()[rule_name]
