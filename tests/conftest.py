@@ -54,6 +54,20 @@ class Run:
 RunCli = Callable[..., Run]
 
 
+def git_env(pre_commit_home: Path) -> dict[str, str]:
+    """A git and pre-commit environment that reads no user or system configuration."""
+    return {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(pre_commit_home),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+
+
 @pytest.fixture
 def run_cli() -> RunCli:
     """Run ``wanspec ARGS`` in-process; any exception other than SystemExit fails the test."""

@@ -13,7 +13,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from conftest import FLASH_TASK, ROOT
+from conftest import FLASH_TASK, ROOT, git_env
 
 from wanspec.project.discovery import discover_files
 
@@ -24,7 +24,7 @@ def _repo(root: Path, *, invalid: bool = True) -> Path:
     """A throwaway repository holding more than payloads."""
     root.mkdir(parents=True, exist_ok=True)
     if shutil.which("git") is not None:
-        subprocess.run(["git", "init", "-q", str(root)], check=True, env=_git_env(root))
+        subprocess.run(["git", "init", "-q", str(root)], check=True, env=git_env(root.parent / "pre-commit-cache"))
     else:
         (root / ".git").mkdir()
     (root / "package.json").write_text('{"name": "app", "version": "1.0.0", "scripts": {"build": "tsc"}}\n')
@@ -39,19 +39,6 @@ def _repo(root: Path, *, invalid: bool = True) -> Path:
     if invalid:
         (root / "payloads" / "bad.json").write_text(json.dumps(BAD, indent=2) + "\n")
     return root
-
-
-def _git_env(tmp: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(tmp.parent / "pre-commit-cache"),
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
 
 
 def test_lint_dot_reports_only_the_invalid_payload(tmp_path, run_cli, monkeypatch):
@@ -224,7 +211,7 @@ def test_the_pre_commit_hook_behaves_the_same(tmp_path):
     from pre_commit import clientlib
 
     repo = _repo(tmp_path / "repo", invalid=False)
-    env = _git_env(repo)
+    env = git_env(repo.parent / "pre-commit-cache")
     manifest = {h["id"]: h for h in clientlib.load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
     hook = {k: v for k, v in manifest["wanspec-lint"].items() if k in ("id", "name", "files", "require_serial")}
     wanspec = os.path.join(sysconfig.get_path("scripts"), "wanspec")

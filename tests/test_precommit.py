@@ -18,7 +18,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from conftest import FLASH_TASK, ROOT
+from conftest import FLASH_TASK, ROOT, git_env
 
 clientlib = pytest.importorskip("pre_commit.clientlib")
 
@@ -61,20 +61,6 @@ def test_this_repository_dogfoods_its_hook_and_its_examples_match_the_baseline(r
     assert "matched nothing" not in run.stderr, run
 
 
-def _git_env(tmp_path: Path) -> dict[str, str]:
-    """A git and pre-commit environment that reads no user or system configuration."""
-    return {
-        **os.environ,
-        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-
-
 def _install(repo: Path, env: dict[str, str]) -> None:
     """git init, then `pre-commit install` the repository's hooks."""
     assert _git(repo, "init", "-q", env=env).returncode == 0
@@ -93,7 +79,7 @@ def _git(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedPro
 def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
-    env = _git_env(tmp_path)
+    env = git_env(tmp_path / "cache")
     # the manifest's hook, run on the installed wanspec instead of a freshly built environment
     hook = {k: v for k, v in _manifest()["wanspec-lint"].items() if k in ("id", "name", "files", "require_serial")}
     wanspec = os.path.join(sysconfig.get_path("scripts"), "wanspec")
@@ -132,7 +118,7 @@ def test_a_commit_with_a_broken_payload_is_refused_and_a_fixed_one_passes(tmp_pa
 def test_the_cassette_hooks_refuse_a_leaked_key_and_a_drifted_response(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
-    env = _git_env(tmp_path)
+    env = git_env(tmp_path / "cache")
     wanspec = os.path.join(sysconfig.get_path("scripts"), "wanspec")
     hooks = []
     for hook_id in ("wanspec-cassettes", "wanspec-cassettes-audit"):
