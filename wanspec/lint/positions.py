@@ -280,9 +280,8 @@ def scan(text: str, first_line: int = 1, *, base: str = "", keep: bool = True) -
     non_finite: list[tuple[str, int, str]] = []
     too_large: list[tuple[str, int, str]] = []
     _scan_into(text, base, keep, values, keys, duplicates, non_finite, too_large)
-    if not keep:
-        return PositionIndex(text, first_line, _NOTHING, _NOTHING, duplicates, non_finite, too_large)
-    return PositionIndex(text, first_line, values, keys, duplicates, non_finite, too_large)
+    kept_values, kept_keys = (values, keys) if keep else (_NOTHING, _NOTHING)
+    return PositionIndex(text, first_line, kept_values, kept_keys, duplicates, non_finite, too_large)
 
 
 def _scan_into(
