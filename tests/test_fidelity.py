@@ -138,3 +138,15 @@ def test_toapis_takes_no_inline_data_where_runware_does():
     data = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAoAAAAKACAIAAAD/gAIDAAAAAA=="
     assert found({"model": "wan2.6-flash", "prompt": "x", "image_urls": [data]})[0][0] == "WS610"
     assert found({**FLASH_TASK, "inputs": {"frameImages": [data]}}, options=LintOptions()) == []
+
+
+def test_a_repeat_is_the_same_json_value_not_an_equal_python_one():
+    # 1, 1.0 and true are equal in Python; "1" and 1 are not the same JSON. Each is also a
+    # wrongly typed UUID (WS111), so only the repeats tell the batch rule's verdicts apart.
+    values = ["1", 1, 1.0, True, "1", 1]
+    batch = [{**FLASH_TASK, "taskUUID": v} for v in values]
+    repeats = [(d.task, d.message) for d in lint_payload(batch) if d.code == "WS205"]
+    assert [(task, message.split(" is already used by task ")[1][0]) for task, message in repeats] == [
+        (4, "0"),
+        (5, "1"),
+    ]

@@ -10,6 +10,7 @@ import pytest
 from conftest import FLASH_TASK
 
 from wanspec.lint import parallel as _parallel
+from wanspec.lint import paths as _paths
 
 pytestmark = pytest.mark.skipif(not _parallel.can_fork(), reason="needs the fork start method")
 
@@ -48,6 +49,8 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(_parallel, "BATCH_FILES", 3)
     monkeypatch.setattr(_parallel, "MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(_parallel, "MIN_PARALLEL_FILES_BYTES", 0)
+    monkeypatch.setattr(_parallel, "MIN_ARRAY_BYTES", 0)
+    monkeypatch.setattr(_paths, "ONE_FILE_POOL_BYTES", 0)
 
 
 @pytest.mark.parametrize("fmt", ["json", "text", "json-lines", "sarif", "github", "junit"])
@@ -104,3 +107,120 @@ def test_small_inputs_stay_serial(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text(_lines(10, seed=1))
     assert _parallel.plan([str(path)]) is None
+
+
+# -- an array of tasks is one batch, cut into slices of items ------------------------------
+def _array(n: int, seed: int, *, indent: int | None) -> str:
+    """Tasks with findings, items that are not tasks, non-ASCII prompts, and taskUUIDs that
+    repeat far apart (the batch rule must see across every cut)."""
+    rnd = random.Random(seed)
+    items: list[object] = []
+    for i in range(n):
+        roll = rnd.random()
+        task = {**VALID, "taskUUID": f"00000000-0000-4000-8000-{i:012d}", "positivePrompt": f"shot {i} ✓ 雨"}
+        if roll < 0.1:
+            task["duration"] = rnd.choice([1, 16, "7"])
+        elif roll < 0.13:
+            task["width"] = 1280
+        elif roll < 0.15:
+            items.append(rnd.choice([42, None, "task", [1, 2]]))
+            continue
+        if i % 37 == 5:  # the same UUID as a task in another slice (and sometimes a third)
+            task["taskUUID"] = f"00000000-0000-4000-8000-{i % 74:012d}"
+        items.append(task)
+    return json.dumps(items, indent=indent, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("indent", [None, 2], ids=["one-line", "indented"])
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif"])
+def test_an_array_cut_into_slices_matches_serial(run_cli, write, small_chunks, fmt, indent):
+    text = _array(400, seed=5, indent=indent)
+    path = str(write("batch.json", "\ufeff" + text))  # a byte order mark: a problem before every task
+    parts = _parallel.plan([path])
+    assert parts is not None and len(parts) > 5 and all(isinstance(u, _parallel.ArrayPart) for b in parts for u in b)
+    _parallel._SHARED.clear()
+    serial = run_cli("lint", "--format", fmt, "--jobs", "1", path)
+    parallel = run_cli("lint", "--format", fmt, "--jobs", "2", path)
+    assert parallel.exit_code == serial.exit_code == 1
+    assert parallel.stdout == serial.stdout
+    assert not _parallel._SHARED  # the parent lets go of the text when the run ends
+    if fmt == "json":
+        found = serial.json()["diagnostics"]
+        repeats = [d for d in found if "already used by task" in d["message"]]
+        assert len(repeats) >= 8 and len({d["task"] // 40 for d in repeats}) >= 4  # across many slices
+        assert any("not a task object" in d["message"] for d in found)
+
+
+@pytest.mark.parametrize("indent", [None, 2, 0], ids=["one-line", "indented", "one-item-a-line"])
+def test_array_slices_cover_every_item_byte_and_line(tmp_path, small_chunks, indent):
+    path = tmp_path / "batch.json"
+    path.write_text(_array(300, seed=2, indent=indent), encoding="utf-8")
+    size = path.stat().st_size
+    batches = _parallel.plan([str(path)])
+    assert batches is not None
+    parts = [u for b in batches for u in b]
+    array = _parallel._SHARED.pop(str(path))
+    assert parts[0].first == 0 and parts[-1].stop == len(array.items)
+    assert all(a.stop == b.first for a, b in itertools.pairwise(parts))
+    assert parts[-1].window.end == len(array.text)
+    assert all(a.window.end == b.window.start for a, b in itertools.pairwise(parts))
+    assert sum(p.nbytes for p in parts) == size  # progress reaches the file's size, not its characters
+    # a slice's own line table gives every offset it spans the whole text's line and column
+    whole = array.positions()
+    for part in parts:
+        sliced = array.positions(part.window)
+        offsets = range(part.window.start, part.window.end, 7)
+        assert [sliced.line_col(o) for o in offsets] == [whole.line_col(o) for o in offsets]
+        assert sliced._newlines is None  # it never listed the lines of the whole text
+
+
+def test_selected_and_baselined_batch_findings_match_serial(run_cli, tmp_path, small_chunks):
+    path = tmp_path / "batch.json"
+    path.write_text(_array(300, seed=9, indent=2))
+    code = next(
+        d["code"]
+        for d in run_cli("lint", "--format", "json", str(path)).json()["diagnostics"]
+        if "already used by task" in d["message"]
+    )
+    for args in (["--ignore", code], ["--select", code]):
+        serial = run_cli("lint", "--format", "json", "-j", "1", *args, str(path))
+        parallel = run_cli("lint", "--format", "json", "-j", "2", *args, str(path))
+        assert parallel.stdout == serial.stdout
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("lint", "-j", "1", "--baseline", str(baseline), "--write-baseline", str(path)).exit_code == 0
+    (tmp_path / "batch.json").write_text(_array(300, seed=10, indent=2))  # new findings, some old ones
+    serial = run_cli("lint", "--format", "json", "-j", "1", "--baseline", str(baseline), str(path))
+    parallel = run_cli("lint", "--format", "json", "-j", "2", "--baseline", str(baseline), str(path))
+    assert parallel.stdout == serial.stdout
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda t: t.replace('"resolution"', '"duration": 5, "duration"', 1),  # a duplicate key: parsed whole
+        lambda t: t[:-1] + ", ]",  # a trailing comma
+        lambda t: t + " []",  # two documents
+    ],
+    ids=["duplicate-key", "trailing-comma", "extra-data"],
+)
+def test_an_array_that_is_not_clean_is_linted_whole(run_cli, tmp_path, small_chunks, broken):
+    path = tmp_path / "batch.json"
+    path.write_text(broken(_array(200, seed=4, indent=None)))
+    assert _parallel.plan([str(path), str(path)]) is None or not _parallel._SHARED
+    serial = run_cli("lint", "--format", "json", "-j", "1", str(path))
+    parallel = run_cli("lint", "--format", "json", "-j", "2", str(path))
+    assert parallel.stdout == serial.stdout and serial.exit_code == 1
+
+
+def test_arrays_past_the_memory_budget_go_whole(run_cli, tmp_path, small_chunks, monkeypatch):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text(_array(200, seed=1, indent=None))
+    second.write_text(_array(200, seed=2, indent=None))
+    monkeypatch.setattr(_parallel, "MAX_SHARED_BYTES", first.stat().st_size + 10)
+    batches = _parallel.plan([str(first), str(second)])
+    assert batches is not None and list(_parallel._SHARED) == [str(first)]
+    assert [u for u in batches[-1]] == [_parallel.Unit(str(second))]
+    _parallel._SHARED.clear()
+    serial = run_cli("lint", "--format", "json", "-j", "1", str(tmp_path))
+    parallel = run_cli("lint", "--format", "json", "-j", "2", str(tmp_path))
+    assert parallel.stdout == serial.stdout

@@ -52,7 +52,7 @@ class Batch:
     __slots__ = ("seen",)
 
     def __init__(self) -> None:
-        self.seen: dict[tuple[str, str], int] = {}
+        self.seen: dict[tuple[str, str] | tuple[str, str, None], int] = {}
 
     def check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
         found = []
@@ -60,7 +60,8 @@ class Batch:
             value = task.get(field.name)
             if isinstance(value, dict | list) or field.name not in task:
                 continue  # structure is reported by the schema; only plain values can repeat
-            key = (field.name, json.dumps(value))
+            # a string stands for itself; other values by their JSON (1, 1.0 and true are equal in Python)
+            key = (field.name, value) if type(value) is str else (field.name, json.dumps(value), None)
             first = self.seen.setdefault(key, index)
             if first == index:
                 continue
@@ -71,3 +72,29 @@ class Batch:
             severity = _catalog.rules()[field.code].severity
             found.append(Finding(field.code, severity, text, f"/{field.name}", doc=field.doc))
         return found
+
+
+#: What one task brings to its batch: its index, its schema, and its unique fields' values.
+Record = tuple[int, str, dict[str, Any]]
+
+
+class Recorder(Batch):
+    """Notes what each task brings to its batch instead of checking it: for a share of a
+    batch linted in another process (a worker's slice of an array). Where the shares meet,
+    one ``Batch`` checks the records in task order and reports what a whole run would."""
+
+    __slots__ = ("records",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[Record] = []
+
+    def check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
+        fields = unique_fields(schema_id)
+        if fields:
+            # only plain values can repeat (``check`` skips the rest), and a big value need not travel
+            values = {
+                f.name: task[f.name] for f in fields if f.name in task and not isinstance(task[f.name], dict | list)
+            }
+            self.records.append((index, schema_id, values))
+        return []

@@ -1,25 +1,35 @@
 """Lint large inputs on several cores, with output identical to a serial run.
 
-Work is cut into units: a large JSON Lines file into chunks of whole lines, small files
-into batches. Forked workers lint the units; the parent takes their results in input
-order (``imap``), fixes up the line numbers and task indexes of later chunks, and hands
-every diagnostic on as soon as its unit is done, so memory stays flat however many
-findings there are. Where ``fork`` is not available (Windows, macOS spawn-only builds),
-or for standard input, linting stays serial.
+Work is cut into units: a large JSON Lines file into chunks of whole lines, a large array
+of tasks into slices of its items, small files into batches. Forked workers lint the
+units; the parent takes their results in input order (``imap``), fixes up the line numbers
+and task indexes of later chunks, and hands every diagnostic on as soon as its unit is
+done, so memory stays flat however many findings there are. Where ``fork`` is not
+available (Windows, macOS spawn-only builds), or for standard input, linting stays serial.
+
+An array is one batch (one request), so its slices are not independent: the parent reads
+and checks it before the workers start (they inherit its text across ``fork``), each
+slice's worker notes what its tasks bring to the batch rules (``batch.Recorder``), and the
+parent checks those notes in task order, putting each finding where a serial run would.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from bisect import bisect_left
 from collections.abc import Mapping
+from itertools import pairwise
 
+from .. import inputs as _inputs
 from ..catalog.store import rule_codes_by_name
 from ..records import Diagnostic, LintResult
 from ..recordtype import recordclass, replace
 from . import source
+from .batch import Batch, Record, Recorder
 from .events import LintEvents
-from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnostic
+from .positions import PositionIndex, Window
+from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnostic, with_batch_findings
 
 #: JSON Lines files at least this large are split; smaller files are batched whole.
 CHUNK_BYTES = 1 << 20
@@ -30,6 +40,13 @@ BATCH_FILES = 64
 #: 1 KB (2.4 MB) gain nothing (pool start and pickling eat the difference).
 MIN_PARALLEL_BYTES = 2 << 20
 MIN_PARALLEL_FILES_BYTES = 32 << 20
+#: A ``.json`` file at least this large that is a clean array is cut into slices of items.
+MIN_ARRAY_BYTES = MIN_PARALLEL_BYTES
+#: At most this much array text is held for the workers at once; later arrays go whole.
+MAX_SHARED_BYTES = 256 << 20
+
+#: The arrays being cut, read by the parent before the workers fork (and inherited by them).
+_SHARED: dict[str, source.CheckedArray] = {}
 
 
 @recordclass
@@ -37,6 +54,17 @@ class Unit:
     path: str
     start: int = 0
     end: int = -1  # -1: the whole file
+
+
+@recordclass
+class ArrayPart:
+    """The items ``first`` to ``stop`` of an array in ``_SHARED``."""
+
+    path: str
+    first: int
+    stop: int
+    nbytes: int  # the file's bytes this slice stands for (for progress)
+    window: Window  # the text the slice spans, and its first line's number and start
 
 
 @recordclass(frozen=False)
@@ -49,6 +77,7 @@ class UnitResult:
     task_slots: int  # tasks and broken lines (for the task indexes of the next one)
     seen_line: bool
     nbytes: int = 0  # input bytes the unit covered (for progress)
+    records: list[Record] | None = None  # an array slice's notes for the batch rules
 
 
 def available_jobs() -> int:
@@ -64,14 +93,16 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[Unit]] | None:
+def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[Unit | ArrayPart]] | None:
     """Batches of units for the workers, or None when parallel linting would not pay.
-    ``sizes``: what discovery's stat said of the files (the others are stat'ed here)."""
+    ``sizes``: what discovery's stat said of the files (the others are stat'ed here).
+    A large array is read and checked here, and held for the workers until ``run`` ends."""
     if _source_stdin(files):
         return None
-    batches: list[list[Unit]] = []
-    small: list[Unit] = []
-    total = 0
+    _SHARED.clear()
+    batches: list[list[Unit | ArrayPart]] = []
+    small: list[Unit | ArrayPart] = []
+    total = held = 0
     for path in files:
         if sizes is not None and path in sizes and not path.endswith(".jsonl"):
             size = sizes[path]  # a JSON Lines file is cut by its size: that is stat'ed now
@@ -86,6 +117,17 @@ def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[
                 batches.append(small)
                 small = []
             batches.extend([[u] for u in _chunks(path, size)])
+        elif (
+            path.endswith(".json")
+            and MIN_ARRAY_BYTES <= size <= source.MAX_JSON_BYTES
+            and held + size <= MAX_SHARED_BYTES
+            and (parts := _array_parts(path, size))
+        ):
+            held += size
+            if small:
+                batches.append(small)
+                small = []
+            batches.extend([[p] for p in parts])
         else:
             small.append(Unit(path))
             if len(small) >= BATCH_FILES:
@@ -93,8 +135,9 @@ def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[
                 small = []
     if small:
         batches.append(small)
-    chunked = any(u.end >= 0 for batch in batches for u in batch)
+    chunked = any(isinstance(u, ArrayPart) or u.end >= 0 for batch in batches for u in batch)
     if len(batches) < 2 or total < (MIN_PARALLEL_BYTES if chunked else MIN_PARALLEL_FILES_BYTES):
+        _SHARED.clear()
         return None
     return batches
 
@@ -115,6 +158,55 @@ def _chunks(path: str, size: int) -> list[Unit]:
             units.append(Unit(path, start, end))
             start = end
     return units
+
+
+def _array_parts(path: str, size: int) -> list[ArrayPart] | None:
+    """Slices of about ``CHUNK_BYTES`` of a clean array (held in ``_SHARED``), or None for
+    any other file, which a worker then reads and reports on whole, as a serial run does."""
+    try:
+        data, over = _inputs.read_input(path, source.MAX_JSON_BYTES)
+    except (OSError, MemoryError):
+        return None
+    array = None if over is not None else source.checked_array(data)
+    del data
+    if array is None or len(array.items) < 2:
+        return None
+    items, length = array.items, len(array.text)
+    cuts = [0]
+    while cuts[-1] < len(items):
+        at = cuts[-1]
+        cuts.append(bisect_left(items, items[at] + CHUNK_BYTES, at + 1))
+    if len(cuts) < 3:
+        return None
+    _SHARED[path] = array
+    text = array.text
+
+    def begins(i: int) -> int:  # where the slice from item i begins (the first has the opening, the last the end)
+        return 0 if i == 0 else length if i >= len(items) else items[i]
+
+    parts: list[ArrayPart] = []
+    lines = line_start = 0
+    for a, b in pairwise(cuts):
+        start, end = begins(a), begins(b)
+        if a:  # the lines before the slice, counted once for the whole text
+            previous = parts[-1].window.start
+            lines += text.count("\n", previous, start)
+            if (newline := text.rfind("\n", previous, start)) >= 0:
+                line_start = newline + 1
+        share = size * end // length - size * start // length  # the file's bytes, for progress
+        parts.append(ArrayPart(path, a, b, share, Window(start, end, lines, line_start)))
+    return parts
+
+
+def _lint_array_part(part: ArrayPart, options: LintOptions) -> UnitResult:
+    result = LintResult()
+    out = Collector(result, result.diagnostics.append)
+    notes = Recorder()
+    tasks = source.array_tasks(_SHARED[part.path], part.first, part.stop, part.window)
+    lint_tasks(tasks, part.path, options, out, in_order=True, batch=notes)
+    return UnitResult(
+        part.path, part.first, result.diagnostics, result.tasks, 0, 0, True, part.nbytes, records=notes.records
+    )
 
 
 def _lint_unit(unit: Unit, options: LintOptions) -> UnitResult:
@@ -153,13 +245,13 @@ def _lint_unit(unit: Unit, options: LintOptions) -> UnitResult:
     )
 
 
-def _work(args: tuple[list[Unit], LintOptions]) -> list[UnitResult]:
+def _work(args: tuple[list[Unit | ArrayPart], LintOptions]) -> list[UnitResult]:
     units, options = args
-    return [_lint_unit(u, options) for u in units]
+    return [_lint_array_part(u, options) if isinstance(u, ArrayPart) else _lint_unit(u, options) for u in units]
 
 
 def run(
-    batches: list[list[Unit]],
+    batches: list[list[Unit | ArrayPart]],
     options: LintOptions,
     jobs: int,
     out: Collector,
@@ -177,34 +269,47 @@ def run(
     task_offset: dict[str, int] = {}
     seen_line: dict[str, bool] = {}
     stopped: set[str] = set()
-    chunked = {u.path for b in batches for u in b if u.end >= 0}
-    with ctx.Pool(jobs) as pool:
-        for results in pool.imap(_work, [(b, options) for b in batches]):
-            for r in results:
-                if r.path in stopped:
-                    continue
-                if r.start == 0 or r.path not in line_offset:
-                    total.files += 1
+    chunked = {u.path for b in batches for u in b if isinstance(u, Unit) and u.end >= 0}
+    arrays: dict[str, tuple[Batch, PositionIndex]] = {}  # per array: its batch so far, its positions
+    try:
+        with ctx.Pool(jobs) as pool:
+            for results in pool.imap(_work, [(b, options) for b in batches]):
+                for r in results:
+                    if r.path in stopped:
+                        continue
+                    if r.start == 0 or r.path not in line_offset:
+                        total.files += 1
+                        if events is not None:
+                            events.file(r.path)
+                        line_offset[r.path], task_offset[r.path], seen_line[r.path] = 0, 0, False
+                    diagnostics = r.diagnostics
+                    if r.records is not None:  # an array's slice: lines and tasks are the file's already
+                        if r.path not in arrays:
+                            arrays[r.path] = (Batch(), _SHARED[r.path].positions())
+                        batch, positions = arrays[r.path]
+                        diagnostics = with_batch_findings(diagnostics, r.records, batch, r.path, options, positions)
+                    elif r.start:
+                        lines, tasks = line_offset[r.path], task_offset[r.path]
+                        diagnostics = [
+                            replace(
+                                d,
+                                line=None if d.line is None else d.line + lines,
+                                task=None if d.task is None else d.task + tasks,
+                            )
+                            for d in diagnostics
+                        ]
+                    for d in diagnostics:
+                        out.pass_on(d)
+                        if d.code == not_text:  # a binary file: the serial reader stops here too
+                            stopped.add(r.path)
+                    total.tasks += r.tasks
+                    line_offset[r.path] += r.lines
+                    task_offset[r.path] += r.task_slots
+                    seen_line[r.path] = seen_line[r.path] or r.seen_line
                     if events is not None:
-                        events.file(r.path)
-                    line_offset[r.path], task_offset[r.path], seen_line[r.path] = 0, 0, False
-                lines, tasks = line_offset[r.path], task_offset[r.path]
-                for d in r.diagnostics:
-                    if r.start:
-                        d = replace(
-                            d,
-                            line=None if d.line is None else d.line + lines,
-                            task=None if d.task is None else d.task + tasks,
-                        )
-                    out.pass_on(d)
-                    if d.code == not_text:  # a binary file: the serial reader stops here too
-                        stopped.add(r.path)
-                total.tasks += r.tasks
-                line_offset[r.path] += r.lines
-                task_offset[r.path] += r.task_slots
-                seen_line[r.path] = seen_line[r.path] or r.seen_line
-                if events is not None:
-                    events.advanced(r.nbytes)
+                        events.advanced(r.nbytes)
+    finally:
+        _SHARED.clear()
     for path in sorted(chunked - stopped):
         if not seen_line.get(path, True):  # a large file of blank lines
             problem = source.Problem("empty", "the file is empty: no task to lint", 1, 1)

@@ -10,6 +10,10 @@ from ..records import LintResult
 from .events import LintEvents
 from .run import STDIN, Collector, Keep, LintOptions, Sink, discover, lint_one, validate_options
 
+#: One ``.json`` file smaller than this is linted here without a look at the pool (the
+#: pre-commit case); a larger one may be an array worth cutting (``parallel.MIN_ARRAY_BYTES``).
+ONE_FILE_POOL_BYTES = 2 << 20
+
 
 def lint_paths(
     paths: Iterable[str],
@@ -48,8 +52,10 @@ def lint_paths(
             files = [f for f in files if opts.policy.keeps(f)]
     if events is not None:
         events.started(files, sum(_size(f, sizes) for f in files))
-    if jobs != 1 and (len(files) > 1 or (files and files[0].endswith(".jsonl"))):
-        # one .json file is one unit of work: the pre-commit case never loads the pool's module
+    if jobs != 1 and (
+        len(files) > 1 or (files and (files[0].endswith(".jsonl") or _size(files[0], sizes) >= ONE_FILE_POOL_BYTES))
+    ):
+        # one small .json file is one unit of work: the pre-commit case never loads the pool's module
         from . import parallel
 
         workers = parallel.available_jobs() if jobs == 0 else jobs

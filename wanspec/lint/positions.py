@@ -52,6 +52,7 @@ class Duplicate:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+_NEWLINE = re.compile("\n")
 _NOTHING: Mapping[str, int] = MappingProxyType({})
 _BLANK = frozenset(" \t\n\r")
 
@@ -74,6 +75,16 @@ _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 #: A container's children: an object's names → (offset of the key, offset of the value),
 #: an array's item offsets.
 Children = dict[str, tuple[int, int]] | list[int]
+
+
+@recordclass
+class Window:
+    """A range of a text's offsets, with what its line numbers need from before it."""
+
+    start: int
+    end: int
+    lines_before: int  # newlines before ``start``
+    line_start: int  # where the line holding ``start`` begins
 
 
 @recordclass(frozen=False)
@@ -103,9 +114,20 @@ class PositionIndex:
     _root: Children | None = None
     _tables: dict[int, Children] | None = None  # made by the first question below the root
     _task: str | None = None
+    #: the offsets a slice of an array's items asks about (``Window``): its line table covers
+    #: only them, so each process linting a slice of a large array lists only its lines
+    window: Window | None = None
+    _window_newlines: array[int] | None = None
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a character offset."""
+        w = self.window
+        if w is not None and self._newlines is None and w.start <= offset < w.end:
+            if self._window_newlines is None:
+                self._window_newlines = array("q", [m.start() for m in _NEWLINE.finditer(self.text, w.start, w.end)])
+            row = bisect.bisect_left(self._window_newlines, offset)
+            start = self._window_newlines[row - 1] + 1 if row else w.line_start
+            return self.first_line + w.lines_before + row, offset - start + 1
         if self._newlines is None:
             if self._first_newline is None:  # searched once per text, as far as its first line goes
                 found = self.text.find("\n")
@@ -113,7 +135,7 @@ class PositionIndex:
             if offset <= self._first_newline:  # on the first line: every JSON Lines line, a one-line array
                 return self.first_line, offset + 1
             # built once per text, 8 bytes a line
-            self._newlines = array("q", [m.start() for m in re.finditer("\n", self.text)])
+            self._newlines = array("q", [m.start() for m in _NEWLINE.finditer(self.text)])
         row = bisect.bisect_left(self._newlines, offset)
         start = self._newlines[row - 1] + 1 if row else 0
         return self.first_line + row, offset - start + 1

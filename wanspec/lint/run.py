@@ -12,6 +12,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from .. import inputs as _inputs
@@ -26,6 +27,7 @@ from .events import LintEvents
 
 if TYPE_CHECKING:
     from ..project.policy import Policy
+    from .positions import PositionIndex
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
@@ -371,16 +373,19 @@ def lint_tasks(
     *,
     stream: bool = False,
     in_order: bool = False,
+    batch: _batch.Batch | None = None,
 ) -> None:
     """Check tasks; with ``stream`` (JSON Lines) hand findings on after every task.
 
     ``in_order`` says the tasks of one document (one batch) come in file order, problems
     about the file first (a clean array read item by item): findings are handed on after
-    every task too, and the batch rules still compare the tasks.
+    every task too, and the batch rules still compare the tasks. ``batch``: where the
+    batch rules keep what earlier tasks used (a ``Recorder`` for a share of a batch).
     """
     if opts.policy is not None:
         opts = opts.policy.options_for(file, opts)
-    batch = None if stream else _batch.Batch()  # a JSON document is one request; JSONL lines are not
+    if batch is None and not stream:
+        batch = _batch.Batch()  # a JSON document is one request; JSONL lines are not
     flush_each = stream or in_order
     for item in tasks:
         if isinstance(item, _source.Problem):
@@ -403,6 +408,42 @@ def lint_tasks(
         if flush_each:
             out.flush()
     out.flush()
+
+
+def with_batch_findings(
+    diagnostics: list[Diagnostic],
+    records: Iterable[_batch.Record],
+    batch: _batch.Batch,
+    file: str,
+    opts: LintOptions,
+    positions: PositionIndex,
+) -> list[Diagnostic]:
+    """A share of an array's diagnostics (task by task, in file order) with the batch rules'
+    findings for its ``records`` added where a whole run puts them: among their task's.
+    ``batch`` has seen the earlier shares; ``positions`` index the whole array's text."""
+    if opts.policy is not None:
+        opts = opts.policy.options_for(file, opts)
+    added: dict[int, list[Diagnostic]] = {}
+    for index, schema_id, values in records:
+        for f in batch.check(index, schema_id, values):
+            located = _source.Task(index, values, positions, base=f"/{index}")
+            if (d := _diag(f, file, index, schema_id, located, opts)) is not None:
+                added.setdefault(index, []).append(d)
+    if not added:
+        return diagnostics
+    # each task's diagnostics are together and sorted, the document's own (no task) first
+    merged = sorted([*diagnostics, *(d for ds in added.values() for d in ds)], key=_task_order)
+    out: list[Diagnostic] = []
+    for task, group in groupby(merged, key=_task_order):
+        found = list(group)
+        if task in added:
+            found.sort(key=_in_file_order)
+        out.extend(found)
+    return out
+
+
+def _task_order(d: Diagnostic) -> int:
+    return -1 if d.task is None else d.task
 
 
 def lint_bytes(name: str, data: bytes, options: LintOptions | None = None) -> LintResult:

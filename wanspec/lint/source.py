@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from ..jsontools import json_type, type_phrase
 from ..recordtype import field, recordclass
-from .positions import MAX_INT_DIGITS, PositionIndex, scan
+from .positions import MAX_INT_DIGITS, PositionIndex, Window, scan
 
 #: A request body larger than this is not a payload anyone sends (a 15 MB inline audio
 #: file is about 20 MB of base64); reading it whole would only cost memory.
@@ -236,18 +236,50 @@ def read_json(name: str, data: bytes) -> tuple[Iterator[Task | Problem], bool]:
     (``read_json_bytes``): problems first, then tasks.
     """
     text, problems = _decode(data, 1)
-    items = None if text is None else _array_items(text)
-    if text is None or items is None:
+    array = _checked(text, problems)
+    if array is None:
         source = _read_text(Source(name), text, problems)  # the text decoded above, not decoded again
         return iter([*source.problems, *source.tasks]), False
-    return _array_tasks(text, items, problems), True
+    return array_tasks(array), True
 
 
-def _array_tasks(text: str, items: list[int], problems: list[Problem]) -> Iterator[Task | Problem]:
-    yield from problems  # a byte order mark, say: before every task
-    positions = PositionIndex(text, 1)
-    positions._root = items  # the validating pass found the items: no second pass for them
-    for i, at in enumerate(items):
+@recordclass
+class CheckedArray:
+    """A document that is a clean array: its text, where each item starts, and the problems
+    of its bytes (a byte order mark, say). Its items can be linted in any slices."""
+
+    text: str
+    items: list[int]
+    problems: list[Problem]
+
+    def positions(self, window: Window | None = None) -> PositionIndex:
+        """An index of the text; with ``window``, for questions about that range only."""
+        index = PositionIndex(self.text, 1, window=window)
+        index._root = self.items  # the validating pass found the items: no second pass for them
+        return index
+
+
+def checked_array(data: bytes) -> CheckedArray | None:
+    """``data`` decoded and checked as ``read_json`` does, if it is a clean array of items."""
+    return _checked(*_decode(data, 1))
+
+
+def _checked(text: str | None, problems: list[Problem]) -> CheckedArray | None:
+    items = None if text is None else _array_items(text)
+    return None if text is None or items is None else CheckedArray(text, items, problems)
+
+
+def array_tasks(
+    array: CheckedArray, first: int = 0, stop: int | None = None, window: Window | None = None
+) -> Iterator[Task | Problem]:
+    """The items ``first`` to ``stop`` of a checked array, in file order; the document's own
+    problems come before its first item. ``window``: the part of the text they span."""
+    text, items = array.text, array.items
+    if first == 0:
+        yield from array.problems  # a byte order mark, say: before every task
+    positions = array.positions(window)
+    for i in range(first, len(items) if stop is None else stop):
+        at = items[i]
         value, _ = _DECODER.scan_once(text, at)  # type: ignore[attr-defined]
         if isinstance(value, dict):
             yield Task(i, value, positions, base=f"/{i}")
