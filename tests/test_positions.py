@@ -6,9 +6,12 @@ import json
 from typing import SupportsIndex
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wanspec.jsontools import pointer_of
 from wanspec.lint.positions import PositionIndex, scan
+from wanspec.lint.source import Task, parse_text, read_json
 
 TEXT = '{\n  "a": [1, {"b/c": 2, "t~": true}],\n  "é": "x",\n  "a": null\n}'
 
@@ -63,7 +66,7 @@ def test_pointer_escaping():
     ],
 )
 def test_a_clean_array_read_item_by_item_is_what_the_whole_read_gives(text):
-    from wanspec.lint.source import read_json, read_json_bytes
+    from wanspec.lint.source import read_json_bytes
 
     items, in_order = read_json("a.json", text.encode())
     assert in_order
@@ -84,8 +87,6 @@ def vars_of(item):  # a problem's text and place; a task's position of its first
 
 @pytest.mark.parametrize("text", ['[{"a": 1}, {"a": 1, "a": 2}]', "[NaN]", "[1,]", "[]", '{"a": 1}', "[1] 2"])
 def test_anything_but_a_clean_array_is_read_whole(text):
-    from wanspec.lint.source import read_json
-
     _, in_order = read_json("a.json", text.encode())
     assert not in_order
 
@@ -108,3 +109,87 @@ def test_a_one_line_text_is_searched_for_line_breaks_once_not_per_finding():
     offsets = range(0, len(text), 7)
     assert all(index.line_col(o) == (1, o + 1) for o in offsets)
     assert Watched.scanned <= len(text)
+
+
+# -- the search shortcut gives exactly what the scan gives ----------------------------------
+# names that are written as themselves, names the search must leave to the scan, and names
+# that also turn up as values; escapes spell some of them otherwise (\u0061 is "a")
+NAMES = ["a", "seed", "model", "b.c", "x@1", "a/b", "m~n", 'q"t', "é", "dur", "duration"]
+SCALARS = st.one_of(st.integers(-5, 5), st.sampled_from(NAMES), st.booleans(), st.none(), st.just('say "a"'))
+
+
+def _pairs_json(node, rnd_ws, escape) -> str:
+    """JSON text of ``node``, where an object is a list of (name, value) pairs (so that a
+    name can repeat), with white space and escapes chosen by the draws."""
+    sp = " " * rnd_ws
+    if isinstance(node, tuple) and node and node[0] == "obj":
+        parts = []
+        for name, value in node[1]:
+            key = json.dumps(name, ensure_ascii=False)
+            if escape and "a" in name:
+                key = key.replace("a", "\\u0061", 1)
+            parts.append(f"{key}{sp}:{sp}{_pairs_json(value, rnd_ws, escape)}")
+        return "{" + f",{sp}".join(parts) + "}"
+    if isinstance(node, list):
+        return "[" + f",{sp}".join(_pairs_json(v, rnd_ws, escape) for v in node) + "]"
+    return json.dumps(node, ensure_ascii=False)
+
+
+NODES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(st.just("obj"), st.lists(st.tuples(st.sampled_from(NAMES), inner), max_size=4)),
+    ),
+    max_leaves=12,
+)
+TASKS = st.tuples(st.just("obj"), st.lists(st.tuples(st.sampled_from(NAMES), NODES), min_size=1, max_size=5))
+
+
+def _pointers(node, prefix=""):
+    yield prefix
+    if isinstance(node, tuple) and node and node[0] == "obj":
+        for name, value in node[1]:
+            token = name.replace("~", "~0").replace("/", "~1")
+            yield from _pointers(value, f"{prefix}/{token}")
+        yield f"{prefix}/missing"
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _pointers(value, f"{prefix}/{i}")
+        yield f"{prefix}/{len(node)}"
+
+
+@given(task=TASKS, ws=st.integers(0, 2), escape=st.booleans(), key=st.booleans())
+def test_a_task_is_located_by_search_exactly_where_the_scan_locates_it(task, ws, escape, key):
+    text = _pairs_json(task, ws, escape)
+    value, _, index = parse_text(text)
+    assert index is not None
+    located = Task(0, value, index)
+    for pointer in _pointers(task):
+        assert located.locate(pointer, key=key) == PositionIndex(text).locate(pointer, key=key), pointer
+
+
+@given(tasks=st.lists(TASKS, min_size=1, max_size=4), ws=st.integers(0, 2), key=st.booleans())
+def test_an_array_item_is_searched_within_itself(tasks, ws, key):
+    # every item has the same names: a search over the whole text would find each many times
+    text = "[" + f",{' ' * ws}\n".join(_pairs_json(t, ws, False) for t in tasks) + "]"
+    items, _ = read_json("a.json", text.encode())  # read whole if a name repeats: then nothing is searched
+    for item in items:
+        if not hasattr(item, "locate"):
+            continue
+        for pointer in _pointers(tasks[item.index]):
+            expected = PositionIndex(text).locate(f"/{item.index}{pointer}", key=key)
+            assert item.locate(pointer, key=key) == expected, (item.index, pointer)
+
+
+def test_the_search_answers_for_plain_names_and_leaves_the_rest_to_the_scan():
+    text = '{"seed": 1, "inputs": {"image": "x", "a/b": 2}, "model": "seed", "dur": {"a": 1}, "z": {"a": 2}}'
+    value, _, index = parse_text(text)
+    assert index is not None
+    assert index.search("", "/inputs/image", value) == text.index('"x"')
+    assert index.search("", "/inputs/image", value, key=True) == text.index('"image"')
+    assert index.search("", "/seed", value) is None  # "seed" is also a value
+    assert index.search("", "/dur/a", value) is None  # two members are called "a"
+    assert index.search("", "/inputs/a~1b", value) is None  # a name the search leaves alone
+    assert index.search("", "/height", value) is None  # missing: the scan names the nearest ancestor
+    assert index.search("", "", value) is None

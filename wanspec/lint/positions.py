@@ -16,6 +16,7 @@ import re
 from array import array
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
 from ..jsontools import escape_token, parent_pointer, unescape_token
 from ..recordtype import recordclass
@@ -151,6 +152,38 @@ class PositionIndex:
             return self.line_col(self.values.get(probe, 0))
         return self.line_col(self.offset(pointer, key=key))
 
+    def search(self, base: str, pointer: str, value: Any, *, key: bool = False) -> int | None:
+        """Where a member's value (or key) is, found by a text search when that is certain,
+        else None (``offset`` scans). ``value`` is the parsed task at ``base`` (the whole text,
+        or one item of a top-level array) and ``pointer`` a place inside it.
+
+        Certain means: the member exists in ``value``; its name is written as itself in JSON
+        (letters, digits, ``_.@-``); the task's text has no ``\\u`` escape (one could spell
+        the name otherwise); and the name, quoted, occurs in the task's text exactly once.
+        The member's own key is one occurrence, so it is the only one. A finding's first
+        position in a task then costs two searches instead of a pass over the task.
+        """
+        name = _member_name(pointer, value)
+        if name is None:
+            return None
+        text, start, end = self.text, 0, len(self.text)
+        if base:
+            if not isinstance(self._root, list) or not base[1:].isdigit():
+                return None
+            item = int(base[1:])
+            if item >= len(self._root):
+                return None
+            start = self._root[item]
+            end = self._root[item + 1] if item + 1 < len(self._root) else end
+        quoted = f'"{name}"'
+        if text.count(quoted, start, end) != 1 or text.find("\\u", start, end) >= 0:
+            return None
+        at = text.find(quoted, start, end)
+        if key:
+            return at
+        i = _skip_ws(text, at + len(quoted), end)
+        return _skip_ws(text, i + 1, end)  # past the colon
+
     def offset(self, pointer: str, *, key: bool = False) -> int:
         """Offset of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
         text, end = self.text, len(self.text)
@@ -183,6 +216,28 @@ class PositionIndex:
                     return i
                 i = table[int(token)]
         return i
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.@-]+")
+
+
+def _member_name(pointer: str, value: Any) -> str | None:
+    """The name of the object member ``pointer`` leads to in ``value``, if it exists and
+    is plainly written; None for anything else (an array item, a missing member)."""
+    if not pointer:
+        return None
+    node, name = value, None
+    for token in pointer.split("/")[1:]:
+        if isinstance(node, dict):
+            name = unescape_token(token) if "~" in token else token
+            if name not in node:
+                return None
+            node = node[name]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            name, node = None, node[int(token)]
+        else:
+            return None
+    return name if name is not None and _PLAIN_NAME.fullmatch(name) else None
 
 
 def _skip_ws(text: str, i: int, end: int) -> int:

@@ -55,6 +55,9 @@ class Task:
     unread: frozenset[str] = frozenset()
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        found = self.positions.search(self.base, pointer, self.value, key=key)
+        if found is not None:
+            return self.positions.line_col(found)
         return self.positions.locate(self.base + pointer, key=key)
 
 
