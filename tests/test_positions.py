@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from typing import SupportsIndex
 
 import pytest
@@ -118,20 +119,22 @@ NAMES = ["a", "seed", "model", "b.c", "x@1", "a/b", "m~n", 'q"t', "é", "dur", "
 SCALARS = st.one_of(st.integers(-5, 5), st.sampled_from(NAMES), st.booleans(), st.none(), st.just('say "a"'))
 
 
-def _pairs_json(node, rnd_ws, escape) -> str:
+def _pairs_json(node, rnd_ws, escape: int) -> str:
     """JSON text of ``node``, where an object is a list of (name, value) pairs (so that a
-    name can repeat), with white space and escapes chosen by the draws."""
+    name can repeat), with white space chosen by the draws; ``escape`` seeds which names
+    with an "a" spell it ``\\u0061`` (0: none)."""
+    coin = random.Random(escape)
     sp = " " * rnd_ws
     if isinstance(node, tuple) and node and node[0] == "obj":
         parts = []
         for name, value in node[1]:
             key = json.dumps(name, ensure_ascii=False)
-            if escape and "a" in name:
+            if escape and "a" in name and coin.random() < 0.5:
                 key = key.replace("a", "\\u0061", 1)
-            parts.append(f"{key}{sp}:{sp}{_pairs_json(value, rnd_ws, escape)}")
+            parts.append(f"{key}{sp}:{sp}{_pairs_json(value, rnd_ws, escape and coin.randrange(1, 99))}")
         return "{" + f",{sp}".join(parts) + "}"
     if isinstance(node, list):
-        return "[" + f",{sp}".join(_pairs_json(v, rnd_ws, escape) for v in node) + "]"
+        return "[" + f",{sp}".join(_pairs_json(v, rnd_ws, escape + i) for i, v in enumerate(node)) + "]"
     return json.dumps(node, ensure_ascii=False)
 
 
@@ -159,7 +162,7 @@ def _pointers(node, prefix=""):
         yield f"{prefix}/{len(node)}"
 
 
-@given(task=TASKS, ws=st.integers(0, 2), escape=st.booleans(), key=st.booleans())
+@given(task=TASKS, ws=st.integers(0, 2), escape=st.integers(0, 9), key=st.booleans())
 def test_a_task_is_located_by_search_exactly_where_the_scan_locates_it(task, ws, escape, key):
     text = _pairs_json(task, ws, escape)
     value, _, index = parse_text(text)
@@ -169,10 +172,16 @@ def test_a_task_is_located_by_search_exactly_where_the_scan_locates_it(task, ws,
         assert located.locate(pointer, key=key) == PositionIndex(text).locate(pointer, key=key), pointer
 
 
-@given(tasks=st.lists(TASKS, min_size=1, max_size=4), ws=st.integers(0, 2), key=st.booleans())
-def test_an_array_item_is_searched_within_itself(tasks, ws, key):
-    # every item has the same names: a search over the whole text would find each many times
-    text = "[" + f",{' ' * ws}\n".join(_pairs_json(t, ws, False) for t in tasks) + "]"
+@given(
+    tasks=st.lists(TASKS, min_size=1, max_size=4),
+    escapes=st.lists(st.integers(0, 9), min_size=4, max_size=4),
+    ws=st.integers(0, 2),
+    key=st.booleans(),
+)
+def test_an_array_item_is_searched_within_itself(tasks, escapes, ws, key):
+    # every item has the same names: a search over the whole text would find each many times;
+    # some items spell a name with an escape, and what one item holds says nothing of the next
+    text = "[" + f",{' ' * ws}\n".join(_pairs_json(t, ws, e) for t, e in zip(tasks, escapes, strict=False)) + "]"
     items, _ = read_json("a.json", text.encode())  # read whole if a name repeats: then nothing is searched
     for item in items:
         if not hasattr(item, "locate"):
@@ -180,6 +189,13 @@ def test_an_array_item_is_searched_within_itself(tasks, ws, key):
         for pointer in _pointers(tasks[item.index]):
             expected = PositionIndex(text).locate(f"/{item.index}{pointer}", key=key)
             assert item.locate(pointer, key=key) == expected, (item.index, pointer)
+
+
+def test_what_one_array_item_spells_says_nothing_of_the_next():
+    text = '[{"x": 1}, {"\\u0061": "a"}]'  # item 1's only plain "a" is a value, not its key
+    items = [t for t in read_json("a.json", text.encode())[0] if isinstance(t, Task)]
+    assert items[0].locate("/x") == (1, 8)
+    assert items[1].locate("/a", key=True) == PositionIndex(text).locate("/1/a", key=True) == (1, 13)
 
 
 def test_the_search_answers_for_plain_names_and_leaves_the_rest_to_the_scan():

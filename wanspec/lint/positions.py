@@ -118,6 +118,7 @@ class PositionIndex:
     #: the offsets a slice of an array's items asks about (``Window``): its line table covers
     #: only them, so each process linting a slice of a large array lists only its lines
     window: Window | None = None
+    _escapes: tuple[int, bool] | None = None  # (a task's start, whether its text has a \u escape)
     _window_newlines: array[int] | None = None
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -175,10 +176,15 @@ class PositionIndex:
                 return None
             start = self._root[item]
             end = self._root[item + 1] if item + 1 < len(self._root) else end
-        quoted = f'"{name}"'
-        if text.count(quoted, start, end) != 1 or text.find("\\u", start, end) >= 0:
+        escapes = self._escapes
+        if escapes is None or escapes[0] != start:  # searched for once per task
+            escapes = self._escapes = (start, text.find("\\u", start, end) >= 0)
+        if escapes[1]:
             return None
+        quoted = f'"{name}"'
         at = text.find(quoted, start, end)
+        if at < 0 or text.find(quoted, at + len(quoted), end) >= 0:  # one pass over the task: once, or not
+            return None
         if key:
             return at
         i = _skip_ws(text, at + len(quoted), end)
