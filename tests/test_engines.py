@@ -138,3 +138,28 @@ def test_guards_change_no_verdict(payload):
 
     assert leaves(written) == leaves(guarded)
     assert c._rs.is_valid(payload) == (not leaves(written))
+
+
+# -- a conversion kept for one task is the one every task with that value gets -------------
+def _one_by_one(tasks: list[dict[str, Any]]) -> list[list[tuple[str, str, str]]]:
+    from wanspec.lint.engine import compiled
+
+    out = []
+    for task in tasks:
+        compiled("runware/alibaba:wan@2.6-flash")._conversions.clear()
+        out.append([(d.code, d.pointer, d.message) for d in lint_payload(task)])
+    return out
+
+
+def test_kept_conversions_never_mix_values_python_calls_equal():
+    from conftest import FLASH_TASK
+
+    # 40, 40.0 and True == 1 are equal (and hash alike) in Python; in a message they differ
+    values = [40, 40.0, True, 1, 1.0, "40", "", 40, True, 1.0, None, "x" * 1600, "x" * 1600]
+    tasks = [{**FLASH_TASK, "duration": v, "positivePrompt": v} for v in values]
+    batch = [d for d in lint_payload(tasks) if "already used" not in d.message]  # one UUID for all
+    assert [[(d.code, d.pointer, d.message) for d in batch if d.task == i] for i in range(len(tasks))] == _one_by_one(
+        tasks
+    )
+    messages = {d.task: d.message for d in batch if d.pointer == "/duration"}
+    assert "40.0" in messages[1] and "true" in messages[2] and messages[3] != messages[2]

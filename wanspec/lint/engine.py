@@ -23,6 +23,8 @@ from . import keywords as _keywords
 from .messages import dependent, describe, did_you_mean, field_name, is_numeric_string, missing, show
 
 Path = tuple[str | int, ...]
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # values a conversion may be kept for
+_KEEP_CONVERSIONS = 4096
 _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
 _BRANCHING = ("anyOf", "oneOf")
 
@@ -79,6 +81,7 @@ class CompiledSchema:
         self.tags: dict[Path, dict[str, Any]] = {}
         _index_tags(self.validation_schema, (), self.tags)
         self._lookups: dict[tuple[Path, str], tuple[dict[str, Any], str | None, str | None, Path]] = {}
+        self._conversions: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
         provider = store.providers().get(entry.provider, {})
         self.platform_parameters = frozenset(provider.get("parameters", ()))
         self._rs: Any = None
@@ -133,12 +136,28 @@ class CompiledSchema:
         findings: dict[tuple[str, str, str], Finding] = {}
         numeric = _kw("type:numeric-string")
         for raw in raws:
-            for f in self._convert(raw):
+            for f in self._converted(raw):
                 # one "sent as a string" per field, whichever rule noticed it
                 findings.setdefault((f.pointer, f.code, "" if f.code == numeric else f.message), f)
         for f in self._as_numbers(instance, raws):
             findings.setdefault((f.pointer, f.code, f.message), f)
         return sorted(findings.values(), key=lambda f: (f.pointer, f.code, f.message))
+
+    def _converted(self, raw: RawError) -> tuple[Finding, ...]:
+        """``_convert``'s findings, kept for errors about a plain value: the same rule broken
+        by the same value at the same place (a batch's ``duration: 40``, its empty prompts)
+        reads the same every time, and findings are immutable."""
+        instance = raw.instance
+        if raw.branches or type(instance) not in _PLAIN:
+            return tuple(self._convert(raw))
+        # the type is part of the key: 1, 1.0 and True are equal in Python, not in a message
+        key = (raw.keyword, raw.schema_path, raw.instance_path, type(instance), instance, raw.message)
+        found = self._conversions.get(key)
+        if found is None:
+            if len(self._conversions) >= _KEEP_CONVERSIONS:  # a bound, not a policy: most keys repeat or never do
+                self._conversions.clear()
+            found = self._conversions[key] = tuple(self._convert(raw))
+        return found
 
     def _as_numbers(self, instance: Any, raws: list[RawError]) -> Iterator[Finding]:
         """For numbers sent as strings: what is wrong with the number itself.
