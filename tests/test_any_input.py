@@ -622,3 +622,41 @@ def _code(rule_name: str) -> str:
     from wanspec.catalog.store import rule_codes_by_name
 
     return rule_codes_by_name()[rule_name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}',
+        '{"a": 1}\n',
+        ' \t{"a": 1}',  # white space first: the scanner alone would not start there
+        '{"a": 1} \r\n ',
+        '{"a": 1} x',  # extra data
+        '{"a": 1}{"b": 2}',
+        '{"a": }',
+        "",
+        "   ",
+        '{"a": 1, "a": 2}',  # a duplicate key: the flags say so, whichever read found it
+        '{"a": NaN}',
+        '{"a": 1e400}',
+        '{"a": ' + "7" * 5000 + "}",  # past the digit limit: read again through the hook
+        '{"a": ' + "7" * 5000 + ", }",  # past the limit, then a syntax error
+        "[" * 50 + "]" * 50,
+    ],
+)
+def test_the_parser_reads_and_rejects_each_text_as_the_decoder_does(text):
+    import json
+
+    from wanspec.lint import source
+
+    def outcome(read):
+        source._FLAGS.duplicate = source._FLAGS.non_finite = False
+        try:
+            value = read(text)
+        except json.JSONDecodeError as exc:
+            return ("error", exc.msg, exc.pos)
+        except ValueError as exc:
+            return ("error", type(exc).__name__)
+        return ("value", json.dumps(value), source._FLAGS.duplicate, source._FLAGS.non_finite)
+
+    assert outcome(source._decode_json) == outcome(source._DECODER.decode)
