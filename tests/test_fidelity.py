@@ -7,6 +7,8 @@ import json
 
 import pytest
 from conftest import FLASH_TASK
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wanspec import LintOptions, lint_payload
 
@@ -150,3 +152,26 @@ def test_a_repeat_is_the_same_json_value_not_an_equal_python_one():
         (4, "0"),
         (5, "1"),
     ]
+
+
+TOAPIS = {"model": "wan2.6-flash", "prompt": "A paper boat"}  # a provider with no batch-wide rule
+
+
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from("abc")), max_size=8))
+def test_each_repeat_names_the_first_task_that_used_the_value(draws):
+    # tasks of a provider with no batch rule in between, first or last: they use nothing
+    uuids = {c: f"0b5f6a9e-3c1d-4e2f-9a7b-1c2d3e4f5a6{c}" for c in "abc"}
+    batch = [{**FLASH_TASK, "taskUUID": uuids[c]} if runware else dict(TOAPIS) for runware, c in draws]
+    firsts: dict[str, int] = {}
+    expected = []
+    for i, (runware, c) in enumerate(draws):
+        if runware:
+            if c in firsts:
+                expected.append((i, firsts[c]))
+            firsts.setdefault(c, i)
+    found = [
+        (d.task, int(d.message.split("already used by task ")[1].split()[0]))
+        for d in lint_payload(batch)
+        if d.code == "WS205"
+    ]
+    assert found == expected

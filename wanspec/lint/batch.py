@@ -49,12 +49,23 @@ def unique_fields(schema_id: str) -> tuple[UniqueField, ...]:
 class Batch:
     """What the earlier tasks of one batch used; ``check`` reports a repeat on the later task."""
 
-    __slots__ = ("seen",)
+    __slots__ = ("first", "seen")
 
     def __init__(self) -> None:
         self.seen: dict[tuple[str, str] | tuple[str, str, None], int] = {}
+        # the first task is only noted: most documents hold one task, which repeats nothing
+        self.first: tuple[int, str, dict[str, Any]] | None = None
 
     def check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
+        if not self.seen:
+            if self.first is None:
+                self.first = (index, schema_id, task)
+                return []
+            first, self.first = self.first, None
+            self._check(*first)  # nothing came before it: it repeats nothing, and is now seen
+        return self._check(index, schema_id, task)
+
+    def _check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
         found = []
         for field in unique_fields(schema_id):
             value = task.get(field.name)
