@@ -29,6 +29,7 @@ WORKLOADS = {
     "many": (["many"], []),  # the directory: discovery decides which files are payloads
     "many-named": (["many/*.json"], []),  # every path on the command line, as run.py and pre-commit do
     "many-large": (["many-large"], []),
+    "many-large-named": (["many-large/*.json"], []),  # run.py's 20,000 files
     "jsonl-j1": (["all.jsonl"], ["-j", "1"]),
     "jsonl": (["all.jsonl"], []),
 }

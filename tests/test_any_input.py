@@ -149,8 +149,9 @@ def test_numbers_beyond_any_range_are_findings_where_they_are(run_cli, corpus, m
 def test_the_whole_corpus_at_once_in_parallel_is_the_serial_output(run_cli, corpus, monkeypatch):
     from wanspec.lint import parallel as _parallel
 
-    monkeypatch.setattr(_parallel, "MIN_PARALLEL_FILES_BYTES", 0)
-    monkeypatch.setattr(_parallel, "BATCH_FILES", 2)
+    monkeypatch.setattr(_parallel, "MIN_BATCH_FILES", 2)
+    monkeypatch.setattr(_parallel, "MAX_BATCH_FILES", 2)
+    monkeypatch.setattr(_parallel, "MIN_PARALLEL_SECONDS", 0)
     with deadline(2 * DEADLINE):
         serial = run_cli("lint", "--format", "json", "-j", "1", str(corpus))
         parallel = run_cli("lint", "--format", "json", "-j", "2", str(corpus))
@@ -203,8 +204,9 @@ def test_a_spec_file_that_never_ends_is_refused_at_the_cap(run_cli):
 def test_a_pipe_found_in_a_directory_is_refused_on_forked_workers_too(run_cli, tmp_path, monkeypatch):
     from wanspec.lint import parallel
 
-    monkeypatch.setattr(parallel, "MIN_PARALLEL_FILES_BYTES", 0)
-    monkeypatch.setattr(parallel, "BATCH_FILES", 1)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_SECONDS", 0)
+    monkeypatch.setattr(parallel, "MIN_BATCH_FILES", 1)
+    monkeypatch.setattr(parallel, "MAX_BATCH_FILES", 1)
     for i in range(4):
         (tmp_path / f"a{i}.json").write_text(_with("duration", "40"))
     os.mkfifo(tmp_path / "b.json")  # the marker travels with the path to the worker

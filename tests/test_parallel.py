@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 
 import pytest
@@ -46,9 +47,10 @@ def _lines(n: int, seed: int) -> str:
 @pytest.fixture
 def small_chunks(monkeypatch):
     monkeypatch.setattr(_parallel, "CHUNK_BYTES", 4096)
-    monkeypatch.setattr(_parallel, "BATCH_FILES", 3)
+    monkeypatch.setattr(_parallel, "MIN_BATCH_FILES", 3)
+    monkeypatch.setattr(_parallel, "MAX_BATCH_FILES", 3)
+    monkeypatch.setattr(_parallel, "MIN_PARALLEL_SECONDS", 0)
     monkeypatch.setattr(_parallel, "MIN_PARALLEL_BYTES", 0)
-    monkeypatch.setattr(_parallel, "MIN_PARALLEL_FILES_BYTES", 0)
     monkeypatch.setattr(_parallel, "MIN_ARRAY_BYTES", 0)
     monkeypatch.setattr(_paths, "ONE_FILE_POOL_BYTES", 0)
 
@@ -91,6 +93,81 @@ def test_many_files_match_serial(run_cli, tmp_path, small_chunks):
     parallel = run_cli("lint", "--format", "json", "-j", "2", str(tmp_path))
     assert parallel.stdout == serial.stdout
     assert parallel.json()["summary"]["files"] == 22
+
+
+def _mixed_tree(root) -> list[str]:
+    """Whole files of every kind, with a JSON Lines file and an array cut between them."""
+    names = []
+    for i in range(30):
+        name = root / f"a{i:02}.json"
+        kind = i % 6
+        if kind == 0:
+            name.write_text(json.dumps({**VALID, "duration": 40}, indent=2))
+        elif kind == 1:
+            name.write_bytes(b"\xef\xbb\xbf" + json.dumps(VALID).encode())  # a byte order mark
+        elif kind == 2:
+            name.write_text('{"taskType": "videoInference",')  # broken
+        elif kind == 3:
+            name.write_bytes(b'{"a": "\x00\x01"}')  # binary
+        elif kind == 4:
+            name.write_text("")
+        else:
+            name.write_text(json.dumps([VALID, {**VALID, "width": 1280}]))
+        names.append(str(name))
+        if i == 10:
+            (root / "b.jsonl").write_text(_lines(300, seed=3))
+            names.append(str(root / "b.jsonl"))
+        if i == 20:
+            (root / "c.json").write_text(_array(200, seed=8, indent=2))
+            names.append(str(root / "c.json"))
+    return names
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "junit", "github"])
+def test_whole_files_chunks_and_slices_in_one_run_match_serial(run_cli, tmp_path, small_chunks, fmt):
+    names = _mixed_tree(tmp_path)
+    work = _parallel.plan(names)
+    assert work is not None
+    kinds = {type(u).__name__ for u in work}
+    assert kinds == {"Files", "Chunk", "ArrayPart"}
+    _parallel._SHARED.clear()
+    for args in (names, [str(tmp_path)]):  # named, and found by the walk
+        serial = run_cli("lint", "--format", fmt, "-j", "1", *args)
+        parallel = run_cli("lint", "--format", fmt, "-j", "2", *args)
+        assert parallel.exit_code == serial.exit_code
+        assert parallel.stdout == serial.stdout
+    assert not _parallel._FILES and not _parallel._SHARED
+
+
+def test_whole_files_are_planned_once_each_in_order(tmp_path, small_chunks):
+    names = _mixed_tree(tmp_path)
+    work = _parallel.plan(names)
+    assert work is not None
+    order: list[str] = []
+    for unit in work:
+        if isinstance(unit, _parallel.Files):
+            assert 0 < unit.stop - unit.first <= 3
+            order.extend(_parallel._FILES[unit.first : unit.stop])
+        elif not order or order[-1] != unit.path:
+            order.append(unit.path)
+    assert order == names
+    _parallel._FILES.clear()
+    _parallel._SHARED.clear()
+
+
+def test_a_few_small_files_stay_serial(tmp_path, monkeypatch):
+    names = []
+    for i in range(40):
+        (tmp_path / f"p{i}.json").write_text(json.dumps(VALID))
+        names.append(str(tmp_path / f"p{i}.json"))
+    size = sum(os.path.getsize(n) for n in names)
+    serial_seconds = 40 * _parallel.FILE_SECONDS + size * _parallel.BYTE_SECONDS
+    monkeypatch.setattr(_parallel, "MIN_PARALLEL_SECONDS", serial_seconds * 1.01)
+    assert _parallel.plan(names) is None
+    monkeypatch.setattr(_parallel, "MIN_PARALLEL_SECONDS", serial_seconds * 0.99)
+    work = _parallel.plan(names, jobs=2)
+    assert work is not None and [(u.first, u.stop) for u in work] == [(i, i + 8) for i in range(0, 40, 8)]
+    _parallel._FILES.clear()
 
 
 def test_chunks_end_on_line_boundaries(tmp_path, small_chunks):
@@ -137,7 +214,7 @@ def test_an_array_cut_into_slices_matches_serial(run_cli, write, small_chunks, f
     text = _array(400, seed=5, indent=indent)
     path = str(write("batch.json", "\ufeff" + text))  # a byte order mark: a problem before every task
     parts = _parallel.plan([path])
-    assert parts is not None and len(parts) > 5 and all(isinstance(u, _parallel.ArrayPart) for b in parts for u in b)
+    assert parts is not None and len(parts) > 5 and all(isinstance(u, _parallel.ArrayPart) for u in parts)
     _parallel._SHARED.clear()
     serial = run_cli("lint", "--format", fmt, "--jobs", "1", path)
     parallel = run_cli("lint", "--format", fmt, "--jobs", "2", path)
@@ -156,9 +233,8 @@ def test_array_slices_cover_every_item_byte_and_line(tmp_path, small_chunks, ind
     path = tmp_path / "batch.json"
     path.write_text(_array(300, seed=2, indent=indent), encoding="utf-8")
     size = path.stat().st_size
-    batches = _parallel.plan([str(path)])
-    assert batches is not None
-    parts = [u for b in batches for u in b]
+    parts = _parallel.plan([str(path)])
+    assert parts is not None
     array = _parallel._SHARED.pop(str(path))
     assert parts[0].first == 0 and parts[-1].stop == len(array.items)
     assert all(a.stop == b.first for a, b in itertools.pairwise(parts))
@@ -217,9 +293,9 @@ def test_arrays_past_the_memory_budget_go_whole(run_cli, tmp_path, small_chunks,
     first.write_text(_array(200, seed=1, indent=None))
     second.write_text(_array(200, seed=2, indent=None))
     monkeypatch.setattr(_parallel, "MAX_SHARED_BYTES", first.stat().st_size + 10)
-    batches = _parallel.plan([str(first), str(second)])
-    assert batches is not None and list(_parallel._SHARED) == [str(first)]
-    assert [u for u in batches[-1]] == [_parallel.Unit(str(second))]
+    work = _parallel.plan([str(first), str(second)])
+    assert work is not None and list(_parallel._SHARED) == [str(first)]
+    assert work[-1] == _parallel.Files(1, 2, second.stat().st_size)
     _parallel._SHARED.clear()
     serial = run_cli("lint", "--format", "json", "-j", "1", str(tmp_path))
     parallel = run_cli("lint", "--format", "json", "-j", "2", str(tmp_path))

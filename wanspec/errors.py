@@ -12,6 +12,9 @@
 
 * ``CatalogError``: a bundled schema file is missing or malformed: an installation
   problem, not a finding. The command line exits 2 and says so.
+* ``WorkerError``: a worker process of a parallel lint raised or died (killed, out of
+  memory), so the run is incomplete. The command line exits 2: a file that was not
+  linted is never reported as passing.
 * ``ContractError`` (``wanspec.contract``): the root of the contract layer's errors
   (protocol, transport, provider and recording errors).
 
@@ -30,12 +33,17 @@ __all__ = [
     "UnknownNameError",
     "UsageError",
     "WanspecError",
+    "WorkerError",
     "suggest",
 ]
 
 
 class WanspecError(Exception):
     """Root of every exception wanspec raises on purpose."""
+
+
+class WorkerError(WanspecError):
+    """A worker process of a parallel lint failed; what it was linting went unchecked."""
 
 
 class UsageError(WanspecError):

@@ -33,27 +33,43 @@ from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnosti
 
 #: JSON Lines files at least this large are split; smaller files are batched whole.
 CHUNK_BYTES = 1 << 20
-#: Files per batch when many small files are linted.
-BATCH_FILES = 64
+#: Whole files per unit of work: enough to make a unit's trip to a worker cheap, few
+#: enough that the workers finish together (each gets about 8 units).
+MIN_BATCH_FILES, MAX_BATCH_FILES = 8, 256
 #: Below this much work, starting workers costs more than it saves. Measured on two
-#: cores: a 19 MB JSON Lines file lints 1.6x faster on two workers, while 2,000 files of
-#: 1 KB (2.4 MB) gain nothing (pool start and pickling eat the difference).
+#: cores: a 19 MB JSON Lines file lints 1.6x faster on two workers. Whole files pay when
+#: linting them serially would take about MIN_PARALLEL_SECONDS, at FILE_SECONDS a file and
+#: BYTE_SECONDS a byte (docs/performance.md: 1,000 small files gain 6%, 1,000 messy ones 18%).
 MIN_PARALLEL_BYTES = 2 << 20
-MIN_PARALLEL_FILES_BYTES = 32 << 20
+FILE_SECONDS, BYTE_SECONDS = 40e-6, 20e-9
+MIN_PARALLEL_SECONDS = 0.1
 #: A ``.json`` file at least this large that is a clean array is cut into slices of items.
 MIN_ARRAY_BYTES = MIN_PARALLEL_BYTES
 #: At most this much array text is held for the workers at once; later arrays go whole.
 MAX_SHARED_BYTES = 256 << 20
 
-#: The arrays being cut, read by the parent before the workers fork (and inherited by them).
+# What the parent holds when the workers fork, so that a unit of work names it by index
+# or path instead of carrying it: the run's files and the arrays being cut.
+_FILES: list[str] = []
 _SHARED: dict[str, source.CheckedArray] = {}
 
 
 @recordclass
-class Unit:
+class Chunk:
+    """Whole lines of a JSON Lines file, ``start`` to ``end`` bytes."""
+
     path: str
-    start: int = 0
-    end: int = -1  # -1: the whole file
+    start: int
+    end: int
+
+
+@recordclass
+class Files:
+    """The run's files ``first`` to ``stop`` (in ``_FILES``), each linted whole."""
+
+    first: int
+    stop: int
+    nbytes: int
 
 
 @recordclass
@@ -67,8 +83,13 @@ class ArrayPart:
     window: Window  # the text the slice spans, and its first line's number and start
 
 
+Work = Chunk | Files | ArrayPart
+
+
 @recordclass(frozen=False)
 class UnitResult:
+    """What a worker found in a chunk or an array slice."""
+
     path: str
     start: int
     diagnostics: list[Diagnostic]
@@ -78,6 +99,15 @@ class UnitResult:
     seen_line: bool
     nbytes: int = 0  # input bytes the unit covered (for progress)
     records: list[Record] | None = None  # an array slice's notes for the batch rules
+
+
+@recordclass
+class FilesResult:
+    """What a worker found in whole files: their diagnostics in order, and how many each had."""
+
+    diagnostics: list[Diagnostic]
+    counts: list[int]
+    tasks: int
 
 
 def available_jobs() -> int:
@@ -93,17 +123,19 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[Unit | ArrayPart]] | None:
-    """Batches of units for the workers, or None when parallel linting would not pay.
+def plan(files: list[str], sizes: Mapping[str, int] | None = None, jobs: int = 2) -> list[Work] | None:
+    """Units of work for ``jobs`` workers, or None when parallel linting would not pay.
     ``sizes``: what discovery's stat said of the files (the others are stat'ed here).
-    A large array is read and checked here, and held for the workers until ``run`` ends."""
+    The files, and each large array (read and checked here), are held for the workers
+    until ``run`` ends."""
     if _source_stdin(files):
         return None
     _SHARED.clear()
-    batches: list[list[Unit | ArrayPart]] = []
-    small: list[Unit | ArrayPart] = []
-    total = held = 0
-    for path in files:
+    per_batch = max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, len(files) // (8 * max(jobs, 1))))
+    work: list[Work] = []
+    first = pending = 0  # the whole files not yet in a unit: files[first:i], pending bytes
+    total = held = whole = whole_bytes = 0
+    for i, path in enumerate(files):
         if sizes is not None and path in sizes and not path.endswith(".jsonl"):
             size = sizes[path]  # a JSON Lines file is cut by its size: that is stat'ed now
         else:
@@ -113,10 +145,7 @@ def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[
                 size = 0
         total += size
         if path.endswith(".jsonl") and size > CHUNK_BYTES:
-            if small:
-                batches.append(small)
-                small = []
-            batches.extend([[u] for u in _chunks(path, size)])
+            cut: list[Work] = list(_chunks(path, size))
         elif (
             path.endswith(".json")
             and MIN_ARRAY_BYTES <= size <= source.MAX_JSON_BYTES
@@ -124,29 +153,36 @@ def plan(files: list[str], sizes: Mapping[str, int] | None = None) -> list[list[
             and (parts := _array_parts(path, size))
         ):
             held += size
-            if small:
-                batches.append(small)
-                small = []
-            batches.extend([[p] for p in parts])
+            cut = list(parts)
         else:
-            small.append(Unit(path))
-            if len(small) >= BATCH_FILES:
-                batches.append(small)
-                small = []
-    if small:
-        batches.append(small)
-    chunked = any(isinstance(u, ArrayPart) or u.end >= 0 for batch in batches for u in batch)
-    if len(batches) < 2 or total < (MIN_PARALLEL_BYTES if chunked else MIN_PARALLEL_FILES_BYTES):
+            whole += 1
+            whole_bytes += size
+            pending += size
+            if i + 1 - first >= per_batch:
+                work.append(Files(first, i + 1, pending))
+                first, pending = i + 1, 0
+            continue
+        if first < i:
+            work.append(Files(first, i, pending))
+        work.extend(cut)
+        first, pending = i + 1, 0
+    if first < len(files):
+        work.append(Files(first, len(files), pending))
+    split = len(work) > sum(isinstance(w, Files) for w in work)
+    serial_seconds = whole * FILE_SECONDS + whole_bytes * BYTE_SECONDS
+    pays = total >= MIN_PARALLEL_BYTES if split else serial_seconds >= MIN_PARALLEL_SECONDS
+    if len(work) < 2 or not pays:
         _SHARED.clear()
         return None
-    return batches
+    _FILES[:] = files
+    return work
 
 
 def _source_stdin(files: list[str]) -> bool:
     return "-" in files
 
 
-def _chunks(path: str, size: int) -> list[Unit]:
+def _chunks(path: str, size: int) -> list[Chunk]:
     """Cut a file into ranges that start and end at line boundaries."""
     units, start = [], 0
     with open(path, "rb") as f:
@@ -155,7 +191,7 @@ def _chunks(path: str, size: int) -> list[Unit]:
             while (block := f.readline(CHUNK_BYTES)) and not block.endswith(b"\n"):
                 pass  # finish the line the cut fell into, never holding more than a block of it
             end = min(f.tell(), size)
-            units.append(Unit(path, start, end))
+            units.append(Chunk(path, start, end))
             start = end
     return units
 
@@ -209,16 +245,20 @@ def _lint_array_part(part: ArrayPart, options: LintOptions) -> UnitResult:
     )
 
 
-def _lint_unit(unit: Unit, options: LintOptions) -> UnitResult:
+def _lint_files(files: Files, options: LintOptions) -> FilesResult:
     result = LintResult()
     out = Collector(result, result.diagnostics.append)
-    if unit.end < 0:
-        lint_one(unit.path, options, None, out)
-        try:
-            size = os.path.getsize(unit.path)
-        except OSError:
-            size = 0
-        return UnitResult(unit.path, 0, result.diagnostics, result.tasks, 0, 0, True, size)
+    counts = []
+    for path in _FILES[files.first : files.stop]:
+        before = len(result.diagnostics)
+        lint_one(path, options, None, out)
+        counts.append(len(result.diagnostics) - before)
+    return FilesResult(result.diagnostics, counts, result.tasks)
+
+
+def _lint_chunk(unit: Chunk, options: LintOptions) -> UnitResult:
+    result = LintResult()
+    out = Collector(result, result.diagnostics.append)
     counts = [0, 0]
     try:
         with open(unit.path, "rb") as f:
@@ -245,74 +285,93 @@ def _lint_unit(unit: Unit, options: LintOptions) -> UnitResult:
     )
 
 
-def _work(args: tuple[list[Unit | ArrayPart], LintOptions]) -> list[UnitResult]:
-    units, options = args
-    return [_lint_array_part(u, options) if isinstance(u, ArrayPart) else _lint_unit(u, options) for u in units]
+def _work(unit: Work, options: LintOptions) -> UnitResult | FilesResult:
+    if isinstance(unit, Files):
+        return _lint_files(unit, options)
+    if isinstance(unit, ArrayPart):
+        return _lint_array_part(unit, options)
+    return _lint_chunk(unit, options)
 
 
 def run(
-    batches: list[list[Unit | ArrayPart]],
+    work: list[Work],
     options: LintOptions,
     jobs: int,
     out: Collector,
     total: LintResult,
     events: LintEvents | None = None,
 ) -> None:
-    """Lint ``batches`` on ``jobs`` workers; ``out`` receives diagnostics in input order,
+    """Lint ``work`` on ``jobs`` workers; ``out`` receives diagnostics in input order,
     and ``events`` hears of each file as its first unit is merged."""
-    import multiprocessing  # only a run that forks pays for it
+    from . import forks  # only a run that forks pays for it
 
     not_text = rule_codes_by_name()["not-text"]
 
-    ctx = multiprocessing.get_context("fork")
     line_offset: dict[str, int] = {}
     task_offset: dict[str, int] = {}
     seen_line: dict[str, bool] = {}
     stopped: set[str] = set()
-    chunked = {u.path for b in batches for u in b if isinstance(u, Unit) and u.end >= 0}
+    chunked = {u.path for u in work if isinstance(u, Chunk)}
     arrays: dict[str, tuple[Batch, PositionIndex]] = {}  # per array: its batch so far, its positions
     try:
-        with ctx.Pool(jobs) as pool:
-            for results in pool.imap(_work, [(b, options) for b in batches]):
-                for r in results:
-                    if r.path in stopped:
-                        continue
-                    if r.start == 0 or r.path not in line_offset:
-                        total.files += 1
-                        if events is not None:
-                            events.file(r.path)
-                        line_offset[r.path], task_offset[r.path], seen_line[r.path] = 0, 0, False
-                    diagnostics = r.diagnostics
-                    if r.records is not None:  # an array's slice: lines and tasks are the file's already
-                        if r.path not in arrays:
-                            arrays[r.path] = (Batch(), _SHARED[r.path].positions())
-                        batch, positions = arrays[r.path]
-                        diagnostics = with_batch_findings(diagnostics, r.records, batch, r.path, options, positions)
-                    elif r.start:
-                        lines, tasks = line_offset[r.path], task_offset[r.path]
-                        diagnostics = [
-                            replace(
-                                d,
-                                line=None if d.line is None else d.line + lines,
-                                task=None if d.task is None else d.task + tasks,
-                            )
-                            for d in diagnostics
-                        ]
-                    for d in diagnostics:
-                        out.pass_on(d)
-                        if d.code == not_text:  # a binary file: the serial reader stops here too
-                            stopped.add(r.path)
-                    total.tasks += r.tasks
-                    line_offset[r.path] += r.lines
-                    task_offset[r.path] += r.task_slots
-                    seen_line[r.path] = seen_line[r.path] or r.seen_line
-                    if events is not None:
-                        events.advanced(r.nbytes)
+        for unit, r in zip(work, forks.imap(lambda i: _work(work[i], options), len(work), jobs), strict=True):
+            if isinstance(r, FilesResult):
+                assert isinstance(unit, Files)
+                _merge_files(unit, r, out, total, events)
+                continue
+            if r.path in stopped:
+                continue
+            if r.start == 0 or r.path not in line_offset:
+                total.files += 1
+                if events is not None:
+                    events.file(r.path)
+                line_offset[r.path], task_offset[r.path], seen_line[r.path] = 0, 0, False
+            diagnostics = r.diagnostics
+            if r.records is not None:  # an array's slice: lines and tasks are the file's already
+                if r.path not in arrays:
+                    arrays[r.path] = (Batch(), _SHARED[r.path].positions())
+                batch, positions = arrays[r.path]
+                diagnostics = with_batch_findings(diagnostics, r.records, batch, r.path, options, positions)
+            elif r.start:
+                lines, tasks = line_offset[r.path], task_offset[r.path]
+                diagnostics = [
+                    replace(
+                        d,
+                        line=None if d.line is None else d.line + lines,
+                        task=None if d.task is None else d.task + tasks,
+                    )
+                    for d in diagnostics
+                ]
+            for d in diagnostics:
+                out.pass_on(d)
+                if d.code == not_text:  # a binary file: the serial reader stops here too
+                    stopped.add(r.path)
+            total.tasks += r.tasks
+            line_offset[r.path] += r.lines
+            task_offset[r.path] += r.task_slots
+            seen_line[r.path] = seen_line[r.path] or r.seen_line
+            if events is not None:
+                events.advanced(r.nbytes)
     finally:
         _SHARED.clear()
+        _FILES.clear()
     for path in sorted(chunked - stopped):
         if not seen_line.get(path, True):  # a large file of blank lines
             problem = source.Problem("empty", "the file is empty: no task to lint", 1, 1)
             found = problem_diagnostic(problem, path, options)
             if found is not None:
                 out.pass_on(found)
+
+
+def _merge_files(unit: Files, r: FilesResult, out: Collector, total: LintResult, events: LintEvents | None) -> None:
+    at = 0
+    for path, count in zip(_FILES[unit.first : unit.stop], r.counts, strict=True):
+        total.files += 1
+        if events is not None:
+            events.file(path)
+        for d in r.diagnostics[at : at + count]:
+            out.pass_on(d)
+        at += count
+    total.tasks += r.tasks
+    if events is not None:
+        events.advanced(unit.nbytes)

@@ -33,9 +33,10 @@ def lint_paths(
     the sink as soon as it is final and the result holds only the counts. ``keep``, when
     given, decides which findings are handed on and counted (a baseline's filter);
     problems reading the input are always handed on. ``jobs`` > 1 lints large inputs on
-    that many processes (``0``: one per available core); the output is the same as a
-    serial run's. ``events`` hears which file is being linted and how many bytes are
-    done (for per-file reports and progress displays). ``discovered`` says ``paths`` are
+    that many processes (``0``: one per available core; they are forked, so call it from a
+    process with one thread); the output is the same as a serial run's, and a worker that
+    fails raises ``WorkerError``. ``events`` hears which file is being linted and how many
+    bytes are done (for per-file reports and progress displays). ``discovered`` says ``paths`` are
     already the files to lint, chosen by ``wanspec.project.discovery``: they are linted
     as given, neither expanded nor filtered again; ``sizes`` are their sizes as discovery
     saw them, so that planning the run does not stat every file again.
@@ -59,9 +60,9 @@ def lint_paths(
         from . import parallel
 
         workers = parallel.available_jobs() if jobs == 0 else jobs
-        batches = parallel.plan(files, sizes) if workers > 1 and parallel.can_fork() else None
-        if batches is not None:
-            parallel.run(batches, opts, workers, out, total, events)
+        work = parallel.plan(files, sizes, workers) if workers > 1 and parallel.can_fork() else None
+        if work is not None:
+            parallel.run(work, opts, workers, out, total, events)
             return total
     for path in files:
         total.files += 1
