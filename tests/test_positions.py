@@ -209,3 +209,20 @@ def test_the_search_answers_for_plain_names_and_leaves_the_rest_to_the_scan():
     assert index.search("", "/inputs/a~1b", value) is None  # a name the search leaves alone
     assert index.search("", "/height", value) is None  # missing: the scan names the nearest ancestor
     assert index.search("", "", value) is None
+
+
+@given(
+    lines=st.lists(st.text(alphabet="ab \t{}", max_size=12), min_size=1, max_size=30),
+    picks=st.lists(st.integers(0, 10_000), min_size=1, max_size=25),
+)
+def test_lines_are_counted_for_a_few_questions_then_tabled_with_the_same_answers(lines, picks):
+    text = "\n".join(lines)
+    index = PositionIndex(text, first_line=3)
+    past_the_first_line = 0
+    for pick in picks:
+        offset = pick % (len(text) + 1)
+        before = text[:offset]
+        past_the_first_line += "\n" in before
+        assert index.line_col(offset) == (3 + before.count("\n"), offset - (before.rfind("\n") + 1) + 1)
+    assert index._counted == min(past_the_first_line, 8)
+    assert (index._newlines is not None) == (past_the_first_line > 8)  # then a table, built once

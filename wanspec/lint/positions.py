@@ -73,6 +73,10 @@ _SKIP = json.JSONDecoder(  # type: ignore[attr-defined]
 ).scan_once
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
+#: Questions about lines past the first answered by counting line breaks up to the offset
+#: before a text gets a table of them: a bounded number of passes, so still linear.
+COUNTED_QUESTIONS = 8
+
 #: A container's children: an object's names → (offset of the key, offset of the value),
 #: an array's item offsets.
 Children = dict[str, tuple[int, int]] | list[int]
@@ -112,6 +116,7 @@ class PositionIndex:
     too_large: Sequence[tuple[str, int, str]] = ()
     _newlines: array[int] | None = None
     _first_newline: int | None = None
+    _counted: int = 0  # questions answered by counting line breaks (a pass each, to the offset)
     _root: Children | None = None
     _tables: dict[int, Children] | None = None  # made by the first question below the root
     _task: str | None = None
@@ -136,7 +141,11 @@ class PositionIndex:
                 self._first_newline = len(self.text) if found < 0 else found
             if offset <= self._first_newline:  # on the first line: every JSON Lines line, a one-line array
                 return self.first_line, offset + 1
-            # built once per text, 8 bytes a line
+            if self._counted < COUNTED_QUESTIONS:  # most files are asked once or twice: count, in C
+                self._counted += 1
+                start = self.text.rfind("\n", 0, offset) + 1
+                return self.first_line + self.text.count("\n", 0, offset), offset - start + 1
+            # asked often: a table, built once per text, 8 bytes a line
             self._newlines = array("q", [m.start() for m in _NEWLINE.finditer(self.text)])
         row = bisect.bisect_left(self._newlines, offset)
         start = self._newlines[row - 1] + 1 if row else 0
