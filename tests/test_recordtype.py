@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from wanspec import Diagnostic, LintResult, Severity
-from wanspec.recordtype import KW_ONLY, FrozenInstanceError, field, fields, recordclass, replace
+from wanspec.recordtype import KW_ONLY, FrozenInstanceError, astuple, field, fields, fromtuple, recordclass, replace
 
 
 @recordclass
@@ -101,6 +101,18 @@ def test_pickle_and_copies_round_trip():
     p = Point(1, 2, label="a", tags=["t"], note="n")
     for clone in (pickle.loads(pickle.dumps(p)), copy.copy(p), copy.deepcopy(p)):
         assert clone == p and clone.tags == ["t"] and clone.note == "n"
+
+
+def test_a_record_travels_as_a_tuple_of_its_values_and_comes_back_equal():
+    p = Point(1, 2, label="a", tags=["t"], note="n")
+    values = astuple(p)
+    assert values == (1, 2, "a", ["t"], "n") and values[3] is p.tags  # shallow, in field order
+    back = fromtuple(Point, pickle.loads(pickle.dumps(values)))
+    assert back == p and back.note == "n" and type(back) is Point
+    with pytest.raises(FrozenInstanceError):
+        back.x = 5  # type: ignore[misc]
+    d = Diagnostic("WS500", Severity.ERROR, "m", file="a.json", line=3, fixable=True)
+    assert fromtuple(Diagnostic, astuple(d)) == d and fromtuple(Diagnostic, astuple(d)).fixable
 
 
 def test_replace_makes_a_changed_copy_and_checks_the_names():
