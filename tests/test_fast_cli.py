@@ -100,15 +100,22 @@ def test_anything_unusual_goes_to_click(args: list[str]):
     assert fast.parse_lint(args) is None
 
 
-def _run(*argv: str, cwd: Path, probe: bool = False) -> subprocess.CompletedProcess[str]:
+def _run(*argv: str, cwd: Path, probe: bool = False, buffered: bool = False) -> subprocess.CompletedProcess[str]:
     code = "import sys; from wanspec.cli.fast import main; sys.argv = ['wanspec', *sys.argv[1:]]; "
-    if probe:  # say, at exit, whether click was imported
+    if probe:  # say, at exit, whether click was imported (and, leaving by os._exit, what exit handlers wait)
         code += (
-            "import atexit; atexit.register(lambda: sys.stderr.write('click:' + str('click' in sys.modules)"
-            " + ' pool:' + str('wanspec.lint.parallel' in sys.modules))); "
+            "import atexit, os\n"
+            "def probe(how):\n"
+            "    sys.stderr.write(how + 'click:' + str('click' in sys.modules)"
+            " + ' pool:' + str('wanspec.lint.parallel' in sys.modules))\n"
+            "    sys.stderr.flush()\n"
+            "atexit.register(probe, 'handlers:0 ')\n"
+            "leave = os._exit\n"
+            "os._exit = lambda code: (probe(f'handlers:{atexit._ncallbacks() - 1} '), leave(code))\n"
         )
+    env = {k: v for k, v in os.environ.items() if not (buffered and k == "PYTHONUNBUFFERED")}
     return subprocess.run(
-        [sys.executable, "-c", code + "main()", *argv], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code + "main()", *argv], cwd=cwd, capture_output=True, text=True, check=False, env=env
     )
 
 
@@ -117,7 +124,7 @@ def test_lint_runs_without_click_and_prints_what_click_prints(tmp_path: Path, ru
     (tmp_path / "bad.json").write_text(json.dumps(bad, indent=2))
     (tmp_path / "good.json").write_text(json.dumps(FLASH_TASK))
     one = _run("lint", "good.json", cwd=tmp_path, probe=True)
-    assert one.stderr.endswith("click:False pool:False"), one.stderr  # the pre-commit case
+    assert one.stderr.endswith("handlers:0 click:False pool:False"), one.stderr  # the pre-commit case
     for fmt in ("text", "json"):
         args = ("lint", "--format", fmt, "--no-color", "bad.json", "good.json")
         proc = _run(*args, cwd=tmp_path, probe=True)
@@ -139,3 +146,28 @@ def test_other_command_lines_reach_click(tmp_path: Path):
     assert proc.returncode == 0 and "wanspec" in proc.stdout
     proc = _run("explain", "WS401", cwd=tmp_path)
     assert proc.returncode == 0 and "WS401" in proc.stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_leaving_without_teardown_loses_no_byte_of_a_long_report(tmp_path: Path, jobs: str):
+    """The lint path leaves by ``os._exit`` once the report is flushed: nothing may wait in a
+    buffer or an exit handler. 6,000 findings through a pipe and into a file, serial and on
+    forked workers (the file is large enough to be cut), arrive whole."""
+    from wanspec.lint.parallel import MIN_PARALLEL_BYTES
+
+    line = json.dumps(dict(FLASH_TASK, duration=40, positivePrompt="p" * 200)) + "\n"
+    (tmp_path / "big.jsonl").write_text(line * 6000)
+    assert (tmp_path / "big.jsonl").stat().st_size > MIN_PARALLEL_BYTES
+    args = ("lint", "--format", "json", "-j", jobs, "big.jsonl", "clean.json")
+    (tmp_path / "clean.json").write_text(json.dumps(FLASH_TASK))
+    piped = _run(*args, cwd=tmp_path, probe=True, buffered=True)  # as users run it: stdout block-buffered
+    assert piped.returncode == 1
+    assert len(json.loads(piped.stdout)["diagnostics"]) == 6000
+    assert "handlers:0 " in piped.stderr, piped.stderr
+    assert ("pool:True" if jobs == "2" else "pool:False") in piped.stderr
+    code = "import sys; from wanspec.cli.fast import main; sys.argv = ['wanspec', *sys.argv[1:]]; main()"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open(tmp_path / "report.json", "w") as out:
+        done = subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, stdout=out, check=False, env=env)
+    assert done.returncode == 1
+    assert json.loads((tmp_path / "report.json").read_text())["summary"]["errors"] == 6000

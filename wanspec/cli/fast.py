@@ -160,10 +160,15 @@ def main() -> None:
 
     try:
         code = execute_lint(LintSettings(**fields), system_streams())  # type: ignore[arg-type]
+        sys.stdout.flush()
+        sys.stderr.flush()
     except KeyboardInterrupt:  # as click reports it
         sys.stderr.write("\nAborted!\n")
         sys.exit(1)
     except BrokenPipeError:
         sys.stderr = None  # the reader went away (`wanspec lint | head`): nothing left to say
         sys.exit(1)
-    sys.exit(code)
+    # Everything the run writes is written, flushed and closed by now, and nothing on the
+    # lint path registers an exit handler (tests/test_fast_cli.py checks both): leave without
+    # tearing the interpreter down, which took 7-10 ms of a 60 ms one-file run.
+    os._exit(code)
