@@ -288,6 +288,26 @@ def test_an_array_that_is_not_clean_is_linted_whole(run_cli, tmp_path, small_chu
     assert parallel.stdout == serial.stdout and serial.exit_code == 1
 
 
+def test_a_large_file_that_is_one_task_is_read_by_its_worker_alone(run_cli, tmp_path, small_chunks, monkeypatch):
+    big = tmp_path / "big.json"
+    big.write_text("\n  " + json.dumps({**VALID, "duration": 40, "positivePrompt": "p" * 5000}))
+    others = [tmp_path / f"other{i}.json" for i in range(4)]  # two units of work
+    for other in others:
+        other.write_text(json.dumps(VALID))
+    names = [str(big), *map(str, others)]
+    from wanspec import inputs
+
+    read = inputs.read_input
+    reads: list[str] = []
+    monkeypatch.setattr(inputs, "read_input", lambda path, limit: (reads.append(str(path)), read(path, limit))[1])
+    work = _parallel.plan(names)
+    assert work is not None and not _parallel._SHARED and reads == []  # looked at, not read whole
+    _parallel._FILES.clear()
+    serial = run_cli("lint", "--format", "json", "-j", "1", *names)
+    parallel = run_cli("lint", "--format", "json", "-j", "2", *names)
+    assert parallel.stdout == serial.stdout and serial.exit_code == 1
+
+
 def test_arrays_past_the_memory_budget_go_whole(run_cli, tmp_path, small_chunks, monkeypatch):
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     first.write_text(_array(200, seed=1, indent=None))

@@ -225,6 +225,11 @@ def _array_parts(path: str, size: int) -> list[ArrayPart] | None:
     """Slices of about ``CHUNK_BYTES`` of a clean array (held in ``_SHARED``), or None for
     any other file, which a worker then reads and reports on whole, as a serial run does."""
     try:
+        with _inputs.open_input(path) as f:
+            head = f.read(4096)
+        # a large file that is one task (inline media, say) is not read here as well as in its worker
+        if not head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"[") and head.strip():
+            return None
         data, over = _inputs.read_input(path, source.MAX_JSON_BYTES)
     except (OSError, MemoryError):
         return None
