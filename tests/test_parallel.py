@@ -320,3 +320,8 @@ def test_arrays_past_the_memory_budget_go_whole(run_cli, tmp_path, small_chunks,
     serial = run_cli("lint", "--format", "json", "-j", "1", str(tmp_path))
     parallel = run_cli("lint", "--format", "json", "-j", "2", str(tmp_path))
     assert parallel.stdout == serial.stdout
+
+
+def test_a_single_file_looks_at_the_pool_from_the_size_an_array_is_cut_at():
+    # paths.py keeps its own copy so that the pre-commit case never imports the pool's module
+    assert _paths.ONE_FILE_POOL_BYTES == _parallel.MIN_ARRAY_BYTES
