@@ -7,6 +7,8 @@ import struct
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wanspec import lint_payload
 
@@ -211,3 +213,70 @@ def test_wavespeed_media_has_no_undocumented_limits():
     }
     assert codes(payload) == []  # the WaveSpeed page names no container or byte limit
     assert [c for c, _ in codes({**payload, "image": uri(png(640, 640), "image/webp")})] == ["WS613"]
+
+
+# -- only the start is decoded: findings as if the whole head were --------------------------
+def wav_behind(seconds: float, chunk: int) -> bytes:
+    """A WAV whose fmt and data headers come after a ``chunk``-byte LIST chunk."""
+    plain = wav(seconds)
+    return plain[:12] + b"LIST" + struct.pack("<I", chunk) + bytes(chunk) + plain[12:]
+
+
+def jpeg_behind(width: int, height: int, segments: list[int]) -> bytes:
+    """A JPEG whose SOF comes after APP1 segments of these sizes (past 256 KiB: not read)."""
+    plain = jpeg(width, height)
+    apps = b"".join(b"\xff\xe1" + struct.pack(">H", n + 2) + bytes(n) for n in segments)
+    return plain[:2] + apps + plain[2:]
+
+
+_MEDIA = st.one_of(
+    st.builds(png, st.integers(1, 5000), st.integers(1, 5000)).map(lambda b: (b, "image/png", "image")),
+    st.builds(
+        jpeg_behind, st.integers(1, 5000), st.integers(1, 5000), st.lists(st.integers(1, 65_000), max_size=5)
+    ).map(lambda b: (b, "image/jpeg", "image")),
+    st.builds(wav_behind, st.sampled_from([2.0, 5.0, 40.0]), st.integers(0, 300_000)).map(
+        lambda b: (b, "audio/wav", "audio")
+    ),
+    st.builds(mp3, st.sampled_from([2.0, 5.0]), id3=st.integers(0, 9_000)).map(lambda b: (b, "audio/mpeg", "audio")),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    media=_MEDIA,
+    spoil=st.one_of(
+        st.none(),
+        st.tuples(st.floats(0, 1), st.sampled_from(["!", "=", "-", "_", "é", " ", "\n", "\udc80"])),
+    ),
+    tail=st.integers(0, 3),
+)
+def test_findings_from_the_first_kilobytes_match_a_whole_head_decoded(media, spoil, tail):
+    """Only the first 128 base64 characters are decoded at once; the rest of the first
+    256 KiB is checked to be base64 and decoded only when a header lies beyond (a JPEG's
+    SOF, after its EXIF; a WAV's fmt, after a LIST chunk). Whatever the media, and wherever
+    a character that is not base64 sits, the findings are those of decoding it all."""
+    from unittest import mock
+
+    from wanspec.lint import keywords
+    from wanspec.lint import media as _media
+
+    data, mime, kind = media
+    encoded = base64.b64encode(data).decode().rstrip("=")[: max(0, len(data) * 4 // 3 - tail)]
+    if spoil is not None:
+        at = int(spoil[0] * len(encoded))
+        encoded = encoded[:at] + spoil[1] + encoded[at + 1 :]
+    value = f"data:{mime};base64,{encoded}"
+    config = {"kind": kind, "minSide": 360, "maxSide": 2000, "minSeconds": 3, "maxSeconds": 30}
+    found = list(keywords.check_media(config, value))
+    with mock.patch.object(_media, "_PEEK", 1 << 30):
+        whole = list(keywords.check_media(config, value))
+    assert found == whole
+    # and "does not decode" means what strict decoding of those 256 KiB says
+    checked = encoded.rstrip("=")[: _media._HEAD // 3 * 4]
+    if len(encoded.rstrip("=")) % 4 != 1:
+        try:
+            base64.b64decode(checked + "=" * (-len(checked) % 4), validate=True)
+            decodes = True
+        except ValueError:
+            decodes = False
+        assert decodes == (_media.classify(value).broken is None)

@@ -183,7 +183,7 @@ def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
         )
         return
     if kind == "image" and fmt:
-        size = _media.image_size(media.head, fmt)
+        size = _media.pixel_size(media, fmt)
         lo, hi = config.get("minSide"), config.get("maxSide")
         if size is not None and ((lo is not None and min(size) < lo) or (hi is not None and max(size) > hi)):
             yield (
@@ -191,7 +191,7 @@ def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
                 f"inline image is {size[0]}×{size[1]} px; each side must be {lo}–{hi} px" + _cite(config, "sides"),
             )
     if kind == "audio" and fmt in ("wav", "mp3"):
-        seconds = _media.wav_seconds(media.head) if fmt == "wav" else _media.mp3_seconds(media)
+        seconds = _media.audio_seconds(media, fmt)
         lo, hi = config.get("minSeconds"), config.get("maxSeconds")
         if seconds is not None and ((lo is not None and seconds < lo) or (hi is not None and seconds > hi)):
             yield (
