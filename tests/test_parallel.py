@@ -55,6 +55,15 @@ def small_chunks(monkeypatch):
     monkeypatch.setattr(_paths, "ONE_FILE_POOL_BYTES", 0)
 
 
+@pytest.fixture
+def fallbacks(monkeypatch) -> list[str]:
+    """The arrays the parent lints itself because their slices did not read as one pass."""
+    whole: list[str] = []
+    lint_one = _parallel.lint_one
+    monkeypatch.setattr(_parallel, "lint_one", lambda path, *a, **k: (whole.append(path), lint_one(path, *a, **k))[1])
+    return whole
+
+
 @pytest.mark.parametrize("fmt", ["json", "text", "json-lines", "sarif", "github", "junit"])
 def test_chunked_jsonl_matches_serial(run_cli, write, small_chunks, fmt):
     # every field and message the same for any -j (a message once said the chunk's line number)
@@ -199,7 +208,7 @@ def _array(n: int, seed: int, *, indent: int | None) -> str:
             task["duration"] = rnd.choice([1, 16, "7"])
         elif roll < 0.13:
             task["width"] = 1280
-        elif roll < 0.15:
+        elif roll < 0.15 and i:  # (the first item shows how the others are written: a task)
             items.append(rnd.choice([42, None, "task", [1, 2]]))
             continue
         if i % 37 == 5:  # the same UUID as a task in another slice (and sometimes a third)
@@ -210,7 +219,7 @@ def _array(n: int, seed: int, *, indent: int | None) -> str:
 
 @pytest.mark.parametrize("indent", [None, 2], ids=["one-line", "indented"])
 @pytest.mark.parametrize("fmt", ["json", "text", "sarif"])
-def test_an_array_cut_into_slices_matches_serial(run_cli, write, small_chunks, fmt, indent):
+def test_an_array_cut_into_slices_matches_serial(run_cli, write, small_chunks, fallbacks, fmt, indent):
     text = _array(400, seed=5, indent=indent)
     path = str(write("batch.json", "\ufeff" + text))  # a byte order mark: a problem before every task
     parts = _parallel.plan([path])
@@ -220,6 +229,7 @@ def test_an_array_cut_into_slices_matches_serial(run_cli, write, small_chunks, f
     parallel = run_cli("lint", "--format", fmt, "--jobs", "2", path)
     assert parallel.exit_code == serial.exit_code == 1
     assert parallel.stdout == serial.stdout
+    assert fallbacks == []  # the slices were merged, not linted again whole
     assert not _parallel._SHARED  # the parent lets go of the text when the run ends
     if fmt == "json":
         found = serial.json()["diagnostics"]
@@ -230,24 +240,44 @@ def test_an_array_cut_into_slices_matches_serial(run_cli, write, small_chunks, f
 
 @pytest.mark.parametrize("indent", [None, 2, 0], ids=["one-line", "indented", "one-item-a-line"])
 def test_array_slices_cover_every_item_byte_and_line(tmp_path, small_chunks, indent):
+    from wanspec.lint import source
+    from wanspec.lint.positions import PositionIndex
+    from wanspec.lint.run import LintOptions
+
     path = tmp_path / "batch.json"
     path.write_text(_array(300, seed=2, indent=indent), encoding="utf-8")
     size = path.stat().st_size
-    parts = _parallel.plan([str(path)])
-    assert parts is not None
-    array = _parallel._SHARED.pop(str(path))
-    assert parts[0].first == 0 and parts[-1].stop == len(array.items)
-    assert all(a.stop == b.first for a, b in itertools.pairwise(parts))
-    assert parts[-1].window.end == len(array.text)
+    work = _parallel.plan([str(path)])
+    assert work is not None
+    array = _parallel._SHARED[str(path)]
+    items = source.checked_array(path.read_bytes()).items  # what one serial pass finds
+    # each slice is surveyed first, then linted
+    surveys, parts = work[: len(work) // 2], work[len(work) // 2 :]
+    assert all(u.survey for u in surveys) and not any(u.survey for u in parts)
+    assert [u.window for u in surveys] == [u.window for u in parts]
+    assert parts[0].window.start == 0 and parts[-1].window.end == len(array.text)
     assert all(a.window.end == b.window.start for a, b in itertools.pairwise(parts))
+    assert [p.last for p in parts] == [False] * (len(parts) - 1) + [True]
+    assert set(p.window.start for p in parts[1:]) <= set(items)  # every guess an item start here
     assert sum(p.nbytes for p in parts) == size  # progress reaches the file's size, not its characters
+    # each slice reads on to where the next begins, and all of them read every item once
+    results = [_parallel._work(part, LintOptions()) for part in parts]
+    assert all(r.clean for r in results)
+    assert [r.start for r in results] == [items[0], *(r.stop for r in results[:-1])]
+    assert results[-1].stop == len(array.text) and sum(r.count for r in results) == len(items)
+    # and the survey, which builds nothing, finds the same
+    found = [_parallel._work(u, LintOptions()) for u in surveys]
+    assert [(r.start, r.stop, r.clean, r.count) for r in found] == [
+        (r.start, r.stop, r.clean, r.count) for r in results
+    ]
     # a slice's own line table gives every offset it spans the whole text's line and column
-    whole = array.positions()
+    whole = PositionIndex(array.text, 1)
     for part in parts:
-        sliced = array.positions(part.window)
+        sliced = PositionIndex(array.text, 1, window=part.window)
         offsets = range(part.window.start, part.window.end, 7)
         assert [sliced.line_col(o) for o in offsets] == [whole.line_col(o) for o in offsets]
         assert sliced._newlines is None  # it never listed the lines of the whole text
+    _parallel._SHARED.clear()
 
 
 def test_selected_and_baselined_batch_findings_match_serial(run_cli, tmp_path, small_chunks):
@@ -276,16 +306,44 @@ def test_selected_and_baselined_batch_findings_match_serial(run_cli, tmp_path, s
         lambda t: t.replace('"resolution"', '"duration": 5, "duration"', 1),  # a duplicate key: parsed whole
         lambda t: t[:-1] + ", ]",  # a trailing comma
         lambda t: t + " []",  # two documents
+        lambda t: t[:-1] + ", ",  # cut short after a comma
+        lambda t: t[: len(t) // 2],  # cut short in an item
     ],
-    ids=["duplicate-key", "trailing-comma", "extra-data"],
+    ids=["duplicate-key", "trailing-comma", "extra-data", "cut-after-comma", "cut-in-an-item"],
 )
-def test_an_array_that_is_not_clean_is_linted_whole(run_cli, tmp_path, small_chunks, broken):
+def test_an_array_that_is_not_clean_is_linted_whole(run_cli, tmp_path, small_chunks, fallbacks, broken):
     path = tmp_path / "batch.json"
     path.write_text(broken(_array(200, seed=4, indent=None)))
-    assert _parallel.plan([str(path), str(path)]) is None or not _parallel._SHARED
     serial = run_cli("lint", "--format", "json", "-j", "1", str(path))
     parallel = run_cli("lint", "--format", "json", "-j", "2", str(path))
     assert parallel.stdout == serial.stdout and serial.exit_code == 1
+    assert fallbacks == [str(path)]  # a slice found it, and the parent read the file as a serial run does
+
+
+@pytest.mark.parametrize("where", [0.02, 0.5, 0.98])
+@pytest.mark.parametrize("repeat", [3, 80], ids=["short", "longer-than-a-slice"])
+def test_a_guess_that_is_no_item_start_costs_time_not_correctness(
+    run_cli, tmp_path, small_chunks, fallbacks, where, repeat
+):
+    """Cuts are guessed from how the first two items are written: nested objects that look
+    like the start of a task put some guesses inside items. A slice from such a guess reads
+    nested values (as far as its end when they are long) and the one before it reads on
+    past it: the slices do not read as one pass, and the parent lints the file serially."""
+    items = json.loads(_array(200, seed=6, indent=None))
+    nested = int(where * len(items))
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and i >= nested:  # from there on, what looks like a task is inside one
+            item["extra"] = [0, {"taskType": "videoInference", "model": "alibaba:wan@2.6-flash"}] * repeat
+    items[0] = {**VALID, "taskType": VALID["taskType"]}
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(items))
+    work = _parallel.plan([str(path)])
+    assert work is not None and len(work) > 2
+    _parallel._SHARED.clear()
+    serial = run_cli("lint", "--format", "json", "-j", "1", str(path))
+    parallel = run_cli("lint", "--format", "json", "-j", "2", str(path))
+    assert parallel.stdout == serial.stdout and serial.exit_code == 1
+    assert fallbacks == [str(path)]
 
 
 def test_a_large_file_that_is_one_task_is_read_by_its_worker_alone(run_cli, tmp_path, small_chunks, monkeypatch):
@@ -325,3 +383,64 @@ def test_arrays_past_the_memory_budget_go_whole(run_cli, tmp_path, small_chunks,
 def test_a_single_file_looks_at_the_pool_from_the_size_an_array_is_cut_at():
     # paths.py keeps its own copy so that the pre-commit case never imports the pool's module
     assert _paths.ONE_FILE_POOL_BYTES == _parallel.MIN_ARRAY_BYTES
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        (2, lambda r: {"start": r.start + 1}),  # a slice began where no item did
+        (1, lambda r: {"stop": r.stop + 7}),  # one read on past the next slice's start
+        (-1, lambda r: {"stop": r.stop - 1}),  # the last stopped short of the end
+        (3, lambda r: {"clean": False}),
+    ],
+    ids=["start", "stop", "end", "clean"],
+)
+def test_slices_are_merged_only_when_they_read_as_one_pass(tmp_path, small_chunks, fallbacks, tamper):
+    """Whatever the guesses, findings are merged only when the surveys say the slices each
+    began where the one before stopped, the first at the first item and the last at the
+    closing bracket, all of them clean; any other survey sends the file to a serial read."""
+    from wanspec.lint.run import Collector, LintOptions
+    from wanspec.records import LintResult
+    from wanspec.recordtype import replace
+
+    path = tmp_path / "batch.json"
+    path.write_text(_array(300, seed=3, indent=None))
+    work = _parallel.plan([str(path)])
+    assert work is not None and len(work) > 8
+    results = [_parallel._work(part, LintOptions()) for part in work]
+    surveys = results[: len(work) // 2]
+
+    def merged() -> list:
+        total = LintResult()
+        array = _parallel._ArrayMerge(str(path), LintOptions(), Collector(total, total.diagnostics.append), total)
+        for unit, r in zip(work, results, strict=True):
+            (array.surveyed if unit.survey else array.merge)(r, unit.last)
+        return total.diagnostics
+
+    serial = _paths.lint_paths([str(path)], jobs=1).diagnostics
+    assert merged() == serial and fallbacks == []
+    at, change = tamper
+    surveys[at] = replace(surveys[at], **change(surveys[at]))
+    results[: len(surveys)] = surveys
+    assert merged() == serial and fallbacks == [str(path)]
+    _parallel._SHARED.clear()
+
+
+def test_a_slice_that_reads_differently_from_its_survey_stops_the_run(tmp_path, small_chunks):
+    from wanspec.errors import WorkerError
+    from wanspec.lint.run import Collector, LintOptions
+    from wanspec.records import LintResult
+    from wanspec.recordtype import replace
+
+    path = tmp_path / "batch.json"
+    path.write_text(_array(300, seed=3, indent=None))
+    work = _parallel.plan([str(path)])
+    assert work is not None
+    results = [_parallel._work(part, LintOptions()) for part in work]
+    results[-2] = replace(results[-2], count=results[-2].count - 1)
+    total = LintResult()
+    array = _parallel._ArrayMerge(str(path), LintOptions(), Collector(total, total.diagnostics.append), total)
+    with pytest.raises(WorkerError, match="read differently"):
+        for unit, r in zip(work, results, strict=True):
+            (array.surveyed if unit.survey else array.merge)(r, unit.last)
+    _parallel._SHARED.clear()

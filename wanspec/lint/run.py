@@ -417,13 +417,18 @@ def with_batch_findings(
     file: str,
     opts: LintOptions,
     positions: PositionIndex,
+    problems: Iterable[_source.Problem] = (),
 ) -> list[Diagnostic]:
     """A share of an array's diagnostics (task by task, in file order) with the batch rules'
     findings for its ``records`` added where a whole run puts them: among their task's.
-    ``batch`` has seen the earlier shares; ``positions`` index the whole array's text."""
+    ``batch`` has seen the earlier shares; ``positions`` index the whole array's text.
+    ``problems`` (items that are not tasks) go in at their items too."""
     if opts.policy is not None:
         opts = opts.policy.options_for(file, opts)
     added: dict[int, list[Diagnostic]] = {}
+    for p in problems:
+        if p.task is not None and (d := problem_diagnostic(p, file, opts)) is not None:
+            added.setdefault(p.task, []).append(d)
     for index, schema_id, values in records:
         for f in batch.check(index, schema_id, values):
             located = _source.Task(index, values, positions, base=f"/{index}")

@@ -260,17 +260,11 @@ def read_json(name: str, data: bytes) -> tuple[Iterator[Task | Problem], bool]:
 @recordclass
 class CheckedArray:
     """A document that is a clean array: its text, where each item starts, and the problems
-    of its bytes (a byte order mark, say). Its items can be linted in any slices."""
+    of its bytes (a byte order mark, say)."""
 
     text: str
     items: list[int]
     problems: list[Problem]
-
-    def positions(self, window: Window | None = None) -> PositionIndex:
-        """An index of the text; with ``window``, for questions about that range only."""
-        index = PositionIndex(self.text, 1, window=window)
-        index._root = self.items  # the validating pass found the items: no second pass for them
-        return index
 
 
 def checked_array(data: bytes) -> CheckedArray | None:
@@ -283,26 +277,164 @@ def _checked(text: str | None, problems: list[Problem]) -> CheckedArray | None:
     return None if text is None or items is None else CheckedArray(text, items, problems)
 
 
-def array_tasks(
-    array: CheckedArray, first: int = 0, stop: int | None = None, window: Window | None = None
-) -> Iterator[Task | Problem]:
-    """The items ``first`` to ``stop`` of a checked array, in file order; the document's own
-    problems come before its first item. ``window``: the part of the text they span."""
+def array_tasks(array: CheckedArray) -> Iterator[Task | Problem]:
+    """The items of a checked array, in file order, after the document's own problems."""
     text, items = array.text, array.items
-    if first == 0:
-        yield from array.problems  # a byte order mark, say: before every task
-    positions = array.positions(window)
+    yield from array.problems  # a byte order mark, say: before every task
+    positions = PositionIndex(text, 1)
+    positions._root = items  # the validating pass found the items: no second pass for them
     # the validating pass found no integer past the digit limit: under the default one, the
     # C scanner converts them all (a Python call per integer is 9% of the reading)
     scan = _NATIVE_SCAN if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _DECODER.scan_once  # type: ignore[attr-defined]
-    for i in range(first, len(items) if stop is None else stop):
-        at = items[i]
+    for i, at in enumerate(items):
         value, _ = scan(text, at)
         if isinstance(value, dict):
             yield Task(i, value, positions, base=f"/{i}")
         else:
-            line, col = positions.line_col(at)
-            yield Problem("not-a-task", f"array item {i} is {_json_type(value)}, not a task object", line, col, task=i)
+            yield not_a_task(i, _json_type(value), *positions.line_col(at))
+
+
+def not_a_task(index: int, kind: str, line: int, column: int) -> Problem:
+    """The problem of an array item that is not an object (``kind``: its JSON type)."""
+    return Problem("not-a-task", f"array item {index} is {kind}, not a task object", line, column, task=index)
+
+
+# -- an array read in slices, on several processes ----------------------------------------
+#: Steps over one value without hooks: only to see where the first item ends.
+_PLAIN_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+@recordclass
+class ArrayText:
+    """A document that opens as an array, not yet checked: its text, the problems of its
+    bytes (a byte order mark, say) and where its first item starts. Read in slices cut at
+    guessed item starts (``item_cuts``, ``slice_tasks``), each of which checks its items
+    and says where the item after it starts: the slices are the document read in one pass
+    exactly when each ends where the next begins and the last at the closing bracket."""
+
+    text: str
+    problems: list[Problem]
+    first: int
+
+
+def array_text(data: bytes) -> ArrayText | None:
+    """``data`` decoded, if it opens as an array with an item (nothing else is checked)."""
+    text, problems = _decode(data, 1)
+    if text is None:
+        return None
+    i = _SPACE.match(text).end()  # type: ignore[union-attr]
+    if not text.startswith("[", i):
+        return None
+    first = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    if first >= len(text) or text[first] == "]":
+        return None
+    return ArrayText(text, problems, first)
+
+
+def item_cuts(array: ArrayText, every: int) -> list[int]:
+    """Where items probably start, about ``every`` characters apart: the separator seen
+    between the first two items, then the first item's opening up to its first colon,
+    found again. A guess, cheap and usually right (arrays of tasks are written by
+    programs); ``slice_tasks`` finds out which guesses were wrong."""
+    text, first = array.text, array.first
+    if text[first] != "{":
+        return []
+    try:
+        _, end = _PLAIN_SCAN(text, first)
+    except (StopIteration, ValueError, RecursionError):
+        return []
+    comma = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+    colon = text.find(":", first, end)
+    if colon < 0 or not text.startswith(",", comma):
+        return []
+    second = _SPACE.match(text, comma + 1).end()  # type: ignore[union-attr]
+    separator = text[end:second]
+    signature = separator + text[first : colon + 1]
+    cuts: list[int] = []
+    at = first
+    while (found := text.find(signature, at + every)) >= 0:
+        at = found + len(separator)
+        cuts.append(at)
+    return cuts
+
+
+@recordclass(frozen=False)
+class SliceEnd:
+    """How reading a slice ended (``slice_tasks`` fills it in)."""
+
+    #: where each item of the slice starts; then where the next slice's first item starts
+    #: (not after the last slice)
+    items: list[int] = field(default_factory=list)
+    count: int = 0  # the slice's items
+    stop: int = -1  # where the item after the slice starts; the text's end after the last
+    clean: bool = False  # every item well formed (no duplicate key, NaN...), separators too
+    others: list[tuple[int, str, int]] = field(default_factory=list)  # items not objects: (item, type, offset)
+
+
+def slice_tasks(array: ArrayText, window: Window, bound: int, end: SliceEnd) -> Iterator[Task | Problem]:
+    """The tasks of an array's items from ``window.start`` (the first item's start for the
+    first slice) to the first item that starts at or past ``bound`` (the closing bracket
+    for the last slice, whose ``bound`` is the text's length). Items count from the
+    slice's first; ``end`` says where reading stopped and whether every item was clean,
+    as ``checked_array`` would find. An item that is not an object is noted in ``end``
+    (its message names its index in the whole array)."""
+    if window.start == 0:
+        yield from array.problems  # a byte order mark, say: before every task
+    positions = PositionIndex(array.text, 1, window=window)
+    positions._root = end.items  # each item's end is the next one's start
+    scan = _NATIVE_SCAN if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _DECODER.scan_once  # type: ignore[attr-defined]
+    for index, value, at in _slice_items(array, window.start, bound, end, scan):
+        if isinstance(value, dict):
+            yield Task(index, value, positions, base=f"/{index}")
+        else:
+            end.others.append((index, _json_type(value), at))
+
+
+def survey_slice(array: ArrayText, start: int, bound: int) -> SliceEnd:
+    """Where the slice ``slice_tasks`` would read stops, and whether its items are clean,
+    found by the validating pass, which builds nothing: about a third of reading it."""
+    end = SliceEnd()
+    scan = _CHECK_NATIVE_INTS if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _CHECK
+    for _ in _slice_items(array, start, bound, end, scan):
+        pass
+    end.items.clear()  # not needed: the slice's reading lists them
+    return end
+
+
+def _slice_items(array: ArrayText, start: int, bound: int, end: SliceEnd, scan: Any) -> Iterator[tuple[int, Any, int]]:
+    """(index in the slice, value, offset) of each item of a slice, read with ``scan``
+    under the hooks' checks; ``end`` is filled in as ``slice_tasks`` says."""
+    text, size = array.text, len(array.text)
+    items = end.items
+    items.append(array.first if start == 0 else start)
+    ws, flags = _SPACE.match, _FLAGS
+    index = 0
+    try:
+        while True:
+            at = items[index]
+            flags.duplicate = flags.non_finite = False
+            value, i = scan(text, at)
+            if flags.duplicate or flags.non_finite:
+                return
+            i = ws(text, i).end()  # type: ignore[union-attr]
+            last = False
+            if text.startswith(",", i):
+                i = ws(text, i + 1).end()  # type: ignore[union-attr]
+                items.append(i)
+                last = bound < size and i >= bound  # the last slice reads to the bracket
+            elif text.startswith("]", i) and ws(text, i + 1).end() == size and bound >= size:  # type: ignore[union-attr]
+                i, last = size, True
+            else:
+                return
+            end.count = index + 1
+            if last:
+                end.stop, end.clean = i, True
+            yield index, value, at
+            if last:
+                return
+            index += 1
+    except (ValueError, StopIteration, RecursionError):
+        end.clean = False
 
 
 def _at_line_end(text: str, error: json.JSONDecodeError) -> tuple[str, json.JSONDecodeError]:
