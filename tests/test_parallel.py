@@ -300,6 +300,30 @@ def test_selected_and_baselined_batch_findings_match_serial(run_cli, tmp_path, s
     assert parallel.stdout == serial.stdout
 
 
+def _late(text: str, old: str, new: str) -> str:
+    """``text`` with the last ``old`` replaced by ``new`` (a slice far from the first)."""
+    at = text.rindex(old)
+    return text[:at] + new + text[at + len(old) :]
+
+
+@pytest.mark.parametrize("limit", [0, 4300, 10_000])
+def test_a_huge_integer_late_in_an_array_whatever_the_digit_limit(run_cli, tmp_path, small_chunks, monkeypatch, limit):
+    """Slices are surveyed with the scanner a serial read would use under the interpreter's
+    digit limit: a 5,000-digit integer is found, and reported, whatever the limit."""
+    import sys
+
+    monkeypatch.setattr(sys, "get_int_max_str_digits", lambda: limit)
+    path = tmp_path / "batch.json"
+    path.write_text(_late(_array(200, seed=4, indent=None), '"duration": 5', '"duration": ' + "9" * 5000))
+    serial = run_cli("lint", "--format", "json", "-j", "1", str(path))
+    parallel = run_cli("lint", "--format", "json", "-j", "2", str(path))
+    assert parallel.stdout == serial.stdout and serial.exit_code == 1
+    from wanspec.catalog.store import rule_codes_by_name
+
+    out_of_range = rule_codes_by_name()["number-out-of-range"]
+    assert [d["pointer"] for d in serial.json()["diagnostics"] if d["code"] == out_of_range] == ["/duration"]
+
+
 @pytest.mark.parametrize(
     "broken",
     [
@@ -308,8 +332,24 @@ def test_selected_and_baselined_batch_findings_match_serial(run_cli, tmp_path, s
         lambda t: t + " []",  # two documents
         lambda t: t[:-1] + ", ",  # cut short after a comma
         lambda t: t[: len(t) // 2],  # cut short in an item
+        lambda t: _late(t, '"duration": 5', '"duration": 5, "duration": 6'),  # in the last slices
+        lambda t: _late(t, '"duration": 5', '"duration": NaN'),
+        lambda t: _late(t, '"duration": 5', '"duration": 1e400'),
+        lambda t: _late(t, '"duration": 5', '"duration": ' + "9" * 5000),  # past the digit limit
+        lambda t: _late(t, '"duration": 5', '"duration": ' + "[" * 3000 + "]" * 3000),  # too deep to read
     ],
-    ids=["duplicate-key", "trailing-comma", "extra-data", "cut-after-comma", "cut-in-an-item"],
+    ids=[
+        "duplicate-key",
+        "trailing-comma",
+        "extra-data",
+        "cut-after-comma",
+        "cut-in-an-item",
+        "late-duplicate-key",
+        "late-nan",
+        "late-infinity",
+        "late-huge-integer",
+        "late-deep-nesting",
+    ],
 )
 def test_an_array_that_is_not_clean_is_linted_whole(run_cli, tmp_path, small_chunks, fallbacks, broken):
     path = tmp_path / "batch.json"
