@@ -484,3 +484,12 @@ def test_a_slice_that_reads_differently_from_its_survey_stops_the_run(tmp_path, 
         for unit, r in zip(work, results, strict=True):
             (array.surveyed if unit.survey else array.merge)(r, unit.last)
     _parallel._SHARED.clear()
+
+
+def test_an_array_named_twice_is_linted_twice(run_cli, tmp_path, small_chunks, fallbacks):
+    path = tmp_path / "batch.json"
+    path.write_text(_array(200, seed=7, indent=2))
+    serial = run_cli("lint", "--format", "json", "-j", "1", str(path), str(path))
+    parallel = run_cli("lint", "--format", "json", "-j", "2", str(path), str(path))
+    assert parallel.stdout == serial.stdout and serial.json()["summary"]["files"] == 2
+    assert fallbacks == []

@@ -25,7 +25,6 @@ itself once the slices are done, serially, as a run without workers does.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections.abc import Mapping
 from itertools import pairwise
@@ -34,9 +33,9 @@ from .. import inputs as _inputs
 from ..catalog.store import rule_codes_by_name
 from ..errors import WorkerError
 from ..records import Diagnostic, LintResult
-from ..recordtype import astuple, fields, fromtuple, recordclass, replace
+from ..recordtype import astuple, field, fields, fromtuple, recordclass, replace
 from . import source
-from .batch import Batch, Recorder
+from .batch import Batch, Record, Recorder
 from .events import LintEvents
 from .positions import PositionIndex, Window
 from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnostic, with_batch_findings
@@ -113,18 +112,20 @@ class UnitResult:
 
 @recordclass
 class SliceResult:
-    """What a worker found in a slice of an array: where its items started and stopped, and
-    (when they were clean) its findings, batch notes and item starts, pickled: the parent
-    holds them until the array's last slice is in, and bytes hold least."""
+    """What a worker found in a slice of an array (or its survey): where its items started
+    and stopped, whether they were clean, and the findings of a linted, clean slice."""
 
     path: str
     start: int  # where its first item starts
     stop: int  # where the item after it starts (the text's end after the last)
     clean: bool
     count: int  # items
-    tasks: int
-    nbytes: int
-    found: bytes  # pickled (diagnostics, batch notes, item starts, items that are not objects)
+    tasks: int = 0
+    nbytes: int = 0
+    diagnostics: list[Packed] = field(default_factory=list)  # task indexes count from the slice's first
+    records: list[Record] = field(default_factory=list)  # notes for the batch rules, the same way
+    items: list[int] = field(default_factory=list)  # each item's start, then the next slice's
+    others: list[tuple[int, str, int]] = field(default_factory=list)  # items not objects: (item, type, offset)
 
 
 @recordclass
@@ -287,7 +288,7 @@ def _lint_array_part(part: ArrayPart, options: LintOptions) -> SliceResult:
     if part.survey:
         end = source.survey_slice(_SHARED[part.path], part.window.start, part.window.end)
         start = part.window.start or _SHARED[part.path].first
-        return SliceResult(part.path, start, end.stop, end.clean, end.count, 0, 0, b"")
+        return SliceResult(part.path, start, end.stop, end.clean, end.count)
     result = LintResult()
     out = Collector(result, result.diagnostics.append)
     notes = Recorder()
@@ -296,11 +297,21 @@ def _lint_array_part(part: ArrayPart, options: LintOptions) -> SliceResult:
     tasks = source.slice_tasks(array, part.window, part.window.end, end)
     lint_tasks(tasks, part.path, options, out, in_order=True, batch=notes)
     start = end.items[0] if end.items else -1
-    found = b""
-    if end.clean:
-        kept = (_packed(result.diagnostics), notes.records, end.items, end.others)
-        found = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-    return SliceResult(part.path, start, end.stop, end.clean, end.count, result.tasks, part.nbytes, found)
+    if not end.clean:  # the survey said so too: the parent reads the file serially
+        return SliceResult(part.path, start, end.stop, False, end.count, nbytes=part.nbytes)
+    return SliceResult(
+        part.path,
+        start,
+        end.stop,
+        True,
+        end.count,
+        result.tasks,
+        part.nbytes,
+        _packed(result.diagnostics),
+        notes.records,
+        end.items,
+        end.others,
+    )
 
 
 def _lint_files(files: Files, options: LintOptions) -> FilesResult:
@@ -379,10 +390,11 @@ def run(
                 continue
             if isinstance(r, SliceResult):
                 assert isinstance(unit, ArrayPart)
-                if array is None or array.path != r.path:
+                if unit.survey and unit.window.start == 0:  # an array's first unit (a file may be named twice)
                     array = _ArrayMerge(r.path, options, out, total)
                     if events is not None:
                         events.file(r.path)
+                assert array is not None
                 if unit.survey:
                     array.surveyed(r, unit.last)
                 else:
@@ -459,15 +471,14 @@ class _ArrayMerge:
             # the same text, read twice by the same rules: no input reaches this
             raise WorkerError(f"a slice of {self.path} at offset {r.start} read differently when surveyed")
         self.merged += 1
-        packed, records, starts, others = pickle.loads(r.found)
         if self.items:
             self.items.pop()  # the previous slice's last entry is this slice's first item
-        self.items.extend(starts)
+        self.items.extend(r.items)
         shift, positions = self.shift, self.positions
-        problems = [source.not_a_task(i + shift, kind, *positions.line_col(at)) for i, kind, at in others]
+        problems = [source.not_a_task(i + shift, kind, *positions.line_col(at)) for i, kind, at in r.others]
         diagnostics = with_batch_findings(
-            _unpacked(packed, 0, shift),
-            [(i + shift, schema_id, values) for i, schema_id, values in records],
+            _unpacked(r.diagnostics, 0, shift),
+            [(i + shift, schema_id, values) for i, schema_id, values in r.records],
             self.batch,
             self.path,
             self.options,
