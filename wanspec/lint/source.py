@@ -335,7 +335,8 @@ def item_cuts(array: ArrayText, every: int) -> list[int]:
     """Where items probably start, about ``every`` characters apart: the separator seen
     between the first two items, then the first item's opening up to its first colon,
     found again. A guess, cheap and usually right (arrays of tasks are written by
-    programs); ``slice_tasks`` finds out which guesses were wrong."""
+    programs): ``{"`` cannot occur inside a JSON string, so a wrong guess is the start of
+    a value nested in an item, and the surveys (``survey_slice``) find it out."""
     text, first = array.text, array.first
     if text[first] != "{":
         return []
@@ -392,7 +393,9 @@ def slice_tasks(array: ArrayText, window: Window, bound: int, end: SliceEnd) -> 
 
 def survey_slice(array: ArrayText, start: int, bound: int) -> SliceEnd:
     """Where the slice ``slice_tasks`` would read stops, and whether its items are clean,
-    found by the validating pass, which builds nothing: about a third of reading it."""
+    found by the validating pass. It builds nothing, but calls the duplicate-key hook on
+    every object: 0.40 s for 100,000 tasks against 0.46 s to read them (the C scanner
+    alone, which would miss duplicate keys, takes 0.26 s)."""
     end = SliceEnd()
     scan = _CHECK_NATIVE_INTS if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _CHECK
     for _ in _slice_items(array, start, bound, end, scan):
