@@ -335,8 +335,9 @@ def item_cuts(array: ArrayText, every: int) -> list[int]:
     """Where items probably start, about ``every`` characters apart: the separator seen
     between the first two items, then the first item's opening up to its first colon,
     found again. A guess, cheap and usually right (arrays of tasks are written by
-    programs): ``{"`` cannot occur inside a JSON string, so a wrong guess is the start of
-    a value nested in an item, and the surveys (``survey_slice``) find it out."""
+    programs). In valid JSON the signature cannot begin inside a string (its unescaped
+    quote would end the string before the key), so a wrong guess is the start of a value
+    nested in an item; either way the surveys (``survey_slice``) find it out."""
     text, first = array.text, array.first
     if text[first] != "{":
         return []
