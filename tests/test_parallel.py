@@ -493,3 +493,59 @@ def test_an_array_named_twice_is_linted_twice(run_cli, tmp_path, small_chunks, f
     parallel = run_cli("lint", "--format", "json", "-j", "2", str(path), str(path))
     assert parallel.stdout == serial.stdout and serial.json()["summary"]["files"] == 2
     assert fallbacks == []
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_a_survey_never_passes_an_item_its_linting_read_cannot_read():
+    """Whether the C scanner reads an item nested near Python's recursion limit depends on
+    how deep the stack already is, and a slice is linted a few frames deeper than it is
+    surveyed. The survey leaves ``SURVEY_HEADROOM`` frames unused, so for every nesting
+    depth, an item it passes is read by the linting pass too, even 20 frames deeper."""
+    import sys
+
+    from wanspec.lint import source
+    from wanspec.lint.positions import Window
+
+    def read_at(extra: int, text: str) -> bool:  # the linting read, ``extra`` frames deeper
+        if extra:
+            return read_at(extra - 1, text)
+        array = source.array_text(text.encode())
+        end = source.SliceEnd()
+        for _ in source.slice_tasks(array, Window(0, len(text), 0, 0), len(text), end):
+            pass
+        return end.clean
+
+    task = json.dumps(VALID)
+    limit = sys.getrecursionlimit()
+    passed = []
+    for depth in range(limit - 150, limit + 2):
+        text = f'[{task}, {{"x": {_nested(depth)}}}, {task}]'
+        surveyed = source.survey_slice(source.array_text(text.encode()), 0, len(text)).clean
+        if surveyed:
+            passed.append(depth)
+            assert read_at(20, text), depth
+    assert passed and passed[-1] < limit - 20  # some passed; the deepest were left to the serial read
+
+
+def test_an_item_nested_near_the_recursion_limit_reads_as_in_a_serial_run(run_cli, tmp_path, small_chunks):
+    """Near the limit, a slice's survey fails and the parent lints the file itself, a few
+    frames deeper than a serial run would: it reads with the limit raised by those frames,
+    so every nesting depth gives the serial output (before, some stopped the run with
+    exit 2, and some read differently)."""
+    import sys
+
+    items = json.loads(_array(60, seed=11, indent=None))
+    path = tmp_path / "deep.json"
+    outputs = {}
+    limit = sys.getrecursionlimit()
+    for depth in range(limit - 120, limit + 1, 3):
+        nested = json.dumps(items[:30])[:-1] + f', {{"x": {_nested(depth)}}}, ' + json.dumps(items[30:])[1:]
+        path.write_text(nested)
+        serial = run_cli("lint", "--format", "json", "-j", "1", str(path))
+        parallel = run_cli("lint", "--format", "json", "-j", "2", str(path))
+        assert (parallel.exit_code, parallel.stdout) == (serial.exit_code, serial.stdout), depth
+        outputs[depth] = serial.stdout
+    assert len(set(outputs.values())) >= 2  # the sweep crossed from read to too deep

@@ -28,6 +28,7 @@ import os
 import sys
 from collections.abc import Mapping
 from itertools import pairwise
+from types import FrameType
 
 from .. import inputs as _inputs
 from ..catalog.store import rule_codes_by_name
@@ -375,6 +376,7 @@ def run(
     from . import forks  # only a run that forks pays for it
 
     not_text = rule_codes_by_name()["not-text"]
+    depth = _depth()  # where a serial run calls lint_one (lint_paths calls either)
 
     line_offset: dict[str, int] = {}
     task_offset: dict[str, int] = {}
@@ -391,7 +393,7 @@ def run(
             if isinstance(r, SliceResult):
                 assert isinstance(unit, ArrayPart)
                 if unit.survey and unit.window.start == 0:  # an array's first unit (a file may be named twice)
-                    array = _ArrayMerge(r.path, options, out, total)
+                    array = _ArrayMerge(r.path, options, out, total, depth)
                     if events is not None:
                         events.file(r.path)
                 assert array is not None
@@ -438,8 +440,11 @@ class _ArrayMerge:
     findings are numbered, joined by the batch rules' and handed on as it comes in. Any
     other survey sends the file to a serial read once its slices are done."""
 
-    def __init__(self, path: str, options: LintOptions, out: Collector, total: LintResult) -> None:
+    def __init__(
+        self, path: str, options: LintOptions, out: Collector, total: LintResult, depth: int | None = None
+    ) -> None:
         self.path, self.options, self.out, self.total = path, options, out, total
+        self.depth = depth  # the stack depth a serial run lints a file at (None: this one's)
         self.array = _SHARED[path]
         self.surveys: list[SliceResult] = []
         self.sound: bool | None = None  # known once the last survey is in
@@ -464,7 +469,7 @@ class _ArrayMerge:
     def merge(self, r: SliceResult, last: bool) -> None:
         if not self.sound:
             if last:
-                lint_one(self.path, self.options, None, self.out)  # counts its tasks itself
+                self._serially()
             return
         survey = self.surveys[self.merged]
         if (r.start, r.stop, r.clean, r.count) != (survey.start, survey.stop, survey.clean, survey.count):
@@ -489,6 +494,27 @@ class _ArrayMerge:
             self.out.pass_on(d)
         self.shift += r.count
         self.total.tasks += r.tasks
+
+    def _serially(self) -> None:
+        """Lint the file here as a serial run does (it counts its tasks itself). An item
+        nested near Python's recursion limit reads or fails by how deep the stack is, so
+        the limit is raised by the frames this call sits below a serial run's."""
+        deeper = 0 if self.depth is None else _depth() + 1 - self.depth
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(limit + max(deeper, 0))
+        try:
+            lint_one(self.path, self.options, None, self.out)
+        finally:
+            sys.setrecursionlimit(limit)
+
+
+def _depth() -> int:
+    """How many frames deep the caller is."""
+    frame: FrameType | None = sys._getframe(1)
+    n = 0
+    while frame is not None:
+        n, frame = n + 1, frame.f_back
+    return n
 
 
 def _merge_files(unit: Files, r: FilesResult, out: Collector, total: LintResult, events: LintEvents | None) -> None:

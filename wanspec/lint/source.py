@@ -392,6 +392,12 @@ def slice_tasks(array: ArrayText, window: Window, bound: int, end: SliceEnd) -> 
             end.others.append((index, _json_type(value), at))
 
 
+#: Frames of recursion the survey leaves unused: an item nested so deep that reading it
+#: comes within this much of Python's recursion limit fails the survey, so the linting
+#: read (a few frames deeper on the stack) never fails where the survey passed.
+SURVEY_HEADROOM = 50
+
+
 def survey_slice(array: ArrayText, start: int, bound: int) -> SliceEnd:
     """Where the slice ``slice_tasks`` would read stops, and whether its items are clean,
     found by the validating pass. It builds nothing, but calls the duplicate-key hook on
@@ -399,8 +405,16 @@ def survey_slice(array: ArrayText, start: int, bound: int) -> SliceEnd:
     alone, which would miss duplicate keys, takes 0.26 s)."""
     end = SliceEnd()
     scan = _CHECK_NATIVE_INTS if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _CHECK
-    for _ in _slice_items(array, start, bound, end, scan):
-        pass
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(limit - SURVEY_HEADROOM)
+    except RecursionError:  # already deeper than that: no read can be vouched for
+        return end
+    try:
+        for _ in _slice_items(array, start, bound, end, scan):
+            pass
+    finally:
+        sys.setrecursionlimit(limit)
     end.items.clear()  # not needed: the slice's reading lists them
     return end
 
