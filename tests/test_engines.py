@@ -11,6 +11,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from conftest import DOC_EXAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
@@ -112,6 +113,24 @@ def test_engines_agree_on_arbitrary_objects(schema_id, payload):
         (d.code, d.pointer) for d in lint_payload(payload, options=LintOptions(schema=schema_id, engine="reference"))
     )
     assert fast == ref
+
+
+@pytest.mark.parametrize("text", ["INFINITY", "Infinity", "-inf", "nan", "1e400"])
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_string_that_reads_as_no_finite_number_is_only_a_string(text, engine):
+    """float() reads "Infinity" and "1e400", but no JSON number is either: such a string is
+    reported as a string where a number goes, not as a number sent as a string (whose check
+    of the number itself put Infinity where the engines disagree: one said "got null")."""
+    schema = "runware/alibaba:wan@2.5-image"
+    found = lint_payload({"seed": text}, options=LintOptions(schema=schema, engine=engine))
+    seed = [(d.code, d.message) for d in found if d.pointer == "/seed"]
+    assert seed == [(_type_code(), f'seed must be an integer, got string "{text}"')]
+
+
+def _type_code() -> str:
+    from wanspec.catalog.store import keyword_codes
+
+    return keyword_codes()["type"]
 
 
 @given(mutated())

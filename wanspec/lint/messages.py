@@ -7,6 +7,7 @@ how to say "what is wrong, and what is allowed" for each JSON Schema keyword.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -40,13 +41,15 @@ def show(value: Any, limit: int = 60) -> str:
 
 
 def is_numeric_string(value: Any) -> bool:
+    """A string that reads as a finite number ("16", "5.0"). "Infinity", "nan" and "1e400"
+    read as floats too, but no JSON number is one of them: such a string is only a string
+    (the engines then agree on what else is wrong, since neither can hold the number)."""
     if not isinstance(value, str) or not value.strip():
         return False
     try:
-        float(value)
+        return math.isfinite(float(value))
     except ValueError:
         return False
-    return True
 
 
 def did_you_mean(name: str, candidates: list[str]) -> str | None:
