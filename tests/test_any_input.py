@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FLASH_TASK, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wanspec.reporters import FORMATS
 
@@ -667,3 +669,44 @@ def test_the_parser_reads_and_rejects_each_text_as_the_decoder_does(text):
         return ("value", json.dumps(value), source._FLAGS.duplicate, source._FLAGS.non_finite)
 
     assert outcome(source._decode_json) == outcome(source._DECODER.decode)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(
+    items=st.lists(_JSON_VALUES, min_size=1, max_size=6),
+    indent=st.sampled_from([None, 0, 2]),
+    ascii=st.booleans(),
+)
+def test_a_clean_arrays_items_are_built_as_the_hooked_decoder_builds_them(items, indent, ascii):
+    """Once the validating pass finds an array clean (no duplicate key, NaN, infinity or
+    integer past the digit limit), its items are built by the C scanner without hooks,
+    serially and in a worker's slice: the same values, types included (1 and 1.0 differ)."""
+    from wanspec.lint import source
+    from wanspec.lint.positions import Window
+
+    text = json.dumps(items, indent=indent, ensure_ascii=ascii)
+    array = source.checked_array(text.encode())
+    assert array is not None
+    hooked = [source._DECODER.decode(json.dumps(item)) for item in items]
+
+    def typed(value):  # json.dumps tells 1 from 1.0 and keeps key order
+        return json.dumps(value)
+
+    serial = [t.value if isinstance(t, source.Task) else None for t in source.array_tasks(array)]
+    end = source.SliceEnd()
+    whole = source.ArrayText(array.text, [], array.items[0])
+    sliced = {t.index: t.value for t in source.slice_tasks(whole, Window(0, len(text), 0, 0), len(text), end)}
+    assert end.clean and end.count == len(items)
+    for i, value in enumerate(hooked):
+        if isinstance(value, dict):
+            assert typed(serial[i]) == typed(value) == typed(sliced[i])

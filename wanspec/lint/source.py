@@ -283,11 +283,8 @@ def array_tasks(array: CheckedArray) -> Iterator[Task | Problem]:
     yield from array.problems  # a byte order mark, say: before every task
     positions = PositionIndex(text, 1)
     positions._root = items  # the validating pass found the items: no second pass for them
-    # the validating pass found no integer past the digit limit: under the default one, the
-    # C scanner converts them all (a Python call per integer is 9% of the reading)
-    scan = _NATIVE_SCAN if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _DECODER.scan_once  # type: ignore[attr-defined]
     for i, at in enumerate(items):
-        value, _ = scan(text, at)
+        value, _ = _BUILD(text, at)
         if isinstance(value, dict):
             yield Task(i, value, positions, base=f"/{i}")
         else:
@@ -300,8 +297,11 @@ def not_a_task(index: int, kind: str, line: int, column: int) -> Problem:
 
 
 # -- an array read in slices, on several processes ----------------------------------------
-#: Steps over one value without hooks: only to see where the first item ends.
-_PLAIN_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+#: The C scanner without hooks: to step over the first item, and to build the items of an
+#: array the validating pass found clean (no duplicate key, no NaN or infinity, no integer
+#: past the digit limit), where it builds exactly what the hooks would, a third faster
+#: (0.40 -> 0.26 s for 100,000 tasks).
+_PLAIN_SCAN = _BUILD = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 @recordclass
@@ -379,13 +379,15 @@ def slice_tasks(array: ArrayText, window: Window, bound: int, end: SliceEnd) -> 
     for the last slice, whose ``bound`` is the text's length). Items count from the
     slice's first; ``end`` says where reading stopped and whether every item was clean,
     as ``checked_array`` would find. An item that is not an object is noted in ``end``
-    (its message names its index in the whole array)."""
+    (its message names its index in the whole array).
+
+    The items are built without the hooks' checks: the slice's survey makes them, and a
+    slice whose survey fails is not used. Here ``end.clean`` says the items parsed."""
     if window.start == 0:
         yield from array.problems  # a byte order mark, say: before every task
     positions = PositionIndex(array.text, 1, window=window)
     positions._root = end.items  # each item's end is the next one's start
-    scan = _NATIVE_SCAN if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _DECODER.scan_once  # type: ignore[attr-defined]
-    for index, value, at in _slice_items(array, window.start, bound, end, scan):
+    for index, value, at in _slice_items(array, window.start, bound, end, _BUILD):
         if isinstance(value, dict):
             yield Task(index, value, positions, base=f"/{index}")
         else:
