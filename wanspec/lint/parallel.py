@@ -179,7 +179,7 @@ def can_fork() -> bool:
 def plan(files: list[str], sizes: Mapping[str, int] | None = None, jobs: int = 2) -> list[Work] | None:
     """Units of work for ``jobs`` workers, or None when parallel linting would not pay.
     ``sizes``: what discovery's stat said of the files (the others are stat'ed here).
-    The files, and each large array (read and checked here), are held for the workers
+    The files, and each large array's text (read here, not checked), are held for the workers
     until ``run`` ends."""
     if _source_stdin(files):
         return None
