@@ -549,3 +549,34 @@ def test_an_item_nested_near_the_recursion_limit_reads_as_in_a_serial_run(run_cl
         assert (parallel.exit_code, parallel.stdout) == (serial.exit_code, serial.stdout), depth
         outputs[depth] = serial.stdout
     assert len(set(outputs.values())) >= 2  # the sweep crossed from read to too deep
+
+
+@pytest.mark.parametrize(
+    ("data", "from_the_bytes"),
+    [
+        (b'[{"a": 1}, {"b": "\xc3\xa9\xe2\x9c\x93"}]', False),  # plain UTF-8: decoded from the map
+        (b'  \n[{"a": 1}]\n', False),
+        (b'\xef\xbb\xbf[{"a": 1}, {"b": 2}]', True),  # a byte order mark: its problem comes from the bytes
+        (b'[{"a": "\xff"}]', False),  # not UTF-8: neither way reads it
+        (b'[{"a": "\x00"}]', False),  # a NUL byte: binary
+        (b"\xff\xfe[\x00]\x00", False),  # UTF-16
+        (b"[]", False),
+        (b"[", False),
+        (b"", False),
+        (b'{"a": 1}', False),
+    ],
+)
+def test_an_array_mapped_from_its_file_is_the_array_read_from_its_bytes(tmp_path, data, from_the_bytes):
+    """The parent decodes a large array straight from a memory map; whatever needs more than
+    plain UTF-8 is left to the bytes' reading, which reports it."""
+    from wanspec.lint import source
+
+    path = tmp_path / "a.json"
+    path.write_bytes(data)
+    with open(path, "rb") as f:
+        mapped = source.mapped_array_text(f)
+    read = source.array_text(data)
+    if from_the_bytes:
+        assert mapped is None and read is not None and read.problems
+    else:
+        assert mapped == read

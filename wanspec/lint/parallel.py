@@ -256,14 +256,16 @@ def _array_parts(path: str, size: int) -> list[ArrayPart] | None:
     try:
         with _inputs.open_input(path) as f:
             head = f.read(4096)
-        # a large file that is one task (inline media, say) is not read here as well as in its worker
-        if not head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"[") and head.strip():
-            return None
-        data, over = _inputs.read_input(path, source.MAX_JSON_BYTES)
+            # a large file that is one task (inline media, say) is not read here as well as in its worker
+            if not head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"[") and head.strip():
+                return None
+            array = source.mapped_array_text(f)
+        if array is None:  # a byte order mark, not UTF-8, not mappable: the bytes say what
+            data, over = _inputs.read_input(path, source.MAX_JSON_BYTES)
+            array = None if over is not None else source.array_text(data)
+            del data
     except (OSError, MemoryError):
         return None
-    array = None if over is not None else source.array_text(data)
-    del data
     if array is None:
         return None
     cuts = source.item_cuts(array, CHUNK_BYTES)

