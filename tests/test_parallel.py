@@ -552,31 +552,39 @@ def test_an_item_nested_near_the_recursion_limit_reads_as_in_a_serial_run(run_cl
 
 
 @pytest.mark.parametrize(
-    ("data", "from_the_bytes"),
+    "data",
     [
-        (b'[{"a": 1}, {"b": "\xc3\xa9\xe2\x9c\x93"}]', False),  # plain UTF-8: decoded from the map
-        (b'  \n[{"a": 1}]\n', False),
-        (b'\xef\xbb\xbf[{"a": 1}, {"b": 2}]', True),  # a byte order mark: its problem comes from the bytes
-        (b'[{"a": "\xff"}]', False),  # not UTF-8: neither way reads it
-        (b'[{"a": "\x00"}]', False),  # a NUL byte: binary
-        (b"\xff\xfe[\x00]\x00", False),  # UTF-16
-        (b"[]", False),
-        (b"[", False),
-        (b"", False),
-        (b'{"a": 1}', False),
+        b'[{"a": 1}, {"b": "\xc3\xa9\xe2\x9c\x93"}]',  # UTF-8 past ASCII
+        b'  \n[{"a": 1}]\n',
+        b'\xef\xbb\xbf[{"a": 1}, {"b": 2}]',  # a byte order mark: a problem before every task
+        b'[{"a": "\xff"}]',  # not UTF-8
+        b'[{"a": "\x00"}]',  # a NUL byte: binary
+        b"\xff\xfe[\x00]\x00",  # UTF-16
+        b"[]",
+        b"[",
+        b'{"a": 1}',
     ],
 )
-def test_an_array_mapped_from_its_file_is_the_array_read_from_its_bytes(tmp_path, data, from_the_bytes):
-    """The parent decodes a large array straight from a memory map; whatever needs more than
-    plain UTF-8 is left to the bytes' reading, which reports it."""
+def test_an_array_mapped_from_its_file_is_the_array_read_from_its_bytes(tmp_path, data):
+    """The parent decodes a large array straight from a memory map, through the same
+    decoding as bytes: the same text and the same problems, whatever the file holds."""
     from wanspec.lint import source
 
     path = tmp_path / "a.json"
     path.write_bytes(data)
     with open(path, "rb") as f:
         mapped = source.mapped_array_text(f)
-    read = source.array_text(data)
-    if from_the_bytes:
-        assert mapped is None and read is not None and read.problems
-    else:
-        assert mapped == read
+    assert mapped == source.array_text(data)
+
+
+def test_an_empty_or_unmappable_file_is_read_instead(tmp_path):
+    from wanspec.lint import source
+
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    with open(empty, "rb") as f, pytest.raises(ValueError):
+        source.mapped_array_text(f)
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as pipe, pytest.raises(OSError):
+        source.mapped_array_text(pipe)
+    os.close(write)

@@ -99,7 +99,7 @@ Work = Chunk | Files | ArrayPart
 
 @recordclass(frozen=False)
 class UnitResult:
-    """What a worker found in a chunk or an array slice."""
+    """What a worker found in a chunk of a JSON Lines file."""
 
     path: str
     start: int
@@ -259,11 +259,12 @@ def _array_parts(path: str, size: int) -> list[ArrayPart] | None:
             # a large file that is one task (inline media, say) is not read here as well as in its worker
             if not head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"[") and head.strip():
                 return None
-            array = source.mapped_array_text(f)
-        if array is None:  # a byte order mark, not UTF-8, not mappable: the bytes say what
-            data, over = _inputs.read_input(path, source.MAX_JSON_BYTES)
-            array = None if over is not None else source.array_text(data)
-            del data
+            try:
+                array = source.mapped_array_text(f)
+            except (OSError, ValueError):  # not mappable (a pipe named on the command line): read it
+                data, over = _inputs.read_input(path, source.MAX_JSON_BYTES)
+                array = None if over is not None else source.array_text(data)
+                del data
     except (OSError, MemoryError):
         return None
     if array is None:
