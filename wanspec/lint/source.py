@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 import math
-import mmap
 import re
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..jsontools import json_type, type_phrase
 from ..recordtype import field, recordclass
 from .positions import MAX_INT_DIGITS, PositionIndex, Window, scan
+
+if TYPE_CHECKING:
+    import mmap
 
 #: A request body larger than this is not a payload anyone sends (a 15 MB inline audio
 #: file is about 20 MB of base64); reading it whole would only cost memory.
@@ -336,6 +338,8 @@ def mapped_array_text(stream: IO[bytes]) -> ArrayText | None:
     time of reading the file and decoding the copy (28 against 56 ms for 45 MB). None past
     ``MAX_JSON_BYTES``; raises OSError or ValueError for a file that cannot be mapped (an
     empty one, a pipe), which is then read."""
+    import mmap  # only a parallel run over a large array maps a file: kept off the start-up path
+
     with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
         return None if len(mapped) > MAX_JSON_BYTES else array_text(mapped)
 
