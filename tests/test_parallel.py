@@ -92,6 +92,39 @@ def test_lines_over_the_cap_and_broken_bytes_match_serial(run_cli, write, small_
     assert ("WS007", 51) in found and ("WS005", 121) in found
 
 
+def test_lines_around_the_read_buffer_read_the_same_every_way(run_cli, write, small_chunks, monkeypatch):
+    # JSON Lines are read through a larger buffer than Python's default: a line of exactly
+    # the buffer's size, one byte either side, several buffers long, or over the cap, must
+    # read the same from the file, in chunks cut anywhere, and from standard input
+    import wanspec.lint.source as source
+    from wanspec.inputs import LINE_BUFFER
+
+    frame = json.dumps({**VALID, "positivePrompt": "", "duration": 40}) + "\n"
+    lines = []
+    for size in (LINE_BUFFER - 1, LINE_BUFFER, LINE_BUFFER + 1, 2 * LINE_BUFFER + 7, 3 * LINE_BUFFER + 2, 40):
+        pad = max(size - len(frame), 0)
+        lines.append(frame.replace('"positivePrompt": ""', f'"positivePrompt": "{"p" * pad}"'))
+    data = "".join(lines).encode()
+    assert [len(line) for line in data.splitlines(keepends=True)][:3] == [LINE_BUFFER - 1, LINE_BUFFER, LINE_BUFFER + 1]
+    path = str(write("long.jsonl", data))
+
+    serial = run_cli("lint", "--format", "json", "-j", "1", path)
+    piped = run_cli("lint", "--format", "json", "-", input=data)  # read whole, not a line at a time
+    assert serial.exit_code == piped.exit_code == 1
+    assert piped.stdout.replace('"<stdin>"', json.dumps(path)) == serial.stdout
+    assert {d["line"] for d in serial.json()["diagnostics"]} == {1, 2, 3, 4, 5, 6}
+
+    # the fifth line over the cap (a cap applies to standard input as a whole, so not there)
+    monkeypatch.setattr(source, "MAX_JSON_BYTES", 3 * LINE_BUFFER)
+    serial = run_cli("lint", "--format", "json", "-j", "1", path)
+    parallel = run_cli("lint", "--format", "json", "-j", "2", path)
+    assert serial.exit_code == parallel.exit_code == 1
+    assert parallel.stdout == serial.stdout
+    found = [(d["line"], d["code"]) for d in serial.json()["diagnostics"]]
+    assert [line for line, code in found if code == "WS007"] == [5]  # only that line is skipped
+    assert {line for line, _ in found} == {1, 2, 3, 4, 5, 6}  # every other line checked, numbered right
+
+
 def test_many_files_match_serial(run_cli, tmp_path, small_chunks):
     for i in range(20):
         payload = {**VALID, "duration": 40} if i % 3 == 0 else VALID

@@ -90,6 +90,12 @@ class InputError(OSError):
     """An input refused before or instead of reading it; ``strerror`` says why."""
 
 
+# Buffer size for files read a line at a time (JSON Lines). With the default 8 KiB, a line
+# of 3-6 KB (a task with inline media) often spans two refills, and reading 72 MB of such
+# lines costs 42 ms in ``readline`` against 16 ms with 64 KiB (a larger buffer gains 2 ms).
+LINE_BUFFER = 1 << 16
+
+
 def open_input(path: str) -> IO[bytes]:
     """Open ``path`` for reading bytes; a found path must (still) be a regular file.
 
@@ -97,7 +103,7 @@ def open_input(path: str) -> IO[bytes]:
     cannot hang the open either.
     """
     if not isinstance(path, Found):
-        return open(path, "rb")  # the caller closes it
+        return open(path, "rb", buffering=LINE_BUFFER)  # the caller closes it
     if path.problem is not None:
         raise InputError(0, path.problem)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -107,7 +113,7 @@ def open_input(path: str) -> IO[bytes]:
             raise InputError(0, refusal(kind))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
+        return os.fdopen(fd, "rb", buffering=LINE_BUFFER)
     except BaseException:
         os.close(fd)
         raise

@@ -217,10 +217,12 @@ def _rs_adapter(check: Check) -> type:
     class Keyword:
         """One keyword at one place in a schema, as jsonschema_rs calls it.
 
-        A task with findings is checked twice, ``is_valid`` first and then ``iter_errors``,
-        so without memory an inline image would be decoded twice (measured: a tenth of a
-        messy JSONL run). The last few strings' findings are kept; the size limit keeps a
-        50 MB inline video from being held.
+        The same string can reach a keyword more than once: a task whose numbers were sent
+        as strings is checked again with the numbers in place, and a batch often repeats an
+        image. Without memory each time decodes it again (when every task was checked by
+        ``is_valid`` and again by ``iter_errors``, that was a tenth of a messy JSONL run).
+        The last few strings' findings are kept; the size limit keeps a 50 MB inline video
+        from being held.
         """
 
         __slots__ = ("config", "seen")

@@ -334,7 +334,7 @@ def _lint_chunk(unit: Chunk, options: LintOptions) -> UnitResult:
     out = Collector(result, result.diagnostics.append)
     counts = [0, 0]
     try:
-        with open(unit.path, "rb") as f:
+        with open(unit.path, "rb", buffering=_inputs.LINE_BUFFER) as f:
             f.seek(unit.start)
             # streamed like a whole file: a chunk is never held in memory, nor is a long line
             items = source.iter_jsonl(
