@@ -27,6 +27,7 @@ from test_parallel import _lines, small_chunks  # noqa: F401  (small_chunks is a
 
 from wanspec import Diagnostic, Severity, lint_file, list_rules
 from wanspec.lint import parallel as _parallel
+from wanspec.recordtype import replace
 from wanspec.reporters import FORMATS
 from wanspec.reporters._github import escape_data, escape_property
 from wanspec.reporters._paths import diagnostic_json, safe, with_url
@@ -361,3 +362,31 @@ def test_the_json_reports_write_exactly_what_the_json_encoder_would(texts, optio
     )  # fmt: skip
     assert diagnostic_json(d) == json.dumps(with_url(safe(d)), ensure_ascii=False)
     json.loads(diagnostic_json(d))  # and it is JSON
+
+
+def test_findings_that_differ_in_one_field_each_show_their_own_value():
+    """The JSON reports reuse what follows a finding's position for findings that repeat a
+    rule; a finding that differs from another in any one field must still show its own."""
+    base = Diagnostic(
+        "WS300", Severity.ERROR, "duration is 40; it must be at most 15", file="a.json", task=0,
+        pointer="/duration", line=3, column=5, schema="runware/alibaba:wan@2.6-flash",
+        hint="use 15", doc=_CITATIONS[0], fixable=False,
+    )  # fmt: skip
+    variants = [
+        base,
+        replace(base, code="WS301"),
+        replace(base, severity=Severity.WARNING),
+        replace(base, message="duration is 41; it must be at most 15"),
+        replace(base, schema="runware/alibaba:wan@2.6"),
+        replace(base, schema=None),
+        replace(base, hint=None),
+        replace(base, hint="use 10"),
+        replace(base, doc=_CITATIONS[-1]),
+        replace(base, doc=None),
+        replace(base, fixable=True),
+        replace(base, file="b\nc.json", pointer="/x\x1b"),
+        replace(base, message="a line\nbreak \udcff"),
+    ]
+    for _ in range(2):  # written once, then from what was kept
+        for d in variants:
+            assert diagnostic_json(d) == json.dumps(with_url(safe(d)), ensure_ascii=False)
