@@ -182,3 +182,40 @@ def test_kept_conversions_never_mix_values_python_calls_equal():
     )
     messages = {d.task: d.message for d in batch if d.pointer == "/duration"}
     assert "40.0" in messages[1] and "true" in messages[2] and messages[3] != messages[2]
+
+
+def test_kept_conversions_of_unknown_and_missing_fields_follow_the_names_not_the_values():
+    from conftest import FLASH_TASK
+
+    # the same names with other values, the same values under other names, names in
+    # another order, nested objects (inputs), a field renamed, a platform parameter
+    base = {k: v for k, v in FLASH_TASK.items() if k != "duration"}  # "duration" is required
+    tasks = [
+        {**FLASH_TASK, "durration": 5},
+        {**FLASH_TASK, "durration": "x" * 300},
+        {**FLASH_TASK, "duraton": 5},
+        {"durration": 5, **FLASH_TASK},
+        {**base, "durration": 5},
+        {**base},
+        {**base, "taskType": None},
+        {**FLASH_TASK, "inputs": {"frameImages": ["https://example.com/a.jpg"], "frameImage": 1}},
+        {**FLASH_TASK, "inputs": {"frameImages": ["https://example.com/a.jpg"], "frameImage": [2]}},
+        {**FLASH_TASK, "inputs": {"frameImage": 1}},
+        {**FLASH_TASK, "frameImages": ["https://example.com/a.jpg"]},
+        {**FLASH_TASK, "providerSettings": {}},
+        {**FLASH_TASK, "steps": 20},
+        {**FLASH_TASK, "durration": 5},
+        {**base, "durration": 5},
+        # the same names at the same rule, in two items of one array
+        {**FLASH_TASK, "inputs": {"frameImages": [{"image": "https://example.com/a.jpg", "bogus": 1}] * 2}},
+        # rules about the values of an object (a size pair): the same names, other values
+        {**base, "width": 1000, "height": 1000},
+        {**base, "width": 999, "height": 1001},
+    ]
+    batch = [d for d in lint_payload(tasks) if "already used" not in d.message]  # one UUID for all
+    by_task = [[(d.code, d.pointer, d.message) for d in batch if d.task == i] for i in range(len(tasks))]
+    assert by_task == _one_by_one(tasks)
+    assert by_task[0] == by_task[13] and by_task[4] == by_task[14]  # kept, and the same
+    assert any("durration" in m for _, _, m in by_task[1]) and any("duraton" in m for _, _, m in by_task[2])
+    assert {"/inputs/frameImages/0/bogus", "/inputs/frameImages/1/bogus"} <= {p for _, p, _ in by_task[15]}
+    assert any("999×1001" in m for _, _, m in by_task[17])

@@ -134,7 +134,8 @@ def diagnostic_json(d: Diagnostic) -> str:
 
 def _tail(d: Diagnostic) -> str:
     """The fields of ``d`` from "code" on, made printable, as ``diagnostic_json`` writes them."""
-    message, schema, hint, doc = (None if v is None else printable(v) for v in (d.message, d.schema, d.hint, d.doc))
+    message = printable(d.message)
+    schema, hint, doc = (None if v is None else printable(v) for v in (d.schema, d.hint, d.doc))
     url = store.source_url(doc)
     return (
         f'"code": {_quote(d.code)}, "severity": {_quote(d.severity.value)}, '
