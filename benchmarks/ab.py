@@ -32,6 +32,7 @@ WORKLOADS = {
     "many-large-named": (["many-large/*.json"], []),  # run.py's 20,000 files
     "jsonl-j1": (["all.jsonl"], ["-j", "1"]),
     "jsonl": (["all.jsonl"], []),
+    "array": (["array.json"], []),  # a corpus folder holding array.json (array_vs_jsonl.py writes them)
 }
 
 
