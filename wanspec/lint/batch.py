@@ -65,27 +65,6 @@ class Batch:
             self._check(*first)  # nothing came before it: it repeats nothing, and is now seen
         return self._check(index, schema_id, task)
 
-    def check_all(self, records: list[Record]) -> list[tuple[Record, list[Finding]]]:
-        """``check`` each record in task order; the records with findings, with them.
-
-        A share of a batch nearly always repeats nothing, within itself or with the tasks
-        before it: then its values are noted with dict and set operations done in C, and
-        only if one repeats does each record go through ``check`` (nothing was noted yet).
-        """
-        if self.first is not None:
-            first, self.first = self.first, None
-            self._check(*first)
-        keys: list[tuple[str, Any] | tuple[str, str, None]] = []
-        owners: list[int] = []
-        for index, _, values in records:
-            for name, value in values.items():
-                keys.append((name, value) if type(value) is str else (name, json.dumps(value), None))
-                owners.append(index)
-        if len(set(keys)) == len(keys) and self.seen.keys().isdisjoint(keys):
-            self.seen.update(zip(keys, owners, strict=True))
-            return []
-        return [(record, found) for record in records if (found := self.check(*record))]
-
     def _check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
         found = []
         for field in unique_fields(schema_id):

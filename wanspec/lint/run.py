@@ -412,7 +412,7 @@ def lint_tasks(
 
 def with_batch_findings(
     diagnostics: list[Diagnostic],
-    records: list[_batch.Record],
+    records: Iterable[_batch.Record],
     batch: _batch.Batch,
     file: str,
     opts: LintOptions,
@@ -429,8 +429,8 @@ def with_batch_findings(
     for p in problems:
         if p.task is not None and (d := problem_diagnostic(p, file, opts)) is not None:
             added.setdefault(p.task, []).append(d)
-    for (index, schema_id, values), repeats in batch.check_all(records):
-        for f in repeats:
+    for index, schema_id, values in records:
+        for f in batch.check(index, schema_id, values):
             located = _source.Task(index, values, positions, base=f"/{index}")
             if (d := _diag(f, file, index, schema_id, located, opts)) is not None:
                 added.setdefault(index, []).append(d)
