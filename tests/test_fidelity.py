@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import FLASH_TASK
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from wanspec import LintOptions, lint_payload
@@ -175,3 +175,30 @@ def test_each_repeat_names_the_first_task_that_used_the_value(draws):
         if d.code == "WS205"
     ]
     assert found == expected
+
+
+@given(
+    values=st.lists(st.sampled_from(["a", "b", "c", "1", 1, 1.0, True, None]), max_size=24),
+    cuts=st.sets(st.integers(0, 24), max_size=6),
+)
+@example(values=[1, 1.0, True, 1], cuts={1, 2, 3})  # equal in Python, not in JSON, one a share
+def test_a_batch_noted_in_shares_finds_the_repeats_a_whole_one_does(values, cuts):
+    # a large array is linted in slices: each worker notes its tasks' values (a Recorder),
+    # and the parent checks the notes in task order, share by share
+    from wanspec.lint.batch import Batch, Recorder
+    from wanspec.lint.engine import compiled
+
+    schema = compiled("runware/alibaba:wan@2.6-flash").entry.id
+    tasks = [{**FLASH_TASK, "taskUUID": v} for v in values]
+    whole = Batch()
+    expected = [(i, [f.message for f in whole.check(i, schema, t)]) for i, t in enumerate(tasks)]
+
+    merged, got, start = Batch(), [], 0
+    for stop in [*sorted(c for c in cuts if c < len(tasks)), len(tasks)]:
+        notes = Recorder()  # one worker's slice
+        for i in range(start, stop):
+            assert notes.check(i, schema, tasks[i]) == []
+        got += [(i, [f.message for f in merged.check(i, schema, v)]) for i, _, v in notes.records]
+        start = stop
+    assert got == expected
+    assert sum(1 for _, found in got if found) == len(values) - len({json.dumps(v) for v in values})
