@@ -115,6 +115,31 @@ def test_five_thousand_levels_of_nesting(run_cli, write):
     assert run.exit_code == 1 and {d["code"] for d in run.json()["diagnostics"]} == {"WS006"}, run
 
 
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_task_nested_near_the_recursion_limit_reads_the_same_from_any_stack_depth(run_cli, write, engine):
+    """Python's recursion limit counts the frames already on the stack, so a task nested
+    near it used to read, validate and get its fix marks differently by where it was
+    linted: from a deeper stack, the --fix mark of its missing taskUUID raised a
+    RecursionError (a traceback), and the reference engine gave up on it. Each nesting
+    depth near the limit now gives the same output from a shallow stack and a deep one."""
+    limit = sys.getrecursionlimit()
+
+    def lint_from(extra: int, path: Path):
+        if extra:
+            return lint_from(extra - 1, path)
+        return run_cli("lint", "--format", "json", "--engine", engine, str(path))
+
+    task = {k: v for k, v in VALID.items() if k != "taskUUID"}  # a finding whose fix reads the task
+    outputs = set()
+    for depth in range(limit - 100, limit + 4, 5):
+        path = write("deep.json", json.dumps(task)[:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}")
+        shallow, deep = lint_from(0, path), lint_from(80, path)
+        assert (deep.exit_code, deep.stdout) == (shallow.exit_code, shallow.stdout), depth
+        assert shallow.exit_code == 1, depth
+        outputs.add(shallow.stdout)
+    assert len(outputs) >= 2  # the sweep crossed from read to too deep
+
+
 def test_deep_nesting_in_jsonl(run_cli, write):
     path = write("deep.jsonl", json.dumps(VALID) + "\n" + "{" * 3000 + "\n")
     run = run_cli("lint", "--format", "json", str(path))

@@ -621,3 +621,37 @@ def test_an_empty_or_unmappable_file_is_read_instead(tmp_path):
     with os.fdopen(read, "rb") as pipe, pytest.raises(OSError):
         source.mapped_array_text(pipe)
     os.close(write)
+
+
+def test_a_line_nested_near_the_recursion_limit_reads_the_same_at_any_stack_depth(run_cli, tmp_path, small_chunks):
+    """Whether the C scanner reads a value nested near Python's recursion limit used to
+    depend on how deep the stack was when it ran: a worker reads a chunk a few frames away
+    from where a serial run reads the file, so a line about 980 levels deep was a task
+    with a depth finding in one and an unreadable line in the other. A line that does not
+    read is read again with the whole limit above it, so the outcome is the line's own.
+    The same line is also read from the Python API, from a deeper stack than both."""
+    import sys
+
+    from wanspec.lint.run import LintOptions, lint_file
+
+    lines = _lines(80, seed=5).splitlines()
+    path = tmp_path / "deep.jsonl"
+    outputs = {}
+    limit = sys.getrecursionlimit()
+
+    def api_at(extra: int) -> list[tuple[str, int | None, str]]:
+        if extra:
+            return api_at(extra - 1)
+        found = lint_file(str(path), LintOptions()).diagnostics
+        return [(d.code, d.line, d.message) for d in found]
+
+    for depth in range(limit - 60, limit + 4, 3):
+        deep = json.dumps({**VALID, "extra": 1})[:-2] + _nested(depth) + "}"
+        path.write_text("\n".join([*lines[:40], deep, *lines[40:]]) + "\n")
+        serial = run_cli("lint", "--format", "json", "-j", "1", str(path))
+        parallel = run_cli("lint", "--format", "json", "-j", "2", str(path))
+        assert (parallel.exit_code, parallel.stdout) == (serial.exit_code, serial.stdout), depth
+        found = [(d["code"], d["line"], d["message"]) for d in serial.json()["diagnostics"]]
+        assert api_at(0) == api_at(40) == found, depth
+        outputs[depth] = serial.stdout
+    assert len(set(outputs.values())) >= 2  # the sweep crossed from read to too deep

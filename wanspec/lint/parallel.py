@@ -28,7 +28,6 @@ import os
 import sys
 from collections.abc import Mapping
 from itertools import pairwise
-from types import FrameType
 
 from .. import inputs as _inputs
 from ..catalog.store import rule_codes_by_name
@@ -379,7 +378,6 @@ def run(
     from . import forks  # only a run that forks pays for it
 
     not_text = rule_codes_by_name()["not-text"]
-    depth = _depth()  # where a serial run calls lint_one (lint_paths calls either)
 
     line_offset: dict[str, int] = {}
     task_offset: dict[str, int] = {}
@@ -396,7 +394,7 @@ def run(
             if isinstance(r, SliceResult):
                 assert isinstance(unit, ArrayPart)
                 if unit.survey and unit.window.start == 0:  # an array's first unit (a file may be named twice)
-                    array = _ArrayMerge(r.path, options, out, total, depth)
+                    array = _ArrayMerge(r.path, options, out, total)
                     if events is not None:
                         events.file(r.path)
                 assert array is not None
@@ -443,11 +441,8 @@ class _ArrayMerge:
     findings are numbered, joined by the batch rules' and handed on as it comes in. Any
     other survey sends the file to a serial read once its slices are done."""
 
-    def __init__(
-        self, path: str, options: LintOptions, out: Collector, total: LintResult, depth: int | None = None
-    ) -> None:
+    def __init__(self, path: str, options: LintOptions, out: Collector, total: LintResult) -> None:
         self.path, self.options, self.out, self.total = path, options, out, total
-        self.depth = depth  # the stack depth a serial run lints a file at (None: this one's)
         self.array = _SHARED[path]
         self.surveys: list[SliceResult] = []
         self.sound: bool | None = None  # known once the last survey is in
@@ -499,25 +494,9 @@ class _ArrayMerge:
         self.total.tasks += r.tasks
 
     def _serially(self) -> None:
-        """Lint the file here as a serial run does (it counts its tasks itself). An item
-        nested near Python's recursion limit reads or fails by how deep the stack is, so
-        the limit is raised by the frames this call sits below a serial run's."""
-        deeper = 0 if self.depth is None else _depth() + 1 - self.depth
-        limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(limit + max(deeper, 0))
-        try:
-            lint_one(self.path, self.options, None, self.out)
-        finally:
-            sys.setrecursionlimit(limit)
-
-
-def _depth() -> int:
-    """How many frames deep the caller is."""
-    frame: FrameType | None = sys._getframe(1)
-    n = 0
-    while frame is not None:
-        n, frame = n + 1, frame.f_back
-    return n
+        """Lint the file here as a serial run does (it counts its tasks itself; an item
+        nested near the recursion limit reads as it does there: ``stack``)."""
+        lint_one(self.path, self.options, None, self.out)
 
 
 def _merge_files(unit: Files, r: FilesResult, out: Collector, total: LintResult, events: LintEvents | None) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..jsontools import escape_token, parent_pointer, unescape_token
 from ..recordtype import recordclass
+from .stack import from_the_bottom
 
 _TOKEN = re.compile(
     r"""
@@ -267,9 +268,21 @@ def _skip_ws(text: str, i: int, end: int) -> int:
 
 
 def _children(text: str, at: int, end: int) -> Children:
-    """Where each child of the container at ``at`` starts (empty for a scalar or garbage)."""
+    """Where each child of the container at ``at`` starts (empty for a scalar or garbage).
+
+    A child nested too deep for the stack left ends the listing there; it is then made
+    again from the bottom of the stack (``stack``), so that how far it gets, and every
+    position after that child, do not depend on how deep the caller is."""
+    children, cut = _listed(text, at, end)
+    if cut:
+        children = from_the_bottom(_listed, text, at, end)[0]
+    return children
+
+
+def _listed(text: str, at: int, end: int) -> tuple[Children, bool]:
+    """The children, and whether the listing stopped at a child too deep for the stack."""
     if at >= end or text[at] not in "{[":
-        return []
+        return [], False
     obj = text[at] == "{"
     names: dict[str, tuple[int, int]] = {}
     items: list[int] = []
@@ -300,9 +313,11 @@ def _children(text: str, at: int, end: int) -> Children:
                 i += 1
                 if i < end and text[i] in _BLANK:
                     i = ws(text, i).end()  # type: ignore[union-attr]
-    except (ValueError, RecursionError, IndexError, StopIteration):
+    except RecursionError:
+        return names if obj else items, True
+    except (ValueError, IndexError, StopIteration):
         pass  # not valid JSON past here: what was listed stays usable
-    return names if obj else items
+    return names if obj else items, False
 
 
 def walk(text: str, pointer: str, *, key: bool = False, start: int = 0) -> int | None:

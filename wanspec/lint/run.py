@@ -22,8 +22,9 @@ from ..records import Diagnostic, LintResult, Severity
 from ..recordtype import field, recordclass, replace
 from . import batch as _batch
 from . import source as _source
-from .engine import Finding, compiled
+from .engine import CompiledSchema, Finding, compiled
 from .events import LintEvents
+from .stack import from_the_bottom
 
 if TYPE_CHECKING:
     from ..project.policy import Policy
@@ -186,7 +187,7 @@ def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, 
     if schema_id is None:
         return None, [problem] if problem else []
     try:
-        findings = compiled(schema_id, options.engine).check(task)
+        findings = _checked(compiled(schema_id, options.engine), task)
     except RecursionError:
         findings = [_finding("too-deep", "the task nests too deeply for the validator", "")]
     except (ValueError, OverflowError) as exc:  # e.g. an integer beyond 64 bits
@@ -195,6 +196,15 @@ def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, 
         else:
             findings = [_finding("schema-rule", f"the validator could not process this task: {exc}", "")]
     return schema_id, findings
+
+
+def _checked(schema: CompiledSchema, task: dict[str, Any]) -> list[Finding]:
+    """``schema.check(task)``; a task too deep for the stack left is checked again from the
+    bottom of the stack, so the outcome is the task's own, not the caller's depth."""
+    try:
+        return schema.check(task)
+    except RecursionError:
+        return from_the_bottom(schema.check, task)
 
 
 def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | None = None) -> list[Diagnostic]:

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..jsontools import json_type, type_phrase
 from ..recordtype import field, recordclass
 from .positions import MAX_INT_DIGITS, PositionIndex, Window, scan
+from .stack import from_the_bottom
 
 if TYPE_CHECKING:
     import mmap
@@ -474,31 +475,40 @@ def _at_line_end(text: str, error: json.JSONDecodeError) -> tuple[str, json.JSON
     if stripped == text:
         return text, error
     try:
-        _DECODER.decode(stripped)
+        _DECODER.decode(stripped)  # a RecursionError goes to parse_text, which reads from the bottom
     except json.JSONDecodeError as again:
         return stripped, again
-    except RecursionError:
-        pass
     return text, error
 
 
 def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], PositionIndex | None]:
     """Parse one JSON text; returns (value, problems, positions), positions None when the
-    text could not be parsed. Not thread-safe (shared flags)."""
+    text could not be parsed. Not thread-safe (shared flags).
+
+    A text nested too deep for the stack left is read again from the bottom of the stack
+    (``stack.from_the_bottom``): whether it reads is the text's own property, the same in
+    a worker, a serial run, the language server and a test."""
     if not text or text.isspace():
         return None, [Problem("empty", "the file is empty: no task to lint", first_line, 1)], None
+    try:
+        return _parse(text, first_line)
+    except RecursionError:
+        pass
+    try:
+        return from_the_bottom(_parse, text, first_line)
+    except RecursionError:
+        limit = sys.getrecursionlimit()
+        message = f"the value nests about {limit:,} levels deep or more; no payload nests past a few dozen"
+        return None, [Problem("too-deep", message, first_line, 1)], None
+
+
+def _parse(text: str, first_line: int) -> tuple[Any, list[Problem], PositionIndex | None]:
     flags = _FLAGS
     flags.duplicate = flags.non_finite = False
     try:
         value = _decode_json(text)
     except json.JSONDecodeError as first_error:
         return None, [_syntax_problem(*_at_line_end(text, first_error), first_line)], None
-    except RecursionError:
-        return (
-            None,
-            [Problem("too-deep", "nesting is too deep to be a payload (thousands of levels)", first_line, 1)],
-            None,
-        )
     problems: list[Problem] = []
     if not (flags.duplicate or flags.non_finite):
         return value, problems, PositionIndex(text, first_line)

@@ -29,6 +29,7 @@ from ..catalog import store
 from ..jsontools import unescape_token
 from ..lint.engine import compiled
 from ..lint.run import LintOptions, lint_bytes
+from ..lint.stack import from_the_bottom
 from ..records import Diagnostic, LintResult, Severity
 from ..recordtype import recordclass
 
@@ -126,7 +127,8 @@ def _uuid4(seed: str) -> str:
 
 
 GENERATORS: dict[str, Callable[[str], str]] = {"uuid4": _uuid4}
-FIXES: dict[str, Callable[[Diagnostic, str, int], Iterator[Edit]]] = {
+Fix = Callable[[Diagnostic, str, int], Iterator[Edit]]
+FIXES: dict[str, Fix] = {
     "numeric-string": _numeric_string,
     "generate-missing": _generate_missing,
 }
@@ -168,10 +170,25 @@ def edits_for(diagnostics: list[Diagnostic], text: str, starts: list[int] | None
         if kind not in FIXES or d.line is None or d.line > len(starts):
             continue
         offset = starts[d.line - 1] + (d.column or 1) - 1
-        for e in FIXES[kind](d, text, offset):
+        for e in _edits(FIXES[kind], d, text, offset):
             edits.setdefault(e.start, e)
     ordered = sorted(edits.values(), key=lambda e: e.start)
     return [e for i, e in enumerate(ordered) if i == 0 or e.start >= ordered[i - 1].end]
+
+
+def _edits(fix: Fix, d: Diagnostic, text: str, offset: int) -> list[Edit]:
+    """``fix``'s edits for ``d``. A task nested too deep for the stack left (the fix reads
+    and hashes the task) is fixed from the bottom of the stack, so whether a finding is
+    fixable does not depend on where it is linted (a worker, a serial run, the parent of
+    a parallel run); a task too deep even there has no fix."""
+    try:
+        return list(fix(d, text, offset))
+    except RecursionError:
+        pass
+    try:
+        return from_the_bottom(lambda: list(fix(d, text, offset)))
+    except RecursionError:
+        return []
 
 
 def apply(text: str, edits: list[Edit]) -> str:
