@@ -140,6 +140,26 @@ def test_a_task_nested_near_the_recursion_limit_reads_the_same_from_any_stack_de
     assert len(outputs) >= 2  # the sweep crossed from read to too deep
 
 
+def test_json_lines_on_standard_input_led_by_a_deep_line_read_the_same_from_any_stack_depth(run_cli):
+    """Standard input is sniffed for JSON Lines by reading its first value. A first line
+    nested near the recursion limit made that sniff fail from a deeper stack: the lines
+    were then read as one JSON document (a syntax error on line 2) instead of as tasks."""
+    limit = sys.getrecursionlimit()
+
+    def lint_from(extra: int, data: str):
+        if extra:
+            return lint_from(extra - 1, data)
+        return run_cli("lint", "--format", "json", "-", input=data)
+
+    line = json.dumps(VALID)
+    for depth in range(limit - 100, limit + 4, 5):
+        deep = line[:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}"
+        data = "\n".join([deep, line, line]) + "\n"
+        shallow, deeper = lint_from(0, data), lint_from(80, data)
+        assert (deeper.exit_code, deeper.stdout) == (shallow.exit_code, shallow.stdout), depth
+        assert [(d["code"], d["line"]) for d in shallow.json()["diagnostics"]] == [("WS006", 1)], depth
+
+
 def test_deep_nesting_in_jsonl(run_cli, write):
     path = write("deep.jsonl", json.dumps(VALID) + "\n" + "{" * 3000 + "\n")
     run = run_cli("lint", "--format", "json", str(path))

@@ -732,16 +732,27 @@ def iter_jsonl(
 
 
 def looks_like_jsonl(data: bytes) -> bool:
-    """For stdin: several top-level values on separate lines means JSON Lines."""
+    """For stdin: several top-level values on separate lines means JSON Lines (a first
+    value too deep for the stack left is read from the bottom of it, as ``parse_text``
+    reads it)."""
     text = data.decode("utf-8", "replace").strip()
     if "\n" not in text:
         return False
     try:
+        return _several_values(text)
+    except RecursionError:
+        pass
+    try:
+        return from_the_bottom(_several_values, text)
+    except RecursionError:
+        return False
+
+
+def _several_values(text: str) -> bool:
+    try:
         _SNIFFER.decode(text)
     except json.JSONDecodeError as exc:
         return exc.msg == "Extra data"
-    except RecursionError:
-        return False
     return False
 
 
