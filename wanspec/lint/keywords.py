@@ -134,10 +134,21 @@ def _cite(config: dict[str, Any], what: str) -> str:
     return f"{SEP}{cite}" if cite else ""
 
 
+_MEDIA: Any = None  # the media module, imported by the first media value (most payloads have none)
+
+
+def _load_media() -> Any:
+    global _MEDIA
+    from . import media
+
+    _MEDIA = media
+    return media
+
+
 def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
     if not isinstance(instance, str) or not instance:
         return  # not a string, or empty: the type and minLength rules say so
-    from . import media as _media  # only payloads with media pay for it
+    _media = _MEDIA or _load_media()
 
     kind = config.get("kind", "image")
     article = "an" if kind[0] in "aeiou" else "a"

@@ -55,11 +55,7 @@ class Media:
 
 
 def classify(value: str) -> Media:
-    if _UUID.fullmatch(value):
-        return Media("uuid")
-    if _URL.fullmatch(value):
-        return Media("url")
-    if value.startswith("data:"):
+    if value.startswith("data:"):  # first: neither a UUID nor a URL starts so
         m = _DATA_URI.match(value)
         if m is None:
             return Media("data-uri", broken="malformed data URI (expected data:<type>;base64,<data>)")
@@ -67,6 +63,10 @@ def classify(value: str) -> Media:
         if ";base64" not in (m.group("params") or ""):
             return Media("data-uri", m.group("mime"), size=len(payload))
         return _inline("data-uri", payload, m.group("mime"))
+    if _UUID.fullmatch(value):
+        return Media("uuid")
+    if _URL.fullmatch(value):
+        return Media("url")
     compact = value.strip()
     if len(compact) >= 16 and _BASE64.fullmatch(compact[:4096]) and _BASE64.fullmatch(compact[-4096:]):
         return _inline("base64", compact, None)
@@ -96,6 +96,11 @@ def _headers(media: Media) -> Iterator[bytes]:
     """The decoded start of the media, longer each time, ending with all that ``_inline``
     checked: a header found in a shorter start is the one the whole would give."""
     yield media.head
+    yield from _longer_heads(media)
+
+
+def _longer_heads(media: Media) -> Iterator[bytes]:
+    """``_headers`` past the first (most headers are in it: PNG, GIF, WEBP, WAV)."""
     done = _PEEK
     for chars in _LONGER:
         if len(media.encoded) <= done:
@@ -107,7 +112,9 @@ def _headers(media: Media) -> Iterator[bytes]:
 
 def pixel_size(media: Media, fmt: str) -> tuple[int, int] | None:
     """``image_size`` of an inline image, decoding no more of it than its header needs."""
-    for head in _headers(media):
+    if (found := image_size(media.head, fmt)) is not None:
+        return found
+    for head in _longer_heads(media):
         if (found := image_size(head, fmt)) is not None:
             return found
     return None
