@@ -22,7 +22,7 @@ from ..records import Diagnostic, LintResult, Severity
 from ..recordtype import field, recordclass, replace
 from . import batch as _batch
 from . import source as _source
-from .engine import CompiledSchema, Finding, compiled
+from .engine import Finding, compiled
 from .events import LintEvents
 from .stack import from_the_bottom
 
@@ -187,7 +187,13 @@ def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, 
     if schema_id is None:
         return None, [problem] if problem else []
     try:
-        findings = _checked(compiled(schema_id, options.engine), task)
+        schema = compiled(schema_id, options.engine)
+        try:
+            findings = schema.check(task)
+        except RecursionError:
+            # checked again from the bottom of the stack: the outcome is the task's own,
+            # not the depth of the caller (a worker, a serial run, a test)
+            findings = from_the_bottom(schema.check, task)
     except RecursionError:
         findings = [_finding("too-deep", "the task nests too deeply for the validator", "")]
     except (ValueError, OverflowError) as exc:  # e.g. an integer beyond 64 bits
@@ -196,15 +202,6 @@ def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, 
         else:
             findings = [_finding("schema-rule", f"the validator could not process this task: {exc}", "")]
     return schema_id, findings
-
-
-def _checked(schema: CompiledSchema, task: dict[str, Any]) -> list[Finding]:
-    """``schema.check(task)``; a task too deep for the stack left is checked again from the
-    bottom of the stack, so the outcome is the task's own, not the caller's depth."""
-    try:
-        return schema.check(task)
-    except RecursionError:
-        return from_the_bottom(schema.check, task)
 
 
 def lint_payload(obj: Any, schema: str | None = None, *, options: LintOptions | None = None) -> list[Diagnostic]:
