@@ -68,3 +68,36 @@ def test_messy_generator_is_deterministic_and_labels_every_task(tmp_path: Path):
     assert sum("data:image/png;base64," in line for line in lines) > 100
     multi = [row for row in labels if "+" in row.split("\t")[2]]
     assert len(multi) > 50  # many tasks break several rules at once
+
+
+@pytest.mark.slow
+def test_array_benchmark_times_both_shapes_with_and_without_findings(tmp_path: Path):
+    """``array_vs_jsonl.py`` on a small corpus: each kind (a finding in every task, and
+    none) checks its counts before timing, and the table shows both with their ratios."""
+    results = tmp_path / "arrays.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "array_vs_jsonl.py"),
+            "--tasks",
+            "300",
+            "--rounds",
+            "1",
+            "--wanspec",
+            WANSPEC,
+            "--corpus",
+            str(tmp_path / "corpus"),
+            "--results",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    data = json.loads(results.read_text())
+    assert set(data) == {"300 with", "300 without"}
+    for shapes in data.values():
+        assert set(shapes) == {"array", "jsonl"} and shapes["array"]["paired_ratio"] > 0
+    assert "| 300 | without | array |" in proc.stdout
