@@ -20,25 +20,18 @@ from conftest import ROOT
 WANSPEC = shutil.which("wanspec") or str(Path(sys.executable).parent / "wanspec")
 
 
+def _script(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``benchmarks/<name>`` with this environment's wanspec; it must succeed."""
+    argv = [sys.executable, str(ROOT / "benchmarks" / name), "--wanspec", WANSPEC, *args]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return proc
+
+
 @pytest.mark.slow
 def test_quick_benchmark_runs_every_scenario_on_both_corpora(tmp_path: Path):
     results = tmp_path / "results.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "run.py"),
-            "--quick",
-            "--wanspec",
-            WANSPEC,
-            "--results",
-            str(results),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    _script("run.py", "--quick", "--results", str(results))
     data = json.loads(results.read_text())
     assert data["quick"] and set(data["scenarios"]) == {"one", "many", "many-large", "jsonl", "jsonl-big"}
     assert set(data["corpora"]) == {"clean", "messy"}
@@ -75,27 +68,8 @@ def test_array_benchmark_times_both_shapes_with_and_without_findings(tmp_path: P
     """``array_vs_jsonl.py`` on a small corpus: each kind (a finding in every task, and
     none) checks its counts before timing, and the table shows both with their ratios."""
     results = tmp_path / "arrays.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "array_vs_jsonl.py"),
-            "--tasks",
-            "300",
-            "--rounds",
-            "1",
-            "--wanspec",
-            WANSPEC,
-            "--corpus",
-            str(tmp_path / "corpus"),
-            "--results",
-            str(results),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    args = ("--tasks", "300", "--rounds", "1", "--corpus", str(tmp_path / "corpus"), "--results", str(results))
+    proc = _script("array_vs_jsonl.py", *args)
     data = json.loads(results.read_text())
     assert set(data) == {"300 with", "300 without"}
     for shapes in data.values():
