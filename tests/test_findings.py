@@ -79,3 +79,30 @@ def test_platform_rules_cite_both_model_pages():
 def test_prompt_length_counts_characters_not_bytes(prompt, ok):
     codes = [d.code for d in lint_payload({**FLASH, "positivePrompt": prompt})]
     assert codes == ([] if ok else ["WS300"])
+
+
+def test_a_batch_that_repeats_a_wrong_model_id_is_matched_against_the_known_ids_once(monkeypatch):
+    """Finding the closest id costs about 100 µs of string matching, and a batch sent with
+    a wrong model repeats it in every task: each id is matched once, and every task still
+    gets its finding, with the suggestion made for its own id."""
+    from wanspec.catalog import store
+    from wanspec.lint import run
+
+    run._no_schema_for.cache_clear()
+    asked: list[str] = []
+    suggest = store.Catalog.suggest_model
+    monkeypatch.setattr(store.Catalog, "suggest_model", lambda self, m: (asked.append(m), suggest(self, m))[1])
+    typos = ["alibaba:wan@2.6-flahs", "alibaba:wan@2.6-flahs", "alibaba:wan@2.5-preveiw", "alibaba:wan@2.6-flahs"]
+    batch = [{**FLASH, "taskUUID": f"8f6a3c2e-1b4d-4e5f-9a8b-7c6d5e4f3a2{i}", "model": m} for i, m in enumerate(typos)]
+    try:
+        diagnostics = [d for d in lint_payload(batch) if d.pointer == "/model"]
+    finally:
+        run._no_schema_for.cache_clear()
+    assert sorted(asked) == ["alibaba:wan@2.5-preveiw", "alibaba:wan@2.6-flahs"]
+    assert [d.task for d in diagnostics] == [0, 1, 2, 3]
+    assert [d.hint for d in diagnostics] == [
+        "did you mean 'alibaba:wan@2.6-flash'?",
+        "did you mean 'alibaba:wan@2.6-flash'?",
+        "did you mean 'alibaba:wan@2.5-preview'?",
+        "did you mean 'alibaba:wan@2.6-flash'?",
+    ]

@@ -11,7 +11,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -121,26 +121,12 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
     """The schema id for a task, or a finding that says why there is none."""
     if forced:
         return forced, None
-    cat = store.catalog()
     model = task.get("model")
     if isinstance(model, str):
-        entry = cat.by_model.get(model)
+        entry = store.catalog().by_model.get(model)
         if entry is not None:
             return entry.id, None
-        known = store.known_models().get(model)
-        if known is not None:
-            # listed by a provider, so not a typo: say so instead of pointing at another model
-            text = (
-                f"{model} ({known.get('title', model)}) is a known model, but wanspec ships no schema for it yet: "
-                f"the task was not checked (listed in {known.get('source', 'the provider data')})"
-            )
-            return None, _finding("model-without-schema", text, "/model")
-        guess = cat.suggest_model(model)
-        hint = f"did you mean {guess!r}?" if guess else None
-        text = f"no schema for model {model!r}" + (
-            f"; {hint}" if hint else "; `wanspec schemas` lists the known models"
-        )
-        return None, _finding("unknown-model", text, "/model", hint=hint)
+        return None, _no_schema_for(model)
     if "model" in task:
         what = store.json_kind(model)
         return None, _finding("wrong-type", f"model is {what}; it must be a string naming the model", "/model")
@@ -154,6 +140,24 @@ def choose_schema(task: dict[str, Any], forced: str | None) -> tuple[str | None,
         "with a [tool.wanspec.schemas] glob (`wanspec schemas` lists the ids)",
         "",
     )
+
+
+@lru_cache(maxsize=1024)  # a bound, not a policy: a batch repeats its wrong model, and findings are immutable
+def _no_schema_for(model: str) -> Finding:
+    """Why a model id has no schema: known but not shipped, or unknown (with the closest id,
+    which costs about 100 µs of string matching: once per id, not once per task)."""
+    known = store.known_models().get(model)
+    if known is not None:
+        # listed by a provider, so not a typo: say so instead of pointing at another model
+        text = (
+            f"{model} ({known.get('title', model)}) is a known model, but wanspec ships no schema for it yet: "
+            f"the task was not checked (listed in {known.get('source', 'the provider data')})"
+        )
+        return _finding("model-without-schema", text, "/model")
+    guess = store.catalog().suggest_model(model)
+    hint = f"did you mean {guess!r}?" if guess else None
+    text = f"no schema for model {model!r}" + (f"; {hint}" if hint else "; `wanspec schemas` lists the known models")
+    return _finding("unknown-model", text, "/model", hint=hint)
 
 
 def _finding(rule_name: str, message: str, pointer: str, *, hint: str | None = None) -> Finding:
