@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import DOC_EXAMPLES
+from conftest import DOC_EXAMPLES, FLASH_TASK
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -219,3 +219,28 @@ def test_kept_conversions_of_unknown_and_missing_fields_follow_the_names_not_the
     assert any("durration" in m for _, _, m in by_task[1]) and any("duraton" in m for _, _, m in by_task[2])
     assert {"/inputs/frameImages/0/bogus", "/inputs/frameImages/1/bogus"} <= {p for _, p, _ in by_task[15]}
     assert any("999×1001" in m for _, _, m in by_task[17])
+
+
+def test_the_fast_engine_never_renders_a_payloads_values_into_its_errors():
+    """jsonschema-rs renders the instance into each error's message, and an error at the
+    root renders the whole task (a 2.6 KB data URI, a 1,500-character prompt); wanspec
+    reads only its own keywords' messages. The engine is built with ``mask``: no value of
+    the payload is rendered (3% of a messy run), while the custom keywords' messages,
+    which wanspec does read, stay whole."""
+    from wanspec.lint.engine import compiled
+
+    marker = "sk-MARKER-7f3a"
+    task = {
+        **FLASH_TASK,
+        "positivePrompt": marker * 3,
+        "duration": 99,
+        "resolution": marker,  # not one of the sizes: an enum error, which renders the value
+        "unknownField": marker,
+        "inputs": {"frameImages": [f"data:image/png;base64,{marker}"]},
+    }
+    schema = compiled("runware/alibaba:wan@2.6-flash")
+    errors = list(schema._rs.iter_errors(task))
+    custom = [e for e in errors if str(e.schema_path[-1]).startswith("x-")]
+    assert len(errors) >= 3 and custom, [e.message for e in errors]
+    assert not [e.message for e in errors if marker in e.message and e not in custom]
+    assert all(e.kind.message.startswith("media-") for e in custom)  # wanspec's own text, whole

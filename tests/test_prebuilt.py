@@ -22,7 +22,15 @@ EXAMPLES = sorted(str(p) for p in GOLDEN.glob("*/*/*.json") if not p.name.endswi
 
 
 def _clear() -> None:
-    for f in (store.schemas_root, store.catalog, store._document, store._shared, engine.compiled, run._detectors, run._no_schema_for):
+    for f in (
+        store.schemas_root,
+        store.catalog,
+        store._document,
+        store._shared,
+        engine.compiled,
+        run._detectors,
+        run._no_schema_for,
+    ):
         if hasattr(f, "cache_clear"):  # schemas_root is replaced while the fixture runs
             f.cache_clear()
 

@@ -117,8 +117,11 @@ class CompiledSchema:
         else:
             import jsonschema_rs
 
+            # ``mask``: jsonschema-rs renders the instance into every error's message, and a
+            # root error's instance is the whole task (a 2.6 KB data URI, a long prompt);
+            # only wanspec's own keywords' messages are read, and those are never masked
             self._rs = jsonschema_rs.validator_for(
-                self.validation_schema, validate_formats=True, keywords=_keywords.rs_keywords()
+                self.validation_schema, validate_formats=True, keywords=_keywords.rs_keywords(), mask=_MASK
             )
 
     # -- engines -------------------------------------------------------------------
@@ -445,6 +448,9 @@ def _depth(schema_steps: Path) -> int:
             depth += 1
         i += 1
     return depth
+
+
+_MASK = "(value)"
 
 
 def _kw(keyword: str) -> str:
