@@ -139,7 +139,7 @@ _MEDIA: Any = None  # the media module, imported by the first media value (most 
 
 def _load_media() -> Any:
     global _MEDIA
-    from . import media  # imported by the first media value only: most payloads have none
+    from . import media  # here, not at the top: see _MEDIA
 
     _MEDIA = media
     return media
