@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,23 @@ class Run:
 
 
 RunCli = Callable[..., Run]
+
+
+def nesting_depths_near_the_limit(margin: int = 60, step: int = 1) -> range:
+    """Nesting depths on both sides of where the JSON scanner stops reading: just under
+    Python's recursion limit on 3.11 (the scanner spends that budget one level at a time),
+    near the interpreter's own C recursion limit on 3.12 and later (``setrecursionlimit``
+    no longer reaches it). Found by reading from here, and widened to take in the
+    recursion limit itself, where a read on a fresh stack stops on 3.11."""
+    lo, hi = 1, 1 << 17  # reads ``lo`` levels; not ``hi``
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            json.loads("[" * mid + "]" * mid)
+            lo = mid
+        except RecursionError:
+            hi = mid
+    return range(lo - margin, max(lo, sys.getrecursionlimit()) + margin, step)
 
 
 def git_env(pre_commit_home: Path) -> dict[str, str]:

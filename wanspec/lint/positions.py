@@ -271,7 +271,7 @@ def _children(text: str, at: int, end: int) -> Children:
     """Where each child of the container at ``at`` starts (empty for a scalar or garbage).
 
     A child nested too deep for the stack left ends the listing there; it is then made
-    again from the bottom of the stack (``stack``), so that how far it gets, and every
+    again on a fresh stack (``stack``), so that how far it gets, and every
     position after that child, do not depend on how deep the caller is."""
     children, cut = _listed(text, at, end)
     if cut:

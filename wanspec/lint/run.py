@@ -195,7 +195,7 @@ def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, 
         try:
             findings = schema.check(task)
         except RecursionError:
-            # checked again from the bottom of the stack: the outcome is the task's own,
+            # checked again on a fresh stack: the outcome is the task's own,
             # not the depth of the caller (a worker, a serial run, a test)
             findings = from_the_bottom(schema.check, task)
     except RecursionError:

@@ -475,7 +475,7 @@ def _at_line_end(text: str, error: json.JSONDecodeError) -> tuple[str, json.JSON
     if stripped == text:
         return text, error
     try:
-        _DECODER.decode(stripped)  # a RecursionError goes to parse_text, which reads from the bottom
+        _DECODER.decode(stripped)  # a RecursionError goes to parse_text, which reads again on a fresh stack
     except json.JSONDecodeError as again:
         return stripped, again
     return text, error
@@ -485,7 +485,7 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], Posi
     """Parse one JSON text; returns (value, problems, positions), positions None when the
     text could not be parsed. Not thread-safe (shared flags).
 
-    A text nested too deep for the stack left is read again from the bottom of the stack
+    A text nested too deep for the stack left is read again on a fresh stack
     (``stack.from_the_bottom``): whether it reads is the text's own property, the same in
     a worker, a serial run, the language server and a test."""
     if not text or text.isspace():
@@ -497,8 +497,7 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Any, list[Problem], Posi
     try:
         return from_the_bottom(_parse, text, first_line)
     except RecursionError:
-        limit = sys.getrecursionlimit()
-        message = f"the value nests about {limit:,} levels deep or more; no payload nests past a few dozen"
+        message = "the value nests too deep to read (a thousand levels or more); no payload nests past a few dozen"
         return None, [Problem("too-deep", message, first_line, 1)], None
 
 
@@ -733,7 +732,7 @@ def iter_jsonl(
 
 def looks_like_jsonl(data: bytes) -> bool:
     """For stdin: several top-level values on separate lines means JSON Lines (a first
-    value too deep for the stack left is read from the bottom of it, as ``parse_text``
+    value too deep for the stack left is read again on a fresh stack, as ``parse_text``
     reads it)."""
     text = data.decode("utf-8", "replace").strip()
     if "\n" not in text:

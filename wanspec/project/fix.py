@@ -178,7 +178,7 @@ def edits_for(diagnostics: list[Diagnostic], text: str, starts: list[int] | None
 
 def _edits(fix: Fix, d: Diagnostic, text: str, offset: int) -> list[Edit]:
     """``fix``'s edits for ``d``. A task nested too deep for the stack left (the fix reads
-    and hashes the task) is fixed from the bottom of the stack, so whether a finding is
+    and hashes the task) is fixed on a fresh stack, so whether a finding is
     fixable does not depend on where it is linted (a worker, a serial run, the parent of
     a parallel run); a task too deep even there has no fix."""
     try:
