@@ -161,9 +161,13 @@ def _decode(data: bytes | mmap.mmap, first_line: int) -> tuple[str | None, list[
 
 def _syntax_problem(text: str, exc: json.JSONDecodeError, first_line: int) -> Problem:
     msg = exc.msg
-    before = text[: exc.pos]
-    if exc.msg.startswith(("Expecting property name", "Expecting value")) and (
-        _TRAILING_COMMA.search(before) and text[exc.pos : exc.pos + 1] in ("}", "]")
+    if msg.startswith("Illegal trailing comma"):
+        # Python 3.13 names a trailing comma and points at it; earlier versions point at the
+        # bracket after it, which is where this reports it on every version
+        exc = json.JSONDecodeError(msg, text, _SPACE.match(text, exc.pos + 1).end())  # type: ignore[union-attr]
+        msg = "trailing comma before the closing bracket (JSON allows none)"
+    elif exc.msg.startswith(("Expecting property name", "Expecting value")) and (
+        _TRAILING_COMMA.search(text[: exc.pos]) and text[exc.pos : exc.pos + 1] in ("}", "]")
     ):
         msg = "trailing comma before the closing bracket (JSON allows none)"
     elif exc.msg == "Extra data":
