@@ -27,6 +27,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})  # values a conversion m
 _KEEP_CONVERSIONS = 4096
 _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
 _BRANCHING = ("anyOf", "oneOf")
+#: What jsonschema-rs writes for the instance in its messages (see ``_compile``).
+_MASK = "(value)"
 #: Keywords whose findings about an object depend only on its member names (``_convert``
 #: reads nothing else of it), so one conversion serves every object with the same names.
 _BY_NAMES = frozenset({"additionalProperties", "unevaluatedProperties", "required", "dependentRequired"})
@@ -448,9 +450,6 @@ def _depth(schema_steps: Path) -> int:
             depth += 1
         i += 1
     return depth
-
-
-_MASK = "(value)"
 
 
 def _kw(keyword: str) -> str:
