@@ -282,3 +282,18 @@ def test_config_reader_takes_anything(text):
         assert path in str(exc)
     else:
         assert config.path == path
+
+
+def test_a_cassette_uri_whose_path_holds_a_broken_url_is_verified_without_a_traceback():
+    """Found by the fuzz profile: ``https:http://[::1//api.runware.ai/v1`` splits as a URL
+    (scheme ``https``, path ``http://[::1//api.runware.ai/v1``), so the reader kept it, and
+    matching the path to a provider operation split that path again, which raised
+    ``ValueError: Invalid IPv6 URL`` out of ``wanspec verify``."""
+    source = REAL_CASSETTES[0].read_text(encoding="utf-8")
+    uri = next(line for line in source.splitlines() if line.strip().startswith("uri: "))
+    text = source.replace(uri, uri.replace("uri: ", "uri: https:http://[::1//", 1).replace("//https://", "//"), 1)
+    assert "http://[::1//" in text
+    cassette = parse_cassette(text, "broken-uri.yaml")  # it splits as a URL: read, not refused
+    found: list[Any] = []
+    CassetteVerifier(found.append).verify(cassette)
+    assert found  # an unrecognised request is a finding

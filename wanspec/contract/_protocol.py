@@ -198,10 +198,16 @@ class Protocol:
 
 
 def _path_only(path: str) -> str:
+    """The path of a URL, or of a path with a query. A cassette's uri is checked to split
+    as a URL, but its path can still hold another, broken one (``https:http://[::1//v1``
+    has the path ``http://[::1//v1``, whose bracket ``urlsplit`` refuses): that is a path."""
     if "://" in path:
         from urllib.parse import urlsplit
 
-        return urlsplit(path).path
+        try:
+            return urlsplit(path).path
+        except ValueError:
+            pass
     return path.split("?", 1)[0]
 
 
