@@ -32,6 +32,10 @@ FLASH_TASK: dict[str, Any] = {
     "duration": 5,
 }
 
+# A crash prints its traceback in every run the tests start (in-process or not), so each
+# "no traceback" assertion also catches a bug that the one exit path turned into exit 2.
+os.environ["WANSPEC_TRACEBACK"] = "1"
+
 settings.register_profile("default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # long robustness runs (tests/README.md): WANSPEC_HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz.py
@@ -88,14 +92,19 @@ def git_env(pre_commit_home: Path) -> dict[str, str]:
 
 @pytest.fixture
 def run_cli() -> RunCli:
-    """Run ``wanspec ARGS`` in-process; any exception other than SystemExit fails the test."""
+    """Run ``wanspec ARGS`` in-process; a crash fails the test (unless ``crash_ok``), with its traceback."""
 
-    def run(*args: str, input: bytes | str | None = None, env: dict[str, str] | None = None) -> Run:
+    def run(
+        *args: str, input: bytes | str | None = None, env: dict[str, str] | None = None, crash_ok: bool = False
+    ) -> Run:
         runner = CliRunner()
         result = runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=True)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
-        return Run(result.exit_code, result.stdout, result.stderr)
+        run = Run(result.exit_code, result.stdout, result.stderr)
+        if not crash_ok and "wanspec: internal error" in run.stderr:
+            pytest.fail(f"wanspec crashed:\n{run}", pytrace=False)
+        return run
 
     return run
 

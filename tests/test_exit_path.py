@@ -8,8 +8,13 @@ that could not be read at all), whatever the command: ``lint``, ``cassettes veri
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 
 import pytest
 from conftest import FLASH_TASK, ROOT
@@ -139,15 +144,171 @@ def test_a_broken_catalogue_is_an_installation_error_not_a_traceback(run_cli, mo
     assert run.exit_code == 2 and run.stderr.startswith("wanspec: installation error: "), run
 
 
-def test_a_real_key_error_is_a_bug_and_is_not_swallowed(run_cli, monkeypatch, tmp_path):
-    """Only errors raised on purpose become exit 2; anything else surfaces as a bug."""
+BUGS = [  # (command line, module, function that raises a bug in that command's work)
+    (("lint", "{payload}"), "wanspec.project.run", "lint_paths"),
+    (("lint", "--format", "sarif", "-j", "2", "{payload}"), "wanspec.project.run", "lint_paths"),
+    (("schemas",), "wanspec.catalog.views", "list_schemas"),
+    (("explain", "--list"), "wanspec.catalog.views", "list_rules"),
+    (("explain", "WS401"), "wanspec.lint.explain", "explain"),
+    (("schemas", "export", "{tmp}/out"), "wanspec.catalog.export", "export_documents"),
+    (("cassettes", "verify", "{cassettes}"), "wanspec.contract.checks.verify", "verify_paths"),
+    (("cassettes", "audit", "{cassettes}"), "wanspec.contract.checks.audit", "audit_paths"),
+    (("cassettes", "coverage", "{cassettes}"), "wanspec.contract.checks.coverage", "coverage_paths"),
+    (("drift", "{cassettes}", "{cassettes}"), "wanspec.contract.checks.drift", "drift"),
+]
+
+
+def _bug(*args, **kwargs):
+    return {}["missing"]
+
+
+@pytest.fixture
+def places(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps(FLASH_TASK))
+    (tmp_path / "cassettes").mkdir()
+    shutil.copy(FLASH, tmp_path / "cassettes" / FLASH.name)
+    return {"payload": str(tmp_path / "a.json"), "cassettes": str(tmp_path / "cassettes"), "tmp": str(tmp_path)}
+
+
+@pytest.mark.parametrize(("args", "module", "name"), BUGS, ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_a_bug_exits_2_and_says_it_is_a_bug_in_two_lines_without_a_traceback(
+    run_cli, monkeypatch, places, args, module, name
+):
+    """Exit status 1 means findings: a crash must not look like them (nor like a pass)."""
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module(module), name, _bug)
+    monkeypatch.delenv("WANSPEC_TRACEBACK")
+    run = run_cli(*(a.format(**places) for a in args), crash_ok=True)
+    assert run.exit_code == 2, run
+    assert run.stdout == "", run
+    first, second = run.stderr.splitlines()
+    assert first.startswith("wanspec: internal error: KeyError: 'missing' (at wanspec/"), run
+    assert second.startswith("wanspec: this is a bug in wanspec ") and "WANSPEC_TRACEBACK=1" in second, run
+
+
+def test_the_traceback_is_there_when_asked_for(run_cli, monkeypatch, places):
     from wanspec.project import run as project_run
 
-    (tmp_path / "a.json").write_text(json.dumps(FLASH_TASK))
+    monkeypatch.setattr(project_run, "lint_paths", _bug)
+    monkeypatch.setenv("WANSPEC_TRACEBACK", "1")
+    run = run_cli("lint", places["payload"], crash_ok=True)
+    assert run.exit_code == 2 and "Traceback (most recent call last)" in run.stderr, run
+    assert run.stderr.rstrip().endswith("KeyError: 'missing'"), run
 
-    def buggy(*args, **kwargs):
-        return {}["missing"]
 
-    monkeypatch.setattr(project_run, "lint_paths", buggy)
-    with pytest.raises(KeyError):
-        run_cli("lint", str(tmp_path / "a.json"))
+@pytest.mark.parametrize("traceback", ["", "1"])
+def test_a_crash_in_a_contract_command_passes_the_redaction_choke_point(run_cli, monkeypatch, places, traceback):
+    """The exception's message and the traceback's lines quote the key; neither prints it."""
+    import base64
+
+    from wanspec.contract.checks import verify
+
+    key = "rw-live-7Qm2Zp9Xc4Vb8Nn1Lk5Jh3Gf6Ds0Aa"
+
+    def leaky(*args, **kwargs):
+        raise ValueError(f"token rejected: {key} (Basic {base64.b64encode(f'u:{key}'.encode()).decode()})")
+
+    monkeypatch.setattr(verify, "verify_paths", leaky)
+    monkeypatch.setenv("RUNWARE_API_KEY", key)
+    monkeypatch.setenv("WANSPEC_TRACEBACK", traceback)
+    run = run_cli("cassettes", "verify", places["cassettes"], crash_ok=True)
+    assert run.exit_code == 2 and "wanspec: internal error: ValueError: token rejected: <REDACTED>" in run.stderr, run
+    assert ("Traceback" in run.stderr) == bool(traceback), run
+    printed = run.stdout + run.stderr
+    assert key not in printed and key[:12] not in printed, run
+    assert base64.b64encode(f"u:{key}".encode()).decode() not in printed, run
+
+
+# -- real processes: the console script's two fronts (no click for plain `lint`; click for the rest)
+
+FRONTS = {
+    "lint front": [sys.executable, "-m", "wanspec"],
+    "click front": [sys.executable, "-c", "from wanspec.cli.main import main; main()"],
+}
+
+
+@pytest.fixture
+def batch(tmp_path):
+    """A payload with findings, a clean one, and 40,000 JSON Lines with a finding each."""
+    (tmp_path / "bad.json").write_text(json.dumps({**FLASH_TASK, "duration": 40}))
+    (tmp_path / "good.json").write_text(json.dumps(FLASH_TASK))
+    line = json.dumps({**FLASH_TASK, "duration": 40}) + "\n"
+    (tmp_path / "big.jsonl").write_text(line * 40_000)
+    return tmp_path
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("front", FRONTS)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lint", "{d}/bad.json"),
+        ("lint", "{d}/good.json"),
+        ("lint", "--format", "json", "{d}/bad.json"),
+        ("lint", "-j", "1", "{d}/big.jsonl"),
+        ("lint", "-j", "2", "--format", "sarif", "{d}/big.jsonl"),
+        ("--version",),
+        ("--help",),
+        ("schemas",),
+        ("explain", "WS401"),
+    ],
+    ids=" ".join,
+)
+def test_no_space_for_the_report_is_an_environment_error_not_an_unreadable_payload(batch, front, args):
+    """Before: a traceback and exit 1 ("findings"); the lint blamed the payload (WS012 "cannot read")."""
+    env = {k: v for k, v in os.environ.items() if k != "WANSPEC_TRACEBACK"}
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [*FRONTS[front], *(a.format(d=batch) for a in args)], stdout=full, stderr=subprocess.PIPE, env=env
+        )
+    assert (run.returncode, run.stderr) == (2, b"wanspec: error: No space left on device\n")
+
+
+def _interrupt(command: list[str]) -> tuple[int, bytes, bytes]:
+    """Start ``command``, send SIGINT once its report has begun, and return what it left."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    head = proc.stdout.read(4096)  # the run is under way: tasks are being linted and reported
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, head + out, err
+
+
+@pytest.mark.parametrize("front", FRONTS)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_130_and_says_so_once(batch, front, jobs):
+    """Before: "Aborted!" and exit 1, which a CI step reads as "findings"."""
+    code, out, err = _interrupt([*FRONTS[front], "lint", "-j", jobs, "--no-progress", str(batch / "big.jsonl")])
+    assert (code, err) == (130, b"wanspec: interrupted\n"), out[-300:]
+    assert b"Found" not in out  # no summary: the run did not finish
+
+
+def test_a_sink_that_fails_is_the_callers_error_not_an_unreadable_payload(batch):
+    """The core hands the sink's own exception back as it was raised, at once.
+
+    Before: the handler for a payload that cannot be read caught it, and the sink's next
+    call was a WS012 "cannot read" about a file that was read and linted.
+    """
+    from wanspec import ProjectSettings, lint_file, lint_paths, lint_project
+
+    def calls():
+        yield "lint_file", lambda p, sink: lint_file(p, sink=sink)
+        for jobs in (1, 2):
+            yield f"lint_paths -j{jobs}", lambda p, sink, jobs=jobs: lint_paths([p], sink=sink, jobs=jobs)
+            settings = lambda p, jobs=jobs: ProjectSettings(paths=(p,), jobs=jobs, isolated=True)  # noqa: E731
+            yield f"lint_project -j{jobs}", lambda p, sink, s=settings: lint_project(s(p), sink=sink)
+
+    for path in ("bad.json", "big.jsonl"):
+        for name, call in calls():
+            received = []
+
+            def once_full(d, received=received):  # the disk is full for one write, then freed
+                received.append(d)
+                if len(received) == 1:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+
+            with pytest.raises(OSError) as raised:
+                call(str(batch / path), once_full)
+            assert raised.value.errno == errno.ENOSPC, name
+            assert [d.code for d in received] == ["WS500"], (name, path)

@@ -3,7 +3,8 @@
 Each command's callback builds a settings object and calls ``run_command`` with what to
 do; the work itself is done by the core (``wanspec.project``, ``wanspec.contract``, the
 catalogue). ``run_command`` turns every error the core raises on purpose into one line on
-stderr and exit status 2, and a finished result into the exit status its counts come to.
+stderr and exit status 2, and a finished result into the exit status its counts come to;
+Ctrl-C and an exception nobody raised on purpose end as ``_exit`` says (130; 2).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..errors import CatalogError, UsageError, WanspecError
 from ..project.run import ProjectSettings, lint_project
 from ..records import ExitStatus, LintResult, Severity, exit_status
 from ..recordtype import KW_ONLY, field, recordclass
+from ._exit import crashed, environment_error, interrupted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = ExitStatus.OK, ExitStatus.FINDINGS, ExitStatus.USAGE
 
@@ -143,13 +145,27 @@ def wants_colour(setting: bool | None, stream: TextIO, env: dict[str, str]) -> b
 
 def run_command(io: Streams, body: Callable[[], int]) -> int:
     """The one exit path: run ``body``; a usage, configuration, catalogue or contract error
-    it raises becomes one ``wanspec: error: ...`` line on stderr and exit status 2."""
+    it raises becomes one ``wanspec: error: ...`` line on stderr and exit status 2.
+
+    What nobody raised on purpose ends here too, never as a traceback or as exit status 1
+    ("findings"): an error of the system (a full disk, a closed descriptor) is an
+    environment error, 2; any other exception is a bug in wanspec, 2, said as one; Ctrl-C
+    is 130. A reader that went away (``wanspec lint | head``) is left to the entry point.
+    """
     try:
         return int(body())
     except CatalogError as exc:
         io.err.write(f"wanspec: installation error: {exc}\n")
     except WanspecError as exc:
         io.err.write(f"wanspec: error: {exc}\n")
+    except KeyboardInterrupt:
+        return interrupted(io.err)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        return environment_error(io.err, exc)
+    except Exception as exc:
+        return crashed(io.err, exc, io.env)
     return EXIT_USAGE
 
 
@@ -190,7 +206,7 @@ def _lint(settings: LintSettings, io: Streams) -> int:
     try:
         # reporters write nothing before the first finding, so a usage error leaves stdout empty
         run = lint_project(settings.project(), sink=output.emit, events=output.events, stdin=io.stdin)
-    except (WanspecError, KeyboardInterrupt):
+    except BaseException:
         output.close()  # wipe the progress bar before saying anything
         raise
     if settings.diff:  # show what --fix would change, and nothing else (like ruff --diff)
@@ -233,6 +249,10 @@ def _show_fixes(fixes: list[tuple[str, dict[str, int]]], out: TextIO) -> None:
 
 
 def execute_schemas(fmt: str, io: Streams) -> int:
+    return run_command(io, lambda: _schemas(fmt, io))
+
+
+def _schemas(fmt: str, io: Streams) -> int:
     from ..catalog.views import list_schemas  # deferred: only the command that needs it pays for the import
 
     entries = list_schemas()
@@ -293,6 +313,9 @@ def execute_explain(code: str, io: Streams) -> int:
 def execute_rule_list(io: Streams) -> int:
     from ..catalog.views import list_rules  # deferred: only the command that needs it pays for the import
 
-    for r in list_rules():
-        io.out.write(f"{r.code}  {r.name:<34} {r.severity:<8} {r.summary}\n")
-    return EXIT_OK
+    def body() -> int:
+        for r in list_rules():
+            io.out.write(f"{r.code}  {r.name:<34} {r.severity:<8} {r.summary}\n")
+        return EXIT_OK
+
+    return run_command(io, body)

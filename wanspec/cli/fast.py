@@ -16,6 +16,7 @@ import os
 import sys
 
 from ..reporters import FORMATS
+from ._exit import environment_error, interrupted
 from ._output import FAIL_ON, OUTPUT_FORMATS
 
 #: ``lint``'s options: name -> (field of LintSettings, kind). Kinds: "value", "multiple",
@@ -154,20 +155,21 @@ def main() -> None:
 
         click_main()
         return
-    import_engine()
-    # imported after the argv check, so `wanspec --version` and friends never load the lint path
-    from .commands import LintSettings, execute_lint, system_streams
-
     try:
+        import_engine()
+        # imported after the argv check, so `wanspec --version` and friends never load the lint path
+        from .commands import LintSettings, execute_lint, system_streams
+
         code = execute_lint(LintSettings(**fields), system_streams())  # type: ignore[arg-type]
         sys.stdout.flush()
         sys.stderr.flush()
-    except KeyboardInterrupt:  # as click reports it
-        sys.stderr.write("\nAborted!\n")
-        sys.exit(1)
+    except KeyboardInterrupt:  # before the command started, or while its last lines were flushed
+        sys.exit(interrupted(sys.stderr))
     except BrokenPipeError:
         sys.stderr = None  # the reader went away (`wanspec lint | head`): nothing left to say
         sys.exit(1)
+    except OSError as exc:  # the last flush of the report: no space left under it
+        code = environment_error(sys.stderr, exc)
     # Everything the run writes is written, flushed and closed by now, and nothing on the
     # lint path registers an exit handler (tests/test_fast_cli.py checks both): leave without
     # tearing the interpreter down, which took 7-10 ms of a 60 ms one-file run.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 from typing import Any, ClassVar
@@ -9,6 +10,7 @@ from typing import Any, ClassVar
 import click
 
 from .. import __version__
+from ._exit import crashed, environment_error, interrupted
 from .commands import (
     LintSettings,
     ReportSettings,
@@ -60,9 +62,8 @@ class _Commands(click.Group):
             if isinstance(exc, click.UsageError) and ctx is not None:
                 sys.stderr.write(f"Try '{ctx.command_path} --help' for help.\n")
             sys.exit(exc.exit_code)
-        except click.Abort:
-            sys.stderr.write("wanspec: interrupted\n")
-            sys.exit(130)
+        except click.Abort:  # Ctrl-C while click read the command line or a prompt
+            sys.exit(interrupted(sys.stderr))
         sys.exit(status if isinstance(status, int) else 0)
 
 
@@ -320,10 +321,23 @@ def server(
 
 
 def main() -> None:
+    """Run the command line through click, and exit as ``_exit`` says whatever happens
+    around the command (``--help`` or ``--version`` with no space left under them, the
+    last flush of standard output, Ctrl-C while click reads the command line)."""
+    code: str | int | None = 0
     try:
-        cli(prog_name="wanspec")
+        try:
+            cli(prog_name="wanspec")
+        except SystemExit as exc:
+            code = exc.code
+        sys.stdout.flush()  # here, so that a failing flush is said, not left to the interpreter's exit
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = interrupted(sys.stderr)
     except BrokenPipeError:
         sys.stderr = None  # the reader went away (`wanspec lint | head`): nothing left to say
-        sys.exit(1)
+        code = 1
+    except OSError as exc:
+        code = environment_error(sys.stderr, exc)
+    except Exception as exc:
+        code = crashed(sys.stderr, exc, dict(os.environ))
+    sys.exit(code)

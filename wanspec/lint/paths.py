@@ -8,7 +8,17 @@ from typing import Any
 
 from ..records import LintResult
 from .events import LintEvents
-from .run import STDIN, Collector, Keep, LintOptions, Sink, discover, lint_one, validate_options
+from .run import (
+    STDIN,
+    Collector,
+    Keep,
+    LintOptions,
+    Sink,
+    discover,
+    lint_one,
+    raising_what_the_sink_raised,
+    validate_options,
+)
 
 #: One ``.json`` file smaller than this is linted here without a look at the pool (the
 #: pre-commit case); a larger one may be an array worth cutting (``parallel.MIN_ARRAY_BYTES``).
@@ -41,6 +51,21 @@ def lint_paths(
     as given, neither expanded nor filtered again; ``sizes`` are their sizes as discovery
     saw them, so that planning the run does not stat every file again.
     """
+    with raising_what_the_sink_raised():
+        return _lint_paths(paths, options, stdin, sink, keep, jobs, events, discovered, sizes)
+
+
+def _lint_paths(
+    paths: Iterable[str],
+    options: LintOptions | None,
+    stdin: Any,
+    sink: Sink | None,
+    keep: Keep | None,
+    jobs: int,
+    events: LintEvents | None,
+    discovered: bool,
+    sizes: Mapping[str, int] | None,
+) -> LintResult:
     opts = options or LintOptions()
     validate_options(opts)
     total = LintResult()

@@ -11,6 +11,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -346,11 +347,35 @@ Sink = Callable[[Diagnostic], None]
 Keep = Callable[[Diagnostic], bool]
 
 
+class SinkFailed(BaseException):
+    """What the caller's sink raised, carried past the core's own handlers.
+
+    A sink writes the caller's report; when that write fails (a full disk, a closed pipe),
+    the failure is the caller's, not the input's: the handler that turns an ``OSError``
+    while reading a file into an "unreadable" finding must not see it. ``Collector`` wraps
+    it, :func:`raising_what_the_sink_raised` unwraps it at the core's front door.
+    """
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+@contextmanager
+def raising_what_the_sink_raised() -> Iterator[None]:
+    """Around a lint the caller started: the sink's own exception reaches the caller as it was raised."""
+    try:
+        yield
+    except SinkFailed as failed:
+        raise failed.error from None
+
+
 class Collector:
     """Hands diagnostics on in file order, a batch at a time, counting those it keeps.
 
     ``keep`` (a baseline, suppressions) decides before counting, so a run's counts are
-    exactly what it handed on; the result's counts change nowhere else.
+    exactly what it handed on; the result's counts change nowhere else. An exception the
+    sink raises leaves as ``SinkFailed``.
     """
 
     def __init__(self, result: LintResult, sink: Sink, keep: Keep | None = None) -> None:
@@ -373,7 +398,10 @@ class Collector:
         """Count and hand on one diagnostic (unless ``keep`` hides it)."""
         if self.keep is None or d.environment or self.keep(d):
             self.result.count(d)
-            self.sink(d)
+            try:
+                self.sink(d)
+            except Exception as exc:
+                raise SinkFailed(exc) from None
 
 
 def lint_tasks(
@@ -490,7 +518,8 @@ def lint_file(
     file (JSON) is done, and the result keeps only the counts.
     """
     result = LintResult(files=1)
-    lint_one(path, options or LintOptions(), stdin, Collector(result, sink or result.diagnostics.append))
+    with raising_what_the_sink_raised():
+        lint_one(path, options or LintOptions(), stdin, Collector(result, sink or result.diagnostics.append))
     return result
 
 
