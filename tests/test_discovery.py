@@ -148,7 +148,8 @@ def test_hidden_and_vendored_directories_are_skipped(tmp_path, run_cli, monkeypa
         ({".gitignore": "# a.json\n\\#x.json\n"}, {}, ["a.json", "keep.json", "sub/a.json"]),
     ],
 )
-def test_gitignore_semantics(tmp_path, rules, where, expected):
+def test_gitignore_semantics(tmp_path, rules, where, expected, monkeypatch):
+    """The same files whichever way the tree is named: absolute, ".", "./", "sub/..", from below."""
     (tmp_path / ".git" / "info").mkdir(parents=True)
     for name in ("a.json", "keep.json", "sub/a.json", "sub/x/a.json"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +161,10 @@ def test_gitignore_semantics(tmp_path, rules, where, expected):
     found = discover_files([str(tmp_path)])
     assert sorted(os.path.relpath(f, tmp_path) for f in found.files) == sorted(expected)
     assert discover_files([str(tmp_path)], respect_ignore=False).files != [] and found.skipped == []
+    for cwd, spelling in ((tmp_path, "."), (tmp_path, "./"), (tmp_path, "sub/.."), (tmp_path / "sub" / "x", "../..")):
+        monkeypatch.chdir(cwd)
+        files = discover_files([spelling]).files
+        assert sorted(os.path.relpath(os.path.abspath(f), tmp_path) for f in files) == sorted(expected), spelling
 
 
 def test_the_walk_starts_below_an_ignoring_parent(tmp_path):

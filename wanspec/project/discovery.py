@@ -139,6 +139,9 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
             found.unreadable.append((directory, exc.strerror or type(exc).__name__))
             continue
         subdirs = []
+        # the ignore rules read absolute paths: this directory's, worked out once for its entries
+        absolute = os.path.abspath(directory) if here else ""
+        absolute += "" if absolute.endswith(os.sep) else os.sep
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -149,14 +152,14 @@ def _walk(top: str, found: Discovery, policy: Policy | None, respect_ignore: boo
             except OSError:
                 is_dir = False
             if is_dir:
-                if name in VENDORED or (here and ignored(path, True, here)):
+                if name in VENDORED or (here and ignored(absolute + name, True, here)):
                     continue
                 if policy is not None and policy.exclude is not None and policy.exclude.match(path):
                     continue
                 subdirs.append((path, here))
             elif (
                 name.endswith(PAYLOAD_SUFFIXES)
-                and not (here and ignored(path, False, here))
+                and not (here and ignored(absolute + name, False, here))
                 and (policy is None or policy.keeps(path))
             ):
                 try:
