@@ -322,3 +322,72 @@ def test_force_exclude_skips_named_files_in_hidden_and_vendored_directories(tmp_
     assert forced.exit_code == 0 and forced.stdout == "No files linted.\n", forced
     assert forced.stderr.count("not linted: in a hidden or vendored directory") == 2
     assert run_cli("lint", *named).exit_code == 1  # named without it: linted, as ruff does
+
+
+@pytest.fixture
+def mixed_tree(tmp_path):
+    """Payloads among other JSON, of every kind the payload check tells apart, in sorted
+    order that interleaves them: valid and invalid tasks, batches, JSON Lines, package.json,
+    JSON with comments, binary data, a file that cannot be read, a schema-glob match."""
+    kinds = {
+        "task": json.dumps(FLASH_TASK),
+        "bad": json.dumps(BAD),
+        "batch": json.dumps([FLASH_TASK, BAD]),
+        "package": '{"name": "app", "version": "1.0.0"}',
+        "comments": '{\n  // no\n  "a": 1,\n}\n',
+        "binary": "\x00\x01\x02",
+        "marks-only": '{"model": "alibaba:wan@2.6-flash", "duration": ',  # broken, but a payload's marks
+        "openapi": '{"openapi": "3.1.0", "paths": {"/v1": {"post": {"model": "x"}}}}',
+    }
+    for i in range(60):
+        kind = list(kinds)[i % len(kinds)]
+        (tmp_path / f"d{i % 3}").mkdir(exist_ok=True)
+        (tmp_path / f"d{i % 3}" / f"{i:03}-{kind}.json").write_text(kinds[kind])
+    (tmp_path / "d0" / "lines.jsonl").write_text(json.dumps(BAD) + "\n" + json.dumps(FLASH_TASK) + "\n")
+    (tmp_path / "d1" / "zz-locked.json").write_text(json.dumps(FLASH_TASK))
+    (tmp_path / "d1" / "zz-locked.json").chmod(0)
+    return tmp_path
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="forks workers")
+def test_many_candidates_are_read_on_several_cores_with_the_same_verdicts(mixed_tree, monkeypatch, run_cli):
+    """The content check of walked files runs on workers past MIN_PARALLEL_SNIFF files;
+    which files are linted and which are skipped, and in what order, does not change."""
+    from wanspec.project import discovery
+
+    serial = discover_files([str(mixed_tree)], jobs=1)
+    assert serial.files and serial.skipped  # the tree has both kinds
+    monkeypatch.setattr(discovery, "MIN_PARALLEL_SNIFF", 2)
+    monkeypatch.setattr(discovery, "_SNIFF_CHUNK", 7)  # several chunks, the last one short
+    read_in = []
+    real = discovery._parallel_verdicts
+    monkeypatch.setattr(discovery, "_parallel_verdicts", lambda p, j: read_in.append(j) or real(p, j))
+    for jobs in (2, 3, 0):
+        found = discover_files([str(mixed_tree)], jobs=jobs)
+        assert (found.files, found.skipped) == (serial.files, serial.skipped), jobs
+    assert read_in == [2, 3, 0]
+    monkeypatch.chdir(mixed_tree)
+    outputs = {j: run_cli("lint", "--format", "json", "-j", j, "-v", ".") for j in ("1", "2")}
+    assert outputs["1"].stdout == outputs["2"].stdout and outputs["1"].stderr == outputs["2"].stderr, outputs
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="forks workers")
+def test_a_worker_that_dies_reading_candidates_ends_the_run_with_exit_2(mixed_tree, monkeypatch, run_cli):
+    """No file is taken for a payload, or for one that is not, because its reader died."""
+    import signal
+
+    from wanspec.project import discovery
+
+    monkeypatch.setattr(discovery, "MIN_PARALLEL_SNIFF", 2)
+    real = discovery.is_payload
+
+    def dying(path):
+        if path.endswith("021-binary.json"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path)
+
+    monkeypatch.setattr(discovery, "is_payload", dying)
+    monkeypatch.chdir(mixed_tree)
+    run = run_cli("lint", "-j", "2", ".")
+    assert run.exit_code == 2 and "killed by signal 9" in run.stderr, run
+    assert run.stdout == "", run

@@ -65,6 +65,9 @@ class Discovery:
     #: the size of each regular file, from the stat discovery made anyway (planning the
     #: run need not stat every file again)
     sizes: dict[str, int] = field(default_factory=dict)
+    #: indexes in ``files`` of the files whose content decides whether they are payloads
+    #: (``is_payload``), all read once the walk is done: on several cores for many files
+    candidates: list[int] = field(default_factory=list)
 
 
 @recordclass
@@ -88,9 +91,12 @@ def discover_files(
     respect_ignore: bool = True,
     force_exclude: bool = False,
     config_name: str = "the config",
+    jobs: int = 1,
 ) -> Discovery:
     """Expand ``paths`` into the payload files a run lints; ``UsageError`` for a missing path,
-    or when nothing at all was found (no JSON file, payload or not)."""
+    or when nothing at all was found (no JSON file, payload or not). ``jobs`` as for
+    ``lint_paths``: the files whose content must be read to tell whether they are payloads
+    are read on that many processes when there are enough of them to pay."""
     found = Discovery()
     missing: list[str] = []
     given = list(paths)
@@ -117,6 +123,7 @@ def discover_files(
             _named(raw, found, policy, respect_ignore, force_exclude, config_name, seen)
     if missing:
         raise UsageError("no such file or directory: " + ", ".join(missing))
+    _sniff(found, jobs)
     if not found.files and not found.skipped and not found.notes and not found.unreadable:
         raise UsageError("no payload files (*.json, *.jsonl) under: " + ", ".join(given))
     return found
@@ -238,16 +245,61 @@ def _directory(head: str, respect_ignore: bool) -> _Directory:
 
 
 def _choose(path: str, found: Discovery, policy: Policy | None) -> None:
-    if policy is not None and (
-        (policy.include is not None and policy.include.match(path))
-        or any(globs.match(path) for globs, _ in policy.schemas)
+    if not (
+        policy is not None
+        and (
+            (policy.include is not None and policy.include.match(path))
+            or any(globs.match(path) for globs, _ in policy.schemas)
+        )
     ):
-        found.files.append(path)
+        found.candidates.append(len(found.files))  # its content decides: ``_sniff``
+    found.files.append(path)
+
+
+#: Candidates below this many are read here: reading one costs about 20 µs, starting the
+#: workers a few milliseconds.
+MIN_PARALLEL_SNIFF = 1000
+_CANDIDATES: list[str] = []  # what the forked workers read, by index (inherited, not pickled)
+_SNIFF_CHUNK = 256
+
+
+def _sniff(found: Discovery, jobs: int) -> None:
+    """Keep the candidates that are payloads, in order; the others become ``skipped``."""
+    if not found.candidates:
         return
-    if is_payload(path):
-        found.files.append(path)
-    else:
-        found.skipped.append(Skipped(path, "not a payload: no known model, no provider's shape"))
+    paths = [found.files[i] for i in found.candidates]
+    verdicts = _parallel_verdicts(paths, jobs) if len(paths) >= MIN_PARALLEL_SNIFF and jobs != 1 else None
+    if verdicts is None:
+        verdicts = [is_payload(p) for p in paths]
+    rejected = {i for i, keep in zip(found.candidates, verdicts, strict=True) if not keep}
+    found.skipped.extend(
+        Skipped(found.files[i], "not a payload: no known model, no provider's shape") for i in sorted(rejected)
+    )
+    if rejected:
+        found.files = [f for i, f in enumerate(found.files) if i not in rejected]
+    found.candidates = []
+
+
+def _parallel_verdicts(paths: list[str], jobs: int) -> list[bool] | None:
+    """``is_payload`` of each path, read on ``jobs`` forked workers (0: one per core), or
+    None where forking is not possible or would not pay."""
+    from ..lint import forks, parallel  # only a walk over many files pays for them
+
+    workers = parallel.available_jobs() if jobs == 0 else jobs
+    if workers < 2 or not parallel.can_fork():
+        return None
+    _clues(), _marks(), _shapes()  # built once here, inherited by every worker
+    _CANDIDATES[:] = paths
+    try:
+        chunks = range(0, len(paths), _SNIFF_CHUNK)
+        verdicts: list[bool] = []
+        for part in forks.imap(
+            lambda i: [is_payload(p) for p in _CANDIDATES[chunks[i] : chunks[i] + _SNIFF_CHUNK]], len(chunks), workers
+        ):
+            verdicts.extend(part)
+        return verdicts
+    finally:
+        _CANDIDATES.clear()
 
 
 def is_payload(path: str) -> bool:
@@ -255,9 +307,22 @@ def is_payload(path: str) -> bool:
     names a known model or has a provider's shape. A file too large or too broken to parse
     counts when its text carries a payload's marks (a known model id, ``"taskType"``)."""
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            data = f.read(_SNIFF_BYTES if path.endswith(".jsonl") or size > 4 * _SNIFF_BYTES else -1)
+        # not blocking: a pipe that replaced the file since the walk cannot hang the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return True  # not a regular file any more: lint_one reports it
+            size = st.st_size
+            want = _SNIFF_BYTES if path.endswith(".jsonl") or size > 4 * _SNIFF_BYTES else size + 1
+            data = os.read(fd, want)
+            while 0 < len(data) < min(want, size):  # a short read (a signal, a network file system)
+                more = os.read(fd, want - len(data))
+                if not more:
+                    break
+                data += more
+        finally:
+            os.close(fd)
     except OSError:
         return True  # unreadable: lint_one reports it rather than the walk hiding it
     if path.endswith(".jsonl"):

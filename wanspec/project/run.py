@@ -95,6 +95,7 @@ def lint_project(
         respect_ignore=settings.respect_ignore,
         force_exclude=settings.force_exclude,
         config_name=_shown(config.path) if config is not None else "the config",
+        jobs=settings.jobs,
     )
     run = ProjectRun(LintResult(), options, notes=list(found.notes), skipped=found.skipped)
     if settings.fix or settings.diff:
