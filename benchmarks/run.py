@@ -20,6 +20,8 @@ Scenarios (``--scenarios``, default all; each is one function, ``scenario_<name>
   one         1 file (the pre-commit case)                        wanspec, check-jsonschema, Ajv
   many        2,000 paths on one command line                     wanspec, check-jsonschema, Ajv
   many-large  20,000 paths on one command line                    wanspec, check-jsonschema, Ajv
+              and wanspec walking their directory (`wanspec lint DIR`: the walk, the ignore
+              files, the payload check), as walked / named and walked / Ajv
   jsonl       20,000-line JSONL, wanspec -j 1 and default         wanspec, Ajv
   jsonl-big   200,000-line JSONL (clean), -j 1 and default; peak RSS against 20,000 lines
 
@@ -27,7 +29,8 @@ Corpora (``gen_corpus.py --profile``): clean (~20% invalid, one violation each) 
 prompts up to the 1,500-character limit, inline base64 images, ~72% invalid with 1-4 violations).
 
 Before timing, a sanity pass runs each tool once with machine-readable output and checks that all
-of them, and the generator's labels, agree on which files (JSONL lines) are invalid.
+of them, and the generator's labels, agree on which files (JSONL lines) are invalid; for a
+folder of files, wanspec walking the folder must agree too (every file found a payload).
 
 ``--quick`` is the smoke test CI runs (tests/test_benchmarks.py): tiny corpora in a temporary
 folder, one round, no installs; it proves the harness works, its timings mean nothing.
@@ -353,6 +356,7 @@ class Ctx:
 LABELS = {
     "wanspec": "wanspec lint --format json",
     "wanspec -j1": "wanspec lint --format json -j 1",
+    "wanspec walk": "wanspec lint --format json DIR (walked)",
     "check-jsonschema": "check-jsonschema --schemafile",
     "ajv": "node lint_ajv.js (Ajv2020, allErrors)",
 }
@@ -382,7 +386,11 @@ def scenario_many(ctx: Ctx) -> Scenario:
 def scenario_many_large(ctx: Ctx) -> Scenario:
     files = ctx.files_of("many-large")
     cmds = _tree_cmds(ctx, files, ("wanspec", "check-jsonschema", "ajv"))
-    return Scenario("many-large", f"{len(files):,} files on one command line", cmds, {p: files for p in ctx.corpora})
+    if "wanspec" in ctx.tools:  # what `wanspec lint .` costs: the walk, ignore files, the payload check
+        walked = [*ctx.tools["wanspec"].argv, "lint", "--format", "json", "many-large"]
+        cmds += [Cmd(f"{LABELS['wanspec walk']} [{p}]", "wanspec walk", p, walked, ctx.corpora[p]) for p in ctx.corpora]
+    title = f"{len(files):,} files on one command line (and wanspec walking their directory)"
+    return Scenario("many-large", title, cmds, {p: files for p in ctx.corpora})
 
 
 def _jsonl_cmds(ctx: Ctx, file: str, profiles: tuple[str, ...]) -> list[Cmd]:
@@ -541,6 +549,8 @@ def scenario_tables(sc: Scenario, series: list[Series]) -> tuple[str, dict[str, 
         for other in ("check-jsonschema", "ajv"):
             add(f"wanspec / {other} [{p}]", find.get(("wanspec", p)), find.get((other, p)), targets.get(other))
         add(f"wanspec -j 1 / ajv [{p}]", find.get(("wanspec -j1", p)), find.get(("ajv", p)), targets.get("ajv -j1"))
+        add(f"wanspec walked / named [{p}]", find.get(("wanspec walk", p)), find.get(("wanspec", p)), None)
+        add(f"wanspec walked / ajv [{p}]", find.get(("wanspec walk", p)), find.get(("ajv", p)), None)
     if "messy" in profiles and "clean" in profiles:
         for tool in ("wanspec", "wanspec -j1", "check-jsonschema", "ajv"):
             target = MESSY_OVER_CLEAN if tool.startswith("wanspec") else None
@@ -856,6 +866,11 @@ def sanity(files: list[str], corpus: Path, schema: Path, tools: dict[str, Tool])
                 + (f"; stderr: {p.stderr.strip()[-300:]}" if p.returncode not in (0, 1) else "")
             )
         verdicts[name] = keys
+        folders = {f.split("/")[0] for f in files}
+        if name == "wanspec" and not jsonl and len(folders) == 1 and "/" in files[0]:
+            # the directory walked instead of named: every file a payload, the same verdicts
+            walked = capture([*tool.argv, "lint", "--format", "json", folders.pop()], cwd=corpus)
+            verdicts["wanspec (walked)"] = invalid_keys_wanspec(walked.stdout, jsonl)
     report: dict[str, Any] = {
         "invalid_counts": {k: len(v) for k, v in verdicts.items()},
         "problems": problems,
