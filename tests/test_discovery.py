@@ -364,7 +364,7 @@ def test_many_candidates_are_read_on_several_cores_with_the_same_verdicts(mixed_
     monkeypatch.setattr(discovery, "_parallel_verdicts", lambda p, j: read_in.append(j) or real(p, j))
     for jobs in (2, 3, 0):
         found = discover_files([str(mixed_tree)], jobs=jobs)
-        assert (found.files, found.skipped) == (serial.files, serial.skipped), jobs
+        assert (found.files, found.skipped, found.sizes) == (serial.files, serial.skipped, serial.sizes), jobs
     assert read_in == [2, 3, 0]
     monkeypatch.chdir(mixed_tree)
     outputs = {j: run_cli("lint", "--format", "json", "-j", j, "-v", ".") for j in ("1", "2")}
@@ -379,14 +379,14 @@ def test_a_worker_that_dies_reading_candidates_ends_the_run_with_exit_2(mixed_tr
     from wanspec.project import discovery
 
     monkeypatch.setattr(discovery, "MIN_PARALLEL_SNIFF", 2)
-    real = discovery.is_payload
+    real = discovery._payload_and_size
 
     def dying(path):
         if path.endswith("021-binary.json"):
             os.kill(os.getpid(), signal.SIGKILL)
         return real(path)
 
-    monkeypatch.setattr(discovery, "is_payload", dying)
+    monkeypatch.setattr(discovery, "_payload_and_size", dying)
     monkeypatch.chdir(mixed_tree)
     run = run_cli("lint", "-j", "2", ".")
     assert run.exit_code == 2 and "killed by signal 9" in run.stderr, run
