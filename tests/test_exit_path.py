@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import FLASH_TASK, ROOT
@@ -312,3 +313,36 @@ def test_a_sink_that_fails_is_the_callers_error_not_an_unreadable_payload(batch)
                 call(str(batch / path), once_full)
             assert raised.value.errno == errno.ENOSPC, name
             assert [d.code for d in received] == ["WS500"], (name, path)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_fix_stopped_midway_leaves_each_file_old_or_new_and_no_temporary(tmp_path, signum):
+    """A CI runner's cancel (SIGTERM) or Ctrl-C while --fix rewrites 600 files: every file
+    reads as it was or as fixed, whole, and no temporary file is left beside them."""
+    originals = {}
+    for i in range(600):
+        path = tmp_path / f"p{i:03}.json"
+        task = {**FLASH_TASK, "taskUUID": f"8f6a3c2e-1b4d-4e5f-9a8b-{i:012d}", "duration": "5"}
+        originals[path] = json.dumps(task, indent=2)
+        path.write_text(originals[path])
+    proc = subprocess.Popen(
+        [*FRONTS["lint front"], "lint", "--fix", "-j", "1", "--no-progress", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and all(p.read_text() == t for p, t in originals.items()):
+        time.sleep(0.005)  # until the first file is rewritten
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    fixed = 0
+    for path, text in originals.items():
+        now = path.read_text()
+        if now != text:
+            assert json.loads(now) == {**json.loads(text), "duration": 5}, path
+            fixed += 1
+    assert fixed > 0, "nothing was rewritten"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".json"] == []
+    if fixed < len(originals):  # stopped midway (not after the last file)
+        expected = (-signal.SIGTERM, b"") if signum == signal.SIGTERM else (130, b"wanspec: interrupted\n")
+        assert (proc.returncode, err) == expected
