@@ -46,9 +46,10 @@ def test_quick_benchmark_runs_every_scenario_on_both_corpora(tmp_path: Path):
     assert "wanspec messy / clean" in jsonl and "wanspec -j1 messy / clean" in jsonl
     assert "rss big / small (-j 1)" in data["scenarios"]["jsonl-big"]["ratios"]
     # the 20,000-file scenario walks the directory too, and the walk finds every file a payload
-    assert {"wanspec walked / named [messy]", "wanspec walked / ajv [clean]"} <= set(
-        data["scenarios"]["many-large"]["ratios"]
-    )
+    walked = {"wanspec walked / named [messy]", "wanspec walked / named [clean]"}
+    if "ajv" in data["tools"]:  # only where node and Ajv are installed (not in CI's clone)
+        walked |= {"wanspec walked / ajv [messy]", "wanspec walked / ajv [clean]"}
+    assert walked <= set(data["scenarios"]["many-large"]["ratios"]), data["scenarios"]["many-large"]["ratios"]
     for p in ("clean", "messy"):
         assert "wanspec (walked)" in data["sanity"][f"many-large [{p}]"]["invalid_counts"], data["sanity"]
 
