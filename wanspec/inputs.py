@@ -180,12 +180,7 @@ def read_input(path: str, limit: int) -> tuple[bytes, int | None]:
                 return read_capped(stream, limit)
         if st.st_size > limit:
             return b"", st.st_size
-        data = os.read(fd, st.st_size + 1)
-        while 0 < len(data) < st.st_size:  # a short read (a signal, a network file system)
-            more = os.read(fd, st.st_size + 1 - len(data))
-            if not more:
-                break
-            data += more
+        data = _read_fd(fd, st.st_size + 1, st.st_size)
         if len(data) > st.st_size:  # it grew since the stat: read on, up to the cap
             with os.fdopen(os.dup(fd), "rb") as stream:
                 data += stream.read(limit + 1 - len(data))
@@ -194,3 +189,31 @@ def read_input(path: str, limit: int) -> tuple[bytes, int | None]:
         return data, None
     finally:
         os.close(fd)
+
+
+def read_prefix(path: str, limit: int, *, whole_up_to: int = 0) -> tuple[bytes, int] | None:
+    """A regular file's start and its size, for a look inside a file found by a walk: the
+    whole file when it is at most ``whole_up_to`` bytes, else its first ``limit`` bytes.
+    None when ``path`` is no longer a regular file (opened without blocking, as
+    ``read_input`` opens a found file); ``OSError`` when it cannot be read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        want = st.st_size + 1 if st.st_size <= whole_up_to else limit
+        return _read_fd(fd, want, st.st_size), st.st_size
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, want: int, size: int) -> bytes:
+    """Up to ``want`` bytes of a regular file of ``size`` bytes: one ``read``, and more
+    only after a short one (a signal, a network file system)."""
+    data = os.read(fd, want)
+    while 0 < len(data) < min(want, size):
+        more = os.read(fd, want - len(data))
+        if not more:
+            break
+        data += more
+    return data

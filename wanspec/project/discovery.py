@@ -26,7 +26,7 @@ from typing import Any
 
 from ..catalog import store
 from ..errors import UsageError
-from ..inputs import Found, kind_of, refusal
+from ..inputs import Found, kind_of, read_prefix, refusal
 from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema
 from ..recordtype import field, recordclass
 from .ignore import IgnoreLayer, ignored, read_layer, repository_layers
@@ -327,26 +327,13 @@ def is_payload(path: str) -> bool:
 
 def _payload_and_size(path: str) -> tuple[bool, int | None]:
     """``is_payload``, and the size of the regular file it read (None: not read)."""
-    size = None
     try:
-        # not blocking: a pipe that replaced the file since the walk cannot hang the open
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                return True, None  # not a regular file any more: lint_one reports it
-            size = st.st_size
-            want = _SNIFF_BYTES if path.endswith(".jsonl") or size > 4 * _SNIFF_BYTES else size + 1
-            data = os.read(fd, want)
-            while 0 < len(data) < min(want, size):  # a short read (a signal, a network file system)
-                more = os.read(fd, want - len(data))
-                if not more:
-                    break
-                data += more
-        finally:
-            os.close(fd)
+        read = read_prefix(path, _SNIFF_BYTES, whole_up_to=-1 if path.endswith(".jsonl") else 4 * _SNIFF_BYTES)
     except OSError:
-        return True, size  # unreadable: lint_one reports it rather than the walk hiding it
+        read = None
+    if read is None:
+        return True, None  # unreadable, or no longer a regular file: lint_one reports it
+    data, size = read
     if path.endswith(".jsonl"):
         line = next((ln for ln in data.splitlines() if ln.strip()), b"")
         data = line
