@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..jsontools import json_type, type_phrase
 from ..recordtype import field, recordclass
 from .positions import MAX_INT_DIGITS, PositionIndex, Window, scan
-from .stack import from_the_bottom
+from .stack import anywhere, from_the_bottom
 
 if TYPE_CHECKING:
     import mmap
@@ -742,11 +742,7 @@ def looks_like_jsonl(data: bytes) -> bool:
     if "\n" not in text:
         return False
     try:
-        return _several_values(text)
-    except RecursionError:
-        pass
-    try:
-        return from_the_bottom(_several_values, text)
+        return anywhere(_several_values, text)
     except RecursionError:
         return False
 

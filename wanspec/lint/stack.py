@@ -51,3 +51,15 @@ def from_the_bottom(call: Callable[..., T], *args: object) -> T:
     if not ok:
         raise value  # type: ignore[misc]
     return value  # type: ignore[return-value]
+
+
+def anywhere(call: Callable[..., T], *args: object) -> T:
+    """``call(*args)`` here, and again on a fresh stack if it runs out here: the outcome a
+    value nested near the limit has wherever it is read (``RecursionError`` when even a
+    whole stack is not enough). The per-line and per-task reads write this out inline: a
+    call more is 0.1 µs a line."""
+    try:
+        return call(*args)
+    except RecursionError:
+        pass
+    return from_the_bottom(call, *args)

@@ -29,7 +29,7 @@ from ..catalog import store
 from ..jsontools import unescape_token
 from ..lint.engine import compiled
 from ..lint.run import LintOptions, lint_bytes
-from ..lint.stack import from_the_bottom
+from ..lint.stack import anywhere
 from ..records import Diagnostic, LintResult, Severity
 from ..recordtype import recordclass
 
@@ -182,11 +182,7 @@ def _edits(fix: Fix, d: Diagnostic, text: str, offset: int) -> list[Edit]:
     fixable does not depend on where it is linted (a worker, a serial run, the parent of
     a parallel run); a task too deep even there has no fix."""
     try:
-        return list(fix(d, text, offset))
-    except RecursionError:
-        pass
-    try:
-        return from_the_bottom(lambda: list(fix(d, text, offset)))
+        return anywhere(lambda: list(fix(d, text, offset)))
     except RecursionError:
         return []
 
