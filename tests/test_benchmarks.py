@@ -82,3 +82,23 @@ def test_array_benchmark_times_both_shapes_with_and_without_findings(tmp_path: P
     for shapes in data.values():
         assert set(shapes) == {"array", "jsonl"} and shapes["array"]["paired_ratio"] > 0
     assert "| 300 | without | array |" in proc.stdout
+
+
+@pytest.mark.slow
+def test_floors_time_each_layer_of_a_json_lines_lint_on_both_corpora(tmp_path: Path):
+    """``floors.py --quick``: every layer is timed on a clean and a messy corpus, in the
+    order each adds to the one before, and the lint it profiles is the real one (the
+    messy corpus has findings, each counted)."""
+    results = tmp_path / "floors.json"
+    argv = [sys.executable, str(ROOT / "benchmarks" / "floors.py"), "--quick", "--results", str(results)]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    reports = json.loads(results.read_text())
+    assert [Path(r["file"]).parent.name for r in reports] == ["clean", "messy"]
+    layers = ["read", "(json.loads, no checks)", "+ parse", "+ engine", "+ findings", "lint, no output"]
+    for report in reports:
+        assert list(report["seconds"]) == [*layers, "lint, text report"]
+        assert report["tasks"] == 300 and all(s > 0 for s in report["seconds"].values())
+    clean, messy = reports
+    assert messy["findings"] > messy["tasks"] > clean["findings"] > 0
+    assert proc.stdout.count("| lint, text report |") == 2
