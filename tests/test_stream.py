@@ -96,6 +96,28 @@ def test_a_stream_does_not_mix_lines_and_tasks():
     assert [d.code for d in lint_records([FLASH_TASK, "text"])] == [d.code for d in lint_payload([FLASH_TASK, "x"])]
 
 
+def test_a_parsed_stream_may_start_with_null():
+    """``null`` is a value a caller's parser returns for a line reading ``null``: as the
+    first record it is task 0, not the end of the stream, and the tasks after it keep
+    their indexes."""
+    found = [(d.task, d.code) for d in lint_records([None, BAD, FLASH_TASK], file="batch")]
+    expected = [(0, "WS009")] + [(1, d.code) for d in lint_payload(BAD)]
+    assert found == expected
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_raw_lines_may_be_any_bytes_like_object(tmp_path: Path, kind: Any):
+    """A reader that fills a ``bytearray`` or hands out ``memoryview`` slices gives the
+    same lines as ``bytes``: read as raw JSON Lines, never as parsed tasks."""
+    paths = _write_dataset(tmp_path / "data", partitions=1)
+    lines = Path(paths[0]).read_bytes().splitlines(keepends=True)
+    expected = list(lint_records(lines, file=paths[0]))
+    assert list(lint_records([kind(line) for line in lines], file=paths[0])) == expected
+    # and after a first record of another bytes-like kind
+    mixed = [lines[0], *(kind(line) for line in lines[1:])]
+    assert list(lint_records(mixed, file=paths[0])) == expected
+
+
 def lint_bytes_empty() -> list[wanspec.Diagnostic]:
     from wanspec.lint.run import lint_bytes
 

@@ -19,6 +19,10 @@ from . import source as _source
 
 #: Records linted between two hand-overs of diagnostics (bounds what is held at once).
 _BATCH = 256
+#: What a raw record may be: a line's text or any bytes-like object holding it.
+_BYTES = (bytes, bytearray, memoryview)
+_RAW = (*_BYTES, str)
+_NONE_LEFT = object()  # not None: ``null`` is a record a caller's parser gives
 
 
 def lint_records(
@@ -26,12 +30,12 @@ def lint_records(
 ) -> Iterator[Diagnostic]:
     """Lint records one at a time and yield their diagnostics in input order.
 
-    ``records`` is either raw JSON Lines (``bytes`` or ``str``, one task a record, as
-    read from a file opened in binary mode) or already-parsed tasks (dicts); the first
-    record decides which. Raw lines give exactly what ``wanspec lint FILE.jsonl``
-    reports for a file holding them (line numbers count records from 1, blank ones
-    included); parsed tasks give what ``lint_payload`` reports for each task alone, with
-    ``file`` and the task index set and no line or column. Either way each record is a
+    ``records`` is either raw JSON Lines (``str`` or bytes-like: ``bytes``, ``bytearray``,
+    ``memoryview``; one task a record, as read from a file opened in binary mode) or
+    already-parsed tasks (dicts); the first record decides which. Raw lines give exactly
+    what ``wanspec lint FILE.jsonl`` reports for a file holding them (line numbers count
+    records from 1, blank ones included); parsed tasks give what ``lint_payload`` reports
+    for each task alone, with ``file`` and the task index set and no line or column. Either way each record is a
     request of its own, as a JSON Lines line is (no batch rules across records).
     ``options`` apply as in ``lint_paths``, including a project ``Policy`` (its per-file
     choices match ``file``).
@@ -39,12 +43,9 @@ def lint_records(
     opts = options or _run.LintOptions()
     _run.validate_options(opts)
     stream = iter(records)
-    first = next(stream, None)
-    if first is None:
-        head: list[Any] = []
-    else:
-        head = [first]
-    if first is not None and not isinstance(first, (bytes, str)):
+    first = next(stream, _NONE_LEFT)
+    head: list[Any] = [] if first is _NONE_LEFT else [first]
+    if head and not isinstance(first, _RAW):
         if opts.policy is not None:
             opts = opts.policy.options_for(file, opts)
         yield from _run.task_diagnostics(_chain(head, stream), opts, file)
@@ -84,14 +85,14 @@ def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
     yield from rest
 
 
-def _as_bytes(lines: Iterable[bytes | str]) -> Iterator[bytes]:
+def _as_bytes(lines: Iterable[Any]) -> Iterator[bytes]:
     for n, line in enumerate(lines):
         if isinstance(line, str):
             yield line.encode("utf-8", "surrogatepass")
-        elif isinstance(line, (bytes, bytearray)):
+        elif isinstance(line, _BYTES):
             yield bytes(line)
         else:  # a caller's mistake, not a payload's: say which record
             raise TypeError(
                 f"lint_records: record {n} is {type(line).__name__}; a stream holds either raw JSON Lines "
-                "(bytes or str) or parsed tasks, as its first record does"
+                "(str or bytes-like) or parsed tasks, as its first record does"
             )
