@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,30 @@ def test_file_api(tmp_path):
     assert not result.ok
     assert result.diagnostics[0].line is not None
     assert lint_paths([str(tmp_path)], LintOptions(ignore=("WS500",))).ok
+
+
+def test_paths_may_be_path_objects_bytes_or_one_path_alone(tmp_path, monkeypatch):
+    """What Python code has at hand: ``pathlib.Path``, ``os.fsencode``'d bytes, a single
+    path not wrapped in a list. Each is the file it names, with the name as given."""
+    bad = tmp_path / "a.json"
+    bad.write_text(json.dumps({**FLASH, "duration": 40}))
+    monkeypatch.chdir(tmp_path)
+    expected = lint_paths(["a.json"]).diagnostics
+    assert [d.code for d in expected] == ["WS500"] and expected[0].file == "a.json"
+    for given in ([Path("a.json")], [b"a.json"], "a.json", Path("a.json"), (p for p in [Path("a.json")])):
+        assert lint_paths(given).diagnostics == expected, given
+    assert lint_file(Path("a.json")).diagnostics == lint_file(b"a.json").diagnostics == expected
+    for paths in ((Path("a.json"),), ("a.json",)):
+        run = wanspec.lint_project(wanspec.ProjectSettings(paths=paths, isolated=True))
+        assert run.result.diagnostics == expected
+    run = wanspec.lint_project(wanspec.ProjectSettings(paths="a.json", isolated=True))  # type: ignore[arg-type]
+    assert run.result.diagnostics == expected
+
+
+@pytest.mark.parametrize("given", [[3], [None], 3, [["a.json"]]])
+def test_something_that_is_not_a_path_is_a_type_error_naming_it(given):
+    with pytest.raises(TypeError, match=r"path must be a str, bytes or os\.PathLike"):
+        lint_paths(given)
 
 
 def test_diagnostic_is_a_frozen_record():

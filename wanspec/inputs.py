@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
-from typing import IO
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any, TypeAlias
 
 
 class Found(str):
@@ -45,6 +45,31 @@ _KINDS = (
     (stat.S_ISSOCK, "a socket"),
     (stat.S_ISDIR, "a directory"),
 )
+
+
+#: What the Python API takes for a path: what ``open`` takes.
+PathArg: TypeAlias = "str | bytes | os.PathLike[str] | os.PathLike[bytes]"
+
+
+def path_of(value: Any) -> str:
+    """A path given to the Python API, as the ``str`` the linter works with: a ``str``
+    as it is, a ``pathlib.Path`` or ``bytes`` as the file system decodes it."""
+    if isinstance(value, str):
+        return value
+    try:
+        return os.fsdecode(os.fspath(value))
+    except TypeError:
+        raise TypeError(f"a path must be a str, bytes or os.PathLike, not {type(value).__name__}") from None
+
+
+def paths_of(value: Any) -> list[str]:
+    """``path_of`` for each path given, or for the one path given alone (a ``str`` is
+    one path, never a sequence of one-letter names)."""
+    if isinstance(value, (str, bytes, os.PathLike)):
+        return [path_of(value)]
+    if not isinstance(value, Iterable):
+        raise TypeError(f"a path must be a str, bytes or os.PathLike, not {type(value).__name__}")
+    return [p if type(p) is str else path_of(p) for p in value]
 
 
 def kind_of(mode: int) -> str | None:

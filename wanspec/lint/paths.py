@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
+from ..inputs import PathArg, paths_of
 from ..records import LintResult
 from .events import LintEvents
 from .run import (
@@ -26,7 +27,7 @@ ONE_FILE_POOL_BYTES = 2 << 20
 
 
 def lint_paths(
-    paths: Iterable[str],
+    paths: Iterable[PathArg] | PathArg,
     options: LintOptions | None = None,
     *,
     stdin: Any = None,
@@ -37,7 +38,8 @@ def lint_paths(
     discovered: bool = False,
     sizes: Mapping[str, int] | None = None,
 ) -> LintResult:
-    """Lint files and directories (recursively), in input order.
+    """Lint files and directories (recursively), in input order. A path is a ``str``,
+    ``bytes`` or ``pathlib.Path``; one path may be given alone.
 
     Without ``sink`` the result holds every diagnostic; with it, each diagnostic goes to
     the sink as soon as it is final and the result holds only the counts. ``keep``, when
@@ -52,7 +54,8 @@ def lint_paths(
     saw them, so that planning the run does not stat every file again.
     """
     with raising_what_the_sink_raised():
-        return _lint_paths(paths, options, stdin, sink, keep, jobs, events, discovered, sizes)
+        named = cast("Iterable[str]", paths) if discovered else paths_of(paths)  # discovery's are str
+        return _lint_paths(named, options, stdin, sink, keep, jobs, events, discovered, sizes)
 
 
 def _lint_paths(

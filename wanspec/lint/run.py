@@ -510,16 +510,18 @@ def _in_file_order(d: Diagnostic) -> tuple[int, int, int, str, str]:
 
 
 def lint_file(
-    path: str, options: LintOptions | None = None, *, stdin: Any = None, sink: Sink | None = None
+    path: _inputs.PathArg, options: LintOptions | None = None, *, stdin: Any = None, sink: Sink | None = None
 ) -> LintResult:
     """Lint one file (``"-"`` reads standard input); findings come in file order.
+    ``path`` is a ``str``, ``bytes`` or ``pathlib.Path``.
 
     With ``sink``, each diagnostic is passed to it as soon as its task (JSON Lines) or
     file (JSON) is done, and the result keeps only the counts.
     """
     result = LintResult(files=1)
+    name = _inputs.path_of(path)
     with raising_what_the_sink_raised():
-        lint_one(path, options or LintOptions(), stdin, Collector(result, sink or result.diagnostics.append))
+        lint_one(name, options or LintOptions(), stdin, Collector(result, sink or result.diagnostics.append))
     return result
 
 

@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..errors import UsageError
 from ..files import write_atomic
-from ..inputs import open_input, read_capped
+from ..inputs import PathArg, open_input, paths_of, read_capped
 from ..lint.events import LintEvents
 from ..lint.paths import lint_paths
 from ..lint.run import STDIN, LintOptions, Sink, problem_diagnostic, validate_options
@@ -39,7 +39,7 @@ __all__ = ["ProjectRun", "ProjectSettings", "lint_project", "project_options"]
 class ProjectSettings:
     """What to lint, and with which project choices (the options of ``wanspec lint``)."""
 
-    paths: tuple[str, ...] = ()  # () means the working directory
+    paths: tuple[PathArg, ...] = ()  # () means the working directory; str, bytes or pathlib.Path
     schema: str | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -86,7 +86,7 @@ def lint_project(
     options = merged_options(settings, config)
     if settings.write_baseline and settings.baseline is None:
         raise UsageError("--write-baseline needs --baseline FILE (the file to write)")
-    paths = settings.paths or (".",)
+    paths = tuple(paths_of(settings.paths)) or (".",)  # a pathlib.Path, or one path alone, as lint_paths takes them
     if (settings.fix or settings.diff) and STDIN in paths:
         raise UsageError("--fix and --diff rewrite files; they cannot take standard input (-)")
     found = discover_files(
