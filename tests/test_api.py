@@ -82,6 +82,33 @@ def test_something_that_is_not_a_path_is_a_type_error_naming_it(given):
         lint_paths(given)
 
 
+def test_rule_selections_may_be_one_string_or_any_list_of_strings(tmp_path):
+    """``select="WS5"`` is one selector (it read as the selectors W, S and 5), a string
+    with commas is several, as ``--select`` takes them, and a list is as good as a tuple."""
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({**FLASH, "duration": 40, "width": 1281}))
+    both = [d.code for d in lint_paths([path]).diagnostics]
+    assert sorted(both) == ["WS401", "WS500"]
+    assert LintOptions(select="WS5") == LintOptions(select=("WS5",)) == LintOptions(select=["WS5"])
+    assert LintOptions(ignore="WS5, WS4") == LintOptions(ignore=("WS5", "WS4"))
+    assert [d.code for d in lint_paths([path], LintOptions(select="WS5")).diagnostics] == ["WS500"]
+    assert [d.code for d in lint_paths([path], LintOptions(ignore=["WS5"])).diagnostics] == ["WS401"]
+    run = wanspec.lint_project(wanspec.ProjectSettings(paths=(str(path),), select="WS4", isolated=True))
+    assert [d.code for d in run.result.diagnostics] == ["WS401"]
+    with pytest.raises(TypeError, match="rule selector must be a str, not int"):
+        LintOptions(select=[5])
+
+
+@pytest.mark.parametrize("jobs", [-1, "2", 1.5, True])
+def test_jobs_must_be_a_whole_number_from_zero(tmp_path, jobs):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(FLASH))
+    with pytest.raises(wanspec.UsageError, match="jobs must be"):
+        lint_paths([path], jobs=jobs)
+    with pytest.raises(wanspec.UsageError, match="jobs must be"):
+        wanspec.lint_project(wanspec.ProjectSettings(paths=(str(path),), jobs=jobs, isolated=True))
+
+
 def test_diagnostic_is_a_frozen_record():
     d = Diagnostic("WS401", Severity.ERROR, "m")
     try:

@@ -15,6 +15,7 @@ from .run import (
     Keep,
     LintOptions,
     Sink,
+    check_jobs,
     discover,
     lint_one,
     raising_what_the_sink_raised,
@@ -71,6 +72,7 @@ def _lint_paths(
 ) -> LintResult:
     opts = options or LintOptions()
     validate_options(opts)
+    check_jobs(jobs)
     total = LintResult()
     out = Collector(total, sink or total.diagnostics.append, keep)
     if discovered:

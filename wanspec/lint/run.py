@@ -50,6 +50,11 @@ class LintOptions:
     #: while the linter still holds the text, so no file is read a second time to answer
     fixable: Callable[[Diagnostic, str, int], bool] | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        if type(self.select) is not tuple or type(self.ignore) is not tuple:
+            object.__setattr__(self, "select", selectors(self.select))
+            object.__setattr__(self, "ignore", selectors(self.ignore))
+
     def wants(self, code: str) -> bool:
         if not self.select and not self.ignore:  # the usual run: every finding is wanted
             return True
@@ -66,6 +71,24 @@ class LintOptions:
             if severity is not d.severity:
                 d = replace(d, severity=severity)
         return d
+
+
+def selectors(value: str | Iterable[str]) -> tuple[str, ...]:
+    """A rule selection as given from Python: one string (commas separate selectors, as
+    ``--select`` takes them) or any iterable of strings."""
+    if isinstance(value, str):
+        return tuple(s for part in value.split(",") if (s := part.strip()))
+    out = tuple(value)
+    for sel in out:
+        if not isinstance(sel, str):
+            raise TypeError(f"a rule selector must be a str, not {type(sel).__name__}")
+    return out
+
+
+def check_jobs(jobs: Any) -> None:
+    """Raise UsageError unless ``jobs`` is a whole number from 0 (0: one per core)."""
+    if type(jobs) is not int or jobs < 0:
+        raise UsageError(f"jobs must be 0 (a process per available core) or a whole number above it, not {jobs!r}")
 
 
 @cache

@@ -21,7 +21,7 @@ from ..files import write_atomic
 from ..inputs import PathArg, open_input, paths_of, read_capped
 from ..lint.events import LintEvents
 from ..lint.paths import lint_paths
-from ..lint.run import STDIN, LintOptions, Sink, problem_diagnostic, validate_options
+from ..lint.run import STDIN, LintOptions, Sink, check_jobs, problem_diagnostic, selectors, validate_options
 from ..lint.source import MAX_JSON_BYTES, Problem
 from ..records import Diagnostic, LintResult
 from ..recordtype import field, recordclass, replace
@@ -55,6 +55,11 @@ class ProjectSettings:
     respect_ignore: bool = True  # .gitignore, .ignore and .git/info/exclude keep files out of the walk
     force_exclude: bool = False  # choose named files as the walk would (pre-commit names every changed file)
 
+    def __post_init__(self) -> None:
+        for name in ("select", "ignore", "extend_select"):  # "WS5" or ["WS5"], as LintOptions takes them
+            if type(getattr(self, name)) is not tuple:
+                object.__setattr__(self, name, selectors(getattr(self, name)))
+
 
 @recordclass(frozen=False)
 class ProjectRun:
@@ -82,6 +87,7 @@ def lint_project(
     With ``sink``, each diagnostic goes to it as soon as it is final (in file order) and
     ``result.diagnostics`` stays empty; without it, the result holds them all.
     """
+    check_jobs(settings.jobs)
     config = load_config_for(settings)
     options = merged_options(settings, config)
     if settings.write_baseline and settings.baseline is None:
