@@ -109,6 +109,20 @@ def test_jobs_must_be_a_whole_number_from_zero(tmp_path, jobs):
         wanspec.lint_project(wanspec.ProjectSettings(paths=(str(path),), jobs=jobs, isolated=True))
 
 
+def test_an_unknown_schema_id_is_said_the_same_way_everywhere():
+    """``load_schema`` raised a bare ``KeyError('nope')``; every entry point now says what
+    ``lint_payload`` says: the id, and the closest one (still a ``KeyError`` too)."""
+    with pytest.raises(wanspec.UsageError) as payload:
+        lint_payload({}, schema="alibaba:wan@2.6-flash")
+    with pytest.raises(KeyError) as loaded:
+        wanspec.load_schema("alibaba:wan@2.6-flash")
+    assert str(loaded.value) == str(payload.value)
+    assert "did you mean 'runware/alibaba:wan@2.6-flash'?" in str(loaded.value)
+    assert isinstance(loaded.value, wanspec.UsageError)
+    with pytest.raises(wanspec.UsageError, match="`wanspec schemas` lists them"):
+        wanspec.load_schema("zzzz")
+
+
 def test_diagnostic_is_a_frozen_record():
     d = Diagnostic("WS401", Severity.ERROR, "m")
     try:

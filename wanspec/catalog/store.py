@@ -15,7 +15,7 @@ import os
 from functools import cache, lru_cache
 from typing import Any, Protocol
 
-from ..errors import CatalogError, suggest
+from ..errors import CatalogError, UnknownNameError, suggest
 from ..records import Severity
 from ..recordtype import recordclass
 
@@ -182,7 +182,14 @@ class Catalog:
         try:
             return self.entries[schema_id]
         except KeyError:
-            raise KeyError(schema_id) from None
+            raise self.unknown(schema_id) from None
+
+    def unknown(self, schema_id: str) -> UnknownNameError:
+        """What to raise for an id the catalogue does not have (a ``KeyError`` too), with
+        the closest id: the one wording of every entry point that takes a schema id."""
+        guess = self.suggest_schema(schema_id) if isinstance(schema_id, str) else None
+        hint = f"; did you mean {guess!r}?" if guess else "; `wanspec schemas` lists them"
+        return UnknownNameError("schema", str(schema_id), self.ids(), message=f"unknown schema {schema_id!r}{hint}")
 
     def ids(self) -> list[str]:
         return sorted(self.entries)

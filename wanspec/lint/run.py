@@ -109,9 +109,7 @@ def validate_options(options: LintOptions) -> None:
     """Raise UsageError for an unknown schema id or rule selector."""
     cat = store.catalog()
     if options.schema is not None and options.schema not in cat.entries:
-        guess = cat.suggest_schema(options.schema)
-        hint = f"; did you mean {guess!r}?" if guess else "; `wanspec schemas` lists them"
-        raise UnknownNameError("schema", options.schema, cat.ids(), message=f"unknown schema {options.schema!r}{hint}")
+        raise cat.unknown(options.schema)
     rules = store.rules()
     names = {r.name for r in rules.values()}
     for sel in (*options.select, *options.ignore):

@@ -22,7 +22,7 @@ Importing this module imports pydantic; ``wanspec lint`` never does.
 
 from __future__ import annotations
 
-from ..errors import UsageError
+from ..catalog.store import catalog
 from ._base import RequestModel, WireModel
 from ._generated import *  # noqa: F403 (the generated classes, listed in _generated.__all__)
 from ._generated import MODELS
@@ -34,7 +34,7 @@ def model_for(schema_id: str) -> type[RequestModel]:
     try:
         return MODELS[schema_id]
     except KeyError:
-        raise UsageError(f"unknown schema {schema_id!r}; `wanspec schemas` lists them") from None
+        raise catalog().unknown(schema_id) from None
 
 
 __all__ = ["MODELS", "RequestModel", "WireModel", "model_for", *_generated_names]

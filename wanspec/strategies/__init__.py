@@ -37,8 +37,8 @@ __all__ = ["Coverage", "InvalidPayload", "coverage", "invalid_payloads", "payloa
 
 
 def _schema(schema_id: str) -> Any:
-    if schema_id not in catalog().ids():
-        raise UsageError(f"unknown schema {schema_id!r}; `wanspec schemas` lists them")
+    if schema_id not in catalog().entries:
+        raise catalog().unknown(schema_id)
     return model_schema(schema_id)
 
 
