@@ -53,6 +53,33 @@ def test_lint_dot_reports_only_the_invalid_payload(tmp_path, run_cli, monkeypatc
     )
 
 
+@pytest.mark.parametrize("front", ["-j1", "-j2"])
+def test_a_file_named_twice_or_also_found_by_a_walk_is_linted_once(tmp_path, run_cli, monkeypatch, front):
+    """``wanspec lint . payloads/bad.json ./payloads/bad.json /abs/payloads/bad.json``: one
+    file, however it is spelled and however often it is reached, is linted and counted
+    once, under its first mention (ruff does the same)."""
+    repo = _repo(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    bad = "payloads/bad.json"
+    once = run_cli("lint", front, ".")
+    again = run_cli("lint", front, ".", bad, "./" + bad, str(repo / bad), "payloads", "payloads/../" + bad)
+    assert again.exit_code == once.exit_code == 1
+    assert again.stdout == once.stdout
+    named = run_cli("lint", front, str(repo / bad), bad, "./payloads/")
+    assert named.stdout.splitlines()[0].startswith(str(repo / bad) + ":"), named
+    assert named.stdout.splitlines()[-1] == "Found 1 error and 0 warnings in 2 tasks (2 files).", named
+
+
+def test_the_python_api_lints_a_file_named_twice_once(tmp_path, monkeypatch):
+    import wanspec
+
+    repo = _repo(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    twice = wanspec.lint_paths(["payloads", "payloads/bad.json", "./payloads/bad.json"])
+    assert twice.diagnostics == wanspec.lint_paths(["payloads"]).diagnostics
+    assert twice.summary()["files"] == 2
+
+
 def test_without_the_invalid_payload_it_passes_and_counts_what_it_skipped(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(_repo(tmp_path / "repo", invalid=False))
     run = run_cli("lint")

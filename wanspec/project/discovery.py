@@ -27,7 +27,7 @@ from typing import Any
 from ..catalog import store
 from ..errors import UsageError
 from ..inputs import Found, kind_of, read_prefix, refusal
-from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema
+from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema, once
 from ..recordtype import field, recordclass
 from .ignore import IgnoreLayer, ignored, read_layer, repository_layers
 from .policy import Policy
@@ -124,6 +124,8 @@ def discover_files(
     if missing:
         raise UsageError("no such file or directory: " + ", ".join(missing))
     _sniff(found, jobs)
+    if len(given) > 1:  # one directory's walk reaches each file once
+        found.files = once(found.files)
     if not found.files and not found.skipped and not found.notes and not found.unreadable:
         raise UsageError("no payload files (*.json, *.jsonl) under: " + ", ".join(given))
     return found
