@@ -247,6 +247,26 @@ def test_a_missing_config_file_and_contradictory_options_are_usage_errors(run_cl
     assert run.exit_code == 2 and "contradict" in run.stderr
 
 
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (".", "config file . is a directory, not a config file (a wanspec.toml or pyproject.toml)"),
+        ("/dev/null", "config file /dev/null is a character device, not a config file"),
+    ],
+)
+def test_a_config_that_is_not_a_file_says_what_it_is(run_cli, project, given, says):
+    """It said "does not exist" of a directory or a device, which do."""
+    project("ok.json", FLASH_TASK)
+    run = run_cli("lint", "--config", given, "ok.json")
+    assert run.exit_code == 2 and says in run.stderr, run
+
+
+def test_a_rule_selector_in_lower_case_is_pointed_to_its_upper_case(run_cli, project):
+    project("ok.json", FLASH_TASK)
+    run = run_cli("lint", "--select", "ws5", "ok.json")
+    assert run.exit_code == 2 and "unknown rule selector 'ws5': did you mean 'WS5'?" in run.stderr, run
+
+
 # -- the README's example --------------------------------------------------------------------
 def test_the_readme_configuration_example_loads(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

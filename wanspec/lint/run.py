@@ -112,9 +112,14 @@ def validate_options(options: LintOptions) -> None:
         raise cat.unknown(options.schema)
     rules = store.rules()
     names = {r.name for r in rules.values()}
+
+    def known(sel: str) -> bool:
+        return sel == "ALL" or sel in names or any(c.startswith(sel) for c in rules)
+
     for sel in (*options.select, *options.ignore):
-        if sel != "ALL" and sel not in names and not any(c.startswith(sel) for c in rules):
-            guess = suggest(sel, [*rules, *names])
+        if not known(sel):
+            # codes are upper case (as in ruff): "ws5" means WS5, not the nearest spelling
+            guess = sel.upper() if known(sel.upper()) else suggest(sel, [*rules, *names])
             hint = f"did you mean {guess!r}? " if guess else ""
             raise UnknownNameError(
                 "rule selector",

@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING
 
 from ..errors import UsageError
 from ..files import write_atomic
-from ..inputs import PathArg, open_input, paths_of, read_capped
+from ..inputs import PathArg, kind_of, open_input, paths_of, read_capped
 from ..lint.events import LintEvents
 from ..lint.paths import lint_paths
 from ..lint.run import STDIN, LintOptions, Sink, check_jobs, problem_diagnostic, selectors, validate_options
@@ -245,8 +245,13 @@ def load_config_for(settings: ProjectSettings) -> ProjectConfig | None:
         path = find_config(os.getcwd())
         if path is None:
             return None
-    elif not os.path.isfile(path):
-        raise UsageError(f"config file {path} does not exist")
+    else:
+        try:
+            kind = kind_of(os.stat(path).st_mode)
+        except OSError:
+            raise UsageError(f"config file {path} does not exist") from None
+        if kind is not None:
+            raise UsageError(f"config file {path} is {kind}, not a config file (a wanspec.toml or pyproject.toml)")
     from .config import load_config  # deferred: most pre-commit runs have no config file to parse
 
     return load_config(path)
