@@ -520,13 +520,22 @@ def test_a_slice_that_reads_differently_from_its_survey_stops_the_run(tmp_path, 
     _parallel._SHARED.clear()
 
 
-def test_an_array_named_twice_is_linted_twice(run_cli, tmp_path, small_chunks, fallbacks):
+def test_an_array_listed_twice_for_the_workers_is_linted_twice_as_serially(run_cli, tmp_path, small_chunks, fallbacks):
+    """The command line lints a file named twice once (discovery keeps the first mention),
+    but the workers' shared texts are keyed by path: a list that holds an array twice
+    (``discovered=True`` takes it as given) still gives what a serial run gives."""
+    from wanspec import lint_paths
+
     path = tmp_path / "batch.json"
     path.write_text(_array(200, seed=7, indent=2))
-    serial = run_cli("lint", "--format", "json", "-j", "1", str(path), str(path))
-    parallel = run_cli("lint", "--format", "json", "-j", "2", str(path), str(path))
-    assert parallel.stdout == serial.stdout and serial.json()["summary"]["files"] == 2
+    twice = [str(path), str(path)]
+    serial = lint_paths(twice, jobs=1, discovered=True)
+    parallel = lint_paths(twice, jobs=2, discovered=True)
+    assert parallel.diagnostics == serial.diagnostics and serial.summary()["files"] == 2
+    assert len(serial.diagnostics) == 2 * len(lint_paths([str(path)], jobs=1).diagnostics) > 0
     assert fallbacks == []
+    named = run_cli("lint", "--format", "json", "-j", "2", *twice)
+    assert named.json()["summary"]["files"] == 1
 
 
 def _nested(depth: int) -> str:

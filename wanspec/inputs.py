@@ -47,6 +47,29 @@ _KINDS = (
 )
 
 
+def once(files: list[str]) -> list[str]:
+    """``files`` with each file once: a file named twice, spelled two ways (``a.json``,
+    ``./a.json``, its absolute path) or also found by walking a directory that holds it
+    stays where it was first mentioned, as first spelled. Standard input counts once too."""
+    if len(files) < 2:
+        return files
+    cwd = os.getcwd()
+    plain = os.sep == "/" and os.altsep is None  # POSIX: a clean path needs no normpath (0.7 µs a file)
+    seen: set[str] = set()
+    out: list[str] = []
+    for f in files:
+        if f == "-":  # standard input
+            key = f
+        elif plain and "/." not in f and "//" not in f and not f.startswith(".") and not f.endswith("/"):
+            key = f if f.startswith("/") else f"{cwd}/{f}"
+        else:
+            key = os.path.normcase(os.path.normpath(os.path.join(cwd, f)))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
 #: What the Python API takes for a path: what ``open`` takes.
 PathArg: TypeAlias = "str | bytes | os.PathLike[str] | os.PathLike[bytes]"
 

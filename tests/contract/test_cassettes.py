@@ -35,6 +35,20 @@ def test_cli_verify_and_audit_the_committed_set(run_cli):
     assert audit.exit_code == 0, audit
 
 
+@pytest.mark.parametrize("command", [("cassettes", "verify"), ("cassettes", "audit"), ("cassettes", "coverage")])
+def test_a_cassette_reached_twice_is_read_once(run_cli, command):
+    """A directory named twice, or with one of its subdirectories, or a cassette named
+    in two spellings: each cassette is checked and counted once (they were counted per
+    mention: 110 files for 55)."""
+    once = run_cli(*command, str(CASSETTES))
+    runware = CASSETTES / "runware"
+    one_file = next(runware.rglob("*.yaml"))
+    given = [str(CASSETTES), str(CASSETTES), str(runware), str(one_file), f"{CASSETTES}/./runware"]
+    again = run_cli(*command, *given)
+    # coverage names the set of cassettes by the paths it was given
+    assert (again.exit_code, again.stdout.replace(", ".join(given), given[0])) == (once.exit_code, once.stdout)
+
+
 def test_doc_cassettes_are_what_the_builder_makes(tmp_path):
     """The committed documentation cassettes are regenerated from tests/data, not edited by hand."""
     subprocess.run(

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..inputs import InputError, open_input, read_capped, walk
+from ..inputs import InputError, once, open_input, read_capped, walk
 from ..recordtype import field, recordclass
 
 CASSETTE_SUFFIXES = (".yaml", ".yml")
@@ -327,12 +327,14 @@ def find_cassettes(paths: Iterable[str]) -> Iterator[str]:
     that are not regular, and directories that cannot be listed, are yielded marked
     (``wanspec.inputs.Found``): reading them raises CassetteInaccessible.
     """
+    found: list[str] = []
     for top in paths:
         if os.path.isdir(top):
-            found = walk(top, lambda name: name.endswith(CASSETTE_SUFFIXES), lambda name: name.startswith("."))
-            yield from sorted(found)  # by whole path, as before: a subdirectory's files among the rest
+            walked = walk(top, lambda name: name.endswith(CASSETTE_SUFFIXES), lambda name: name.startswith("."))
+            found.extend(sorted(walked))  # by whole path, as before: a subdirectory's files among the rest
         else:
-            yield top
+            found.append(top)
+    yield from once(found)  # a cassette reached twice (a directory and its subdirectory) is read once
 
 
 # -- writing -----------------------------------------------------------------------------

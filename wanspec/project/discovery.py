@@ -26,8 +26,8 @@ from typing import Any
 
 from ..catalog import store
 from ..errors import UsageError
-from ..inputs import Found, kind_of, read_prefix, refusal
-from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema, once
+from ..inputs import Found, kind_of, once, read_prefix, refusal
+from ..lint.run import PAYLOAD_SUFFIXES, STDIN, choose_schema
 from ..recordtype import field, recordclass
 from .ignore import IgnoreLayer, ignored, read_layer, repository_layers
 from .policy import Policy
