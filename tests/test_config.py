@@ -212,7 +212,11 @@ def test_config_applies_on_forked_workers_too(run_cli, project, monkeypatch):
         ("include = [1]", "include[0]: must be a string, not the number 1"),
         ('ignore = ["WS98"]', "ignore[0]: unknown rule selector 'WS98'"),
         ('select = ["dimension-pear"]', "did you mean 'dimension-pair'?"),
-        ('[severity]\nWS401 = "fatal"', "severity.WS401:"),
+        (
+            '[severity]\nWS401 = "fatal"',
+            'severity.WS401: must be one of "error", "warning", "info", "off", not the string "fatal"',
+        ),
+        ('select = ["ws5"]', "select[0]: unknown rule selector 'ws5'; did you mean 'WS5'?"),
         ('[severity]\nnumeric-strin = "off"', "unknown rule 'numeric-strin'; did you mean 'numeric-string'?"),
         (
             f'[schemas]\n"w/**" = "{WAVESPEED_ID[:-2]}"',

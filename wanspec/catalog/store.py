@@ -331,6 +331,20 @@ def rule_codes_by_name() -> dict[str, str]:
     return {r.name: r.code for r in rules().values()}
 
 
+def is_selector(sel: str) -> bool:
+    """Whether ``sel`` selects rules: ``ALL``, a code, a prefix of codes (``WS4``) or a name."""
+    return sel == "ALL" or sel in rule_codes_by_name() or any(code.startswith(sel) for code in rules())
+
+
+def closest_selector(sel: str) -> str | None:
+    """What a selector that selects nothing most likely meant: itself in upper case (codes
+    are upper case, as in ruff: ``ws5`` is ``WS5``, not the nearest spelling ``WS925``),
+    else the nearest code or name."""
+    if sel.upper() != sel and is_selector(sel.upper()):
+        return sel.upper()
+    return suggest(sel, [*rules(), *rule_codes_by_name()], cutoff=0.6)
+
+
 @cache
 def keyword_codes() -> dict[str, str]:
     """Fallback rule codes for errors no ``x-rule`` tag claims, by JSON Schema keyword."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import inputs as _inputs
 from ..catalog import store
-from ..errors import UnknownNameError, UsageError, suggest
+from ..errors import UnknownNameError, UsageError
 from ..records import Diagnostic, LintResult, Severity
 from ..recordtype import field, recordclass, replace
 from . import batch as _batch
@@ -110,21 +110,14 @@ def validate_options(options: LintOptions) -> None:
     cat = store.catalog()
     if options.schema is not None and options.schema not in cat.entries:
         raise cat.unknown(options.schema)
-    rules = store.rules()
-    names = {r.name for r in rules.values()}
-
-    def known(sel: str) -> bool:
-        return sel == "ALL" or sel in names or any(c.startswith(sel) for c in rules)
-
     for sel in (*options.select, *options.ignore):
-        if not known(sel):
-            # codes are upper case (as in ruff): "ws5" means WS5, not the nearest spelling
-            guess = sel.upper() if known(sel.upper()) else suggest(sel, [*rules, *names])
+        if not store.is_selector(sel):
+            guess = store.closest_selector(sel)
             hint = f"did you mean {guess!r}? " if guess else ""
             raise UnknownNameError(
                 "rule selector",
                 sel,
-                [*rules, *names],
+                [*store.rules(), *store.rule_codes_by_name()],
                 message=f"unknown rule selector {sel!r}: {hint}use a code (WS401), a prefix (WS4) "
                 "or a name (dimension-pair)",
             )

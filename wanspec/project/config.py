@@ -205,6 +205,8 @@ def _explain(error: Any) -> str:
         shown = {"array": "an array of strings", "object": "a table", "string": "a string", "integer": "an integer"}
         expected = " or ".join(shown.get(t, t) for t in wanted) if wanted else "another type"
         return f"must be {expected}, not {_describe(error.instance)}"
+    if kind == "Enum":  # the engine's own message lists two values, then "or N other candidates"
+        return f"must be one of {', '.join(json.dumps(v) for v in error.kind.options)}, not {_describe(error.instance)}"
     return str(error.message)
 
 
@@ -282,9 +284,9 @@ def _catalogue_problem(kind: str, value: Any) -> str | None:
         return f"unknown schema {value!r}; " + (f"did you mean {guess!r}?" if guess else "`wanspec schemas` lists them")
     if kind == "rule" and (value.upper() in rules or value in names):
         return None
-    if kind == "rule-selector" and (value == "ALL" or value in names or any(code.startswith(value) for code in rules)):
+    if kind == "rule-selector" and store.is_selector(value):
         return None
-    close = suggest(value, [*rules, *names], cutoff=0.6)
+    close = store.closest_selector(value) if kind == "rule-selector" else suggest(value, [*rules, *names], cutoff=0.6)
     what = "rule" if kind == "rule" else "rule selector"
     return f"unknown {what} {value!r}; " + (
         f"did you mean {close!r}?" if close else "`wanspec explain --list` lists the rules"
