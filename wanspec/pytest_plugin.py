@@ -20,6 +20,7 @@ Nothing heavy is imported until a fixture is used.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Generator, Iterator
@@ -69,6 +70,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    for option in ("--wanspec-timeout", "--wanspec-poll-interval"):
+        seconds = config.getoption(option)
+        # NaN passes any comparison test: a NaN deadline would never come
+        if not (isinstance(seconds, float) and math.isfinite(seconds) and seconds > 0):
+            raise pytest.UsageError(f"{option} must be a finite number of seconds above 0, not {seconds!r}")
     config.addinivalue_line(
         "markers",
         "wanspec_cassette(name=None, metadata=None): name the wanspec cassette of this test and its metadata.",
@@ -203,8 +209,6 @@ def _client(request: pytest.FixtureRequest, provider: str) -> Iterator[Any]:
         # replaying: answers are on disk, so polls need not wait
         interval = float(request.config.getoption("--wanspec-poll-interval"))
         deadline = float(request.config.getoption("--wanspec-timeout"))
-        if deadline <= 0:
-            raise pytest.UsageError("--wanspec-timeout must be positive")
         if cassette.write_protected:
             policy = PollPolicy(sleep=lambda _: None, timeout=deadline)
         else:

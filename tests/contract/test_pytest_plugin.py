@@ -104,6 +104,27 @@ def test_record_mode_is_validated(pytester):
     result.stderr.fnmatch_lines(["*invalid choice: 'sometimes'*"])
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--wanspec-timeout", "nan"),
+        ("--wanspec-timeout", "inf"),
+        ("--wanspec-timeout", "0"),
+        ("--wanspec-poll-interval", "nan"),
+        ("--wanspec-poll-interval", "inf"),
+        ("--wanspec-poll-interval", "-1"),
+    ],
+)
+def test_the_recording_times_must_be_finite_and_positive(pytester, option, value):
+    """A NaN deadline never comes (a server that never finishes a job held the test for
+    ever); a NaN or negative poll interval crashed the sleep inside the test. Each is a
+    usage error at start-up, before any test runs."""
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest_subprocess(f"{option}={value}")
+    assert result.ret == 4, result.stdout.str() + result.stderr.str()  # usage error
+    result.stderr.fnmatch_lines([f"*{option}*must be a finite number of seconds above 0*"])
+
+
 HOSTILE_SUITE = """
 import os
 

@@ -8,6 +8,7 @@ change with the right classification (error = breaking, warning = non-breaking).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from pathlib import Path
 
@@ -92,6 +93,48 @@ def test_budget_is_checked_before_anything_is_sent(record, tmp_path):
     free = record("free", None, "--scenarios", "flash-too-long", max_cost="0")
     assert free.exit_code == 0, free
     assert _files(tmp_path / "free").keys() == {"runware/flash-too-long.yaml"}
+
+
+@pytest.mark.parametrize("budget", ["nan", "NaN", "inf", "-nan", "1e999"])
+def test_a_budget_that_is_not_a_finite_number_is_refused_before_anything_is_sent(run_cli, scenarios, tmp_path, budget):
+    """``--max-cost nan`` passed the range check (NaN compares false both ways) and then
+    every budget check: the plan said "a real run would start" for 0.30 USD against a
+    budget of nan, and each request went out. A budget must be a finite number."""
+    with LoopbackServer("runware", api_key=KEY) as srv:
+        args = ["record", "--provider", "runware", "--from", str(scenarios), "--out", str(tmp_path / "out")]
+        run = run_cli(*args, "--max-cost", budget, "--base-url", srv.base_url, env={"RUNWARE_API_KEY": KEY})
+        dry = run_cli(*args, "--max-cost", budget, "--dry-run", env={"RUNWARE_API_KEY": KEY})
+        assert srv.requests == []
+    for refused in (run, dry):
+        assert refused.exit_code == 2 and "--max-cost" in refused.stderr and "finite" in refused.stderr, refused
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("option", ["--poll-interval", "--timeout", "--max-cost"])
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_every_number_the_recorder_takes_must_be_finite(run_cli, scenarios, tmp_path, option, value):
+    """A NaN deadline never expires and a NaN poll interval crashed the sleep: each is a
+    usage error, named, before anything starts."""
+    args = ["record", "--provider", "runware", "--from", str(scenarios), "--out", str(tmp_path / "out"), "--dry-run"]
+    run = run_cli(*args, option, value, env={"RUNWARE_API_KEY": KEY})
+    assert run.exit_code == 2 and option in run.stderr and "finite" in run.stderr, run
+
+
+def test_the_budget_guard_fails_closed_on_numbers_that_are_not_finite():
+    """The last check before a request leaves, for callers of the Python API that build a
+    ``Budget`` themselves: NaN or infinity anywhere in the sum refuses the send."""
+    from wanspec.contract._pricing import Estimate
+    from wanspec.contract._record import Budget, BudgetExceeded, Plan, RecordError, Scenario, check_budget
+
+    body = {"taskType": "videoInference", "taskUUID": "x", "model": "alibaba:wan@2.6-flash"}
+    paid = Scenario("runware/paid.yaml", "runware", body, {}, estimate=Estimate("s", 0.3, basis="priced"))
+    for max_cost in (math.nan, math.inf, -math.inf):
+        with pytest.raises(BudgetExceeded, match="finite"):
+            Budget(max_cost).guard("runware", None, free=True)("submit", body)
+        with pytest.raises(RecordError, match="finite"):
+            check_budget(Plan([paid]), max_cost)
+    with pytest.raises(RecordError, match="finite"):  # an estimate that is not a number either
+        check_budget(Plan([replace(paid, estimate=Estimate("s", math.nan, basis="odd"))]), 5.0)
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from .contract_settings import (
     execute_record,
     execute_verify,
 )
-from .options import config_options, report_options, selection_options
+from .options import Finite, config_options, report_options, selection_options
 
 _streams = system_streams
 
@@ -89,7 +89,7 @@ def verify(paths: tuple[str, ...], **shared: Any) -> None:
 @report_options
 @click.option(
     "--min-coverage",
-    type=click.FloatRange(0, 100),
+    type=Finite(0, 100),
     metavar="PERCENT",
     help="Fail (exit 1, WS819) when less than this share of the items is backed by recorded evidence.",
 )
@@ -119,7 +119,7 @@ def coverage(paths: tuple[str, ...], min_coverage: float | None, **shown: Any) -
 @click.option("--out", required=True, metavar="DIR", help="A fresh directory for the new cassettes.")
 @click.option(
     "--max-cost",
-    type=click.FloatRange(min=0),
+    type=Finite(min=0),
     default=0.0,
     show_default=True,
     metavar="USD",
@@ -130,7 +130,7 @@ def coverage(paths: tuple[str, ...], min_coverage: float | None, **shown: Any) -
 @click.option("--dry-run", is_flag=True, help="Show the plan and the estimates; send nothing.")
 @click.option(
     "--poll-interval",
-    type=click.FloatRange(min=0),
+    type=Finite(min=0),
     default=1.0,
     show_default=True,
     metavar="SECONDS",
@@ -138,7 +138,7 @@ def coverage(paths: tuple[str, ...], min_coverage: float | None, **shown: Any) -
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Finite(min=0, min_open=True),
     default=1200.0,
     show_default=True,
     metavar="SECONDS",
@@ -182,7 +182,7 @@ def record(
 @_check_options
 @click.option(
     "--cost-tolerance",
-    type=click.FloatRange(min=0),
+    type=Finite(min=0),
     default=0.05,
     show_default=True,
     help="Relative cost change that is not reported (0.05 = 5%).",

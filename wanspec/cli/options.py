@@ -17,9 +17,23 @@ from ..reporters import FORMATS
 from ._output import FAIL_ON, OUTPUT_FORMATS
 from .commands import shows_source
 
-__all__ = ["OUTPUT_FORMATS", "config_options", "report_options", "selection_options", "shows_source"]
+__all__ = ["OUTPUT_FORMATS", "Finite", "config_options", "report_options", "selection_options", "shows_source"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Finite(click.FloatRange):
+    """``click.FloatRange`` that also refuses NaN and infinity. NaN passes a range check
+    (it compares false both ways), so ``--max-cost nan`` was a budget no total exceeds,
+    and ``--timeout nan`` a deadline that never comes."""
+
+    name = "finite float range"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super(click.FloatRange, self).convert(value, param, ctx)  # the float, before the range
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 def _stack(f: F, *decorators: Callable[[F], F]) -> F:

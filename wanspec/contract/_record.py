@@ -17,6 +17,7 @@ removed by the next run, which says so.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -125,6 +126,11 @@ class Budget:
                 if not estimate.known and not self.allow_unpriced:
                     raise BudgetExceeded(f"refusing to send a request that cannot be priced ({estimate.basis})")
                 total += estimate.amount or 0.0
+            if not _finite(self.max_cost, self.spent, total):
+                raise BudgetExceeded(
+                    f"refusing to send a request: the budget ({self.max_cost:g} USD), the spending so far "
+                    f"({self.spent:g}) and the request's price ({total:g}) must be finite numbers"
+                )
             if self.spent + total > self.max_cost + 1e-9:
                 raise BudgetExceeded(
                     f"refusing to send a request priced {total:.4f} USD: {self.spent:.4f} USD spent of "
@@ -188,6 +194,12 @@ def scenario_env(s: Scenario, env: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
+def _finite(*numbers: float) -> bool:
+    """Whether every amount is a finite number: a budget check must fail closed, and NaN
+    compares false both ways (``total > nan`` never refuses)."""
+    return all(math.isfinite(n) for n in numbers)
+
+
 def check_budget(p: Plan, max_cost: float, allow_unpriced: bool = False) -> None:
     """Raise RecordError when the plan costs more than ``max_cost`` USD or cannot be priced."""
     if not p.scenarios:
@@ -195,6 +207,10 @@ def check_budget(p: Plan, max_cost: float, allow_unpriced: bool = False) -> None
     if p.unpriced and not allow_unpriced:
         names = ", ".join(s.name for s in p.unpriced)
         raise RecordError(f"cannot price {names}: no pricing data (pass --allow-unpriced to accept the risk)")
+    if not _finite(max_cost, p.total):
+        raise RecordError(
+            f"the budget ({max_cost:g} USD) and the estimated cost ({p.total:g} USD) must be finite numbers"
+        )
     if p.total > max_cost + 1e-9:
         raise RecordError(
             f"estimated cost {p.total:.4f} USD exceeds --max-cost {max_cost:g} USD; "
