@@ -275,7 +275,34 @@ def test_the_readme_example_runs_as_printed(capsys):
     assert url.startswith("http://127.0.0.1:") and last == "unsupportedDuration duration"
 
 
-@pytest.mark.parametrize("bad", [{"initial": -1.0}, {"factor": 0.5}, {"timeout": 0.0}, {"retries": -1}])
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"initial": -1.0},
+        {"factor": 0.5},
+        {"timeout": 0.0},
+        {"retries": -1},
+        # NaN passes every "< 0" test: a NaN timeout is a wait that never ends, a NaN or an
+        # infinite delay a crash in sleep()
+        {"timeout": NAN},
+        {"timeout": INF},
+        {"initial": NAN},
+        {"initial": INF},
+        {"max_delay": NAN},
+        {"max_delay": INF},
+        {"factor": NAN},
+        {"factor": INF},
+    ],
+)
 def test_a_nonsensical_poll_policy_is_refused(bad):
     with pytest.raises(ValueError, match="PollPolicy needs"):
         PollPolicy(**bad)
+
+
+@pytest.mark.parametrize("timeout", [0.0, -1.0, NAN, INF])
+def test_a_client_without_a_finite_per_call_timeout_is_refused(timeout):
+    with pytest.raises(ValueError, match="timeout"):
+        RunwareClient(api_key="k", timeout=timeout)

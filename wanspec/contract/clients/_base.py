@@ -15,6 +15,7 @@ schema; anything else is :class:`~wanspec.contract._errors.UnexpectedResponse`.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -62,8 +63,21 @@ class PollPolicy:
     clock: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
-        if self.initial < 0 or self.max_delay < 0 or self.factor < 1 or self.timeout <= 0 or self.retries < 0:
-            raise ValueError("PollPolicy needs initial >= 0, factor >= 1, max_delay >= 0, timeout > 0 and retries >= 0")
+        # each test is written to fail on NaN (which compares false both ways): a NaN
+        # timeout would be a wait that never ends, a NaN or infinite delay a crash in sleep()
+        finite = all(math.isfinite(x) for x in (self.initial, self.factor, self.max_delay, self.timeout))
+        if not (
+            finite
+            and self.initial >= 0
+            and self.max_delay >= 0
+            and self.factor >= 1
+            and self.timeout > 0
+            and self.retries >= 0
+        ):
+            raise ValueError(
+                "PollPolicy needs finite numbers: initial >= 0, factor >= 1, max_delay >= 0 and timeout > 0; "
+                "and retries >= 0"
+            )
 
     def delays(self) -> Iterator[float]:
         """The backoff sequence: initial, initial×factor, … capped at max_delay."""
@@ -146,8 +160,8 @@ class ProtocolClient:
         key = api_key if api_key is not None else environment_key(self.provider)
         if not key:
             raise MissingCredentials(f"{self.provider}: no API key; pass api_key= or set {key_variable(self.provider)}")
-        if max_body < 1 or max_depth < 1 or timeout <= 0:
-            raise ValueError("ProtocolClient needs max_body >= 1, max_depth >= 1 and timeout > 0")
+        if max_body < 1 or max_depth < 1 or not (math.isfinite(timeout) and timeout > 0):
+            raise ValueError("ProtocolClient needs max_body >= 1, max_depth >= 1 and a finite timeout > 0")
         self.__key = key if isinstance(key, Secret) else Secret(key)
         self.base_url = (base_url or self.protocol.env["baseUrl"]).rstrip("/")
         self.policy = policy
