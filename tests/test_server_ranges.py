@@ -111,3 +111,18 @@ def test_line_index_counts_utf16_units_like_an_editor():
 def test_context_of_half_typed_text(text, kind, path, key):
     ctx = context_at(text, len(text))
     assert (ctx.kind, ctx.path, ctx.key) == (kind, path, key)
+
+
+def test_an_editor_s_debounce_is_taken_only_as_a_finite_number_of_milliseconds():
+    """``debounceMs`` from the client's initializationOptions: JSON as Python reads it
+    may hold 1e400 (infinity: the re-lint would never come) or a boolean."""
+    pytest.importorskip("pygls")
+    from wanspec.server._server import create
+
+    server = create()
+    before = server.debounce
+    for odd in (float("nan"), float("inf"), 1e400, -1, True, "50", None):
+        server.configure({"debounceMs": odd})
+        assert server.debounce == before, odd
+    server.configure({"debounceMs": 50})
+    assert server.debounce == 0.05

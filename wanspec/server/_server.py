@@ -11,6 +11,7 @@ agree with what is underlined.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 from typing import Any
 
@@ -61,8 +62,10 @@ class WanspecServer(LanguageServer):
                 changes[attr] = tuple(v.strip() for item in value for v in str(item).split(",") if v.strip())
         if isinstance(options.get("isolated"), bool):
             changes["isolated"] = options["isolated"]
-        if isinstance(options.get("debounceMs"), (int, float)) and options["debounceMs"] >= 0:
-            self.debounce = float(options["debounceMs"]) / 1000
+        ms = options.get("debounceMs")
+        # a number of milliseconds, not a boolean, and finite: 1e400 reads as infinity
+        if isinstance(ms, int | float) and not isinstance(ms, bool) and math.isfinite(ms) and ms >= 0:
+            self.debounce = float(ms) / 1000
         if changes:
             self.linter = DocumentLinter(replace(s, **changes))
 
