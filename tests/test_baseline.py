@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 
 import pytest
 from conftest import FLASH_TASK
@@ -60,6 +62,23 @@ def test_later_runs_report_only_new_findings(run_cli, project):
     assert [(d["pointer"], d["code"]) for d in run.json()["diagnostics"]] == [("/seed", "WS112")]
     assert run.json()["summary"]["errors"] == 1
     assert "2 findings hidden by the baseline or suppressions" in run.stderr
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="needs a file system that takes any bytes as a name")
+def test_a_file_whose_name_is_not_utf8_is_recorded_and_hidden_like_any_other(run_cli, tmp_path, monkeypatch):
+    """Linux file names are bytes: ``\\xff\\xfe.json`` reaches Python with its bytes kept as
+    surrogates, which UTF-8 cannot encode. Writing the baseline crashed (an internal error,
+    no baseline); its entries are now written as JSON escapes, which read back the same."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p").mkdir()
+    name = os.fsdecode(b"p/\xff\xfe odd.json")
+    with open(os.fsencode(name), "w", encoding="utf-8") as f:
+        f.write(json.dumps(BAD))
+    wrote = run_cli("lint", "--baseline", "base.json", "--write-baseline", "p")
+    assert wrote.exit_code == 0 and "recorded 2 findings" in wrote.stderr, wrote
+    json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))  # valid UTF-8 JSON
+    again = run_cli("lint", "--baseline", "base.json", "p")
+    assert again.exit_code == 0 and "2 findings hidden by the baseline" in again.stderr, again
 
 
 def test_a_second_identical_finding_is_new(run_cli, project):

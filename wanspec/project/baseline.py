@@ -90,7 +90,15 @@ def baseline_text(counts: Counter[Key]) -> str:
         if n > 0
     ]
     doc: dict[str, Any] = {"version": BASELINE_VERSION, "tool": "wanspec", "entries": entries}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # a file name that is not UTF-8 (Linux names are bytes; Python keeps the odd ones
+            # as surrogates): written as \u escapes, which read back as the same name
+            text = json.dumps(doc, indent=2) + "\n"
+    return text
 
 
 def key_of(d: Diagnostic, base: str) -> Key | None:
