@@ -370,6 +370,36 @@ def test_any_file_name_in_any_format(run_cli, tmp_path, monkeypatch, fmt):
         assert "d/%FF%FE.json" in uris and "d/x%0Aforged.json%3A9%3A9%3A%20WS999%20forged.json" in uris
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
+@pytest.mark.parametrize("mode", [("--fix", "--show-fixes"), ("--diff",), ("-v",), ("--force-exclude",)])
+def test_any_file_name_in_what_is_said_beside_the_report(run_cli, tmp_path, monkeypatch, mode):
+    """The fixes listed, the diff's headers, the notes and the skipped files name files
+    too: they printed names raw (a newline in one forged a line, a byte that was not UTF-8
+    came out as "\\udcff" or "?"). They now show names as the report does."""
+    monkeypatch.chdir(tmp_path)
+    os.makedirs(b"d/.hidden")
+    fixable = json.dumps({**FLASH_TASK, "duration": "5"}).encode()
+    names = (b"d/x\nforged.json:9:9: WS999 forged.json", b"d/\xff\xfe.json", b"d/\x1b[2Jclear.json")
+    for raw in names:
+        with open(raw, "wb") as f:
+            f.write(fixable)
+        with open(raw.replace(b"d/", b"d/not-a-payload-"), "wb") as f:
+            f.write(b'{"name": "app"}')
+        with open(raw.replace(b"d/", b"d/.hidden/"), "wb") as f:  # named: a note says why it is linted
+            f.write(fixable)
+    hidden = [os.fsdecode(raw.replace(b"d/", b"d/.hidden/")) for raw in names]
+    run = run_cli("lint", *mode, "d", *hidden)
+    said = run.stdout + run.stderr
+    for line in said.splitlines():
+        assert not line.startswith("forged.json") and "WS999 forged.json:" not in line.split(" ")[0], line
+    assert "\x1b" not in said and "\\udc" not in said and "\ufffd" not in said, said
+    assert not any(0xDC80 <= ord(c) <= 0xDCFF for c in said), said
+    if mode == ("--diff",):  # as git writes such names in a diff's headers: quoted, bytes in octal
+        assert '--- "a/d/\\377\\376.json"' in said and '+++ "b/d/x\\nforged.json:9:9: WS999 forged.json"' in said
+    else:
+        assert "\\xff\\xfe.json" in said and "x\\nforged.json" in said, said
+
+
 # -- cassettes ---------------------------------------------------------------------------
 def _interaction(uri: str = "https://api.runware.ai/v1", code: str = "200", body: str = "'[]'") -> str:
     return (

@@ -221,11 +221,13 @@ def _lint(settings: LintSettings, io: Streams) -> int:
         io.out.write(f"Recorded {errors} errors and {warnings} warnings in the baseline {settings.baseline}.\n")
     else:
         output.finish(run.result)
+    from ..reporters._paths import printable  # a name in a note is shown as the report shows it
+
     for note in run.notes:
-        io.err.write(f"wanspec: {note}\n")
+        io.err.write(f"wanspec: {printable(note)}\n")
     if settings.verbose:
         for skipped in run.skipped:
-            io.err.write(f"wanspec: skipped {skipped.path}: {skipped.reason}\n")
+            io.err.write(f"wanspec: skipped {printable(skipped.path)}: {skipped.reason}\n")
     if settings.show_fixes and shown.format == "text":
         _show_fixes(run.fixes, io.out)
     return exit_status(run.result, fail_on=Severity(shown.fail_on), exit_zero=shown.exit_zero)
@@ -234,6 +236,7 @@ def _lint(settings: LintSettings, io: Streams) -> int:
 def _show_fixes(fixes: list[tuple[str, dict[str, int]]], out: TextIO) -> None:
     """What --fix repaired, as ruff's --show-fixes lists it."""
     from ..catalog import store  # deferred: only --show-fixes pays
+    from ..reporters._paths import printable
 
     if not fixes:
         out.write("No fixes applied.\n")
@@ -242,7 +245,7 @@ def _show_fixes(fixes: list[tuple[str, dict[str, int]]], out: TextIO) -> None:
     out.write(f"Fixed {total} {'finding' if total == 1 else 'findings'}:\n")
     rules = store.rules()
     for path, codes in fixes:
-        out.write(f"- {path}:\n")
+        out.write(f"- {printable(path)}:\n")
         for code, n in sorted(codes.items()):
             name = rules[code].name if code in rules else ""
             out.write(f"    {n} × {code} ({name})\n")

@@ -375,4 +375,15 @@ def _unified_diff(old: str, new: str, path: str) -> str:
             out[-1] += "\n\\ No newline at end of file\n"
         return out
 
-    return "".join(difflib.unified_diff(lines(old), lines(new), f"a/{path}", f"b/{path}"))
+    return "".join(difflib.unified_diff(lines(old), lines(new), _git_path("a/", path), _git_path("b/", path)))
+
+
+def _git_path(prefix: str, path: str) -> str:
+    """A diff header's path as git writes it: as it is when it is plain printable ASCII,
+    else in double quotes with C escapes and octal bytes (a newline in a name must not
+    start a line of the diff; a byte that was not UTF-8 is itself again: ``\\377``)."""
+    raw = os.fsencode(prefix + path)
+    if all(0x20 <= b < 0x7F and b not in (0x22, 0x5C) for b in raw):
+        return prefix + path
+    named = {0x22: '\\"', 0x5C: "\\\\", 0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r"}
+    return '"' + "".join(named.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\{b:03o}") for b in raw) + '"'
