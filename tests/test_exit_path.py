@@ -112,6 +112,33 @@ def test_click_mistakes_speak_in_wanspecs_voice_and_exit_2(run_cli, args):
     assert "--help' for help." in run.stderr
 
 
+HOSTILE = "\x1b[2J\x1b]0;pwned\x07" + os.fsdecode(b"\xff") + "x"  # clears the screen, retitles the window
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lint", f"{HOSTILE}.json"),  # no such file
+        ("lint", "--config", f"{HOSTILE}.toml", "."),
+        ("lint", "--baseline", f"{HOSTILE}.json", "."),
+        ("cassettes", "verify", f"{HOSTILE}.yaml"),
+        ("lint", "--format", HOSTILE, "."),  # click's message shows the value as Python's repr
+    ],
+)
+def test_an_error_message_shows_a_name_as_the_report_would(args):
+    """A name in an error line went out raw: terminal escape sequences (clear the screen,
+    set the window title) reached the terminal, and a byte that was not UTF-8 printed as
+    ``\\udcff``. Every error line now shows them as the report shows names."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "-m", "wanspec", *args], capture_output=True, env=env, check=False)
+    assert proc.returncode == 2, proc
+    err = proc.stderr.decode("utf-8")
+    assert err.startswith("wanspec: error:") and "\x1b" not in err and "\x07" not in err, err
+    if "--format" not in args:
+        assert "\\x1b[2J\\x1b]0;pwned\\x07\\xffx" in err and "\\udc" not in err, err
+
+
 @pytest.mark.parametrize("command", [("lint",), ("cassettes", "verify"), ("cassettes", "audit")])
 def test_unknown_rule_selectors_get_a_suggestion_everywhere(run_cli, command, tmp_path):
     (tmp_path / "a.json").write_text(json.dumps(FLASH_TASK))

@@ -30,6 +30,15 @@ EXIT_ENVIRONMENT = 2  # as every command's usage and environment errors
 TRACEBACK_VARIABLE = "WANSPEC_TRACEBACK"
 
 
+def said(message: object) -> str:
+    """``message`` as an error line may show it: each line printable as the report shows
+    names (a byte that was not UTF-8 as ``\\xff``, an escape sequence as ``\\x1b``),
+    so a file name in a message can neither garble the terminal nor print as ``\\udcff``."""
+    from ..reporters._paths import printable  # deferred: only an error pays for it
+
+    return "\n".join(printable(line) for line in str(message).split("\n"))
+
+
 def interrupted(err: TextIO) -> int:
     """Say that the run was interrupted; the exit status for it."""
     err.write("wanspec: interrupted\n")
@@ -39,7 +48,7 @@ def interrupted(err: TextIO) -> int:
 def environment_error(err: TextIO, exc: OSError) -> int:
     """Say what the system refused (a full disk under the report, a closed descriptor); 2."""
     where = f": {exc.filename}" if exc.filename is not None else ""
-    err.write(f"wanspec: error: {exc.strerror or exc}{where}\n")
+    err.write(f"wanspec: error: {said(f'{exc.strerror or exc}{where}')}\n")
     return EXIT_ENVIRONMENT
 
 
@@ -48,7 +57,7 @@ def crashed(err: TextIO, exc: BaseException, env: dict[str, str]) -> int:
     import traceback  # deferred: only a crash pays for it
 
     # whole, never cut short: a cut could leave half a secret that redaction no longer knows
-    message = " ".join(str(exc).split())
+    message = said(" ".join(str(exc).split()))
     where = _where(traceback.extract_tb(exc.__traceback__))
     err.write(f"wanspec: internal error: {type(exc).__name__}{': ' + message if message else ''}{where}\n")
     err.write(

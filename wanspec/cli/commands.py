@@ -19,7 +19,7 @@ from ..errors import CatalogError, UsageError, WanspecError
 from ..project.run import ProjectSettings, lint_project
 from ..records import ExitStatus, LintResult, Severity, exit_status
 from ..recordtype import KW_ONLY, field, recordclass
-from ._exit import crashed, environment_error, interrupted
+from ._exit import crashed, environment_error, interrupted, said
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = ExitStatus.OK, ExitStatus.FINDINGS, ExitStatus.USAGE
 
@@ -155,9 +155,9 @@ def run_command(io: Streams, body: Callable[[], int]) -> int:
     try:
         return int(body())
     except CatalogError as exc:
-        io.err.write(f"wanspec: installation error: {exc}\n")
+        io.err.write(f"wanspec: installation error: {said(exc)}\n")
     except WanspecError as exc:
-        io.err.write(f"wanspec: error: {exc}\n")
+        io.err.write(f"wanspec: error: {said(exc)}\n")
     except KeyboardInterrupt:
         return interrupted(io.err)
     except BrokenPipeError:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import click
 
 from .. import __version__
-from ._exit import crashed, environment_error, interrupted
+from ._exit import crashed, environment_error, interrupted, said
 from .commands import (
     LintSettings,
     ReportSettings,
@@ -57,7 +57,7 @@ class _Commands(click.Group):
         try:
             status = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
-            sys.stderr.write(f"wanspec: error: {exc.format_message()}\n")
+            sys.stderr.write(f"wanspec: error: {said(exc.format_message())}\n")
             ctx = getattr(exc, "ctx", None)
             if isinstance(exc, click.UsageError) and ctx is not None:
                 sys.stderr.write(f"Try '{ctx.command_path} --help' for help.\n")
