@@ -236,7 +236,7 @@ def _lint(settings: LintSettings, io: Streams) -> int:
 def _show_fixes(fixes: list[tuple[str, dict[str, int]]], out: TextIO) -> None:
     """What --fix repaired, as ruff's --show-fixes lists it."""
     from ..catalog import store  # deferred: only --show-fixes pays
-    from ..reporters._paths import printable
+    from ..reporters._paths import printable  # deferred with it: names shown as the report shows them
 
     if not fixes:
         out.write("No fixes applied.\n")
