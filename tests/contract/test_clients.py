@@ -306,3 +306,18 @@ def test_a_nonsensical_poll_policy_is_refused(bad):
 def test_a_client_without_a_finite_per_call_timeout_is_refused(timeout):
     with pytest.raises(ValueError, match="timeout"):
         RunwareClient(api_key="k", timeout=timeout)
+
+
+@pytest.mark.parametrize("base_url", ["not a url", "ftp://example.com", "api.runware.ai/v1", "http://"])
+def test_a_base_url_that_is_not_http_is_refused_when_the_client_is_made(base_url):
+    """Not at the first request, as a transport failure naming the key's provider."""
+    with pytest.raises(ValueError, match="base_url must be an http"):
+        RunwareClient(api_key="k", base_url=base_url)
+
+
+@pytest.mark.parametrize("task", [None, "x", [], 5])
+def test_a_price_is_asked_of_one_task(task):
+    from wanspec.contract import estimate_cost
+
+    with pytest.raises(TypeError, match="estimate_cost takes one task"):
+        estimate_cost(task)

@@ -74,7 +74,8 @@ def estimate_cost(task: dict[str, Any], schema: str | None = None) -> Estimate:
     charges nothing for it: its estimate is 0 with ``rejected`` set. A model without pricing
     data gets ``amount=None``: callers that enforce a budget must treat that as unknown.
     """
-
+    if not isinstance(task, dict):
+        raise TypeError(f"estimate_cost takes one task (a dict), not {type(task).__name__}")
     errors = [d for d in lint_payload(task, schema) if d.severity is Severity.ERROR]
     schema_id, _ = choose_schema(task, schema)
     if errors:

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ... import __version__
 from ...recordtype import recordclass
@@ -164,6 +164,9 @@ class ProtocolClient:
             raise ValueError("ProtocolClient needs max_body >= 1, max_depth >= 1 and a finite timeout > 0")
         self.__key = key if isinstance(key, Secret) else Secret(key)
         self.base_url = (base_url or self.protocol.env["baseUrl"]).rstrip("/")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"base_url must be an http(s) URL with a host, not {self.base_url!r}")
         self.policy = policy
         self.timeout = timeout
         self.strict = strict
