@@ -7,6 +7,8 @@ validator would: python-jsonschema, a registry keyed by the published $ids, no n
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -354,3 +356,21 @@ def _keys(node: object) -> list[str]:
     if isinstance(node, list):
         return [k for v in node for k in _keys(v)]
     return []
+
+
+def test_export_into_an_empty_directory_name_is_refused(run_cli, tmp_path, monkeypatch):
+    """``wanspec schemas export "$OUT"`` with OUT unset wrote every schema into the working
+    directory; an empty name is now a usage error and nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("schemas", "export", "")
+    assert run.exit_code == 2 and "an empty directory name" in run.stderr, run
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
+def test_export_names_its_files_as_the_report_names_files(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("schemas", "export", os.fsdecode(b"out\xff\nx"))
+    assert run.exit_code == 0, run
+    lines = run.stdout.splitlines()
+    assert lines and all(" -> out\\xff\\nx/" in line for line in lines), lines

@@ -110,6 +110,18 @@ def test_a_budget_that_is_not_a_finite_number_is_refused_before_anything_is_sent
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("dry", [(), ("--dry-run",)])
+def test_an_empty_out_directory_name_is_refused(run_cli, scenarios, tmp_path, monkeypatch, dry):
+    """``--out "$DIR"`` with DIR unset: the staging went beside the working directory."""
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    args = ["record", "--provider", "runware", "--from", str(scenarios), "--out", "", "--max-cost", "1", *dry]
+    run = run_cli(*args, env={"RUNWARE_API_KEY": KEY})
+    assert run.exit_code == 2 and "--out needs a directory name" in run.stderr, run
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert not [p for p in tmp_path.parent.iterdir() if p.name.startswith(".wanspec-record-")]
+
+
 @pytest.mark.parametrize("option", ["--poll-interval", "--timeout", "--max-cost"])
 @pytest.mark.parametrize("value", ["nan", "inf"])
 def test_every_number_the_recorder_takes_must_be_finite(run_cli, scenarios, tmp_path, option, value):

@@ -286,7 +286,10 @@ def _export(directory: str, io: Streams, *, vscode: bool) -> int:
         vscode_settings,
     )
     from ..files import write_atomic  # deferred: only the command that needs it pays for the import
+    from ..reporters._paths import printable  # the files named as the report names files
 
+    if not directory:  # `schemas export "$OUT"` with OUT unset: not the working directory
+        raise UsageError("an empty directory name: give the directory to export into (`.` for this one)")
     documents = export_documents()
     ids = {s["path"]: s["id"] for s in documents[INDEX]["schemas"]}
     try:
@@ -294,7 +297,7 @@ def _export(directory: str, io: Streams, *, vscode: bool) -> int:
             target = Path(directory) / path
             write_atomic(target, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
             if not vscode:  # with --vscode, stdout is the settings snippet alone
-                io.out.write(f"{ids.get(path, path)} -> {target}\n")
+                io.out.write(f"{ids.get(path, path)} -> {printable(str(target))}\n")
     except OSError as exc:
         raise UsageError(f"cannot write to {directory}: {exc.strerror or exc}") from None
     if vscode:

@@ -203,6 +203,8 @@ def _record(settings: RecordSettings, io: Streams) -> int:
     from ..contract._secrets import environment_secrets  # deferred: only the command that needs it pays
     from ..contract.clients import PollPolicy  # deferred: only the command that needs it pays for the import
 
+    if not settings.out:  # `--out "$DIR"` with DIR unset: not a directory beside the working one
+        raise UsageError("--out needs a directory name (a fresh directory for the new cassettes)")
     _cassettes((settings.source,))
     removed, left = stale_staging(os.path.dirname(os.path.abspath(settings.out)) or ".")
     for note in (*removed, *left):
