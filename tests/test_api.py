@@ -95,8 +95,11 @@ def test_rule_selections_may_be_one_string_or_any_list_of_strings(tmp_path):
     assert [d.code for d in lint_paths([path], LintOptions(ignore=["WS5"])).diagnostics] == ["WS401"]
     run = wanspec.lint_project(wanspec.ProjectSettings(paths=(str(path),), select="WS4", isolated=True))
     assert [d.code for d in run.result.diagnostics] == ["WS401"]
-    with pytest.raises(TypeError, match="rule selector must be a str, not int"):
-        LintOptions(select=[5])
+    for odd in ([5], (5,), ("WS5", None)):
+        with pytest.raises(TypeError, match="rule selector must be a str, not"):
+            LintOptions(select=odd)
+        with pytest.raises(TypeError, match="rule selector must be a str, not"):
+            wanspec.ProjectSettings(ignore=odd)
 
 
 @pytest.mark.parametrize("jobs", [-1, "2", 1.5, True])

@@ -51,7 +51,8 @@ class LintOptions:
     fixable: Callable[[Diagnostic, str, int], bool] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if type(self.select) is not tuple or type(self.ignore) is not tuple:
+        # "WS5", ["WS5"] or ("WS5",) from Python; the command line's are tuples of str already
+        if not (type(self.select) is tuple and type(self.ignore) is tuple and _all_str(self.select, self.ignore)):
             object.__setattr__(self, "select", selectors(self.select))
             object.__setattr__(self, "ignore", selectors(self.ignore))
 
@@ -71,6 +72,10 @@ class LintOptions:
             if severity is not d.severity:
                 d = replace(d, severity=severity)
         return d
+
+
+def _all_str(*selections: tuple[str, ...]) -> bool:
+    return all(type(sel) is str for selection in selections for sel in selection)
 
 
 def selectors(value: str | Iterable[str]) -> tuple[str, ...]:

@@ -35,8 +35,9 @@ def lint_records(
     already-parsed tasks (dicts); the first record decides which. Raw lines give exactly
     what ``wanspec lint FILE.jsonl`` reports for a file holding them (line numbers count
     records from 1, blank ones included); parsed tasks give what ``lint_payload`` reports
-    for each task alone, with ``file`` and the task index set and no line or column. Either way each record is a
-    request of its own, as a JSON Lines line is (no batch rules across records).
+    for each task alone, with ``file`` and the task index set and no line or column.
+    Either way each record is a request of its own, as a JSON Lines line is (no batch
+    rules across records).
     ``options`` apply as in ``lint_paths``, including a project ``Policy`` (its per-file
     choices match ``file``).
     """

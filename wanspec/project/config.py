@@ -278,10 +278,7 @@ def _catalogue_problem(kind: str, value: Any) -> str | None:
     names = sorted(r.name for r in rules.values())
     if kind == "schema-id":
         cat = store.catalog()
-        if value in cat.entries:
-            return None
-        guess = cat.suggest_schema(value)
-        return f"unknown schema {value!r}; " + (f"did you mean {guess!r}?" if guess else "`wanspec schemas` lists them")
+        return None if value in cat.entries else str(cat.unknown(value))
     if kind == "rule" and (value.upper() in rules or value in names):
         return None
     if kind == "rule-selector" and store.is_selector(value):

@@ -57,8 +57,7 @@ class ProjectSettings:
 
     def __post_init__(self) -> None:
         for name in ("select", "ignore", "extend_select"):  # "WS5" or ["WS5"], as LintOptions takes them
-            if type(getattr(self, name)) is not tuple:
-                object.__setattr__(self, name, selectors(getattr(self, name)))
+            object.__setattr__(self, name, selectors(getattr(self, name)))
 
 
 @recordclass(frozen=False)
