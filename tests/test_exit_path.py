@@ -112,6 +112,24 @@ def test_click_mistakes_speak_in_wanspecs_voice_and_exit_2(run_cli, args):
     assert "--help' for help." in run.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a working directory cannot be removed on Windows")
+@pytest.mark.parametrize("args", [("lint", "{p}"), ("lint", "{p}", "{p}"), ("cassettes", "verify", "{p}")])
+def test_a_working_directory_that_was_removed_is_named_as_the_problem(tmp_path, args):
+    """Run from a directory deleted under the shell, every command said only "No such file
+    or directory", of no file."""
+    payload = tmp_path / "p.json"
+    payload.write_text(json.dumps(FLASH_TASK))
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    code = "import os, sys; os.rmdir(os.getcwd()); from wanspec.cli.fast import main; sys.argv[0] = 'wanspec'; main()"
+    argv = [sys.executable, "-c", code, *(a.format(p=payload) for a in args)]
+    proc = subprocess.run(argv, cwd=gone, capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and proc.stdout == "", proc
+    assert proc.stderr == (
+        "wanspec: error: the working directory no longer exists (deleted or moved away); cd into one that does\n"
+    ), proc
+
+
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07" + os.fsdecode(b"\xff") + "x"  # clears the screen, retitles the window
 
 

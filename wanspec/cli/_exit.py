@@ -16,6 +16,7 @@ everything else it prints.
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import TYPE_CHECKING, TextIO
 
@@ -48,8 +49,20 @@ def interrupted(err: TextIO) -> int:
 def environment_error(err: TextIO, exc: OSError) -> int:
     """Say what the system refused (a full disk under the report, a closed descriptor); 2."""
     where = f": {exc.filename}" if exc.filename is not None else ""
-    err.write(f"wanspec: error: {said(f'{exc.strerror or exc}{where}')}\n")
+    message = f"{exc.strerror or exc}{where}"
+    if exc.filename is None and exc.errno == errno.ENOENT and not _working_directory_exists():
+        # os.getcwd() said ENOENT and nothing more: say which directory is gone
+        message = "the working directory no longer exists (deleted or moved away); cd into one that does"
+    err.write(f"wanspec: error: {said(message)}\n")
     return EXIT_ENVIRONMENT
+
+
+def _working_directory_exists() -> bool:
+    try:
+        os.getcwd()
+    except OSError:
+        return False
+    return True
 
 
 def crashed(err: TextIO, exc: BaseException, env: dict[str, str]) -> int:
