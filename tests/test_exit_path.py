@@ -130,6 +130,52 @@ def test_a_working_directory_that_was_removed_is_named_as_the_problem(tmp_path, 
     ), proc
 
 
+NOT_ASCII = {  # WS401's message has "×"; its citation "›"
+    **FLASH_TASK,
+    "width": 1281,
+    "height": 720,
+}
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+@pytest.mark.parametrize("fmt", ["text", "json", "json-lines", "sarif", "github", "junit", "html"])
+def test_a_stdout_that_is_not_utf8_gets_the_report_not_a_crash(tmp_path, encoding, fmt):
+    """With ``PYTHONIOENCODING=ascii`` (or a Windows code page on a pipe) the first "×" or
+    "›" of a report ended the run in an internal error. The machine formats are UTF-8
+    whatever the locale says (JSON, SARIF, JUnit and HTML declare it, the Actions runner
+    reads it); text keeps the stream's encoding and escapes what it cannot show."""
+    path = tmp_path / "dim.json"
+    path.write_text(json.dumps(NOT_ASCII), encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    argv = [sys.executable, "-m", "wanspec", "lint", "--format", fmt, "--show-source", str(path)]
+    if fmt != "text":
+        argv.remove("--show-source")
+    proc = subprocess.run(argv, capture_output=True, env=env, check=False)
+    assert proc.returncode == 1, proc.stderr.decode(encoding, "replace")
+    if fmt == "text":
+        out = proc.stdout.decode(encoding)
+        assert "WS401" in out and "1281" in out, out
+        if encoding == "ascii":  # what the stream cannot show, escaped: "×" and "›"
+            assert "\\xd7" in out and "\\u203a" in out, out
+    else:
+        out = proc.stdout.decode("utf-8")
+        assert "×" in out, out
+        if fmt in ("json", "sarif"):
+            json.loads(out)
+
+
+def test_a_diff_to_a_stdout_that_is_not_utf8_carries_the_files_bytes(tmp_path):
+    """A patch is the files' text, UTF-8: escaping what ASCII cannot show would corrupt it."""
+    path = tmp_path / "fix.json"
+    task = {**FLASH_TASK, "positivePrompt": "café ×2", "duration": "5"}
+    path.write_text(json.dumps(task, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    argv = [sys.executable, "-m", "wanspec", "lint", "--diff", str(path)]
+    proc = subprocess.run(argv, capture_output=True, env=env, check=False)
+    assert proc.returncode == 1, proc
+    assert "café ×2" in proc.stdout.decode("utf-8")
+
+
 HOSTILE = "\x1b[2J\x1b]0;pwned\x07" + os.fsdecode(b"\xff") + "x"  # clears the screen, retitles the window
 
 

@@ -11,6 +11,24 @@ from ..records import Diagnostic, LintResult
 from ._progress import ProgressBar
 
 STATISTICS_FORMATS = ("text", "json")
+
+
+def encoded_for(out: TextIO, fmt: str) -> None:
+    """Make ``out`` able to carry the report, whatever the locale says. The machine formats
+    are UTF-8 (JSON, SARIF, JUnit and HTML declare it; the Actions runner reads it), so a
+    stream in another encoding is switched to UTF-8 before anything is written. Text keeps
+    the stream's encoding (a person reads it) and escapes what it cannot show (``\\xd7``
+    for "×"), where the first such character ended the run in an error."""
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
+    reconfigure = getattr(out, "reconfigure", None)
+    if encoding in ("utf-8", "utf8") or reconfigure is None:
+        return
+    if fmt == "text":
+        reconfigure(errors="backslashreplace")
+    else:
+        reconfigure(encoding="utf-8", errors="strict")
+
+
 FAIL_ON = ("error", "warning")
 OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output without and with the source
 
@@ -31,6 +49,8 @@ class Output(LintEvents):
         # deferred: only the chosen reporter's module is imported
         from ..reporters import Reporter, get_reporter
         from ..reporters._statistics import StatisticsReporter  # likewise, with --statistics
+
+        encoded_for(out, "text" if statistics and fmt == "text" else fmt)
 
         if statistics and fmt not in STATISTICS_FORMATS:
             raise UsageError(f"--statistics prints a table: use it with --format text or json, not {fmt!r}")

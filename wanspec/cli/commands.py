@@ -38,7 +38,13 @@ class Streams:
 
 
 def system_streams() -> Streams:
-    """The process's streams, looked up at call time (click's CliRunner swaps them in tests)."""
+    """The process's streams, looked up at call time (click's CliRunner swaps them in tests).
+    Standard output escapes what its encoding cannot show (``PYTHONIOENCODING=ascii``, a
+    Windows code page on a pipe) instead of failing on the first "×"; a command that writes
+    a machine format switches it to UTF-8 (``_output.encoded_for``)."""
+    from ._output import encoded_for
+
+    encoded_for(sys.stdout, "text")
     return Streams(sys.stdout, sys.stderr, sys.stdin.buffer)
 
 
@@ -196,7 +202,7 @@ def execute_lint(settings: LintSettings, io: Streams) -> int:
 
 
 def _lint(settings: LintSettings, io: Streams) -> int:
-    from ._output import Output  # deferred: only the command that needs it pays for the import
+    from ._output import Output, encoded_for  # deferred: only the command that needs it pays for the import
     from ._progress import ProgressBar, wants_progress  # deferred: only the command that needs it pays for the import
 
     shown = settings.report()
@@ -211,6 +217,7 @@ def _lint(settings: LintSettings, io: Streams) -> int:
         raise
     if settings.diff:  # show what --fix would change, and nothing else (like ruff --diff)
         output.close()
+        encoded_for(io.out, "diff")  # a patch carries the files' bytes: UTF-8, never escaped
         io.out.write(run.diff)
         io.err.write(f"wanspec: would apply {run.fixed} fixes\n")
         return EXIT_FINDINGS if run.fixed else EXIT_OK
@@ -257,9 +264,11 @@ def execute_schemas(fmt: str, io: Streams) -> int:
 
 def _schemas(fmt: str, io: Streams) -> int:
     from ..catalog.views import list_schemas  # deferred: only the command that needs it pays for the import
+    from ._output import encoded_for  # deferred with it: the JSON listing is UTF-8 whatever the locale
 
     entries = list_schemas()
     if fmt == "json":
+        encoded_for(io.out, "json")
         rows = [
             {"id": e.id, "provider": e.provider, "title": e.title, "models": list(e.models), "docs": list(e.docs)}
             for e in entries
