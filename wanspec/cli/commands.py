@@ -42,7 +42,7 @@ def system_streams() -> Streams:
     Standard output escapes what its encoding cannot show (``PYTHONIOENCODING=ascii``, a
     Windows code page on a pipe) instead of failing on the first "×"; a command that writes
     a machine format switches it to UTF-8 (``_output.encoded_for``)."""
-    from ._output import encoded_for
+    from ._output import encoded_for  # deferred, as everywhere in this module: _output loads the lint events
 
     encoded_for(sys.stdout, "text")
     return Streams(sys.stdout, sys.stderr, sys.stdin.buffer)
