@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import FLASH_TASK, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wanspec.lint import parallel
 from wanspec.project.config import find_config, load_config
-from wanspec.project.globs import GlobSet
+from wanspec.project.globs import GlobSet, translate
 
 BAD = {**FLASH_TASK, "duration": "5", "outputQuality": 10}  # WS112 numeric string, WS114 range
 WAVESPEED_ID = "wavespeed/alibaba/wan-2.6/image-to-video-flash"
@@ -300,10 +302,79 @@ def test_the_readme_configuration_example_loads(tmp_path):
         ("a?.json", "a/.json", False),
         ("[!x]*.json", "x1.json", False),
         ("[!x]*.json", "y1.json", True),
+        ("a[!x]b.json", "a/b.json", False),  # a negated class never matches "/", as in git
     ],
 )
 def test_glob_semantics(tmp_path, pattern, path, matches):
     assert GlobSet.of(str(tmp_path), [pattern]).match(str(tmp_path / path)) is matches
+
+
+def _plain_translate(pattern: str) -> str:
+    """The globs' first translation, each wildcard a plain greedy repetition: right, but
+    it backtracks without bound on hostile input. The oracle for the guarded one."""
+    pat = pattern.strip().replace("\\", "/")
+    anchored = "/" in pat.rstrip("/")
+    pat = pat.strip("/")
+    out, i = [], 0
+    while i < len(pat):
+        if pat.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+        elif pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pat[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pat[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pat[i] == "[" and "]" in pat[i + 1 :]:
+            end = pat.index("]", i + 1)
+            body = pat[i + 1 : end]
+            out.append(f"[^{body[1:]}/]" if body.startswith("!") else f"[{body}]")
+            i = end + 1
+        else:
+            out.append(re.escape(pat[i]))
+            i += 1
+    body = "".join(out)
+    return body if anchored else f"(?:[^/]+/)*{body}"
+
+
+_GLOB_PIECES = st.sampled_from(["a", "b", "ab", "*", "**", "**/", "/", "?", "a*", "*b", "[ab]", "[!a]", "[a/]"])
+_PATH_SEGMENTS = st.lists(st.text(alphabet="ab", min_size=1, max_size=6), min_size=1, max_size=5)
+
+
+@given(pieces=st.lists(_GLOB_PIECES, min_size=1, max_size=8), segments=_PATH_SEGMENTS)
+def test_guarded_globs_match_exactly_what_plain_ones_match(pieces, segments):
+    pattern = "".join(pieces)
+    path = "/".join(segments)
+    guarded = re.fullmatch(f"(?:{translate(pattern)})(?:/.*)?", path) is not None
+    plain = re.fullmatch(f"(?:{_plain_translate(pattern)})(?:/.*)?", path) is not None
+    assert guarded is plain, (pattern, path, translate(pattern))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name"),
+    [
+        ("*a" * 25 + "b", "a" * 60 + ".json"),  # O(n^25) backtracking with plain stars
+        ("**/a/" * 12 + "b.json", "a/" * 80 + "c.json"),  # and with ** over a deep path
+    ],
+)
+def test_a_hostile_ignore_pattern_cannot_hang_the_walk(tmp_path, run_cli, monkeypatch, pattern, name):
+    """One line of ``.gitignore`` (or of a config's exclude) with many wildcards, and a
+    file whose name almost matches it: matching it never ended (30 s and counting)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(FLASH_TASK))
+    (tmp_path / ".gitignore").write_text(pattern + "\n")
+    (tmp_path / ".git").mkdir()
+    from test_any_input import deadline
+
+    with deadline():
+        run = run_cli("lint", ".")
+    assert run.exit_code == 0, run  # not ignored: the name ends otherwise
 
 
 def test_a_config_that_is_not_utf8_is_a_usage_error(run_cli, project, tmp_path):

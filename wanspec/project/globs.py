@@ -19,38 +19,95 @@ from ..recordtype import recordclass
 
 
 def translate(pattern: str) -> str:
-    """The regular expression (without anchors) for one glob pattern."""
+    """The regular expression (without anchors) for one glob pattern.
+
+    A plain translation backtracks without bound on hostile input: ``*a*a*a*…b`` against a
+    long name of the letter ``a``, or ``**/a/**/a/…`` against a deep path, costs the length (or the
+    depth) to the power of the number of wildcards, and one such line in a ``.gitignore``
+    hung the walk. So every wildcard but the last of its run is matched lazily inside an
+    atomic group: ``*C`` (``C`` a star-free, fixed-length piece of one segment) takes ``C``'s
+    leftmost place and keeps it, and ``**/S/`` (``S`` whole segments without ``**``) its
+    leftmost segments. Leftmost is always right there: what follows begins with a wildcard
+    of the same kind, which can take up whatever the earlier choice left. Each match is
+    then polynomial of a low, fixed degree. (A ``**`` inside a segment, which crosses
+    ``/``, and a class that names ``/`` are translated plainly: their pieces are not
+    confined to a segment.)
+    """
     pat = pattern.strip().replace("\\", "/")
     anchored = "/" in pat.rstrip("/")
     pat = pat.strip("/")
-    out: list[str] = []
+    tokens = _tokens(pat)
+    plain = any(kind in ("**", "[/]") for kind, _ in tokens)
+    body = "".join(text for _, text in tokens) if plain else _guarded(tokens)
+    return body if anchored else f"(?:[^/]+/)*{body}"
+
+
+def _tokens(pat: str) -> list[tuple[str, str]]:
+    """(kind, regex) for each piece of a pattern: ``**/``, ``**``, ``*``, ``/`` or ``.``
+    (anything of fixed length: a character, ``?``, a class)."""
+    out: list[tuple[str, str]] = []
     i = 0
     while i < len(pat):
         c = pat[i]
         if pat.startswith("**/", i):
-            out.append("(?:[^/]+/)*")
+            out.append(("**/", "(?:[^/]+/)*"))
             i += 3
         elif pat.startswith("**", i):
-            out.append(".*")
+            out.append(("**", ".*"))
             i += 2
         elif c == "*":
-            out.append("[^/]*")
+            out.append(("*", "[^/]*"))
             i += 1
         elif c == "?":
-            out.append("[^/]")
+            out.append((".", "[^/]"))
             i += 1
         elif c == "[" and "]" in pat[i + 1 :]:
             end = pat.index("]", i + 1)
             body = pat[i + 1 : end].replace("\\", "\\\\")
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            out.append(f"[{body}]")
+            if body.startswith("!"):  # any character but these, and never "/" (as in git)
+                out.append((".", f"[^{body[1:]}/]"))
+            else:  # a class naming "/" could cross segments: translated plainly
+                out.append(("[/]" if "/" in body else ".", f"[{body}]"))
             i = end + 1
-        else:
-            out.append(re.escape(c))
+        elif c == "/":
+            out.append(("/", "/"))
             i += 1
-    body = "".join(out)
-    return body if anchored else f"(?:[^/]+/)*{body}"
+        else:
+            out.append((".", re.escape(c)))
+            i += 1
+    return out
+
+
+def _guarded(tokens: list[tuple[str, str]]) -> str:
+    """The regex of ``tokens`` (no ``**`` inside a segment), each wildcard but the last of
+    its kind in its stretch matched lazily in an atomic group with the piece after it."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        kind, text = tokens[i]
+        if kind in ("*", "**/"):
+            # the piece this wildcard precedes: up to the next wildcard of its kind (for
+            # ``*``, within the segment; for ``**/``, whole segments)
+            stop = ("*", "/", "**/") if kind == "*" else ("**/",)
+            j = i + 1
+            while j < len(tokens) and tokens[j][0] not in stop:
+                j += 1
+            piece = _guarded(tokens[i + 1 : j]) if kind == "**/" else "".join(t for _, t in tokens[i + 1 : j])
+            # another wildcard of the kind follows, and (for ``**/``) both begin a segment,
+            # so the piece is whole segments: ``b**/`` is the letter and then any directories
+            follows = j < len(tokens) and tokens[j][0] == kind
+            if follows and kind == "**/":
+                follows = (i == 0 or tokens[i - 1][0] == "/") and tokens[j - 1][0] == "/"
+            if follows:
+                lazy = "[^/]*?" if kind == "*" else "(?:[^/]+/)*?"
+                out.append(f"(?>{lazy}{piece})")
+            else:
+                out.append(text + piece)
+            i = j
+            continue
+        out.append(text)
+        i += 1
+    return "".join(out)
 
 
 @recordclass
