@@ -11,6 +11,8 @@ from ..records import Diagnostic, LintResult
 from ._progress import ProgressBar
 
 STATISTICS_FORMATS = ("text", "json")
+FAIL_ON = ("error", "warning")
+OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output without and with the source
 
 
 def encoded_for(out: TextIO, fmt: str) -> None:
@@ -27,10 +29,6 @@ def encoded_for(out: TextIO, fmt: str) -> None:
         reconfigure(errors="backslashreplace")
     else:
         reconfigure(encoding="utf-8", errors="strict")
-
-
-FAIL_ON = ("error", "warning")
-OUTPUT_FORMATS = ("concise", "full")  # ruff's names for the text output without and with the source
 
 
 class Output(LintEvents):
@@ -50,7 +48,7 @@ class Output(LintEvents):
         from ..reporters import Reporter, get_reporter
         from ..reporters._statistics import StatisticsReporter  # likewise, with --statistics
 
-        encoded_for(out, "text" if statistics and fmt == "text" else fmt)
+        encoded_for(out, fmt)
 
         if statistics and fmt not in STATISTICS_FORMATS:
             raise UsageError(f"--statistics prints a table: use it with --format text or json, not {fmt!r}")

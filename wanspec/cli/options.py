@@ -8,6 +8,7 @@ are shown and what fails the run), ``--select``/``--ignore`` (which rules), and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,10 +31,10 @@ class Finite(click.FloatRange):
     name = "finite float range"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        number = super(click.FloatRange, self).convert(value, param, ctx)  # the float, before the range
-        if number != number or number in (float("inf"), float("-inf")):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
-        return super().convert(number, param, ctx)
+        return number
 
 
 def _stack(f: F, *decorators: Callable[[F], F]) -> F:
