@@ -220,6 +220,48 @@ def test_a_pipe_found_in_a_directory_is_refused_on_forked_workers_too(run_cli, t
 
 
 @needs_fifo
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_named_file_that_becomes_a_pipe_during_the_run_is_refused_not_waited_on(tmp_path, monkeypatch, jobs):
+    """A file named on the command line, regular when the run began, replaced by a pipe
+    before it is opened (a probe did it under a running lint): a worker's open blocked for
+    ever, and the parent with it. A file the run saw as regular is opened without blocking
+    and refused if it is no longer one; a pipe named as one is still read (``<(cmd)``)."""
+    from wanspec import lint_paths
+    from wanspec.inputs import Found
+    from wanspec.lint import parallel
+    from wanspec.project.discovery import discover_files
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_SECONDS", 0)
+    monkeypatch.setattr(parallel, "MIN_BATCH_FILES", 1)
+    monkeypatch.setattr(parallel, "MAX_BATCH_FILES", 1)
+    names = [tmp_path / f"{n}.json" for n in ("a", "b", "c")]
+    for path in names:
+        path.write_text(_with("duration", "40"))
+    found = discover_files([str(p) for p in names])
+    assert all(isinstance(f, Found) for f in found.files)
+    names[1].unlink()
+    os.mkfifo(names[1])  # nothing will ever write to it
+    with deadline():
+        result = lint_paths(found.files, jobs=jobs, discovered=True, sizes=found.sizes)
+    refused = [d for d in result.diagnostics if d.code == "WS012"]
+    assert [d.file for d in refused] == [str(names[1])] and "named pipe" in refused[0].message, result
+
+
+@needs_fifo
+def test_a_chunk_of_a_file_that_became_a_pipe_is_refused_by_its_worker(tmp_path):
+    from wanspec.inputs import Found
+    from wanspec.lint import parallel
+    from wanspec.lint.run import LintOptions
+
+    path = tmp_path / "big.jsonl"
+    os.mkfifo(path)
+    with deadline():
+        unit = parallel._lint_chunk(parallel.Chunk(Found(str(path)), 0, 4096), LintOptions())
+    [d] = parallel._unpacked(unit.diagnostics)
+    assert d.code == "WS012" and "named pipe" in d.message, d
+
+
+@needs_fifo
 @pytest.mark.parametrize("mode", ["--fix", "--diff"])
 def test_fix_skips_pipes_and_devices(run_cli, tmp_path, mode):
     (tmp_path / "a.json").write_text(json.dumps({**FLASH_TASK, "duration": 5.0}))

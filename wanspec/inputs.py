@@ -21,7 +21,10 @@ from typing import IO, Any, TypeAlias
 
 
 class Found(str):
-    """A path found by walking a directory (not named by the user).
+    """A path the run saw as a regular file when it began: found by walking a directory,
+    or named by the user and regular then. Either is opened without blocking and refused
+    if it is no longer a regular file (a pipe put in its place since would block for ever,
+    in a worker, which the parent then waits for).
 
     ``problem`` says why it must not be read (not a regular file, or a directory that
     cannot be listed); it travels with the path, through sorting and to forked workers.
@@ -104,7 +107,7 @@ def kind_of(mode: int) -> str | None:
 
 def refusal(kind: str) -> str:
     """Why a file found by walking is not read."""
-    return f"{kind}, not a regular file (only regular files found in a directory are read)"
+    return f"{kind}, not a regular file (a pipe or a device is read only when named as one on the command line)"
 
 
 def walk(top: str, keep: Callable[[str], bool], skip_dir: Callable[[str], bool]) -> Iterator[Found]:

@@ -237,7 +237,7 @@ def _source_stdin(files: list[str]) -> bool:
 def _chunks(path: str, size: int) -> list[Chunk]:
     """Cut a file into ranges that start and end at line boundaries."""
     units, start = [], 0
-    with open(path, "rb") as f:
+    with _inputs.open_input(path) as f:  # a path the run saw as regular: never a blocking open
         while start < size:
             f.seek(min(start + CHUNK_BYTES, size))
             while (block := f.readline(CHUNK_BYTES)) and not block.endswith(b"\n"):
@@ -333,7 +333,7 @@ def _lint_chunk(unit: Chunk, options: LintOptions) -> UnitResult:
     out = Collector(result, result.diagnostics.append)
     counts = [0, 0]
     try:
-        with open(unit.path, "rb", buffering=_inputs.LINE_BUFFER) as f:
+        with _inputs.open_input(unit.path) as f:  # refuses a pipe put in the file's place
             f.seek(unit.start)
             # streamed like a whole file: a chunk is never held in memory, nor is a long line
             items = source.iter_jsonl(

@@ -318,12 +318,15 @@ def discover(paths: Iterable[str]) -> list[str]:
             out.append(raw)
             continue
         try:
-            is_dir = stat.S_ISDIR(os.stat(raw).st_mode)
+            mode = os.stat(raw).st_mode
         except OSError:
-            is_dir = False
+            mode = 0
             if not os.path.lexists(raw):
                 missing.append(raw)
                 continue
+        is_dir = stat.S_ISDIR(mode)
+        if stat.S_ISREG(mode):  # regular now: a pipe put in its place later is refused, not waited on
+            raw = _inputs.Found(raw)
         if is_dir:
             # a pipe or device among them, or a directory that cannot be listed, comes out
             # marked, and is reported as unreadable (exit status 2) when its turn comes

@@ -114,6 +114,7 @@ def discover_files(
             st = None  # a dangling link or an unreadable entry: lint_one reports it
         is_dir = st is not None and stat.S_ISDIR(st.st_mode)
         if st is not None and stat.S_ISREG(st.st_mode):
+            raw = Found(raw)  # regular now: a pipe put in its place later is refused, not waited on
             found.sizes[raw] = st.st_size
         if is_dir:
             _walk(raw, found, policy, respect_ignore)
