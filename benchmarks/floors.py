@@ -15,6 +15,9 @@ added:
   wanspec needs (``json.loads`` without them is printed beside it, for reference);
 * ``+ engine``: jsonschema-rs' errors for each task, as its Python objects, and nothing
   done with them: what any linter built on jsonschema-rs pays at least;
+* ``(compiled checker)``: for reference, the same errors from the Python code wanspec
+  compiles from the schema (``wanspec.lint.compiler``), which the engine switches to
+  when a third of the tasks have errors;
 * ``+ findings``: the same errors turned into coded findings with messages
   (``check_task``);
 * ``lint, no output``: ``lint_file`` with a sink that drops every diagnostic (adds the
@@ -88,11 +91,25 @@ def layers(path: str) -> list[tuple[str, Callable[[], None]]]:
             if schema_id is not None:
                 list(compiled(schema_id, options.engine)._rs.iter_errors(task))
 
+    def compiled_checker() -> None:
+        used = set()
+        for raw in lines():
+            task = parse(raw.decode())
+            schema_id, _ = choose_schema(task, None) if isinstance(task, dict) else (None, None)
+            if schema_id is not None:
+                checker = compiled(schema_id, options.engine)
+                if checker not in used:
+                    used.add(checker)
+                    checker.use_compiled(True)
+                checker._raw_errors(task, True)
+        for checker in used:  # the layers below start as a run does, and choose by window
+            checker.use_compiled(False)
+
     def findings() -> None:
         for raw in lines():
             task = parse(raw.decode())
             if isinstance(task, dict):
-                check_task(task, options)
+                check_task(task, options, plain=True)
 
     def quiet() -> None:
         lint_file(path, options, sink=lambda d: None)
@@ -106,6 +123,7 @@ def layers(path: str) -> list[tuple[str, Callable[[], None]]]:
         ("(json.loads, no checks)", plain_parse),
         ("+ parse", parsed),
         ("+ engine", engine),
+        ("(compiled checker)", compiled_checker),
         ("+ findings", findings),
         ("lint, no output", quiet),
         ("lint, text report", reported),

@@ -25,6 +25,11 @@ from .messages import dependent, describe, did_you_mean, field_name, is_numeric_
 Path = tuple[str | int, ...]
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # values a conversion may be kept for
 _KEEP_CONVERSIONS = 4096
+#: wanspec.lint.compiler, imported with the first compiled checker (a run that never
+#: builds one does not pay the import).
+_compiler: Any = None
+#: Tasks a schema checks before it chooses again between jsonschema-rs and the compiled code.
+WINDOW = 1024
 _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
 _BRANCHING = ("anyOf", "oneOf")
 #: What jsonschema-rs writes for the instance in its messages (see ``_compile``).
@@ -91,6 +96,13 @@ class CompiledSchema:
         self.platform_parameters = frozenset(provider.get("parameters", ()))
         self._rs: Any = None
         self._ref: Any = None
+        # The compiled Python checker (wanspec.lint.compiler), built when a window of tasks
+        # shows it pays: see _raw_errors.
+        self._py: Any = None
+        self._py_state = "unbuilt"  # "unbuilt", "built" or "unsupported"
+        self._use_py = False
+        self._left = self._window_invalid = 0  # tasks left in this window; those with errors
+        self._set_way(False)
         try:
             self._compile()
         except Exception as exc:  # a malformed bundled schema is an installation problem
@@ -127,18 +139,83 @@ class CompiledSchema:
             )
 
     # -- engines -------------------------------------------------------------------
-    def _raw_errors(self, instance: Any) -> list[RawError]:
+    def _raw_errors(self, instance: Any, plain: bool = False) -> list[RawError]:
+        """The engine's errors for one task. ``plain``: the task is known to be plain JSON
+        (a parser made it), so the compiled checker needs no scan to take it.
+
+        The fast engine has two ways to the same errors (tests/test_compiler.py holds
+        them to that). jsonschema-rs is quicker on a valid task; the compiled Python code
+        is quicker on a task with errors, which jsonschema-rs builds as Python objects one
+        by one. Each window of tasks chooses for the next: the compiled code once a third
+        or more of the tasks had errors (it is built then, once), jsonschema-rs otherwise.
+        ``_choose`` points this name at the way chosen (an instance attribute: no test a task).
+        """
         if self.engine == "reference":
             return [_from_reference(e, ()) for e in self._ref.iter_errors(instance)]
-        return [_from_rs(e) for e in self._rs.iter_errors(instance)]
+        return self._rs_errors(instance, plain)
+
+    def _rs_errors(self, instance: Any, plain: bool = False) -> list[RawError]:
+        return self._counted([_from_rs(e) for e in self._rs.iter_errors(instance)])
+
+    def _py_errors(self, instance: Any, plain: bool = False) -> list[RawError]:
+        if plain or _compiler.plain(instance):
+            try:
+                return self._counted(self._py(instance))
+            except _compiler.Fallback:  # a value only jsonschema-rs can speak for
+                pass
+        return self._rs_errors(instance)
+
+    def _counted(self, raws: list[RawError]) -> list[RawError]:
+        """``raws``, counted in the window (and the next way chosen when it is full)."""
+        self._left -= 1
+        if raws:
+            self._window_invalid += 1
+        if not self._left:
+            self._choose()
+        return raws
+
+    def _choose(self) -> None:
+        use = self._window_invalid * 3 >= WINDOW and self._python_checker() is not None
+        self._set_way(use)
+
+    def _set_way(self, use_py: bool) -> None:
+        self._left, self._window_invalid = WINDOW, 0
+        self._use_py = use_py
+        if self.engine != "reference":
+            self._raw_errors = self._py_errors if use_py else self._rs_errors  # type: ignore[method-assign]
+
+    def _python_checker(self) -> Any:
+        global _compiler
+        if self._py_state == "unbuilt":
+            if _compiler is None:
+                from . import compiler  # here: a run that never builds a checker skips the import
+
+                _compiler = compiler
+            try:
+                self._py = _compiler.compile_schema(
+                    self.validation_schema, RawError, _custom_keyword, _rs_string_check, _keywords.SEP
+                )
+                self._py_state = "built"
+            except _compiler.Unsupported:  # a keyword the compiler does not know: jsonschema-rs only
+                self._py_state = "unsupported"
+        return self._py
+
+    def use_compiled(self, use: bool = True) -> bool:
+        """Check every task with the compiled code (``use``) or with jsonschema-rs from now
+        on, until the next window chooses again; False when the schema cannot be compiled.
+        For tests and benchmarks: both ways give the same findings."""
+        self._set_way(use and self._python_checker() is not None)
+        return self._use_py or not use
 
     # -- conversion ----------------------------------------------------------------
-    def check(self, instance: Any) -> list[Finding]:
-        """All findings for one task, in a stable order, without duplicates."""
+    def check(self, instance: Any, *, plain: bool = False) -> list[Finding]:
+        """All findings for one task, in a stable order, without duplicates. ``plain``:
+        the task came from a JSON parser (only dicts, lists, strings, numbers, booleans
+        and None), as every task read from text does."""
         # One call into the engine, valid or not: each call converts the whole task into the
         # engine's values, so ``is_valid`` first would convert a task with findings twice
         # (measured: iter_errors costs a valid task 1 µs more, and saves an invalid one 4-6 µs).
-        raws = self._raw_errors(instance)
+        raws = self._raw_errors(instance, plain)
         if not raws:
             return []
         findings: dict[tuple[str, str, str], Finding] = {}
@@ -147,7 +224,7 @@ class CompiledSchema:
             for f in self._converted(raw):
                 # one "sent as a string" per field, whichever rule noticed it
                 findings.setdefault((f.pointer, f.code, "" if f.code == numeric else f.message), f)
-        for f in self._as_numbers(instance, raws):
+        for f in self._as_numbers(instance, raws, plain):
             findings.setdefault((f.pointer, f.code, f.message), f)
         return sorted(findings.values(), key=lambda f: (f.pointer, f.code, f.message))
 
@@ -176,7 +253,7 @@ class CompiledSchema:
             found = self._conversions[key] = tuple(self._convert(raw))
         return found
 
-    def _as_numbers(self, instance: Any, raws: list[RawError]) -> Iterator[Finding]:
+    def _as_numbers(self, instance: Any, raws: list[RawError], plain: bool) -> Iterator[Finding]:
         """For numbers sent as strings: what is wrong with the number itself.
 
         Range and set rules skip strings, so "16" for a 2-15 duration would only be
@@ -200,7 +277,7 @@ class CompiledSchema:
             number = float(node[path[-1]])
             node[path[-1]] = int(number) if number.is_integer() else number
         wanted = {pointer_of(p) for p in paths}
-        for raw in self._raw_errors(fixed):
+        for raw in self._raw_errors(fixed, plain):
             if pointer_of(raw.instance_path) in wanted:
                 yield from self._convert(raw)
 
@@ -486,9 +563,27 @@ def _from_reference(err: Any, prefix: Path) -> RawError:
     return RawError(keyword, path, tuple(err.absolute_path), err.instance, message, branches)
 
 
+def _custom_keyword(name: str, config: Any) -> Any:
+    check = _keywords.CHECKS.get(name)
+    return None if check is None else _keywords.remembered(check, config)
+
+
+def _rs_string_check(subschema: dict[str, Any]) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(subschema, validate_formats=True).is_valid
+
+
 @cache
-def compiled(schema_id: str, engine: str = "fast") -> CompiledSchema:
+def compiled_as(schema_id: str, engine: str) -> CompiledSchema:
+    """The one ``CompiledSchema`` of a schema and engine in this process."""
     return CompiledSchema(store.catalog().get(schema_id), engine)
 
 
-__all__ = ["CompiledSchema", "Finding", "compiled", "show"]
+def compiled(schema_id: str, engine: str = "fast") -> CompiledSchema:
+    """``compiled_as`` with the fast engine by default: ``compiled(id)`` and
+    ``compiled(id, "fast")`` are the same object."""
+    return compiled_as(schema_id, engine)
+
+
+__all__ = ["CompiledSchema", "Finding", "compiled", "compiled_as", "show"]

@@ -219,45 +219,51 @@ CHECKS: dict[str, Check] = {
 }
 
 
-#: Inline media strings up to this size have their findings remembered (see _rs_adapter).
+#: Inline media strings up to this size have their findings remembered (see ``remembered``).
 _REMEMBER_CHARS = 1 << 20
 _REMEMBER_ITEMS = 16
 
 
+def remembered(check: Check, config: Any) -> Callable[[Any], list[Finding]]:
+    """One keyword at one place in a schema: ``instance -> [(rule, message), ...]``.
+
+    The same string can reach a keyword more than once: a task whose numbers were sent
+    as strings is checked again with the numbers in place, and a batch often repeats an
+    image. Without memory each time decodes it again (when every task was checked by
+    ``is_valid`` and again by ``iter_errors``, that was a tenth of a messy JSONL run).
+    The last few strings' findings are kept; the size limit keeps a 50 MB inline video
+    from being held.
+    """
+    seen: dict[str, list[Finding]] = {}
+
+    def findings(instance: Any) -> list[Finding]:
+        if not isinstance(instance, str) or len(instance) > _REMEMBER_CHARS:
+            return list(check(config, instance))
+        found = seen.get(instance)
+        if found is None:
+            if len(seen) >= _REMEMBER_ITEMS:
+                seen.clear()
+            found = seen[instance] = list(check(config, instance))
+        return found
+
+    return findings
+
+
 def _rs_adapter(check: Check) -> type:
     class Keyword:
-        """One keyword at one place in a schema, as jsonschema_rs calls it.
+        """One keyword at one place in a schema, as jsonschema_rs calls it (``remembered``)."""
 
-        The same string can reach a keyword more than once: a task whose numbers were sent
-        as strings is checked again with the numbers in place, and a batch often repeats an
-        image. Without memory each time decodes it again (when every task was checked by
-        ``is_valid`` and again by ``iter_errors``, that was a tenth of a messy JSONL run).
-        The last few strings' findings are kept; the size limit keeps a 50 MB inline video
-        from being held.
-        """
-
-        __slots__ = ("config", "seen")
+        __slots__ = ("findings",)
 
         def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
-            self.config = value
-            self.seen: dict[str, list[Finding]] = {}
-
-        def _findings(self, instance: Any) -> list[Finding] | Iterator[Finding]:
-            if not isinstance(instance, str) or len(instance) > _REMEMBER_CHARS:
-                return check(self.config, instance)
-            found = self.seen.get(instance)
-            if found is None:
-                if len(self.seen) >= _REMEMBER_ITEMS:
-                    self.seen.clear()
-                found = self.seen[instance] = list(check(self.config, instance))
-            return found
+            self.findings = remembered(check, value)
 
         def validate(self, instance: Any) -> None:
-            for rule, message in self._findings(instance):
+            for rule, message in self.findings(instance):
                 raise ValueError(f"{rule}{SEP}{message}")
 
         def iter_errors(self, instance: Any) -> Iterator[ValueError]:
-            for rule, message in self._findings(instance):
+            for rule, message in self.findings(instance):
                 yield ValueError(f"{rule}{SEP}{message}")
 
     return Keyword

@@ -12,7 +12,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from ..records import Diagnostic, LintResult, Severity
 from ..recordtype import field, recordclass, replace
 from . import batch as _batch
 from . import source as _source
-from .engine import Finding, compiled
+from .engine import Finding, compiled_as
 from .events import LintEvents
 from .stack import from_the_bottom
 
@@ -211,18 +211,20 @@ def _skip_patterns() -> tuple[tuple[tuple[str, Any], ...], ...]:
     )
 
 
-def check_task(task: dict[str, Any], options: LintOptions) -> tuple[str | None, list[Finding]]:
+def check_task(task: dict[str, Any], options: LintOptions, *, plain: bool = False) -> tuple[str | None, list[Finding]]:
+    """The schema chosen for ``task`` and its findings. ``plain``: a JSON parser made the
+    task (see ``CompiledSchema.check``)."""
     schema_id, problem = choose_schema(task, options.schema)
     if schema_id is None:
         return None, [problem] if problem else []
     try:
-        schema = compiled(schema_id, options.engine)
+        schema = compiled_as(schema_id, options.engine)
         try:
-            findings = schema.check(task)
+            findings = schema.check(task, plain=plain)
         except RecursionError:
             # checked again on a fresh stack: the outcome is the task's own,
             # not the depth of the caller (a worker, a serial run, a test)
-            findings = from_the_bottom(schema.check, task)
+            findings = from_the_bottom(partial(schema.check, plain=plain), task)
     except RecursionError:
         findings = [_finding("too-deep", "the task nests too deeply for the validator", "")]
     except (ValueError, OverflowError) as exc:  # e.g. an integer beyond 64 bits
@@ -463,7 +465,7 @@ def lint_tasks(
         if _is_auth(item.value):
             continue
         out.result.tasks += 1
-        schema_id, findings = check_task(item.value, opts)
+        schema_id, findings = check_task(item.value, opts, plain=True)
         if batch is not None and schema_id is not None:
             findings = [*findings, *batch.check(item.index, schema_id, item.value)]
         for f in findings:

@@ -1,0 +1,344 @@
+"""The compiled checker reports what jsonschema-rs reports, error for error.
+
+The fast engine checks a task two ways: with jsonschema-rs, or with Python code compiled
+from the same schema (``wanspec.lint.compiler``), whichever the last window of tasks
+showed to be quicker. Output must not depend on that choice, so every test here holds the
+two to the same errors (keyword, schema path, instance path, instance, message and, for
+``anyOf``, each branch's errors) and the same findings, on the docs' examples mutated by
+hypothesis, on arbitrary objects, on the values where JSON and Python disagree, and
+through the public entry points on a batch long enough to switch engines mid-run.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from test_engines import FIELDS, mutated, values
+
+from wanspec import lint_payload, lint_records, list_schemas
+from wanspec.lint import compiler, engine
+from wanspec.lint.run import choose_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = [s.id for s in list_schemas()]
+
+
+def _key(value: Any) -> Any:
+    """A value as JSON tells it apart: 1, 1.0 and True are three things here, and the
+    order of an object's members is not (jsonschema-rs hands objects back sorted)."""
+    if isinstance(value, dict):
+        return ("object", tuple(sorted((k, _key(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("array", tuple(_key(v) for v in value))
+    return (type(value).__name__, repr(value))
+
+
+def _errors(raws: list[Any]) -> list[Any]:
+    """Errors in an order that does not depend on which engine found them first."""
+    return sorted(
+        (
+            (r.keyword, r.schema_path, r.instance_path, _key(r.instance), r.message, tuple(map(_errors, r.branches)))
+            for r in raws
+        ),
+        key=repr,
+    )
+
+
+def _outcome(call: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return call(*args, **kwargs)
+    except ValueError as exc:  # what jsonschema-rs raises for what it cannot read
+        return ("raised", type(exc).__name__, str(exc))
+
+
+def _both(schema_id: str, task: Any, plain: bool = True) -> tuple[Any, Any]:
+    """(jsonschema-rs, compiled): the errors and findings of each for one task, or what
+    it raised."""
+    c = engine.compiled(schema_id)
+    out = []
+    for use in (False, True):
+        assert c.use_compiled(use)
+        c._conversions.clear()  # each engine's findings from scratch
+        raws = _outcome(c._raw_errors, task, plain)
+        out.append((raws if isinstance(raws, tuple) else _errors(raws), _outcome(c.check, task, plain=plain)))
+    c.use_compiled(False)
+    return out[0], out[1]
+
+
+def assert_same(schema_id: str, task: Any) -> None:
+    rs, py = _both(schema_id, task)
+    assert py[0] == rs[0], "errors differ"
+    assert py[1] == rs[1], "findings differ"
+
+
+# -- every bundled schema compiles ------------------------------------------------------------
+@pytest.mark.parametrize("schema_id", SCHEMAS)
+def test_every_bundled_schema_compiles(schema_id):
+    """A bundled schema the compiler cannot take would quietly lose the speed-up."""
+    c = engine.compiled(schema_id)
+    assert c.use_compiled(True)
+    assert c._py_state == "built"
+    c.use_compiled(False)
+
+
+# -- the docs' examples, mutated; arbitrary objects -------------------------------------------
+@settings(max_examples=400)
+@given(mutated())
+def test_same_errors_on_mutated_doc_examples(payload):
+    schema_id, _ = choose_schema(payload, None)
+    if schema_id is not None:
+        assert_same(schema_id, payload)
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(SCHEMAS), st.dictionaries(st.sampled_from(FIELDS), values, max_size=8))
+def test_same_errors_on_arbitrary_objects(schema_id, payload):
+    assert_same(schema_id, payload)
+
+
+def _nested_fields(payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The payload with each object member replaced by a value where JSON and Python part."""
+    odd = [True, False, 1, 1.0, 0, -0.0, 5.0, 5.5, 2**64, -(2**63) - 1, 1e308, "", "5", "\ud800", None, [], {}, [True]]
+    for key in list(payload):
+        for value in odd:
+            yield {**payload, key: value}
+        if isinstance(payload[key], dict):
+            for inner in _nested_fields(payload[key]):
+                yield {**payload, key: inner}
+
+
+@pytest.mark.parametrize("schema_id", SCHEMAS)
+def test_same_errors_where_json_and_python_disagree(schema_id):
+    """true is not 1 for const and enum; 5.0 is an integer; big integers; lone surrogates."""
+    from conftest import DOC_EXAMPLES
+
+    manifest = json.loads((DOC_EXAMPLES / "manifest.json").read_text(encoding="utf-8"))
+    bases = [
+        json.loads((DOC_EXAMPLES / e["file"]).read_text(encoding="utf-8"))
+        for e in manifest
+        if e["kind"] == "request" and e["schema"] == schema_id and not e.get("fragment")
+    ] or [{"taskType": "imageInference", "width": 1024, "inputs": {"referenceImages": ["https://e.com/a.png"]}}]
+    checked = 0
+    for base in bases:
+        for task in _nested_fields(base):
+            assert_same(schema_id, task)
+            checked += 1
+    assert checked >= 18
+
+
+# -- strings the two regex dialects read differently ----------------------------------------------
+def _nodes(schema: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(schema, dict):
+        yield schema
+        for key, value in schema.items():
+            if key not in ("const", "enum", "default", "examples") and not key.startswith("x-"):
+                yield from _nodes(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _nodes(value)
+
+
+PATTERNS = sorted(
+    {
+        node["pattern"]
+        for sid in SCHEMAS
+        for node in _nodes(engine.compiled(sid).validation_schema)
+        if isinstance(node.get("pattern"), str)
+    }
+    | {r"^a$", r"^[^\s/$.?#][^\s]*$", r"^[a-z]+\.[0-9]{2,3}$", r"^(?:x|y)+$", r"^\d+$", r"^.$"}
+)
+TRICKY = ["\n", "\r", "\x0b", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\ufeff", "\u0660", "é", "\ud800", " ", "$"]
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(PATTERNS),
+    st.lists(
+        st.sampled_from(
+            [*TRICKY, "a", "x", "y", "5", ".", "https://", "http://e.com/a", "c64351d5-4c59-42f7-95e1-eace013eddab"]
+        ),
+        max_size=6,
+    ).map("".join),
+)
+@example(r"^a$", "a\n")
+@example(r"^[^\s/$.?#][^\s]*$", "a\x1cb")
+@example(r"^[^\s/$.?#][^\s]*$", "a\x85b")
+def test_patterns_match_what_jsonschema_rs_matches(pattern, text):
+    """A pattern read by Python (when ``portable`` vouches for it, or on printable ASCII)
+    matches exactly the strings jsonschema-rs' pattern matches."""
+    gen = compiler._Generator(engine.RawError, engine._custom_keyword, engine._rs_string_check, "\x1f")
+    matches = gen.namespace[gen.string_test({"pattern": pattern}, "pattern")]
+    try:
+        expected = jsonschema_rs.validator_for({"pattern": pattern}).is_valid(text)
+    except UnicodeEncodeError:  # a lone surrogate: the compiled code hands such a task over
+        with pytest.raises(compiler.Fallback):
+            matches(text)
+        return
+    assert matches(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "python"),
+    [
+        (r"^[hH][tT][tT][pP][sS]?://", r"^[hH][tT][tT][pP][sS]?://"),
+        (r"^[0-9a-f]{8}$", r"^[0-9a-f]{8}\Z"),
+        (r"^a\.b$", r"^a\.b\Z"),
+        (r"^a$b", None),  # $ inside: not the end
+        (r"^a.b$", None),  # . differs on line ends
+        (r"^\s+$", None),
+        (r"^\d$", None),
+        (r"(?i)^a$", None),
+        (r"^é$", None),
+        (r"^[[:alpha:]]$", None),
+        (r"^[a-z$", None),
+    ],
+)
+def test_portable_patterns_are_only_those_read_alike(pattern, python):
+    assert compiler.portable(pattern) == python
+
+
+# -- what the compiled code hands back to jsonschema-rs ----------------------------------------------
+FLASH = "runware/alibaba:wan@2.6-flash"
+
+
+def _nest(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [250, 253, 254, 255, 256, 300])
+def test_an_error_about_a_value_nested_too_deep_reads_as_jsonschema_rs_says(depth):
+    """jsonschema-rs will not hand back an error's instance nested 256 containers deep;
+    the compiled code lets it say so, and both engines report the same (too deep)."""
+    from conftest import FLASH_TASK
+
+    for task in ({**FLASH_TASK, "unknownField": _nest(depth)}, {**FLASH_TASK, "duration": _nest(depth)}):
+        rs = _verdict_with(task, use=False)
+        assert _verdict_with(task, use=True) == rs
+        if depth in (250, 300):
+            assert any("nests" in message for _, message in rs) == (depth == 300)
+
+
+def _verdict_with(task: Any, *, use: bool) -> list[tuple[str, str]]:
+    c = engine.compiled(FLASH)
+    c.use_compiled(use)
+    try:
+        return sorted((d.code, d.message) for d in lint_payload(task, FLASH))
+    finally:
+        c.use_compiled(False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        (1, 2),
+        {1, 2},
+        type("Text", (str,), {})("720p"),
+        type("Number", (int,), {})(5),
+        type("Mapping", (dict,), {})(a=1),
+    ],
+    ids=["tuple", "set", "str subclass", "int subclass", "dict subclass"],
+)
+def test_values_that_are_not_plain_json_go_to_jsonschema_rs(value):
+    """A parsed task from Python may hold what no JSON parser makes: such a task is checked
+    by jsonschema-rs, so its verdict (or its refusal) is the one it always was."""
+    from conftest import FLASH_TASK
+
+    for key in ("duration", "resolution", "unknownField"):
+        task = {**FLASH_TASK, key: value}
+        assert not compiler.plain(task)
+        assert _verdict_with(task, use=True) == _verdict_with(task, use=False)
+
+
+def test_plain_json_is_recognised_and_nothing_else():
+    assert compiler.plain({"a": [1, 2.5, "x", None, True, {"b": []}]})
+    assert not compiler.plain({"a": [1, (2,)]})
+    assert not compiler.plain({1: "a"})
+    assert not compiler.plain({"a": {"b": {1.5}}})
+
+
+def test_a_schema_with_a_keyword_it_does_not_know_stays_with_jsonschema_rs():
+    with pytest.raises(compiler.Unsupported, match="uniqueItems"):
+        compiler.compile_schema(
+            {"properties": {"a": {"uniqueItems": True}}},
+            engine.RawError,
+            engine._custom_keyword,
+            engine._rs_string_check,
+            "\x1f",
+        )
+
+
+def test_a_compiler_that_misreads_one_keyword_is_caught(monkeypatch):
+    """The comparison above can fail: read ``maximum`` as ``minimum`` and it does."""
+    from conftest import FLASH_TASK
+
+    real = compiler._Generator.valid_keyword
+
+    def misread(self, schema, key, value, x, known):
+        return real(self, schema, "minimum" if key == "maximum" else key, value, x, known)
+
+    monkeypatch.setattr(compiler._Generator, "valid_keyword", misread)
+    c = engine.CompiledSchema(engine.compiled(FLASH).entry)
+    assert c.use_compiled(True)
+    on = c.check({**FLASH_TASK, "duration": 5}, plain=True)
+    c.use_compiled(False)
+    off = c.check({**FLASH_TASK, "duration": 5}, plain=True)
+    assert on != off
+
+
+# -- through the public entry points, switching engines mid-run --------------------------------------
+@pytest.fixture(scope="module")
+def messy_lines(tmp_path_factory) -> list[bytes]:
+    out = tmp_path_factory.mktemp("messy")
+    gen = [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), "--profile", "messy", "--files", "1"]
+    subprocess.run([*gen, "--jsonl-lines", "3000", "--out", str(out)], check=True, capture_output=True)
+    return (out / "all.jsonl").read_bytes().splitlines(keepends=True)
+
+
+def _diagnostics(lines: list[bytes], window: int, monkeypatch) -> list[dict[str, Any]]:
+    monkeypatch.setattr(engine, "WINDOW", window)
+    engine.compiled_as.cache_clear()
+    try:
+        found = [d.as_dict() for d in lint_records(lines)]
+        used = engine.compiled(FLASH)._py_state
+    finally:
+        engine.compiled_as.cache_clear()
+    return [*found, {"compiled": used}]
+
+
+def test_a_messy_batch_reads_the_same_whichever_engine_checks_it(messy_lines, monkeypatch):
+    """3,000 messy records: with windows of 1,000 tasks the compiled code takes over after
+    the first window; with one window longer than the batch it never does."""
+    switched = _diagnostics(messy_lines, 1000, monkeypatch)
+    never = _diagnostics(messy_lines, 10**9, monkeypatch)
+    assert switched[-1] == {"compiled": "built"} and never[-1] == {"compiled": "unbuilt"}
+    assert len(switched) > 3000
+    assert switched[:-1] == never[:-1]
+
+
+def test_parsed_tasks_read_the_same_whichever_engine_checks_them(messy_lines, monkeypatch):
+    tasks = [json.loads(line) for line in messy_lines[:1500]]
+    monkeypatch.setattr(engine, "WINDOW", 500)
+    engine.compiled_as.cache_clear()
+    try:
+        switched = [d.as_dict() for d in lint_records(copy.deepcopy(tasks))]
+        assert engine.compiled(FLASH)._use_py
+    finally:
+        engine.compiled_as.cache_clear()
+    monkeypatch.setattr(engine, "WINDOW", 10**9)
+    try:
+        assert [d.as_dict() for d in lint_records(tasks)] == switched
+    finally:
+        engine.compiled_as.cache_clear()
