@@ -271,13 +271,51 @@ def test_plain_json_is_recognised_and_nothing_else():
 
 def test_a_schema_with_a_keyword_it_does_not_know_stays_with_jsonschema_rs():
     with pytest.raises(compiler.Unsupported, match="uniqueItems"):
-        compiler.compile_schema(
-            {"properties": {"a": {"uniqueItems": True}}},
-            engine.RawError,
-            engine._custom_keyword,
-            engine._rs_string_check,
-            "\x1f",
-        )
+        _compile({"properties": {"a": {"uniqueItems": True}}})
+
+
+def _compile(schema: Any) -> Any:
+    return compiler.compile_schema(schema, engine.RawError, engine._custom_keyword, engine._rs_string_check, "\x1f")
+
+
+@pytest.mark.parametrize("depth", [5, 19, 25, 60, 400])
+@pytest.mark.parametrize("shape", ["items", "not", "anyOf", "properties", "if"])
+def test_a_schema_nested_deep_compiles_to_the_same_errors_or_is_left_to_jsonschema_rs(shape, depth):
+    """Python's compiler has limits (20 nested loops, 200 nested parentheses, its stack):
+    a schema past them is Unsupported, never a crash, and one within them agrees.
+    (jsonschema-rs compiles no schema nested past about 255 levels; the engine compiles
+    it first, so such a schema never reaches the compiler.)"""
+    schema: Any = {"type": "integer", "maximum": 3}
+    task: Any = 7
+    for n in range(depth):
+        if shape == "items":
+            schema, task = {"type": "array", "items": schema}, [task]
+        elif shape == "not":
+            schema = {"not": schema}
+        elif shape == "anyOf":
+            schema = {"anyOf": [{"type": "string"}, schema]}
+        elif shape == "properties":
+            schema, task = {"type": "object", "properties": {f"p{n}": schema}}, {f"p{n}": task}
+        else:
+            schema = {"if": {"type": "integer"}, "then": schema, "else": {"const": n}}
+    root = {"type": "object", "properties": {"a": schema}}
+    try:
+        check = _compile(root)
+    except compiler.Unsupported as exc:
+        assert "nested too deep" in str(exc)
+        return
+    try:
+        validator = jsonschema_rs.validator_for(root)
+    except ValueError:
+        assert depth > 250
+        return
+    try:
+        expected = _errors([engine._from_rs(e) for e in validator.iter_errors({"a": task})])
+    except ValueError:  # jsonschema-rs' own limit: the compiled code hands such a task over
+        with pytest.raises(compiler.Fallback):
+            check({"a": task})
+        return
+    assert _errors(check({"a": task})) == expected
 
 
 def test_a_compiler_that_misreads_one_keyword_is_caught(monkeypatch):

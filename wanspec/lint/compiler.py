@@ -215,6 +215,30 @@ def portable(pattern: str) -> str | None:
     return None if in_class else "".join(out)
 
 
+def _generate(
+    schema: Any,
+    make_error: Callable[..., Any],
+    keyword: Callable[[str, Any], Callable[[Any], list[tuple[str, str]]]],
+    rs_check: Callable[[dict[str, Any]], Callable[[str], bool]],
+    sep: str,
+) -> tuple[str, dict[str, Any]]:
+    """The checker's source and the namespace it runs in."""
+    # two passes: the first counts how often each member is read, the second loads those
+    # read more than once in the prologue (with their parents)
+    first = _Generator(make_error, keyword, rs_check, sep)
+    first.emit(schema, (), "v", ("static", ()), "out", 1, "object")
+    hoist = {path[:n] for path, uses in first.uses.items() if uses > 1 for n in range(1, len(path) + 1)}
+    gen = _Generator(make_error, keyword, rs_check, sep, hoist)
+    body = gen.emit(schema, (), "v", ("static", ()), "out", 1, "object")
+    head = [
+        "def check(v):",
+        "    if type(v) is not dict:",
+        "        raise _Fallback",
+        "    out = []",
+    ]  # a task is an object
+    return "\n".join([*head, *gen.prologue, *body, "    return out", *gen.functions]), gen.namespace
+
+
 def compile_schema(
     schema: Any,
     make_error: Callable[..., Any],
@@ -229,22 +253,11 @@ def compile_schema(
     for one place in the schema (``[(rule, message), ...]``); ``rs_check(subschema)``
     gives jsonschema-rs' verdict on a string for one ``format`` or ``pattern``.
     """
-    # two passes: the first counts how often each member is read, the second loads those
-    # read more than once in the prologue (with their parents)
-    first = _Generator(make_error, keyword, rs_check, sep)
-    first.emit(schema, (), "v", ("static", ()), "out", 1, "object")
-    hoist = {path[:n] for path, uses in first.uses.items() if uses > 1 for n in range(1, len(path) + 1)}
-    gen = _Generator(make_error, keyword, rs_check, sep, hoist)
-    body = gen.emit(schema, (), "v", ("static", ()), "out", 1, "object")
-    head = [
-        "def check(v):",
-        "    if type(v) is not dict:",
-        "        raise _Fallback",
-        "    out = []",
-    ]  # a task is an object
-    source = "\n".join([*head, *gen.prologue, *body, "    return out", *gen.functions])
-    namespace = gen.namespace
-    exec(compile(source, f"<wanspec schema {gen.name_hint(schema)}>", "exec"), namespace)
+    try:
+        source, namespace = _generate(schema, make_error, keyword, rs_check, sep)
+        exec(compile(source, f"<wanspec schema {_Generator.name_hint(schema)}>", "exec"), namespace)
+    except (RecursionError, SyntaxError, MemoryError) as exc:  # nested past what Python compiles
+        raise Unsupported(f"a schema nested too deep to compile: {type(exc).__name__}") from exc
     check: Checker = namespace["check"]
     check.source = source  # type: ignore[attr-defined]  # for debugging and the tests
     return check
