@@ -106,15 +106,19 @@ def test_same_errors_on_arbitrary_objects(schema_id, payload):
     assert_same(schema_id, payload)
 
 
-def _nested_fields(payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The payload with each object member replaced by a value where JSON and Python part."""
-    odd = [True, False, 1, 1.0, 0, -0.0, 5.0, 5.5, 2**64, -(2**63) - 1, 1e308, "", "5", "\ud800", None, [], {}, [True]]
-    for key in list(payload):
-        for value in odd:
-            yield {**payload, key: value}
-        if isinstance(payload[key], dict):
-            for inner in _nested_fields(payload[key]):
-                yield {**payload, key: inner}
+ODD = [True, False, 1, 1.0, 0, -0.0, 5.0, 5.5, 2**64, -(2**63) - 1, 1e308]
+ODD += ["", "5", "\ud800", "a\ud800", None, [], {}, [True]]
+
+
+def _nested_fields(node: Any) -> Iterator[Any]:
+    """``node`` with each member or item, at any depth, replaced by a value where JSON and
+    Python part (one at a time)."""
+    slots = list(node) if isinstance(node, dict) else range(len(node)) if isinstance(node, list) else []
+    for slot in slots:
+        for value in [*ODD, *_nested_fields(node[slot])]:
+            copy_ = copy.copy(node)
+            copy_[slot] = value
+            yield copy_
 
 
 @pytest.mark.parametrize("schema_id", SCHEMAS)
