@@ -281,6 +281,7 @@ class _Generator:
             "_eq": json_equal,
             "_Fallback": Fallback,
             "_E": self._error_builder(make_error),
+            "_R": make_error,  # for an instance that cannot be refused (a number)
         }
         self.functions: list[str] = []
         #: Members read by static paths from the task, loaded once at the top of ``check``
@@ -381,8 +382,8 @@ class _Generator:
             return f"(type({x}) is str and {x} in {self.const(frozenset(values), 'S')})"
         return "(" + " or ".join(self.equal_test(v, x) for v in values) + ")" if values else "False"
 
-    def string_test(self, sub: dict[str, Any], kind: str) -> str:
-        """A function ``str -> bool`` for one ``pattern`` or ``format``."""
+    def string_test(self, sub: dict[str, Any], kind: str, x: str) -> str:
+        """An expression: whether the string ``x`` passes one ``pattern`` or ``format``."""
         ask = self.rs_check(sub)
         if kind == "format":
             seen: dict[str, bool] = {}
@@ -397,7 +398,8 @@ class _Generator:
                     ok = seen[s] = ask(s)
                 return ok
 
-            return self.const(fmt, "F")
+            # a string seen valid is one dictionary lookup; anything else asks fmt
+            return f"({self.const(seen, 'FS')}.get({x}) or {self.const(fmt, 'F')}({x}))"
         source = sub["pattern"]
         if not isinstance(source, str):
             raise Unsupported(f"pattern {source!r}")
@@ -409,11 +411,13 @@ class _Generator:
         if same is not None:
 
             def portable_pattern(s: str) -> bool:
-                if not s.isascii() and unencodable(s):
+                if unencodable(s):
                     raise Fallback  # jsonschema-rs cannot read it: let it say so
                 return search(s) is not None
 
-            return self.const(portable_pattern, "P")
+            # ASCII needs no look for surrogates: the search is inline
+            fast, slow = self.const(search, "RE"), self.const(portable_pattern, "P")
+            return f"({fast}({x}) is not None if {x}.isascii() else {slow}({x}))"
 
         def pattern(s: str) -> bool:
             # printable ASCII reads the same in both dialects; anything else is asked of
@@ -425,7 +429,7 @@ class _Generator:
                 raise Fallback
             return ask(s)
 
-        return self.const(pattern, "P")
+        return f"{self.const(pattern, 'P')}({x})"
 
     # -- what is known of a value's type ----------------------------------------------
     @staticmethod
@@ -512,7 +516,7 @@ class _Generator:
             op = ">=" if key.startswith("min") else "<="
             yield guarded(f"len({x}) {op} {self.count(value)}")
         elif key in ("pattern", "format"):
-            yield guarded(f"{self.string_test({key: value}, key)}({x})")
+            yield guarded(self.string_test({key: value}, key, x))
         elif key == "required":
             names = self.names(value)
             if names:
@@ -679,8 +683,13 @@ class _Generator:
             "format",
         ):
             test = self.valid({key: value}, x, known)
-            lines = [f"{pad}if not {test}:", f"{pad}    {out}.append(_E({key!r}, {here}, {where}, {x}))"]
-            return lines
+            if key in ("minimum", "maximum"):  # about a number: nothing jsonschema-rs refuses
+                build = "_R"
+            elif _APPLIES.get(key) == "string":  # an ASCII string has no lone surrogate
+                build = f"(_R if {x}.isascii() else _E)"
+            else:
+                build = "_E"
+            return [f"{pad}if not {test}:", f"{pad}    {out}.append({build}({key!r}, {here}, {where}, {x}))"]
         inner_pad = pad + "    " if guard else pad
         deeper = ind + 1 if guard else ind
         if key == "required":
