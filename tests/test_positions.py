@@ -56,6 +56,13 @@ def test_first_line_offset_for_jsonl():
 
 def test_pointer_escaping():
     assert pointer_of(["a/b", "m~n", 3]) == "/a~1b/m~0n/3"
+    assert pointer_of([]) == "" and pointer_of(iter(["a", 0])) == "/a/0" and pointer_of([""]) == "/"
+
+
+@given(st.lists(st.one_of(st.integers(-5, 10**6), st.text(alphabet="ab/~01 ", max_size=5)), max_size=6))
+def test_pointer_of_escapes_every_token_as_rfc_6901_says(parts):
+    """The joined fast path gives what escaping token by token gives."""
+    assert pointer_of(parts) == "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 @pytest.mark.parametrize(

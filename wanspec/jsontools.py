@@ -43,7 +43,14 @@ def unescape_token(token: str) -> str:
 
 def pointer_of(parts: Iterable[str | int]) -> str:
     """``("inputs", "frameImages", 0)`` -> ``/inputs/frameImages/0``."""
-    return "".join("/" + escape_token(p) for p in parts)
+    tokens = [p if type(p) is str else str(p) for p in parts]
+    if not tokens:
+        return ""
+    joined = "/".join(tokens)
+    # a "~" anywhere, or a "/" inside a token (more slashes than the joins): escape each
+    if "~" in joined or joined.count("/") != len(tokens) - 1:
+        joined = "/".join(escape_token(t) for t in tokens)
+    return "/" + joined
 
 
 def split_pointer(pointer: str) -> list[str]:
