@@ -345,12 +345,13 @@ def test_a_compiler_that_misreads_one_keyword_is_caught(monkeypatch):
 def messy_lines(tmp_path_factory) -> list[bytes]:
     out = tmp_path_factory.mktemp("messy")
     gen = [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), "--profile", "messy", "--files", "1"]
-    subprocess.run([*gen, "--jsonl-lines", "3000", "--out", str(out)], check=True, capture_output=True)
+    subprocess.run([*gen, "--jsonl-lines", "4500", "--out", str(out)], check=True, capture_output=True)
     return (out / "all.jsonl").read_bytes().splitlines(keepends=True)
 
 
-def _diagnostics(lines: list[bytes], window: int, monkeypatch) -> list[dict[str, Any]]:
+def _diagnostics(lines: list[bytes], window: int, monkeypatch, build_after: int = 1) -> list[dict[str, Any]]:
     monkeypatch.setattr(engine, "WINDOW", window)
+    monkeypatch.setattr(engine, "BUILD_AFTER", build_after)
     engine.compiled_as.cache_clear()
     try:
         found = [d.as_dict() for d in lint_records(lines)]
@@ -361,18 +362,33 @@ def _diagnostics(lines: list[bytes], window: int, monkeypatch) -> list[dict[str,
 
 
 def test_a_messy_batch_reads_the_same_whichever_engine_checks_it(messy_lines, monkeypatch):
-    """3,000 messy records: with windows of 1,000 tasks the compiled code takes over after
+    """4,500 messy records: with windows of 1,000 tasks the compiled code takes over after
     the first window; with one window longer than the batch it never does."""
     switched = _diagnostics(messy_lines, 1000, monkeypatch)
     never = _diagnostics(messy_lines, 10**9, monkeypatch)
     assert switched[-1] == {"compiled": "built"} and never[-1] == {"compiled": "unbuilt"}
-    assert len(switched) > 3000
+    assert len(switched) > 4500
     assert switched[:-1] == never[:-1]
+
+
+@pytest.mark.parametrize(("records", "built"), [(2000, "unbuilt"), (4500, "built")])
+def test_the_compiled_code_is_built_only_once_tasks_with_errors_would_have_paid_for_it(messy_lines, records, built):
+    """By default the code is built after windows with a third or more of their tasks
+    invalid have brought BUILD_AFTER (2,048) tasks with errors: a run of 2,000 messy tasks
+    (a pre-commit hook, a worker's share of a few thousand files) never builds it."""
+    engine.compiled_as.cache_clear()
+    try:
+        for _ in lint_records(messy_lines[:records]):
+            pass
+        assert engine.compiled(FLASH)._py_state == built
+    finally:
+        engine.compiled_as.cache_clear()
 
 
 def test_parsed_tasks_read_the_same_whichever_engine_checks_them(messy_lines, monkeypatch):
     tasks = [json.loads(line) for line in messy_lines[:1500]]
     monkeypatch.setattr(engine, "WINDOW", 500)
+    monkeypatch.setattr(engine, "BUILD_AFTER", 1)
     engine.compiled_as.cache_clear()
     try:
         switched = [d.as_dict() for d in lint_records(copy.deepcopy(tasks))]

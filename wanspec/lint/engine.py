@@ -30,6 +30,11 @@ _KEEP_CONVERSIONS = 4096
 _compiler: Any = None
 #: Tasks a schema checks before it chooses again between jsonschema-rs and the compiled code.
 WINDOW = 1024
+#: Tasks with errors a schema checks with jsonschema-rs, in windows where a third or more
+#: had errors, before it builds the compiled code (about 12 ms): the time those tasks
+#: lost (about 6 µs each) pays for the build, so a run of a few thousand tasks never pays
+#: it for nothing (the rule of renting skis until their price is spent).
+BUILD_AFTER = 2048
 _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
 _BRANCHING = ("anyOf", "oneOf")
 #: What jsonschema-rs writes for the instance in its messages (see ``_compile``).
@@ -102,6 +107,7 @@ class CompiledSchema:
         self._py_state = "unbuilt"  # "unbuilt", "built" or "unsupported"
         self._use_py = False
         self._left = self._window_invalid = 0  # tasks left in this window; those with errors
+        self._owed = 0  # tasks with errors checked by jsonschema-rs while the compiled code would pay
         self._set_way(False)
         try:
             self._compile()
@@ -147,7 +153,8 @@ class CompiledSchema:
         them to that). jsonschema-rs is quicker on a valid task; the compiled Python code
         is quicker on a task with errors, which jsonschema-rs builds as Python objects one
         by one. Each window of tasks chooses for the next: the compiled code once a third
-        or more of the tasks had errors (it is built then, once), jsonschema-rs otherwise.
+        or more of the tasks had errors, jsonschema-rs otherwise. The code is built once
+        such windows have brought ``BUILD_AFTER`` tasks with errors.
         ``_choose`` points this name at the way chosen (an instance attribute: no test a task).
         """
         if self.engine == "reference":
@@ -175,8 +182,11 @@ class CompiledSchema:
         return raws
 
     def _choose(self) -> None:
-        use = self._window_invalid * 3 >= WINDOW and self._python_checker() is not None
-        self._set_way(use)
+        use = self._window_invalid * 3 >= WINDOW
+        if use and self._py_state == "unbuilt":
+            self._owed += self._window_invalid
+            use = self._owed >= BUILD_AFTER
+        self._set_way(use and self._python_checker() is not None)
 
     def _set_way(self, use_py: bool) -> None:
         self._left, self._window_invalid = WINDOW, 0
@@ -569,9 +579,17 @@ def _custom_keyword(name: str, config: Any) -> Any:
 
 
 def _rs_string_check(subschema: dict[str, Any]) -> Any:
+    ((keyword, value),) = subschema.items()
+    return _rs_string_validator(keyword, value)
+
+
+@cache
+def _rs_string_validator(keyword: str, value: str) -> Any:
+    """jsonschema-rs' verdict on a string for one ``format`` or ``pattern`` (a schema repeats
+    the same few: one validator each)."""
     import jsonschema_rs
 
-    return jsonschema_rs.validator_for(subschema, validate_formats=True).is_valid
+    return jsonschema_rs.validator_for({keyword: value}, validate_formats=True).is_valid
 
 
 @cache
