@@ -371,6 +371,44 @@ def test_a_messy_batch_reads_the_same_whichever_engine_checks_it(messy_lines, mo
     assert switched[:-1] == never[:-1]
 
 
+HOSTILE_MEMBERS = [  # (name, JSON text of its value), written into corpus tasks as text
+    ("positivePrompt", '"\\ud800 a lone surrogate in a prompt"'),
+    ("negativePrompt", '"line\\u2028separator \\u0085 and \\u00e9"'),
+    ("outputFormat", '"MP4\\udc00"'),
+    ("unknownField", "[" * 300 + "1" + "]" * 300),
+    ("seed", "1000000000000000000000000000000"),
+    ("duration", "1e400"),
+    ("duration", "NaN"),
+    ("numberResults", '"2"'),
+    ("\\ud800", "1"),
+]
+
+
+def _with_member(line: bytes, name: str, value: str) -> bytes:
+    """The task of ``line`` with member ``name`` (JSON text of a name) set to ``value``
+    (JSON text), both written as given."""
+    task = json.loads(line)
+    task.pop(json.loads(f'"{name}"'), None)
+    task = {"@@name@@": "@@value@@", **task}
+    return json.dumps(task).replace('"@@name@@": "@@value@@"', f'"{name}": {value}').encode() + b"\n"
+
+
+def test_hostile_lines_after_the_switch_read_as_jsonschema_rs_reads_them(messy_lines, monkeypatch):
+    """Hostile values in lines that reach the compiled code (after the first window), as
+    ``wanspec lint FILE.jsonl`` reads them: each diagnostic is the one jsonschema-rs'
+    way gives, handed over (Fallback) or not."""
+    lines = list(messy_lines[:1500])
+    for n, (name, value) in enumerate(HOSTILE_MEMBERS * 20):
+        lines.append(_with_member(messy_lines[1500 + n], name, value))
+    switched = _diagnostics(lines, 1000, monkeypatch)
+    never = _diagnostics(lines, 10**9, monkeypatch)
+    assert switched[-1] == {"compiled": "built"}
+    assert switched[:-1] == never[:-1]
+    late = [d["message"] for d in switched[:-1] if (d.get("line") or 0) > 1500]
+    for expected in ("nests", "could not process", 'the string "2"', "beyond any documented range", "not valid JSON"):
+        assert any(expected in m for m in late), (expected, sorted({m[:60] for m in late}))
+
+
 @pytest.mark.parametrize(("records", "built"), [(2000, "unbuilt"), (4500, "built")])
 def test_the_compiled_code_is_built_only_once_tasks_with_errors_would_have_paid_for_it(messy_lines, records, built):
     """By default the code is built after windows with a third or more of their tasks
