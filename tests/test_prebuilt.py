@@ -27,7 +27,8 @@ def _clear() -> None:
         store.catalog,
         store._document,
         store._shared,
-        engine.compiled,
+        store._checker_file,
+        engine.compiled_as,
         run._detectors,
         run._no_schema_for,
     ):
@@ -71,3 +72,38 @@ def test_the_reference_engine_and_the_raw_schema_stay_available(installed_layout
     entry = store.catalog().get("runware/alibaba:wan@2.6-flash")
     assert entry.raw["x-wanspec"]["id"] == entry.id
     assert "$ref" not in repr(engine.compiled(entry.id).schema)
+
+
+def _errors(raws: list) -> list:
+    return sorted(repr((r.keyword, r.schema_path, r.instance_path, r.message, len(r.branches))) for r in raws)
+
+
+def test_every_schema_ships_a_checker_that_reports_what_jsonschema_rs_reports(installed_layout: Path):
+    """The wheel's checker modules (written by the compiler at build time) are loaded from
+    the file, not generated again, and give jsonschema-rs' errors on every golden task."""
+    import json
+
+    from wanspec.lint import compiler, keywords
+
+    files = sorted((installed_layout / store.PREBUILT / "checkers").glob("*.py"))
+    assert len(files) == len(store.catalog().entries) == len({f.name for f in files})
+    tasks = []
+    for path in EXAMPLES:
+        value = json.loads(Path(path).read_text(encoding="utf-8"))
+        tasks += [t for t in (value if isinstance(value, list) else [value]) if isinstance(t, dict)]
+    compared = 0
+    for entry in store.catalog().entries.values():
+        module = store.prebuilt_checker(entry.path)
+        assert module is not None and Path(module.__file__).read_text(encoding="utf-8") == compiler.module_source(
+            store.prebuilt(entry.path), keywords.CHECKS, keywords.SEP
+        )
+        c = engine.compiled(entry.id)
+        assert c.use_compiled(True)
+        assert c._py.__code__.co_filename == module.__file__  # loaded, not generated
+        for task in tasks:
+            if run.choose_schema(task, None)[0] == entry.id:
+                expected = _errors([engine._from_rs(e) for e in c._rs.iter_errors(task)])
+                assert _errors(c._py(task)) == expected, (entry.id, task)
+                compared += 1
+        c.use_compiled(False)
+    assert compared > 50

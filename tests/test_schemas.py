@@ -12,6 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from wanspec import list_schemas, load_schema
+from wanspec.catalog import store
 from wanspec.catalog.store import schemas_root
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,11 +123,14 @@ def test_wheel_ships_every_schema(tmp_path):
 
     with zipfile.ZipFile(wheel) as z:
         shipped = {
-            n.removeprefix("wanspec/schemas/_prebuilt/"): json.loads(z.read(n))
+            n.removeprefix("wanspec/schemas/_prebuilt/"): (
+                z.read(n).decode("utf-8") if n.endswith(".py") else json.loads(z.read(n))  # checkers: module text
+            )
             for n in names
             if n.startswith("wanspec/schemas/_prebuilt/")
         }
     assert shipped == prebuilt.documents()
+    assert sum(name.startswith("checkers/") for name in shipped) == len(store.catalog().entries)
 
 
 def test_schemas_are_read_through_importlib_resources():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import cache, lru_cache
 from typing import Any, Protocol
 
@@ -141,6 +142,42 @@ def prebuilt(path: str) -> dict[str, Any] | None:
     if not node.is_file():
         return None
     return _read(f"{PREBUILT}/{path}")
+
+
+def checker_module_name(path: str) -> str:
+    """The module name of the prebuilt checker of the schema file ``path``."""
+    return re.sub(r"[^0-9A-Za-z]", "_", path.removesuffix(".json").replace("/", "__"))
+
+
+@cache
+def _checker_file(path: str) -> str | None:
+    root = schemas_root()
+    if not isinstance(root, _Dir):  # a zip import: the checker is compiled at run time
+        return None
+    file = os.path.join(root.path, PREBUILT, "checkers", f"{checker_module_name(path)}.py")
+    return file if os.path.isfile(file) else None
+
+
+def prebuilt_checker_exists(path: str) -> bool:
+    return _checker_file(path) is not None
+
+
+def prebuilt_checker(path: str) -> Any | None:
+    """The checker module the wheel ships for the schema file ``path`` (written by
+    wanspec.lint.compiler when the wheel was built, byte-compiled by pip at install), or
+    None when the install has none (a source checkout, an editable install, a schema the
+    compiler leaves to jsonschema-rs)."""
+    file = _checker_file(path)
+    if file is None:
+        return None
+    import importlib.util  # here: only a run that builds a checker loads one
+
+    spec = importlib.util.spec_from_file_location(f"wanspec._checkers.{checker_module_name(path)}", file)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def entry_record(entry: SchemaEntry) -> dict[str, Any]:

@@ -30,7 +30,8 @@ tasks for every bundled schema.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 #: Container depth at which jsonschema-rs refuses to hand an error's instance back.
@@ -215,28 +216,62 @@ def portable(pattern: str) -> str | None:
     return None if in_class else "".join(out)
 
 
-def _generate(
-    schema: Any,
+def module_source(schema: Any, custom: Collection[str], sep: str) -> str:
+    """The checker of ``schema`` as the text of a Python module, a pure function of the
+    schema: the same text at run time and in the wheel (``wanspec.lint.prebuilt``).
+
+    The module holds the schema's plain values as constants and ``build(rt, make_error,
+    keyword, rs_check)``, which makes what needs objects of the running process (a
+    custom keyword's function, jsonschema-rs' verdicts, compiled patterns) and returns
+    ``check``. ``custom`` names the custom keywords (``x-media``, ...); other ``x-`` keys
+    are tags that check nothing. Raises ``Unsupported``.
+    """
+    try:
+        # two passes: the first counts how often each member is read, the second loads
+        # those read more than once in the prologue (with their parents)
+        first = _Generator(custom, sep)
+        first.emit(schema, (), "v", ("static", ()), "out", 2, "object")
+        hoist = {path[:n] for path, uses in first.uses.items() if uses > 1 for n in range(1, len(path) + 1)}
+        gen = _Generator(custom, sep, hoist)
+        body = gen.emit(schema, (), "v", ("static", ()), "out", 2, "object")
+    except RecursionError as exc:  # nested past what the generator's stack allows
+        raise Unsupported(f"a schema nested too deep to compile: {type(exc).__name__}") from exc
+    head = [
+        f"# The checker of the schema {gen.name_hint(schema)!r}, written by wanspec.lint.compiler.",
+        "# Not to be edited: it is written again from the schema.",
+        "",
+        *(f"{name} = {literal}" for name, literal in gen.data.items()),
+        "",
+        "",
+        "def build(_rt, _make, _keyword, _rs_check):",
+        "    _NUM, _M, _eq, _Fallback = _rt.NUMBERS, _rt.MISSING, _rt.json_equal, _rt.Fallback",
+        "    _E, _R = _rt.error_builder(_make), _make",
+        *(f"    {line}" for line in gen.locals),
+        "",
+        "    def check(v):",
+        "        if type(v) is not dict:",
+        "            raise _Fallback",
+        "        out = []",
+    ]  # a task is an object
+    return "\n".join([*head, *gen.prologue, *body, "        return out", *gen.functions, "", "    return check", ""])
+
+
+def load(
+    module: Any,
     make_error: Callable[..., Any],
     keyword: Callable[[str, Any], Callable[[Any], list[tuple[str, str]]]],
     rs_check: Callable[[dict[str, Any]], Callable[[str], bool]],
-    sep: str,
-) -> tuple[str, dict[str, Any]]:
-    """The checker's source and the namespace it runs in."""
-    # two passes: the first counts how often each member is read, the second loads those
-    # read more than once in the prologue (with their parents)
-    first = _Generator(make_error, keyword, rs_check, sep)
-    first.emit(schema, (), "v", ("static", ()), "out", 1, "object")
-    hoist = {path[:n] for path, uses in first.uses.items() if uses > 1 for n in range(1, len(path) + 1)}
-    gen = _Generator(make_error, keyword, rs_check, sep, hoist)
-    body = gen.emit(schema, (), "v", ("static", ()), "out", 1, "object")
-    head = [
-        "def check(v):",
-        "    if type(v) is not dict:",
-        "        raise _Fallback",
-        "    out = []",
-    ]  # a task is an object
-    return "\n".join([*head, *gen.prologue, *body, "    return out", *gen.functions]), gen.namespace
+) -> Checker:
+    """The checker of a module ``module_source`` wrote (imported, or its namespace).
+
+    ``make_error(keyword, schema_path, instance_path, instance, message, branches)``
+    builds one error; ``keyword(name, config)`` gives a custom keyword's findings function
+    for one place in the schema (``[(rule, message), ...]``); ``rs_check(subschema)``
+    gives jsonschema-rs' verdict on a string for one ``format`` or ``pattern``.
+    """
+    build = module["build"] if isinstance(module, dict) else module.build
+    check: Checker = build(sys.modules[__name__], make_error, keyword, rs_check)
+    return check
 
 
 def compile_schema(
@@ -245,44 +280,113 @@ def compile_schema(
     keyword: Callable[[str, Any], Callable[[Any], list[tuple[str, str]]]],
     rs_check: Callable[[dict[str, Any]], Callable[[str], bool]],
     sep: str,
+    custom: Collection[str],
 ) -> Checker:
-    """The checker for ``schema``: ``check(task) -> [RawError, ...]``.
-
-    ``make_error(keyword, schema_path, instance_path, instance, message, branches)``
-    builds one error; ``keyword(name, config)`` gives a custom keyword's findings function
-    for one place in the schema (``[(rule, message), ...]``); ``rs_check(subschema)``
-    gives jsonschema-rs' verdict on a string for one ``format`` or ``pattern``.
-    """
+    """The checker for ``schema`` (``module_source``, compiled and ``load``-ed):
+    ``check(task) -> [RawError, ...]``. Raises ``Unsupported``."""
+    source = module_source(schema, custom, sep)
+    namespace: dict[str, Any] = {}
     try:
-        source, namespace = _generate(schema, make_error, keyword, rs_check, sep)
         exec(compile(source, f"<wanspec schema {_Generator.name_hint(schema)}>", "exec"), namespace)
     except (RecursionError, SyntaxError, MemoryError) as exc:  # nested past what Python compiles
         raise Unsupported(f"a schema nested too deep to compile: {type(exc).__name__}") from exc
-    check: Checker = namespace["check"]
+    check = load(namespace, make_error, keyword, rs_check)
     check.source = source  # type: ignore[attr-defined]  # for debugging and the tests
     return check
 
 
+# -- what the generated modules call at run time (``build``'s ``rt``) ------------------------------
+NUMBERS = _NUM
+MISSING = _MISSING
+
+
+def error_builder(make: Callable[..., Any]) -> Callable[..., Any]:
+    """``make``, refusing (``Fallback``) an instance jsonschema-rs would refuse."""
+
+    def error(keyword: str, sp: tuple[Any, ...], ip: tuple[Any, ...], x: Any, message: Any = None, br: Any = ()) -> Any:
+        if (type(x) is not int and type(x) is not float) and refused(x):
+            raise Fallback  # jsonschema-rs refuses this instance: let it say so
+        return make(keyword, sp, ip, x, message, br)
+
+    return error
+
+
+def format_check(seen: dict[str, bool], ask: Callable[[str], bool]) -> Callable[[str], bool]:
+    """jsonschema-rs' verdict on a string for one format, remembered in ``seen`` (the
+    generated code reads ``seen`` first: a string seen valid is one lookup)."""
+
+    def fmt(s: str) -> bool:
+        ok = seen.get(s)
+        if ok is None:
+            if not s.isascii() and unencodable(s):
+                raise Fallback
+            if len(seen) >= 256:
+                seen.clear()
+            ok = seen[s] = ask(s)
+        return ok
+
+    return fmt
+
+
+def search_of(pattern: str) -> Callable[[str], Any]:
+    return re.compile(pattern).search
+
+
+def portable_pattern(search: Callable[[str], Any]) -> Callable[[str], bool]:
+    """A ``portable`` pattern on a string that is not ASCII (the generated code searches
+    ASCII strings itself)."""
+
+    def matches(s: str) -> bool:
+        if unencodable(s):
+            raise Fallback  # jsonschema-rs cannot read it: let it say so
+        return search(s) is not None
+
+    return matches
+
+
+def dialect_pattern(search: Callable[[str], Any], ask: Callable[[str], bool]) -> Callable[[str], bool]:
+    """A pattern ``portable`` cannot vouch for: Python reads printable ASCII, where the
+    dialects agree; anything else is asked of jsonschema-rs (its ``\\s``, ``.``, ``$``)."""
+
+    def matches(s: str) -> bool:
+        if s.isascii():
+            if s.isprintable():
+                return search(s) is not None
+        elif unencodable(s):
+            raise Fallback
+        return ask(s)
+
+    return matches
+
+
+def _literal(value: Any) -> str:
+    """Python source for a constant, the same text on every run (sets sorted)."""
+    if isinstance(value, frozenset):
+        return f"frozenset({tuple(sorted(value, key=repr))!r})"
+    text = repr(value)
+    if any((isinstance(v, float) and v != v) or v in (float("inf"), float("-inf")) for v in _scalars(value)):
+        raise Unsupported(f"a value with no literal: {text}")
+    return text
+
+
+def _scalars(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _scalars(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _scalars(v)
+    else:
+        yield value
+
+
 class _Generator:
-    def __init__(
-        self,
-        make_error: Callable[..., Any],
-        keyword: Callable[[str, Any], Callable[[Any], list[tuple[str, str]]]],
-        rs_check: Callable[[dict[str, Any]], Callable[[str], bool]],
-        sep: str,
-        hoist: set[tuple[str, ...]] | None = None,
-    ) -> None:
-        self.keyword = keyword
-        self.rs_check = rs_check
+    def __init__(self, custom: Collection[str], sep: str, hoist: set[tuple[str, ...]] | None = None) -> None:
+        self.custom = frozenset(custom)
         self.sep = sep
-        self.namespace: dict[str, Any] = {
-            "_NUM": _NUM,
-            "_M": _MISSING,
-            "_eq": json_equal,
-            "_Fallback": Fallback,
-            "_E": self._error_builder(make_error),
-            "_R": make_error,  # for an instance that cannot be refused (a number)
-        }
+        #: module constants (name -> Python literal) and ``build``'s lines that make objects
+        self.data: dict[str, str] = {}
+        self.locals: list[str] = []
         self.functions: list[str] = []
         #: Members read by static paths from the task, loaded once at the top of ``check``
         #: (the ``not``, ``if`` and ``anyOf`` conditions read the same few fields again and again).
@@ -298,29 +402,35 @@ class _Generator:
     def name_hint(schema: Any) -> str:
         return str(schema.get("$id", "")) if isinstance(schema, dict) else ""
 
-    @staticmethod
-    def _error_builder(make: Callable[..., Any]) -> Callable[..., Any]:
-        def error(
-            keyword: str, sp: tuple[Any, ...], ip: tuple[Any, ...], x: Any, message: Any = None, br: Any = ()
-        ) -> Any:
-            if (type(x) is not int and type(x) is not float) and refused(x):
-                raise Fallback  # jsonschema-rs refuses this instance: let it say so
-            return make(keyword, sp, ip, x, message, br)
-
-        return error
-
     # -- names -------------------------------------------------------------------
     def fresh(self, prefix: str) -> str:
         self._count += 1
         return f"{prefix}{self._count}"
 
     def const(self, value: Any, prefix: str = "C") -> str:
-        key = (prefix, repr(value))
+        """A module constant holding ``value`` (one a value)."""
+        literal = _literal(value)
+        key = (prefix, literal)
         name = self._names.get(key)
         if name is None:
             name = self._names[key] = self.fresh(prefix)
-            self.namespace[name] = value
+            self.data[name] = literal
         return name
+
+    def local(self, expression: str, prefix: str) -> str:
+        """A name ``build`` binds to ``expression`` (an object of the running process)."""
+        key = (prefix, expression)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = self.fresh(prefix)
+            self.locals.append(f"{name} = {expression}")
+        return name
+
+    def keyword(self, name: str, config: Any) -> str | None:
+        """The name of a custom keyword's findings function at one place, or None for a tag."""
+        if name not in self.custom:
+            return None
+        return self.local(f"_keyword({name!r}, {self.const(config, 'X')})", "K")
 
     def member(self, x: str, name: str) -> str | None:
         """The variable holding member ``name`` of ``x`` (``_M`` when it is missing or ``x``
@@ -339,9 +449,9 @@ class _Generator:
             self.static[var] = path
             key = self.const(name)
             if x == "v":  # the task: always an object
-                self.prologue.append(f"    {var} = v.get({key}, _M)")
+                self.prologue.append(f"        {var} = v.get({key}, _M)")
             else:
-                self.prologue.append(f"    {var} = {x}.get({key}, _M) if type({x}) is dict else _M")
+                self.prologue.append(f"        {var} = {x}.get({key}, _M) if type({x}) is dict else _M")
         return var
 
     # -- single tests ---------------------------------------------------------------
@@ -384,52 +494,25 @@ class _Generator:
 
     def string_test(self, sub: dict[str, Any], kind: str, x: str) -> str:
         """An expression: whether the string ``x`` passes one ``pattern`` or ``format``."""
-        ask = self.rs_check(sub)
+        ask = f"_rs_check({self.const(sub, 'X')})"
         if kind == "format":
-            seen: dict[str, bool] = {}
-
-            def fmt(s: str) -> bool:
-                ok = seen.get(s)
-                if ok is None:
-                    if not s.isascii() and unencodable(s):
-                        raise Fallback
-                    if len(seen) >= 256:
-                        seen.clear()
-                    ok = seen[s] = ask(s)
-                return ok
-
-            # a string seen valid is one dictionary lookup; anything else asks fmt
-            return f"({self.const(seen, 'FS')}.get({x}) or {self.const(fmt, 'F')}({x}))"
+            seen = self.local("{}", "FS")
+            fmt = self.local(f"_rt.format_check({seen}, {ask})", "F")
+            return f"({seen}.get({x}) or {fmt}({x}))"  # a string seen valid is one lookup
         source = sub["pattern"]
         if not isinstance(source, str):
             raise Unsupported(f"pattern {source!r}")
         same = portable(source)
         try:
-            search = re.compile(same if same is not None else source).search
+            re.compile(same if same is not None else source)
         except re.error as exc:
             raise Unsupported(f"pattern {source!r}") from exc
-        if same is not None:
-
-            def portable_pattern(s: str) -> bool:
-                if unencodable(s):
-                    raise Fallback  # jsonschema-rs cannot read it: let it say so
-                return search(s) is not None
-
-            # ASCII needs no look for surrogates: the search is inline
-            fast, slow = self.const(search, "RE"), self.const(portable_pattern, "P")
+        if same is not None:  # ASCII needs no look for surrogates: the search is inline
+            fast = self.local(f"_rt.search_of({self.const(same, 'X')})", "RE")
+            slow = self.local(f"_rt.portable_pattern({fast})", "P")
             return f"({fast}({x}) is not None if {x}.isascii() else {slow}({x}))"
-
-        def pattern(s: str) -> bool:
-            # printable ASCII reads the same in both dialects; anything else is asked of
-            # jsonschema-rs (its \s, its $, its classes)
-            if s.isascii():
-                if s.isprintable():
-                    return search(s) is not None
-            elif unencodable(s):
-                raise Fallback
-            return ask(s)
-
-        return f"{self.const(pattern, 'P')}({x})"
+        search = f"_rt.search_of({self.const(source, 'X')})"
+        return f"{self.local(f'_rt.dialect_pattern({search}, {ask})', 'P')}({x})"
 
     # -- what is known of a value's type ----------------------------------------------
     @staticmethod
@@ -494,7 +577,7 @@ class _Generator:
         if key.startswith("x-"):
             check = self.keyword(key, value)
             if check is not None:
-                yield f"not {self.const(check, 'K')}({x})"
+                yield f"not {check}({x})"
             return
         guard = self.guard(key, x, known)
         if guard is None:
@@ -604,8 +687,8 @@ class _Generator:
             raise Unsupported(f"schema {schema!r}")
         if ind > 30:  # deep schemas: a function of its own keeps the indentation in bounds
             name = self.fresh("f")
-            body = self.emit(schema, sp, "v", ("code", "ip"), "out", 1, known)
-            self.functions.append("\n".join([f"def {name}(v, ip, out):", *body, "    pass"]))
+            body = self.emit(schema, sp, "v", ("code", "ip"), "out", 2, known)
+            self.functions.append("\n".join(["", f"    def {name}(v, ip, out):", *body, "        pass"]))
             return [f"{pad}{name}({x}, {self.path_code(ip)}, {out})"]
         single = self.single_type(schema)
         typed: list[str] = []  # the keywords about the one type the schema allows
@@ -662,7 +745,7 @@ class _Generator:
                 return []
             sep = self.const(self.sep)
             return [
-                f"{pad}for r, m in {self.const(check, 'K')}({x}):",
+                f"{pad}for r, m in {check}({x}):",
                 f"{pad}    {out}.append(_E({key!r}, {here}, {where}, {x}, r + {sep} + m))",
             ]
         guard = self.guard(key, x, known)

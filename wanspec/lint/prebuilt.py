@@ -8,7 +8,10 @@ checking one file takes about 100 ms). The wheel's build hook (``hatch_build.py`
 * ``index.json``: what the catalogue needs to know of each model schema (id, provider,
   title, models, docs, detect), so a run reads one small file instead of all of them;
 * ``<provider>/<file>.json``: the schema dereferenced and guarded (``engine._guarded``),
-  read only when a task needs it.
+  read only when a task needs it;
+* ``checkers/<module>.py``: the schema's checker as ``wanspec.lint.compiler`` writes it,
+  imported when the engine first needs it (pip byte-compiles it at install, so loading
+  it costs about 1 ms where generating and compiling it costs about 12).
 
 A source checkout or an editable install has no such folder and builds both at run time
 from the same functions, so the two cannot disagree; tests/test_schemas.py checks the
@@ -22,17 +25,27 @@ import os
 from typing import Any
 
 from ..catalog import store
+from . import compiler, keywords
 from .engine import _guarded
 
 INDEX = "index.json"
 
 
 def documents() -> dict[str, Any]:
-    """Relative file name → document, for every file of the prebuilt folder."""
+    """Relative file name → document (a JSON value, or the text of a checker module), for
+    every file of the prebuilt folder."""
     cat = store.catalog()
     out: dict[str, Any] = {INDEX: {"entries": [store.entry_record(e) for e in cat.entries.values()]}}
     for entry in cat.entries.values():
-        out[entry.path] = _guarded(store.dereferenced(entry.id))
+        out[entry.path] = schema = _guarded(store.dereferenced(entry.id))
+        try:
+            source = compiler.module_source(schema, keywords.CHECKS, keywords.SEP)
+        except compiler.Unsupported:  # left to jsonschema-rs at run time too
+            continue
+        name = f"checkers/{store.checker_module_name(entry.path)}.py"
+        if name in out:
+            raise RuntimeError(f"two schema files share the checker module {name}")
+        out[name] = source
     return out
 
 
@@ -43,6 +56,9 @@ def write(folder: str) -> list[str]:
         path = os.path.join(folder, *name.split("/"))
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(document, f, ensure_ascii=False, separators=(",", ":"))
+            if isinstance(document, str):  # a checker module
+                f.write(document)
+            else:
+                json.dump(document, f, ensure_ascii=False, separators=(",", ":"))
         names.append(name)
     return names
