@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from test_engines import FIELDS, mutated, values
 
 from wanspec import lint_payload, lint_records, list_schemas
-from wanspec.lint import compiler, engine, keywords
+from wanspec.lint import compiler, engine, keywords, runtime
 from wanspec.lint.keywords import SEP
 from wanspec.lint.run import choose_schema
 
@@ -185,7 +185,7 @@ def test_patterns_match_what_jsonschema_rs_matches(pattern, text):
     try:
         expected = jsonschema_rs.validator_for({"pattern": pattern}).is_valid(text)
     except UnicodeEncodeError:  # a lone surrogate: the compiled code hands such a task over
-        with pytest.raises(compiler.Fallback):
+        with pytest.raises(runtime.Fallback):
             check({"s": text})
         return
     assert (not check({"s": text})) == expected
@@ -262,15 +262,15 @@ def test_values_that_are_not_plain_json_go_to_jsonschema_rs(value):
 
     for key in ("duration", "resolution", "unknownField"):
         task = {**FLASH_TASK, key: value}
-        assert not compiler.plain(task)
+        assert not runtime.plain(task)
         assert _verdict_with(task, use=True) == _verdict_with(task, use=False)
 
 
 def test_plain_json_is_recognised_and_nothing_else():
-    assert compiler.plain({"a": [1, 2.5, "x", None, True, {"b": []}]})
-    assert not compiler.plain({"a": [1, (2,)]})
-    assert not compiler.plain({1: "a"})
-    assert not compiler.plain({"a": {"b": {1.5}}})
+    assert runtime.plain({"a": [1, 2.5, "x", None, True, {"b": []}]})
+    assert not runtime.plain({"a": [1, (2,)]})
+    assert not runtime.plain({1: "a"})
+    assert not runtime.plain({"a": {"b": {1.5}}})
 
 
 def test_a_schema_with_a_keyword_it_does_not_know_stays_with_jsonschema_rs():
@@ -319,7 +319,7 @@ def test_a_schema_nested_deep_compiles_to_the_same_errors_or_is_left_to_jsonsche
     try:
         expected = _errors([engine._from_rs(e) for e in validator.iter_errors({"a": task})])
     except ValueError:  # jsonschema-rs' own limit: the compiled code hands such a task over
-        with pytest.raises(compiler.Fallback):
+        with pytest.raises(runtime.Fallback):
             check({"a": task})
         return
     assert _errors(check({"a": task})) == expected

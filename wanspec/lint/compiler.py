@@ -6,8 +6,10 @@ and then ``engine._from_rs`` reads it again. On data with findings that was most
 engine's cost. The generated code checks the task in place and builds the engine's
 ``RawError`` records directly, so the conversion into findings does not change.
 
-The code is generated once a schema, from the same dereferenced and guarded document
-the engine runs, and has two parts a node:
+``module_source`` writes a schema's checker as the text of a Python module, from the same
+dereferenced and guarded document the engine runs: the wheel ships it (``lint.prebuilt``)
+and a source checkout compiles it at run time (``compile_schema``); ``load`` builds the
+checker from either. The code has two parts a schema node:
 
 * an *expression* that says whether a value is valid (``not``, ``if`` and ``anyOf`` need
   no more, and the expression stops at the first failure);
@@ -15,32 +17,26 @@ the engine runs, and has two parts a node:
   and custom message jsonschema-rs gives (``anyOf`` with each branch's errors).
 
 It covers the keywords the bundled schemas use. A schema with any other keyword raises
-``Unsupported`` when it is compiled, and the engine runs it with jsonschema-rs. Formats
-and strings outside printable ASCII under a ``pattern`` are asked of jsonschema-rs
-itself, so the two engines cannot read a URI or a regular expression differently. A
-task the code cannot vouch for raises ``Fallback``, and the engine hands it to
-jsonschema-rs: an error about a value nested 256 containers deep (jsonschema-rs refuses
-to convert it, see ``refused``), a string it cannot read (a lone surrogate), or a value
-that is not plain JSON (see ``plain``).
+``Unsupported``, and the engine runs it with jsonschema-rs. Formats, and patterns that
+``portable`` cannot vouch for on strings outside printable ASCII, are asked of
+jsonschema-rs itself, so the two cannot read a URI or a regular expression differently.
+What the checkers call at run time, and when they hand a task to jsonschema-rs
+(``Fallback``), is in ``lint.runtime``.
 
-tests/test_compiler.py compares the findings of both engines on generated and mutated
-tasks for every bundled schema.
+tests/test_compiler.py holds the checkers to jsonschema-rs' errors and findings on
+generated, mutated and hostile tasks for every bundled schema.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
-#: Container depth at which jsonschema-rs refuses to hand an error's instance back.
-RS_DEPTH_LIMIT = 256
+from . import runtime
+
 #: What a schema node may hold and the compiler ignores (annotations and wanspec's tags).
 _IGNORED = frozenset({"$id", "$schema", "$comment", "title", "description", "default", "examples", "$defs"})
-_NUM = frozenset({int, float})
-_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
-_MISSING = object()
 #: The instance type a keyword is about; it says nothing of values of other types.
 _APPLIES = {
     "minimum": "number",
@@ -64,101 +60,6 @@ Checker = Callable[[Any], Errors]
 
 class Unsupported(Exception):
     """The schema uses a keyword (or a form of one) the compiler does not handle."""
-
-
-class Fallback(Exception):
-    """This task must be checked by jsonschema-rs itself."""
-
-
-def plain(value: Any) -> bool:
-    """Whether ``value`` is plain JSON as a parser gives it: dicts with string keys, lists,
-    strings, numbers, booleans and None, and nothing else (no subclass, tuple or set)."""
-    stack = [value]
-    pop, push = stack.pop, stack.append
-    while stack:
-        v = pop()
-        t = type(v)
-        if t is dict:
-            for k, x in v.items():
-                if type(k) is not str:
-                    return False
-                tx = type(x)
-                if tx is dict or tx is list:
-                    push(x)
-                elif tx not in _PLAIN_SCALARS:
-                    return False
-        elif t is list:
-            for x in v:
-                tx = type(x)
-                if tx is dict or tx is list:
-                    push(x)
-                elif tx not in _PLAIN_SCALARS:
-                    return False
-        elif t not in _PLAIN_SCALARS:
-            return False
-    return True
-
-
-def refused(value: Any) -> bool:
-    """Whether jsonschema-rs refuses to hand ``value`` back as an error's instance: it
-    nests ``RS_DEPTH_LIMIT`` containers or more (itself included), or holds a string it
-    cannot encode as UTF-8 (a lone surrogate, which a JSON ``\\ud800`` escape gives)."""
-    t = type(value)
-    if t is str:
-        return unencodable(value)
-    if t is not dict and t is not list:
-        return False
-    level = [value]
-    depth = 0
-    while level:
-        depth += 1
-        if depth >= RS_DEPTH_LIMIT:
-            return True
-        deeper = []
-        for v in level:
-            if type(v) is dict:
-                for k in v:
-                    if not k.isascii() and unencodable(k):
-                        return True
-                items = v.values()
-            else:
-                items = v
-            for x in items:
-                tx = type(x)
-                if tx is str:
-                    if not x.isascii() and unencodable(x):
-                        return True
-                elif tx is dict or tx is list:
-                    deeper.append(x)
-        level = deeper
-    return False
-
-
-def unencodable(text: str) -> bool:
-    """Whether ``text`` holds a lone surrogate (no UTF-8 for it)."""
-    if text.isascii():
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def json_equal(a: Any, b: Any) -> bool:
-    """JSON equality: ``1 == 1.0``, but ``true`` is not ``1``; containers compared deeply."""
-    ta, tb = type(a), type(b)
-    if ta is bool or tb is bool:
-        return ta is tb and a == b
-    if ta in _NUM and tb in _NUM:
-        return bool(a == b)
-    if ta is not tb:
-        return False
-    if ta is dict:
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    if ta is list:
-        return len(a) == len(b) and all(map(json_equal, a, b))
-    return bool(a == b)
 
 
 def portable(pattern: str) -> str | None:
@@ -270,7 +171,7 @@ def load(
     gives jsonschema-rs' verdict on a string for one ``format`` or ``pattern``.
     """
     build = module["build"] if isinstance(module, dict) else module.build
-    check: Checker = build(sys.modules[__name__], make_error, keyword, rs_check)
+    check: Checker = build(runtime, make_error, keyword, rs_check)
     return check
 
 
@@ -293,70 +194,6 @@ def compile_schema(
     check = load(namespace, make_error, keyword, rs_check)
     check.source = source  # type: ignore[attr-defined]  # for debugging and the tests
     return check
-
-
-# -- what the generated modules call at run time (``build``'s ``rt``) ------------------------------
-NUMBERS = _NUM
-MISSING = _MISSING
-
-
-def error_builder(make: Callable[..., Any]) -> Callable[..., Any]:
-    """``make``, refusing (``Fallback``) an instance jsonschema-rs would refuse."""
-
-    def error(keyword: str, sp: tuple[Any, ...], ip: tuple[Any, ...], x: Any, message: Any = None, br: Any = ()) -> Any:
-        if (type(x) is not int and type(x) is not float) and refused(x):
-            raise Fallback  # jsonschema-rs refuses this instance: let it say so
-        return make(keyword, sp, ip, x, message, br)
-
-    return error
-
-
-def format_check(seen: dict[str, bool], ask: Callable[[str], bool]) -> Callable[[str], bool]:
-    """jsonschema-rs' verdict on a string for one format, remembered in ``seen`` (the
-    generated code reads ``seen`` first: a string seen valid is one lookup)."""
-
-    def fmt(s: str) -> bool:
-        ok = seen.get(s)
-        if ok is None:
-            if not s.isascii() and unencodable(s):
-                raise Fallback
-            if len(seen) >= 256:
-                seen.clear()
-            ok = seen[s] = ask(s)
-        return ok
-
-    return fmt
-
-
-def search_of(pattern: str) -> Callable[[str], Any]:
-    return re.compile(pattern).search
-
-
-def portable_pattern(search: Callable[[str], Any]) -> Callable[[str], bool]:
-    """A ``portable`` pattern on a string that is not ASCII (the generated code searches
-    ASCII strings itself)."""
-
-    def matches(s: str) -> bool:
-        if unencodable(s):
-            raise Fallback  # jsonschema-rs cannot read it: let it say so
-        return search(s) is not None
-
-    return matches
-
-
-def dialect_pattern(search: Callable[[str], Any], ask: Callable[[str], bool]) -> Callable[[str], bool]:
-    """A pattern ``portable`` cannot vouch for: Python reads printable ASCII, where the
-    dialects agree; anything else is asked of jsonschema-rs (its ``\\s``, ``.``, ``$``)."""
-
-    def matches(s: str) -> bool:
-        if s.isascii():
-            if s.isprintable():
-                return search(s) is not None
-        elif unencodable(s):
-            raise Fallback
-        return ask(s)
-
-    return matches
 
 
 def _literal(value: Any) -> str:
@@ -903,13 +740,4 @@ class _Generator:
         return value
 
 
-__all__ = [
-    "Fallback",
-    "Unsupported",
-    "compile_schema",
-    "json_equal",
-    "plain",
-    "portable",
-    "refused",
-    "unencodable",
-]
+__all__ = ["Checker", "Unsupported", "compile_schema", "load", "module_source", "portable"]

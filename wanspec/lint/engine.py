@@ -25,9 +25,10 @@ from .messages import dependent, describe, did_you_mean, field_name, is_numeric_
 Path = tuple[str | int, ...]
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # values a conversion may be kept for
 _KEEP_CONVERSIONS = 4096
-#: wanspec.lint.compiler, imported with the first compiled checker (a run that never
-#: builds one does not pay the import).
+#: wanspec.lint.compiler and wanspec.lint.runtime, imported with the first compiled
+#: checker (a run that never builds one does not pay the imports).
 _compiler: Any = None
+_runtime: Any = None
 #: Tasks a schema checks before it chooses again between jsonschema-rs and the compiled code.
 WINDOW = 1024
 #: Tasks with errors a schema checks with jsonschema-rs, in windows where a third or more
@@ -167,10 +168,10 @@ class CompiledSchema:
         return self._counted([_from_rs(e) for e in self._rs.iter_errors(instance)])
 
     def _py_errors(self, instance: Any, plain: bool = False) -> list[RawError]:
-        if plain or _compiler.plain(instance):
+        if plain or _runtime.plain(instance):
             try:
                 return self._counted(self._py(instance))
-            except _compiler.Fallback:  # a value only jsonschema-rs can speak for
+            except _runtime.Fallback:  # a value only jsonschema-rs can speak for
                 pass
         return self._rs_errors(instance)
 
@@ -198,12 +199,12 @@ class CompiledSchema:
             self._raw_errors = self._py_errors if use_py else self._rs_errors  # type: ignore[method-assign]
 
     def _python_checker(self) -> Any:
-        global _compiler
+        global _compiler, _runtime
         if self._py_state == "unbuilt":
             if _compiler is None:
-                from . import compiler  # here: a run that never builds a checker skips the import
+                from . import compiler, runtime  # here: a run that never builds a checker skips the import
 
-                _compiler = compiler
+                _compiler, _runtime = compiler, runtime
             module = store.prebuilt_checker(self.entry.path)
             try:
                 if module is not None:  # the wheel's, compiled when it was built
