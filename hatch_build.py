@@ -1,4 +1,5 @@
-"""Hatch build hook: the wheel ships every model schema prebuilt (see wanspec/lint/prebuilt.py).
+"""Hatch build hook: the wheel ships every model schema prebuilt, with its compiled checker
+as a module (see wanspec/lint/prebuilt.py and wanspec/lint/compiler.py).
 
 The prebuilt files are written by the package's own code from ``schemas/``, into ``build/``,
 and mapped to ``wanspec/schemas/_prebuilt`` in the wheel. Editable installs skip it: they

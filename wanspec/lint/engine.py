@@ -157,7 +157,9 @@ class CompiledSchema:
         is quicker on a task with errors, which jsonschema-rs builds as Python objects one
         by one. Each window of tasks chooses for the next: the compiled code once a third
         or more of the tasks had errors, jsonschema-rs otherwise. The code is built once
-        such windows have brought ``BUILD_AFTER`` tasks with errors.
+        such windows have brought ``BUILD_AFTER`` tasks with errors (``BUILD_AFTER_PREBUILT``
+        when the wheel ships it). Both ways give the same errors, so a count that a thread
+        races on (the language server) costs time, never a finding.
         ``_choose`` points this name at the way chosen (an instance attribute: no test a task).
         """
         if self.engine == "reference":
