@@ -339,6 +339,32 @@ def test_hostile_json_in_a_tree_is_sniffed_without_harm(tmp_path):
     assert sorted(os.path.basename(s.path) for s in found.skipped) == ["big-data.json", "binary.json", "deep.json"]
 
 
+def test_many_named_files_set_aside_for_one_reason_get_one_note_that_counts_them(tmp_path, run_cli, monkeypatch):
+    """A script that names every file of a git-ignored folder gets one line about them, not
+    one per file (a benchmark named 20,000: 20,000 lines on stderr), and each is still linted."""
+    root = _repo(tmp_path / "repo", invalid=False)
+    names = [f"build/task-{i}.json" for i in range(7)]
+    for name in names:
+        (root / name).write_text(json.dumps(BAD))
+    monkeypatch.chdir(root)
+    named = run_cli("lint", *names, "payloads/good.json")
+    assert named.exit_code == 1 and all(f"{name}:1:" in named.stdout for name in names), named
+    assert named.stderr == (
+        "wanspec: 7 named files are ignored by .gitignore, .ignore or .git/info/exclude; linted because "
+        "they were named (--force-exclude skips them): build/task-0.json, build/task-1.json, "
+        "build/task-2.json and 4 more\n"
+    ), named.stderr
+    forced = run_cli("lint", "--force-exclude", *names, "payloads/good.json")
+    assert forced.exit_code == 0 and forced.stdout.startswith("All checks passed in 1 task (1 file)"), forced
+    assert forced.stderr == (
+        "wanspec: 7 named files not linted: ignored by .gitignore, .ignore or .git/info/exclude: "
+        "build/task-0.json, build/task-1.json, build/task-2.json and 4 more\n"
+    ), forced.stderr
+    # up to three keep a note each, as one does
+    few = run_cli("lint", "--force-exclude", *names[:3])
+    assert few.stderr.count(" not linted: ignored by .gitignore") == 3 and "more" not in few.stderr, few
+
+
 def test_force_exclude_skips_named_files_in_hidden_and_vendored_directories(tmp_path, run_cli, monkeypatch):
     for where in (".vscode", "node_modules/pkg"):
         (tmp_path / where).mkdir(parents=True)
