@@ -183,24 +183,35 @@ def _quick_corpora(folder: Path) -> list[str]:
     return paths
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def corpus_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options that choose the JSON Lines files (shared with ``mypyc_probe.py``)."""
     ap.add_argument("--jsonl", nargs="+", help="JSON Lines files (default: run.py's corpora)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="smoke test: tiny corpora, one round")
+
+
+def corpus_paths(args: argparse.Namespace, tmp: Path) -> list[str]:
+    """The files ``corpus_arguments`` chose (quick corpora are written in ``tmp``); exits 2
+    when run.py's corpora are not there."""
+    if args.jsonl:
+        return list(args.jsonl)
+    if args.quick:
+        return _quick_corpora(tmp)
+    paths = [str(DEFAULT_CORPUS / p / "all.jsonl") for p in ("clean", "messy")]
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        print(f"{Path(sys.argv[0]).name}: no corpus at {missing[0]}; run benchmarks/run.py once first", file=sys.stderr)
+        raise SystemExit(2)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    corpus_arguments(ap)
     ap.add_argument("--results", type=Path, help="also write the raw seconds (JSON)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="wanspec-floors-") as tmp:
-        if args.jsonl:
-            paths = args.jsonl
-        elif args.quick:
-            paths = _quick_corpora(Path(tmp))
-        else:
-            paths = [str(DEFAULT_CORPUS / p / "all.jsonl") for p in ("clean", "messy")]
-            missing = [p for p in paths if not os.path.exists(p)]
-            if missing:
-                print(f"floors.py: no corpus at {missing[0]}; run benchmarks/run.py once first", file=sys.stderr)
-                return 2
+        paths = corpus_paths(args, Path(tmp))
         rounds = 1 if args.quick else args.rounds
         reports = [profile_file(p, rounds) for p in paths]
     for report in reports:

@@ -8,7 +8,9 @@ check-jsonschema are available.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -110,3 +112,20 @@ def test_floors_time_each_layer_of_a_json_lines_lint_on_both_corpora(tmp_path: P
     clean, messy = reports
     assert messy["findings"] > messy["tasks"] > clean["findings"] > 0
     assert proc.stdout.count("| lint, text report |") == 2
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("cc") is None or importlib.util.find_spec("mypyc") is None, reason="needs mypyc and a C compiler"
+)
+def test_the_mypyc_probe_compiles_the_hot_modules_and_times_both_copies():
+    """``mypyc_probe.py --quick``: the lint path's modules compile with mypyc (the probe
+    checks that the compiled copy imports them as extension modules, and exits otherwise),
+    and both copies are timed layer by layer and as whole processes."""
+    argv = [sys.executable, str(ROOT / "benchmarks" / "mypyc_probe.py"), "--quick"]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    out = proc.stdout
+    assert out.index("the copy as Python source") < out.index("compiled by mypyc") < out.index("whole processes")
+    assert out.count("| lint, text report |") == 4  # two corpora, two copies
+    assert re.search(r"\| \S+/clean/all\.jsonl \| \d+\.\d\d× \| \d+\.\d\d× \|", out), out
