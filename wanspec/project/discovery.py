@@ -244,7 +244,8 @@ def _named_notes(aside: dict[tuple[str, bool], list[str]]) -> list[str]:
     """A note per named file set aside, or for more than ``NAMED_NOTES`` of them with one
     reason, one note that counts them and names the first few."""
     notes = []
-    for (why, linted), paths in aside.items():
+    for (why, linted), named in aside.items():
+        paths = list(dict.fromkeys(named))  # a file named twice is one file
         if len(paths) <= NAMED_NOTES:
             for path in paths:
                 notes.append(
