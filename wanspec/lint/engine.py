@@ -160,7 +160,7 @@ class CompiledSchema:
         such windows have brought ``BUILD_AFTER`` tasks with errors (``BUILD_AFTER_PREBUILT``
         when the wheel ships it). Both ways give the same errors, so a count that a thread
         races on (the language server) costs time, never a finding.
-        ``_choose`` points this name at the way chosen (an instance attribute: no test a task).
+        ``_set_way`` points this name at the way chosen (an instance attribute: no test a task).
         """
         if self.engine == "reference":
             return [_from_reference(e, ()) for e in self._ref.iter_errors(instance)]
