@@ -414,10 +414,12 @@ def test_any_file_name_in_any_format(run_cli, tmp_path, monkeypatch, fmt):
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes")
 @pytest.mark.parametrize("mode", [("--fix", "--show-fixes"), ("--diff",), ("-v",), ("--force-exclude",)])
-def test_any_file_name_in_what_is_said_beside_the_report(run_cli, tmp_path, monkeypatch, mode):
+@pytest.mark.parametrize("more", [0, 2], ids=["a-note-each", "one-note-for-all"])
+def test_any_file_name_in_what_is_said_beside_the_report(run_cli, tmp_path, monkeypatch, mode, more):
     """The fixes listed, the diff's headers, the notes and the skipped files name files
     too: they printed names raw (a newline in one forged a line, a byte that was not UTF-8
-    came out as "\\udcff" or "?"). They now show names as the report does."""
+    came out as "\\udcff" or "?"). They now show names as the report does, in a note of
+    their own or named in the one note that sums up more than three."""
     monkeypatch.chdir(tmp_path)
     os.makedirs(b"d/.hidden")
     fixable = json.dumps({**FLASH_TASK, "duration": "5"}).encode()
@@ -430,6 +432,10 @@ def test_any_file_name_in_what_is_said_beside_the_report(run_cli, tmp_path, monk
         with open(raw.replace(b"d/", b"d/.hidden/"), "wb") as f:  # named: a note says why it is linted
             f.write(fixable)
     hidden = [os.fsdecode(raw.replace(b"d/", b"d/.hidden/")) for raw in names]
+    for i in range(more):  # plain names after the odd ones: the odd ones are those the summing note names
+        hidden.append(f"d/.hidden/plain-{i}.json")
+        with open(hidden[-1], "wb") as f:
+            f.write(fixable)
     run = run_cli("lint", *mode, "d", *hidden)
     said = run.stdout + run.stderr
     for line in said.splitlines():
@@ -440,6 +446,8 @@ def test_any_file_name_in_what_is_said_beside_the_report(run_cli, tmp_path, monk
         assert '--- "a/d/\\377\\376.json"' in said and '+++ "b/d/x\\nforged.json:9:9: WS999 forged.json"' in said
     else:
         assert "\\xff\\xfe.json" in said and "x\\nforged.json" in said, said
+    if mode != ("--diff",):  # the diff alone goes out, without notes (as ruff's --diff)
+        assert ("5 named files" in run.stderr) == bool(more), run.stderr
 
 
 # -- cassettes ---------------------------------------------------------------------------
