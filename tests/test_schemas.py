@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -131,6 +134,28 @@ def test_wheel_ships_every_schema(tmp_path):
         }
     assert shipped == prebuilt.documents()
     assert sum(name.startswith("checkers/") for name in shipped) == len(store.catalog().entries)
+    # the compiled JSON reader, for this interpreter, where a compiler is found; never its sources
+    compiled = [n for n in names if n.startswith("wanspec/lint/_fastjson")]
+    assert not [n for n in compiled if n.endswith((".c", ".h"))]
+    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(cc) and not os.environ.get("WANSPEC_PURE_PYTHON"):
+        assert compiled == [f"wanspec/lint/_fastjson{sysconfig.get_config_var('EXT_SUFFIX')}"]
+        assert "-none-any" not in wheel.name  # tagged for this interpreter and platform
+
+
+@pytest.mark.slow
+def test_a_wheel_built_without_the_compiled_reader_is_pure_python(tmp_path):
+    """``WANSPEC_PURE_PYTHON=1`` at build time (as on a machine without a compiler): a
+    wheel for any platform, which lints the same (tests/test_fastjson.py compares reports)."""
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "WANSPEC_PURE_PYTHON": "1"},
+    )
+    wheel = next(tmp_path.glob("wanspec-*.whl"))
+    assert wheel.name.endswith("-py3-none-any.whl")
+    assert not [n for n in zipfile.ZipFile(wheel).namelist() if "_fastjson" in n]
 
 
 def test_schemas_are_read_through_importlib_resources():

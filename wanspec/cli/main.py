@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import click
 
 from .. import __version__
+from ..lint import speedups
 from ._exit import crashed, environment_error, interrupted, said
 from .commands import (
     LintSettings,
@@ -68,7 +69,9 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="wanspec")
+@click.version_option(
+    __version__, prog_name="wanspec", message=f"%(prog)s, version %(version)s ({speedups.describe()})"
+)
 def cli() -> None:
     """Lint request payloads for the Alibaba Wan models against their documentation."""
 

@@ -1,0 +1,512 @@
+"""The compiled JSON reader (wanspec/lint/_fastjson.c) builds exactly what the stdlib
+decoder with wanspec's hooks builds, or declines and lets that decoder read the text.
+
+"Exactly" means the same types (``True`` is not ``1``, ``1.0`` is not ``1``), the same
+float bits (``-0.0``), the same key order, and no flag the hooks would have raised: a
+duplicate key, NaN, a number out of range. Every text it accepts must be one the stdlib
+accepts. The reference below is the decoder wanspec falls back to, run by itself.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import sysconfig
+import tracemalloc
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wanspec.lint import source, speedups
+
+
+def _compiler_present() -> bool:
+    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    return shutil.which(cc) is not None
+
+
+def _checkout_shadows_install() -> bool:
+    """wanspec imported from a checkout while pip installed it elsewhere (``python -m
+    pytest`` run in the checkout puts it first): the installed extension is not the one
+    imported, so nothing here can speak for it."""
+    import importlib.metadata
+
+    import wanspec
+
+    try:
+        dist = importlib.metadata.distribution("wanspec")
+    except importlib.metadata.PackageNotFoundError:
+        return True
+    installed = os.path.realpath(str(dist.locate_file("wanspec/__init__.py")))
+    return os.path.exists(installed) and installed != os.path.realpath(wanspec.__file__)
+
+
+@pytest.fixture(scope="module")
+def fast():
+    try:
+        from wanspec.lint import _fastjson
+    except ImportError:
+        if _checkout_shadows_install():
+            pytest.skip("this checkout shadows the installed wanspec (run pytest, or python -P -m pytest)")
+        if _compiler_present() and speedups.wanted():
+            pytest.fail(
+                "a C compiler is here but wanspec.lint._fastjson is not importable: the install "
+                "did not build it (hatch_build.py; an editable install: pip install -e . again)"
+            )
+        pytest.skip("no compiled reader in this install (no C compiler, or WANSPEC_PURE_PYTHON)")
+    return _fastjson
+
+
+def _reference(text: str) -> tuple[str, Any]:
+    """What the stdlib decoder with the hooks makes of ``text``: ("value", v) when it reads
+    it without a flag, else ("flagged", None) or ("error", None)."""
+    flags = source._FLAGS
+    flags.duplicate = flags.non_finite = False
+    try:
+        value = source._DECODER.decode(text)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        return "error", None
+    if flags.duplicate or flags.non_finite:
+        return "flagged", None
+    return "value", value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, with the same types all the way down, the same float bits, the same key order."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return struct.pack("<d", a) == struct.pack("<d", b)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _reference_scan(text: str, at: int) -> tuple[str, Any]:
+    """The stdlib scanner's ``scan_once`` at ``at``, with the hooks: ("value", (v, end)) or not."""
+    flags = source._FLAGS
+    flags.duplicate = flags.non_finite = False
+    try:
+        got = source._DECODER.scan_once(text, at)
+    except (StopIteration, ValueError, RecursionError):
+        return "error", None
+    return ("flagged", None) if flags.duplicate or flags.non_finite else ("value", got)
+
+
+def _agrees(fast: Any, text: str) -> Any:
+    """Checks the compiled reader against the reference on ``text``, whole (``loads``) and
+    as a value at each place one may start (``scan``, as array items are read); returns
+    what ``loads`` answered."""
+    got = fast.loads(text)
+    kind, want = _reference(text)
+    if got is not fast.FALLBACK:
+        assert kind == "value", f"accepted a text the stdlib path {kind}: {text!r}"
+        assert _same(got, want), (text, got, want)
+    for at in {0, 1, len(text) // 2, len(text) - 1, len(text)} if len(text) < 4096 else {0, 1}:
+        scanned = fast.scan(text, at)
+        if scanned is fast.FALLBACK:
+            continue
+        kind_at, want_at = _reference_scan(text, at)
+        assert kind_at == "value", f"scanned a value the stdlib scanner {kind_at}: {text!r} at {at}"
+        assert scanned[1] == want_at[1] and _same(scanned[0], want_at[0]), (text, at, scanned, want_at)
+    return got
+
+
+# -- generated JSON: everything the compiled reader reads must come out the same ------------
+
+_strings = st.text(st.characters(codec="utf-8"), max_size=12) | st.text(st.characters(max_codepoint=0x7F), max_size=80)
+_numbers = (
+    st.integers(min_value=-(10**18) + 1, max_value=10**18 - 1)
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0.0, -0.0, 5e-324, 1.7976931348623157e308, 0.1, 1e16, 123456789.0])
+)
+_values = st.recursive(
+    st.none() | st.booleans() | _numbers | _strings,
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(_strings, kids, max_size=4),
+    max_leaves=24,
+)
+
+
+@st.composite
+def _json_texts(draw: Any) -> str:
+    value = draw(_values)
+    return json.dumps(
+        value,
+        ensure_ascii=draw(st.booleans()),
+        indent=draw(st.sampled_from([None, 0, 2, "\t"])),
+        separators=draw(st.sampled_from([None, (",", ":"), (" , ", " : ")])),
+    ) + draw(st.sampled_from(["", "\n", "\r\n", " \t "]))
+
+
+@given(_json_texts())
+def test_generated_json_reads_the_same(fast, text):
+    got = _agrees(fast, text)
+    if got is fast.FALLBACK:
+        # it declines only what it documents (lone surrogates are not generated): long integers
+        assert any(len(tok) > 18 for tok in _digit_runs(text)), text
+
+
+def _digit_runs(text: str) -> list[str]:
+    runs, cur = [], ""
+    for ch in text:
+        if ch.isdigit() and ch.isascii():
+            cur += ch
+        else:
+            runs.append(cur)
+            cur = ""
+    return [*runs, cur]
+
+
+_ALPHABET = '{}[]":,.-+eE0123456789 \t\n\r\\/ubfnrtaxlsNIy\x00\x1f\x7f\u00e9\u4e2d\U0001f600\ud800'
+
+
+@given(_json_texts(), st.data())
+def test_mutated_json_is_read_the_same_or_declined(fast, text, data):
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(text)))
+        how = data.draw(st.sampled_from(["insert", "delete", "replace", "duplicate"]))
+        ch = data.draw(st.sampled_from(_ALPHABET))
+        if how == "insert":
+            text = text[:at] + ch + text[at:]
+        elif how == "delete":
+            text = text[:at] + text[at + 1 :]
+        elif how == "replace":
+            text = text[:at] + ch + text[at + 1 :]
+        else:
+            end = data.draw(st.integers(at, len(text)))
+            text = text[:at] + text[at:end] * 2 + text[end:]
+    _agrees(fast, text)
+
+
+# -- hostile and edge texts, each named ----------------------------------------------------
+
+HOSTILE = [
+    "",
+    " ",
+    "\n",
+    "{}",
+    "[]",
+    "0",
+    "-0",
+    "-0.0",
+    "0.0",
+    "1E5",
+    "1e+5",
+    "1e-5",
+    "1.5E-07",
+    "01",
+    "1.",
+    ".5",
+    "1e",
+    "1e+",
+    "+1",
+    "--1",
+    "-",
+    "0x10",
+    "1_000",
+    "1.5.2",
+    "NaN",
+    "[NaN]",
+    "Infinity",
+    "-Infinity",
+    '{"a": Infinity}',
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "9" * 18,
+    "9" * 19,
+    "-" + "9" * 18,
+    "-" + "9" * 19,
+    "-9223372036854775808",
+    "18446744073709551616",
+    "1" * 5000,
+    "0." + "1" * 70,
+    "1" + "0" * 63 + ".0",
+    "true",
+    "false",
+    "null",
+    "tru",
+    "truex",
+    "nul",
+    "nulls",
+    "[true1]",
+    "True",
+    "None",
+    '{"a":1,"a":2}',
+    '{"a":{"b":1,"b":1}}',
+    '[{"k":1},{"k":1}]',
+    '{"a":1,"b":{"a":2}}',
+    '{"a":1,}',
+    "[1,]",
+    "{,}",
+    "[,]",
+    '{"a" 1}',
+    '{"a":}',
+    "{a:1}",
+    "{'a':1}",
+    '{"a":1 "b":2}',
+    "[1] x",
+    "[1] [2]",
+    " [1] ",
+    "\ufeff{}",
+    "\u00a0[]",
+    "\x0b[]",
+    "[1]\x00",
+    '"\\ud800"',
+    '"\\udc00"',
+    '"\\ud83d\\ude00"',
+    '"\\ud83d"',
+    '"\\ud83d\\u0041"',
+    '"\\uDBFF\\uDFFF"',
+    '"\\u00e9"',
+    '"\\u00E9"',
+    '"\\u12"',
+    '"\\u12g4"',
+    '"\\x41"',
+    '"\\a"',
+    '"\\',
+    '"\\u',
+    '"abc',
+    '"a\nb"',
+    '"a\tb"',
+    '"a\x00b"',
+    '"a\x1fb"',
+    '"a\x7fb"',
+    '"\\u0000"',
+    '"\\/\\b\\f\\n\\r\\t\\"\\\\"',
+    '"\u2028\u2029"',
+    '"\u00e9"',
+    '"\u4e2d\u6587"',
+    '"\U0001f600"',
+    '"\ud800"',
+    '{"\ud800":1}',
+    '{"\u00e9":1,"e":2}',
+    '{"\u4e2d":[1,2]}',
+    '{"k\\u00e9y":1,"k\\u00e9y":2}',
+    '{"a":1,"\\u0061":2}',
+    '{"' + "k" * 48 + '":1}',
+    '{"' + "k" * 49 + '":1}',
+    '{"' + "x" * 100 + '":1,"' + "x" * 100 + '":2}',
+    "[" * 64 + "]" * 64,
+    "[" * 65 + "]" * 65,
+    "[" * 66 + "]" * 66,
+    "[" * 5000 + "]" * 5000,
+    '{"a":' * 70 + "1" + "}" * 70,
+    "[" * 5000,
+    "]" * 10,
+    '"' + "a" * 100_000 + '"',
+    '"' + "a" * 7 + '"',
+    '"' + "a" * 8 + '"',
+    '"' + "a" * 8 + '\\n"',
+    '"' + "\u00e9" * 9 + '"',
+    '"' + "a" * 15 + "\x01" + '"',
+    '"' + "a" * 9 + '\\"' + '"',
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text(fast, text):
+    _agrees(fast, text)
+
+
+@pytest.mark.parametrize("kind_char", ["", "\u00e9", "\u4e2d", "\U0001f600"])
+def test_every_string_kind_reads_the_same(fast, kind_char):
+    """The same members in a text of each width (ASCII, Latin-1, BMP, astral): the reader
+    runs one loop per width, and ASCII keys are shared between them through the key cache."""
+    task = {
+        "taskType": "videoInference",
+        "positivePrompt": "a" * 40 + kind_char + "b" * 17,
+        "inputs": {"frameImages": ["data:image/png;base64," + "QUJD" * 300]},
+        kind_char + "key": [1, -2.5e-3, True, None, {"deep": kind_char * 3}],
+        "duration": 5,
+    }
+    for ensure_ascii in (True, False):
+        text = json.dumps(task, ensure_ascii=ensure_ascii)
+        got = _agrees(fast, text)
+        assert got is not fast.FALLBACK
+        assert _same(got, task)
+
+
+def test_keys_that_share_a_cache_slot_stay_apart(fast):
+    """Two thousand distinct keys (twice the cache's slots), read twice in alternation:
+    a slot holding another key of the same length must never answer for this one."""
+    fast.clear_keys()
+    keys = [f"k{i:04d}" for i in range(2000)]
+    for round_ in range(2):
+        for i in range(0, len(keys), 7):
+            chunk = keys[i : i + 7]
+            text = json.dumps({k: n for n, k in enumerate(chunk)})
+            got = _agrees(fast, text)
+            assert list(got) == chunk, round_
+    text = json.dumps(dict.fromkeys(keys, 0))
+    assert list(fast.loads(text)) == keys
+
+
+def test_texts_that_are_not_exact_str_are_declined(fast):
+    class Text(str):
+        pass
+
+    assert fast.loads(Text("{}")) is fast.FALLBACK
+    assert fast.loads(b"{}") is fast.FALLBACK
+
+
+def test_nothing_is_kept_after_a_text_is_read_or_declined(fast):
+    """Objects built before a decline (a duplicate key at the end, a syntax error deep in)
+    are freed: memory after 30,000 reads is what it was after the first 3,000."""
+    texts = [
+        json.dumps({"prompt": "p" * 200, "list": list(range(20)), "nested": {"x": [1.5, "y" * 30]}}),
+        '{"a":[1,2,{"b":"' + "c" * 100 + '"}],"z":{"q":[true,null]},"a":1}',  # duplicate: declined
+        '{"a":[1,2,{"b":"' + "c" * 100 + '"}],"z":[1,2,NaN]}',  # declined deep inside
+        '{"a":"' + "\u4e2d" * 50 + '\\n","b":[' + "1," * 50 + "1x]}",  # escaped, then a syntax error
+        '{"k\\u00e9":"v\\t","' + "n" * 60 + '":[]}',
+    ]
+
+    def run(times: int) -> None:
+        for _ in range(times):
+            for t in texts:
+                v = fast.loads(t)
+                w = fast.scan("[" + t, 1)
+                del v, w
+
+    run(3_000)
+    tracemalloc.start()
+    try:
+        run(100)
+        before = tracemalloc.get_traced_memory()[0]
+        run(30_000)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after - before < 64 * 1024, after - before
+
+
+def test_built_from_these_sources(fast):
+    """The extension this install runs was compiled from the C sources in this checkout
+    (hatch_build.py compiles their digest in): a stale build fails here, not in a benchmark."""
+    spec = importlib.util.spec_from_file_location("_wanspec_hatch_build", ROOT / "hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    assert hook.source_digest(str(ROOT)) == fast.SOURCE_DIGEST, (
+        "wanspec.lint._fastjson was built from other sources: reinstall (pip install -e . or pip install .)"
+    )
+
+
+# -- the lint itself, with and without the compiled reader -----------------------------------
+
+
+def _wanspec(*args: str, pure: bool, cwd: Any) -> subprocess.CompletedProcess[bytes]:
+    """``wanspec ARGS`` in a child, with or without the compiled reader. The child starts
+    in ``cwd`` (not the checkout, which would shadow the installed package) and must say,
+    through ``--version``, that it runs the reader asked for."""
+    env = {k: v for k, v in os.environ.items() if k != speedups.PURE_PYTHON_VARIABLE}
+    if pure:
+        env[speedups.PURE_PYTHON_VARIABLE] = "1"
+    version = subprocess.run(
+        [sys.executable, "-m", "wanspec", "--version"], capture_output=True, text=True, env=env, cwd=cwd, check=True
+    )
+    assert ("JSON reader: pure Python" if pure else "JSON reader: compiled") in version.stdout
+    return subprocess.run([sys.executable, "-m", "wanspec", *args], capture_output=True, env=env, cwd=cwd, timeout=300)
+
+
+def _lint_output(path: str, pure: bool) -> tuple[int, bytes, bytes]:
+    proc = _wanspec("lint", "--format", "json", "-j", "1", path, pure=pure, cwd=os.path.dirname(path))
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_the_lint_reports_the_same_bytes_without_the_compiled_reader(fast, tmp_path):
+    """``WANSPEC_PURE_PYTHON=1`` runs the stdlib reader alone: every report byte is the same,
+    on lines the compiled reader reads and on the lines it hands back."""
+    lines = [json.dumps(json.loads(t)) for t in _doc_lines()]
+    lines += [
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","duration":5,"duration":10}',
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","duration":NaN}',
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","seed":' + "9" * 30 + "}",
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","positivePrompt":"\\ud83d"}',
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","positivePrompt":"\u4e2d\u6587","width":1e400}',
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash",}',
+        "[" * 70 + "]" * 70,
+        '{"taskType": "videoInference", "model": "alibaba:wan@2.6-flash", "inputs": {"frameImages": ["x"]}}',
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    compiled = _lint_output(str(path), pure=False)
+    pure = _lint_output(str(path), pure=True)
+    assert compiled[0] == 1
+    assert compiled == pure
+    assert b'"WS002"' in compiled[1] and b'"WS003"' in compiled[1]  # duplicate key, NaN
+
+
+def test_arrays_report_the_same_bytes_without_the_compiled_reader(fast, tmp_path):
+    """A JSON array read in slices on two cores, and serially: its items are surveyed and
+    built by the compiled reader, except those it hands back (a long integer, a surrogate
+    escape, a duplicate key, NaN), and every report byte is the same without it."""
+    lines = _doc_lines()
+    items = [json.loads(t) for t in lines] * ((3 << 20) // sum(map(len, lines)) + 1)
+    odd = [
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","seed":' + "9" * 30 + "}",
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","positivePrompt":"\\ud83d"}',
+        '{"taskType":"videoInference","model":"alibaba:wan@2.6-flash","positivePrompt":"\\ud83d\\ude00"}',
+    ]
+    text = "[\n" + ",\n".join([*map(json.dumps, items), *odd]) + "\n]\n"
+    assert len(text) > 2 << 20  # past MIN_ARRAY_BYTES: read in slices with -j 2
+    clean = tmp_path / "clean.json"
+    clean.write_text(text, encoding="utf-8")
+    dup = tmp_path / "dup.json"
+    dup.write_text(text.replace('"duration"', '"duration": 1, "duration"', 3), encoding="utf-8")
+    for path in (clean, dup):
+        outputs = set()
+        for jobs in ("1", "2"):
+            for pure in (False, True):
+                proc = _wanspec("lint", "--format", "json", "-j", jobs, str(path), pure=pure, cwd=tmp_path)
+                assert proc.returncode == 1, proc.stderr
+                outputs.add(proc.stdout)
+        assert len(outputs) == 1, path.name
+
+
+def _doc_lines() -> list[str]:
+    """Each request example of the docs (tests/data/doc_examples), a task a text."""
+    from conftest import DOC_EXAMPLES
+
+    tasks: list[Any] = []
+    for path in sorted((DOC_EXAMPLES / "requests").glob("*.json")):
+        value = json.loads(path.read_text(encoding="utf-8"))
+        tasks += value if isinstance(value, list) else [value]
+    assert len(tasks) >= 40
+    return [json.dumps(t, ensure_ascii=False) for t in tasks]
+
+
+def test_the_switch_turns_the_compiled_reader_off(tmp_path):
+    code = "from wanspec.lint import speedups, source; print(speedups.active(), source._FAST_LOADS is None)"
+    env = {**os.environ, speedups.PURE_PYTHON_VARIABLE: "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
+    )
+    assert out.stdout.split() == ["{'fastjson':", "False}", "True"]
+
+
+def test_every_read_of_the_lint_goes_through_the_compiled_reader(fast):
+    """Whole texts (a file, a JSON Lines line) and array items, surveyed and built."""
+    assert source._FAST_LOADS is fast.loads and source._FAST_SCAN is fast.scan
+    assert source._PLAIN_SCAN.__name__ == source._validating_scan().__name__ == "compiled_first"
+
+
+def test_integers_and_floats_keep_their_exact_values(fast):
+    for literal in ["123456789012345678", "-123456789012345678", "0.1", "2.5e-308", "4.9e-324", "1e308"]:
+        got = fast.loads(literal)
+        assert got is not fast.FALLBACK
+        assert _same(got, json.loads(literal))
+    assert math.copysign(1.0, fast.loads("-0.0")) == -1.0
+    assert fast.loads("-0") == 0 and type(fast.loads("-0")) is int

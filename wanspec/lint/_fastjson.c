@@ -1,0 +1,265 @@
+/* wanspec.lint._fastjson: a JSON reader for the lint's hot path, with a pure-Python twin.
+ *
+ * loads(text) returns what the stdlib decoder with wanspec's hooks returns for `text`
+ * (wanspec/lint/source.py, _decode_json) when that decoder would raise nothing and flag
+ * nothing. For every other text, and for a few rare valid ones, it returns FALLBACK, and
+ * the caller reads the text with the stdlib decoder, which reports what is wrong:
+ *
+ *   - anything that is not JSON (a syntax error, a control character in a string);
+ *   - a duplicate key, NaN, Infinity, a float past the double range;
+ *   - an integer of more than 18 digits (the stdlib path applies the digit limit);
+ *   - an escaped surrogate that is not half of an escaped pair (the stdlib keeps it alone);
+ *   - containers nested more than MAX_DEPTH deep (the stdlib path reads those on a
+ *     fresh stack when it must);
+ *   - a number literal longer than MAX_NUMBER characters.
+ *
+ * So it never decides what a text means where the two could differ: it either builds the
+ * same value (the same types, the same key order, the same float bits) or declines.
+ * tests/test_fastjson.py holds it to that, against the stdlib decoder, on generated,
+ * mutated and hostile texts.
+ *
+ * Why it pays: the stdlib scanner calls a Python hook for every object (to see duplicate
+ * keys) and reads strings a code unit at a time through a generic accessor. This reader
+ * sees duplicates as the dict is filled, reads each string kind with its own loop, and
+ * keeps recent keys (with their hashes) so a key seen before costs no allocation.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef WANSPEC_SOURCE_DIGEST /* set by hatch_build.py: the SHA-256 of these sources */
+#define WANSPEC_SOURCE_DIGEST ""
+#endif
+
+#define MAX_DEPTH 64
+#define MAX_NUMBER 64
+#define MAX_INT_DIGITS 18
+#define KEY_CACHE 1024 /* a power of two */
+#define MAX_CACHED_KEY 48
+
+static PyObject *FALLBACK; /* the sentinel: never a JSON value */
+static PyObject *key_cache[KEY_CACHE];
+
+/* Escaped strings are rebuilt here, as code points. */
+typedef struct {
+    Py_UCS4 *buf;
+    Py_ssize_t cap;
+} Scratch;
+
+static int scratch_reserve(Scratch *s, Py_ssize_t n)
+{
+    if (n <= s->cap)
+        return 0;
+    Py_ssize_t cap = s->cap ? s->cap : 256;
+    while (cap < n) {
+        if (cap > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(Py_UCS4)) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    Py_UCS4 *buf = PyMem_Realloc(s->buf, (size_t)cap * sizeof(Py_UCS4));
+    if (buf == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->buf = buf;
+    s->cap = cap;
+    return 0;
+}
+
+static int hex_value(Py_UCS4 c)
+{
+    if (c >= '0' && c <= '9')
+        return (int)(c - '0');
+    if (c >= 'a' && c <= 'f')
+        return (int)(c - 'a' + 10);
+    if (c >= 'A' && c <= 'F')
+        return (int)(c - 'A' + 10);
+    return -1;
+}
+
+/* A str of `n` ASCII code units (each < 0x80) from any kind's buffer. */
+#define ASCII_FROM(T)                                                     \
+    static PyObject *ascii_from_##T(const T *src, Py_ssize_t n)          \
+    {                                                                     \
+        PyObject *s = PyUnicode_New(n, 127);                              \
+        if (s == NULL)                                                    \
+            return NULL;                                                  \
+        Py_UCS1 *dst = PyUnicode_1BYTE_DATA(s);                           \
+        for (Py_ssize_t i = 0; i < n; i++)                                \
+            dst[i] = (Py_UCS1)src[i];                                     \
+        return s;                                                         \
+    }
+ASCII_FROM(Py_UCS2)
+ASCII_FROM(Py_UCS4)
+
+/* One template per string kind: the reader for a text whose code units are T. */
+#define T Py_UCS1
+#define WIDTH 1
+#define KIND PyUnicode_1BYTE_KIND
+#define F(name) name##_1
+#include "_fastjson_impl.h"
+#undef T
+#undef WIDTH
+#undef KIND
+#undef F
+
+#define T Py_UCS2
+#define WIDTH 2
+#define KIND PyUnicode_2BYTE_KIND
+#define F(name) name##_2
+#include "_fastjson_impl.h"
+#undef T
+#undef WIDTH
+#undef KIND
+#undef F
+
+#define T Py_UCS4
+#define WIDTH 4
+#define KIND PyUnicode_4BYTE_KIND
+#define F(name) name##_4
+#include "_fastjson_impl.h"
+#undef T
+#undef WIDTH
+#undef KIND
+#undef F
+
+/* FALLBACK for a text the reader declined; NULL when memory ran out (the error stands). */
+static PyObject *declined(void)
+{
+    if (PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_MemoryError))
+            return NULL;
+        PyErr_Clear(); /* nothing else is expected; the stdlib path will say what it is */
+    }
+    return Py_NewRef(FALLBACK);
+}
+
+PyDoc_STRVAR(loads_doc,
+             "loads(text: str, /) -> object\n\n"
+             "The value of the JSON `text`, or FALLBACK when the stdlib decoder with wanspec's\n"
+             "hooks must read it (an error, a flag, or a rare form this reader leaves to it).");
+
+static PyObject *fastjson_loads(PyObject *module, PyObject *text)
+{
+    (void)module;
+    if (!PyUnicode_CheckExact(text))
+        return Py_NewRef(FALLBACK);
+    Scratch scratch = {NULL, 0};
+    PyObject *value;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        value = document_1(PyUnicode_1BYTE_DATA(text), n, &scratch);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        value = document_2(PyUnicode_2BYTE_DATA(text), n, &scratch);
+        break;
+    default:
+        value = document_4(PyUnicode_4BYTE_DATA(text), n, &scratch);
+        break;
+    }
+    PyMem_Free(scratch.buf);
+    if (value != NULL)
+        return value;
+    return declined();
+}
+
+PyDoc_STRVAR(scan_doc,
+             "scan(text: str, start: int, /) -> tuple[object, int] | object\n\n"
+             "The value that starts at `start` and where it ends, as the stdlib scanner's\n"
+             "scan_once gives them, or FALLBACK (see loads).");
+
+static PyObject *fastjson_scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "scan() takes a text and a start");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    if (start == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t n;
+    if (!PyUnicode_CheckExact(text) || start < 0 || start >= (n = PyUnicode_GET_LENGTH(text)))
+        return Py_NewRef(FALLBACK);
+    Scratch scratch = {NULL, 0};
+    PyObject *value;
+    Py_ssize_t at = start;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        value = value_1(PyUnicode_1BYTE_DATA(text), n, &at, 0, &scratch);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        value = value_2(PyUnicode_2BYTE_DATA(text), n, &at, 0, &scratch);
+        break;
+    default:
+        value = value_4(PyUnicode_4BYTE_DATA(text), n, &at, 0, &scratch);
+        break;
+    }
+    PyMem_Free(scratch.buf);
+    if (value == NULL)
+        return declined();
+    PyObject *end = PyLong_FromSsize_t(at);
+    if (end == NULL) {
+        Py_DECREF(value);
+        return NULL;
+    }
+    PyObject *pair = PyTuple_Pack(2, value, end);
+    Py_DECREF(value);
+    Py_DECREF(end);
+    return pair;
+}
+
+static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    for (Py_ssize_t i = 0; i < KEY_CACHE; i++)
+        Py_CLEAR(key_cache[i]);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef fastjson_methods[] = {
+    {"loads", fastjson_loads, METH_O, loads_doc},
+    {"scan", (PyCFunction)(void (*)(void))fastjson_scan, METH_FASTCALL, scan_doc},
+    {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef fastjson_module = {
+    PyModuleDef_HEAD_INIT,
+    "wanspec.lint._fastjson",
+    "A JSON reader that builds the stdlib decoder's values or declines (see loads).",
+    -1,
+    fastjson_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+};
+
+PyMODINIT_FUNC PyInit__fastjson(void)
+{
+    PyObject *m = PyModule_Create(&fastjson_module);
+    if (m == NULL)
+        return NULL;
+    if (FALLBACK == NULL) {
+        FALLBACK = PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
+        if (FALLBACK == NULL) {
+            Py_DECREF(m);
+            return NULL;
+        }
+    }
+    if (PyModule_AddObjectRef(m, "FALLBACK", FALLBACK) < 0 ||
+        PyModule_AddIntConstant(m, "MAX_DEPTH", MAX_DEPTH) < 0 ||
+        PyModule_AddStringConstant(m, "SOURCE_DIGEST", WANSPEC_SOURCE_DIGEST) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,48 @@
+"""The lint's optional compiled parts, and the switch that turns them off.
+
+A wheel built where a C compiler is found ships ``_fastjson`` (``hatch_build.py``); a
+wheel built without one, or ``WANSPEC_PURE_PYTHON=1`` in the environment, runs the same
+lint in pure Python. Each compiled part answers exactly as its Python twin does, or
+declines and lets the twin answer (tests/test_fastjson.py holds them to it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+#: Set (to anything but "" or "0") to run without the compiled parts.
+PURE_PYTHON_VARIABLE = "WANSPEC_PURE_PYTHON"
+
+
+def wanted() -> bool:
+    """Whether the environment allows the compiled parts."""
+    return os.environ.get(PURE_PYTHON_VARIABLE, "") in ("", "0")
+
+
+def fastjson() -> tuple[Callable[[str], Any] | None, Callable[[str, int], Any] | None, object]:
+    """``_fastjson.loads``, ``_fastjson.scan`` and their FALLBACK sentinel; without the
+    module, (None, None, a fresh sentinel)."""
+    if wanted():
+        try:
+            from . import _fastjson  # type: ignore[attr-defined]
+        except ImportError:
+            pass
+        else:
+            return _fastjson.loads, _fastjson.scan, _fastjson.FALLBACK
+    return None, None, object()
+
+
+def active() -> dict[str, bool]:
+    """Which compiled parts this process runs."""
+    return {"fastjson": fastjson()[0] is not None}
+
+
+def describe() -> str:
+    """One phrase for ``wanspec --version`` (and so for bug reports): which JSON reader runs."""
+    if not wanted():
+        return f"JSON reader: pure Python, as {PURE_PYTHON_VARIABLE} is set"
+    if active()["fastjson"]:
+        return "JSON reader: compiled"
+    return "JSON reader: pure Python (this install has no compiled reader)"
