@@ -190,6 +190,74 @@ def test_mutated_json_is_read_the_same_or_declined(fast, text, data):
     _agrees(fast, text)
 
 
+# -- the survey of an array's slice: the same verdict, items and stop as the Python pass ------
+
+
+def _python_survey(array: Any, start: int, bound: int) -> Any:
+    end = source.SliceEnd()
+    for _ in source._slice_items(array, start, bound, end, source._CHECK):  # the stdlib scanner alone
+        pass
+    return end
+
+
+def _surveys_agree(text: str, start: int, bound: int) -> Any:
+    array = source._opened_array(text, [])
+    if array is None:
+        return None
+    got = source._compiled_survey(array, start, bound)
+    if got is not None:
+        want = _python_survey(array, start, bound)
+        assert want.clean, f"surveyed as clean a slice the stdlib scanner does not read: {text!r} {start} {bound}"
+        assert (got.items, got.count, got.stop) == (want.items, want.count, want.stop), (text, start, bound)
+    return got
+
+
+@st.composite
+def _array_texts(draw: Any) -> str:
+    items = draw(st.lists(_values, min_size=1, max_size=6))
+    seps = [draw(st.sampled_from([",", ", ", ",\n  ", " ,\t"])) for _ in items[1:]]
+    body = "".join(
+        json.dumps(v, ensure_ascii=draw(st.booleans())) + sep for v, sep in zip(items, [*seps, ""], strict=True)
+    )
+    return draw(st.sampled_from(["[", "[ ", "[\n"])) + body + draw(st.sampled_from(["]", " ]\n", "]\r\n"]))
+
+
+@given(_array_texts(), st.data())
+def test_array_surveys_agree(fast, text, data):
+    if data.draw(st.booleans()):  # now and then a mutation: a stray byte, a lost one, a duplicated run
+        at = data.draw(st.integers(0, len(text)))
+        ch = data.draw(st.sampled_from(_ALPHABET))
+        text = data.draw(st.sampled_from([text[:at] + ch + text[at:], text[:at] + text[at + 1 :]]))
+    _surveys_agree(text, 0, len(text))  # the whole array, as the serial read surveys it
+    start = data.draw(st.sampled_from([0, data.draw(st.integers(0, len(text)))]))
+    bound = data.draw(st.sampled_from([len(text), data.draw(st.integers(0, len(text)))]))
+    _surveys_agree(text, start, bound)  # a slice, as a worker surveys it
+
+
+def test_array_surveys_read_clean_arrays_and_decline_the_rest(fast):
+    text = '[{"a": 1}, {"b": [true, null, -0.5e3]}]'
+    whole = _surveys_agree(text, 0, len(text))
+    assert (whole.items, whole.count, whole.stop) == ([1, 11], 2, len(text))
+    mid = _surveys_agree('[{"a": 1}, {"b": 2}, {"c": 3}]', 11, 14)  # a middle slice: one item
+    assert (mid.items, mid.count, mid.stop) == ([11, 21], 1, 21)
+    for broken in [
+        '[{"a": 1, "a": 2}]',  # duplicate key
+        '[{"a": 1, "\\u0061": 2}]',  # the same key, escaped: declined, and the stdlib flags it
+        '[{"a": NaN}]',
+        "[1e400]",
+        "[" + "9" * 30 + "]",  # long integer: the stdlib reads it; this survey leaves it
+        '["\\ud800"]',
+        "[1,]",
+        "[1] x",
+        "[" * 70 + "]" * 70,
+        '[{"k": 1}, {"k": 2}]'[:-1],
+        "[{" + ",".join(f'"k{i}": {i}' for i in range(60)) + "}]",  # more keys than it keeps
+    ]:
+        array = source._opened_array(broken, [])
+        assert source._compiled_survey(array, 0, len(broken)) is None, broken
+        _surveys_agree(broken, 0, len(broken))
+
+
 # -- hostile and edge texts, each named ----------------------------------------------------
 
 HOSTILE = [
@@ -378,7 +446,8 @@ def test_nothing_is_kept_after_a_text_is_read_or_declined(fast):
             for t in texts:
                 v = fast.loads(t)
                 w = fast.scan("[" + t, 1)
-                del v, w
+                x = fast.survey("[" + t + "," + t + "]", 1, len(t) + 3)
+                del v, w, x
 
     run(3_000)
     tracemalloc.start()

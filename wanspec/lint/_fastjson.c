@@ -96,6 +96,24 @@ static int hex_value(Py_UCS4 c)
 ASCII_FROM(Py_UCS2)
 ASCII_FROM(Py_UCS4)
 
+/* An object key as the survey remembers it: where it is written, and its hash. */
+typedef struct {
+    Py_ssize_t start, len;
+    size_t hash;
+} KeySpan;
+
+#define MAX_SURVEY_KEYS 48 /* more members in one object: the survey declines */
+
+static int append_offset(PyObject *list, Py_ssize_t offset)
+{
+    PyObject *v = PyLong_FromSsize_t(offset);
+    if (v == NULL)
+        return -1;
+    int rc = PyList_Append(list, v);
+    Py_DECREF(v);
+    return rc;
+}
+
 /* One template per string kind: the reader for a text whose code units are T. */
 #define T Py_UCS1
 #define WIDTH 1
@@ -138,6 +156,14 @@ static PyObject *declined(void)
     return Py_NewRef(FALLBACK);
 }
 
+/* name_1, name_2 or name_4 called on the code units of `text`, by its kind. */
+#define BY_KIND(name, text, ...)                                                        \
+    (PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND                                       \
+         ? name##_1(PyUnicode_1BYTE_DATA(text), __VA_ARGS__)                            \
+         : PyUnicode_KIND(text) == PyUnicode_2BYTE_KIND                                 \
+               ? name##_2(PyUnicode_2BYTE_DATA(text), __VA_ARGS__)                      \
+               : name##_4(PyUnicode_4BYTE_DATA(text), __VA_ARGS__))
+
 PyDoc_STRVAR(loads_doc,
              "loads(text: str, /) -> object\n\n"
              "The value of the JSON `text`, or FALLBACK when the stdlib decoder with wanspec's\n"
@@ -151,17 +177,7 @@ static PyObject *fastjson_loads(PyObject *module, PyObject *text)
     Scratch scratch = {NULL, 0};
     PyObject *value;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        value = document_1(PyUnicode_1BYTE_DATA(text), n, &scratch);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        value = document_2(PyUnicode_2BYTE_DATA(text), n, &scratch);
-        break;
-    default:
-        value = document_4(PyUnicode_4BYTE_DATA(text), n, &scratch);
-        break;
-    }
+    value = BY_KIND(document, text, n, &scratch);
     PyMem_Free(scratch.buf);
     if (value != NULL)
         return value;
@@ -190,17 +206,7 @@ static PyObject *fastjson_scan(PyObject *module, PyObject *const *args, Py_ssize
     Scratch scratch = {NULL, 0};
     PyObject *value;
     Py_ssize_t at = start;
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        value = value_1(PyUnicode_1BYTE_DATA(text), n, &at, 0, &scratch);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        value = value_2(PyUnicode_2BYTE_DATA(text), n, &at, 0, &scratch);
-        break;
-    default:
-        value = value_4(PyUnicode_4BYTE_DATA(text), n, &at, 0, &scratch);
-        break;
-    }
+    value = BY_KIND(value, text, n, &at, 0, &scratch);
     PyMem_Free(scratch.buf);
     if (value == NULL)
         return declined();
@@ -215,6 +221,34 @@ static PyObject *fastjson_scan(PyObject *module, PyObject *const *args, Py_ssize
     return pair;
 }
 
+PyDoc_STRVAR(survey_doc,
+             "survey(text: str, first: int, bound: int, /) -> tuple[list[int], int, int] | object\n\n"
+             "Checks the items of an array's slice from `first` without building them, as\n"
+             "source._slice_items reads them with the validating scanner: (the items' starts,\n"
+             "then the next slice's first unless this is the last; the count; where the item\n"
+             "after the slice starts), or FALLBACK.");
+
+static PyObject *fastjson_survey(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "survey() takes a text, a first item and a bound");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t first = PyLong_AsSsize_t(args[1]);
+    if (first == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t bound = PyLong_AsSsize_t(args[2]);
+    if (bound == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t n;
+    if (!PyUnicode_CheckExact(text) || first < 0 || first >= (n = PyUnicode_GET_LENGTH(text)))
+        return Py_NewRef(FALLBACK);
+    PyObject *got = BY_KIND(survey, text, n, first, bound);
+    return got != NULL ? got : declined();
+}
+
 static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
 {
     (void)module;
@@ -227,6 +261,7 @@ static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
 static PyMethodDef fastjson_methods[] = {
     {"loads", fastjson_loads, METH_O, loads_doc},
     {"scan", (PyCFunction)(void (*)(void))fastjson_scan, METH_FASTCALL, scan_doc},
+    {"survey", (PyCFunction)(void (*)(void))fastjson_survey, METH_FASTCALL, survey_doc},
     {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
     {NULL, NULL, 0, NULL},
 };

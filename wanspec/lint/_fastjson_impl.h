@@ -69,6 +69,74 @@ static PyObject *F(key)(const T *chars, Py_ssize_t len, Py_UCS4 bits)
     return k;
 }
 
+/* The escape sequence at s[*i] (a backslash) as one code point, `*i` moved past it; -1
+ * for an invalid one, and for a surrogate that is not half of an escaped pair (the
+ * stdlib keeps it alone, which this reader leaves to it). */
+static int F(escape)(const T *s, Py_ssize_t n, Py_ssize_t *i, Py_UCS4 *out)
+{
+    Py_ssize_t j = *i;
+    if (n - j < 2)
+        return -1;
+    Py_UCS4 e = s[j + 1];
+    j += 2;
+    switch (e) {
+    case '"':
+    case '\\':
+    case '/':
+        *out = e;
+        break;
+    case 'b':
+        *out = '\b';
+        break;
+    case 'f':
+        *out = '\f';
+        break;
+    case 'n':
+        *out = '\n';
+        break;
+    case 'r':
+        *out = '\r';
+        break;
+    case 't':
+        *out = '\t';
+        break;
+    case 'u': {
+        Py_UCS4 v = 0, w = 0;
+        if (n - j < 4)
+            return -1;
+        for (int k = 0; k < 4; k++) {
+            int h = hex_value(s[j + k]);
+            if (h < 0)
+                return -1;
+            v = (v << 4) | (Py_UCS4)h;
+        }
+        j += 4;
+        if (v >= 0xDC00 && v <= 0xDFFF)
+            return -1;
+        if (v >= 0xD800 && v <= 0xDBFF) { /* joined with an escaped low surrogate, as the stdlib does */
+            if (n - j < 6 || s[j] != '\\' || s[j + 1] != 'u')
+                return -1;
+            for (int k = 2; k < 6; k++) {
+                int h = hex_value(s[j + k]);
+                if (h < 0)
+                    return -1;
+                w = (w << 4) | (Py_UCS4)h;
+            }
+            if (w < 0xDC00 || w > 0xDFFF)
+                return -1;
+            j += 6;
+            v = 0x10000 + ((v - 0xD800) << 10) + (w - 0xDC00);
+        }
+        *out = v;
+        break;
+    }
+    default:
+        return -1;
+    }
+    *i = j;
+    return 0;
+}
+
 /* The rest of a string from its first backslash at `i`, decoded into the scratch buffer. */
 static PyObject *F(escaped)(const T *s, Py_ssize_t n, Py_ssize_t *pos, Py_ssize_t start, Py_ssize_t i,
                             Scratch *scratch)
@@ -86,73 +154,10 @@ static PyObject *F(escaped)(const T *s, Py_ssize_t n, Py_ssize_t *pos, Py_ssize_
             break;
         if (c < 0x20)
             return NULL;
-        if (c != '\\') {
+        if (c != '\\')
             i++;
-        }
-        else {
-            if (i + 1 >= n)
-                return NULL;
-            Py_UCS4 e = s[i + 1];
-            i += 2;
-            switch (e) {
-            case '"':
-            case '\\':
-            case '/':
-                c = e;
-                break;
-            case 'b':
-                c = '\b';
-                break;
-            case 'f':
-                c = '\f';
-                break;
-            case 'n':
-                c = '\n';
-                break;
-            case 'r':
-                c = '\r';
-                break;
-            case 't':
-                c = '\t';
-                break;
-            case 'u': {
-                if (n - i < 4)
-                    return NULL;
-                Py_UCS4 v = 0;
-                for (int k = 0; k < 4; k++) {
-                    int h = hex_value(s[i + k]);
-                    if (h < 0)
-                        return NULL;
-                    v = (v << 4) | (Py_UCS4)h;
-                }
-                i += 4;
-                if (v >= 0xD800 && v <= 0xDBFF) {
-                    /* a high surrogate: joined with an escaped low one right after it, as the
-                     * stdlib joins them; kept alone there, which this reader leaves to it */
-                    Py_UCS4 w = 0;
-                    if (n - i < 6 || s[i] != '\\' || s[i + 1] != 'u')
-                        return NULL;
-                    for (int k = 2; k < 6; k++) {
-                        int h = hex_value(s[i + k]);
-                        if (h < 0)
-                            return NULL;
-                        w = (w << 4) | (Py_UCS4)h;
-                    }
-                    if (w < 0xDC00 || w > 0xDFFF)
-                        return NULL;
-                    i += 6;
-                    v = 0x10000 + ((v - 0xD800) << 10) + (w - 0xDC00);
-                }
-                else if (v >= 0xDC00 && v <= 0xDFFF) {
-                    return NULL; /* a lone low surrogate: left to the stdlib */
-                }
-                c = v;
-                break;
-            }
-            default:
-                return NULL;
-            }
-        }
+        else if (F(escape)(s, n, &i, &c) < 0)
+            return NULL;
         if (len >= scratch->cap && scratch_reserve(scratch, len + 1) < 0)
             return NULL;
         scratch->buf[len++] = c;
@@ -161,44 +166,49 @@ static PyObject *F(escaped)(const T *s, Py_ssize_t n, Py_ssize_t *pos, Py_ssize_
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, scratch->buf, len);
 }
 
+/* Past the ordinary characters from `i` (none a quote, a backslash or a control
+ * character); `*bits` gathers their OR (below 0x80: all ASCII). */
+static inline Py_ssize_t F(plain_run)(const T *s, Py_ssize_t n, Py_ssize_t i, Py_UCS4 *bits)
+{
+#if WIDTH == 1
+    /* eight bytes at a time: long prompts and inline media are most of a messy payload */
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t seen = 0;
+    while (n - i >= 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+        uint64_t stop = ((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v);
+        if (stop & highs)
+            break;
+        seen |= v;
+        i += 8;
+    }
+    if (seen & highs)
+        *bits |= 0x80;
+#endif
+    while (i < n) {
+        T c = s[i];
+        if (c == '"' || c == '\\' || c < 0x20)
+            break;
+        *bits |= c;
+        i++;
+    }
+    return i;
+}
+
 /* A string; s[*pos] is its opening quote. */
 static PyObject *F(string)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int is_key, Scratch *scratch)
 {
-    Py_ssize_t start = *pos + 1, i = start;
+    Py_ssize_t start = *pos + 1;
     Py_UCS4 bits = 0;
-#if WIDTH == 1
-    /* Eight bytes at a time while none is a quote, a backslash or a control character:
-     * long prompts and inline media are most of a messy payload's bytes. */
-    {
-        const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-        uint64_t seen = 0;
-        while (n - i >= 8) {
-            uint64_t v;
-            memcpy(&v, s + i, 8);
-            uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-            uint64_t stop = ((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v);
-            if (stop & highs)
-                break;
-            seen |= v;
-            i += 8;
-        }
-        if (seen & highs)
-            bits = 0x80;
-    }
-#endif
-    for (;;) {
-        if (i >= n)
-            return NULL;
-        T c = s[i];
-        if (c == '"')
-            break;
-        if (c == '\\')
-            return F(escaped)(s, n, pos, start, i, scratch);
-        if (c < 0x20)
-            return NULL;
-        bits |= c;
-        i++;
-    }
+    Py_ssize_t i = F(plain_run)(s, n, start, &bits);
+    if (i >= n)
+        return NULL;
+    if (s[i] == '\\')
+        return F(escaped)(s, n, pos, start, i, scratch);
+    if (s[i] != '"')
+        return NULL; /* a control character */
     *pos = i + 1;
     if (is_key)
         return F(key)(s + start, i - start, bits);
@@ -207,66 +217,88 @@ static PyObject *F(string)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int is_key
 
 #define F_DIGIT(c) ((c) >= '0' && (c) <= '9')
 
-/* A number; s[*pos] is '-' or a digit. */
-static PyObject *F(number)(const T *s, Py_ssize_t n, Py_ssize_t *pos)
+/* A number's literal from s[start] ('-' or a digit), by JSON's grammar: its end, or -1.
+ * `*real`: it has a fraction or an exponent; `*int_end`: where its integer part ends. */
+static Py_ssize_t F(number_span)(const T *s, Py_ssize_t n, Py_ssize_t start, int *real, Py_ssize_t *int_end)
 {
-    Py_ssize_t start = *pos, i = start;
-    int negative = 0, real = 0;
-    if (s[i] == '-') {
-        negative = 1;
+    Py_ssize_t i = start;
+    *real = 0;
+    if (s[i] == '-')
         i++;
-    }
     if (i >= n)
-        return NULL;
+        return -1;
     if (s[i] == '0')
         i++;
     else if (s[i] >= '1' && s[i] <= '9')
         while (i < n && F_DIGIT(s[i]))
             i++;
     else
-        return NULL;
-    Py_ssize_t int_end = i;
+        return -1;
+    *int_end = i;
     if (i < n && s[i] == '.') {
         i++;
         if (i >= n || !F_DIGIT(s[i]))
-            return NULL;
+            return -1;
         while (i < n && F_DIGIT(s[i]))
             i++;
-        real = 1;
+        *real = 1;
     }
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         i++;
         if (i < n && (s[i] == '+' || s[i] == '-'))
             i++;
         if (i >= n || !F_DIGIT(s[i]))
-            return NULL;
+            return -1;
         while (i < n && F_DIGIT(s[i]))
             i++;
-        real = 1;
+        *real = 1;
     }
+    return i;
+}
+
+/* The double of a real literal s[start:end], as float(literal) reads it; 0 when finite
+ * (and short enough to copy), else -1. */
+static int F(finite_real)(const T *s, Py_ssize_t start, Py_ssize_t end, double *out)
+{
+    Py_ssize_t len = end - start;
+    if (len > MAX_NUMBER)
+        return -1;
+    char buf[MAX_NUMBER + 1];
+    for (Py_ssize_t j = 0; j < len; j++)
+        buf[j] = (char)s[start + j];
+    buf[len] = '\0';
+    char *stop = NULL;
+    double d = PyOS_string_to_double(buf, &stop, NULL); /* what float(literal) runs */
+    if (d == -1.0 && PyErr_Occurred())
+        return -1;
+    if (stop != buf + len || isinf(d) || isnan(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* A number; s[*pos] is '-' or a digit. */
+static PyObject *F(number)(const T *s, Py_ssize_t n, Py_ssize_t *pos)
+{
+    Py_ssize_t start = *pos, int_end = 0;
+    int real;
+    Py_ssize_t end = F(number_span)(s, n, start, &real, &int_end);
+    if (end < 0)
+        return NULL;
     if (!real) {
+        int negative = s[start] == '-';
         if (int_end - start - negative > MAX_INT_DIGITS)
             return NULL;
         long long v = 0;
         for (Py_ssize_t j = start + negative; j < int_end; j++)
             v = v * 10 + (long long)(s[j] - '0');
-        *pos = i;
+        *pos = end;
         return PyLong_FromLongLong(negative ? -v : v);
     }
-    Py_ssize_t len = i - start;
-    if (len > MAX_NUMBER)
+    double d;
+    if (F(finite_real)(s, start, end, &d) < 0)
         return NULL;
-    char buf[MAX_NUMBER + 1];
-    for (Py_ssize_t j = 0; j < len; j++)
-        buf[j] = (char)s[start + j];
-    buf[len] = '\0';
-    char *end = NULL;
-    double d = PyOS_string_to_double(buf, &end, NULL); /* what float(literal) runs */
-    if (d == -1.0 && PyErr_Occurred())
-        return NULL;
-    if (end != buf + len || isinf(d) || isnan(d))
-        return NULL;
-    *pos = i;
+    *pos = end;
     return PyFloat_FromDouble(d);
 }
 
@@ -376,6 +408,21 @@ static PyObject *F(array)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int depth, 
     return NULL;
 }
 
+/* The literal true, false or null at s[i]: its length, or 0. */
+static inline Py_ssize_t F(literal)(const T *s, Py_ssize_t n, Py_ssize_t i)
+{
+    const char *word = s[i] == 't' ? "true" : s[i] == 'f' ? "false" : s[i] == 'n' ? "null" : NULL;
+    if (word == NULL)
+        return 0;
+    Py_ssize_t len = (Py_ssize_t)strlen(word);
+    if (n - i < len)
+        return 0;
+    for (Py_ssize_t k = 1; k < len; k++)
+        if (s[i + k] != (T)word[k])
+            return 0;
+    return len;
+}
+
 static PyObject *F(value)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int depth, Scratch *scratch)
 {
     Py_ssize_t i = *pos;
@@ -389,23 +436,14 @@ static PyObject *F(value)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int depth, 
     case '[':
         return F(array)(s, n, pos, depth + 1, scratch);
     case 't':
-        if (n - i >= 4 && s[i + 1] == 'r' && s[i + 2] == 'u' && s[i + 3] == 'e') {
-            *pos = i + 4;
-            Py_RETURN_TRUE;
-        }
-        return NULL;
     case 'f':
-        if (n - i >= 5 && s[i + 1] == 'a' && s[i + 2] == 'l' && s[i + 3] == 's' && s[i + 4] == 'e') {
-            *pos = i + 5;
-            Py_RETURN_FALSE;
-        }
-        return NULL;
-    case 'n':
-        if (n - i >= 4 && s[i + 1] == 'u' && s[i + 2] == 'l' && s[i + 3] == 'l') {
-            *pos = i + 4;
-            Py_RETURN_NONE;
-        }
-        return NULL;
+    case 'n': {
+        Py_ssize_t len = F(literal)(s, n, i);
+        if (len == 0)
+            return NULL;
+        *pos = i + len;
+        return Py_NewRef(s[i] == 't' ? Py_True : s[i] == 'f' ? Py_False : Py_None);
+    }
     default:
         if (s[i] == '-' || F_DIGIT(s[i]))
             return F(number)(s, n, pos);
@@ -425,6 +463,170 @@ static PyObject *F(document)(const T *s, Py_ssize_t n, Scratch *scratch)
         return NULL;
     }
     return v;
+}
+
+/* -- validating, building nothing: the survey of an array's slice --------------------- */
+
+static int F(check_value)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int depth);
+
+/* A string from its opening quote at `*pos`: 0, or -1 to decline. `*escaped`: it holds a
+ * backslash. */
+static int F(check_string)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int *escaped)
+{
+    Py_ssize_t i = *pos + 1;
+    Py_UCS4 bits = 0, c;
+    for (;;) {
+        i = F(plain_run)(s, n, i, &bits);
+        if (i >= n)
+            return -1;
+        if (s[i] == '"')
+            break;
+        if (s[i] != '\\' || F(escape)(s, n, &i, &c) < 0)
+            return -1;
+        *escaped = 1;
+    }
+    *pos = i + 1;
+    return 0;
+}
+
+/* An object from its '{': 0, or -1 to decline. Its keys are compared as written: a key
+ * with an escape could equal one written otherwise, so it declines. */
+static int F(check_object)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return -1;
+    KeySpan keys[MAX_SURVEY_KEYS];
+    int count = 0;
+    Py_ssize_t i = *pos;
+    int next = F(opened)(s, n, &i, '}');
+    while (next > 0) {
+        if (i >= n || s[i] != '"')
+            return -1;
+        Py_ssize_t start = i + 1;
+        int escaped = 0;
+        if (F(check_string)(s, n, &i, &escaped) < 0 || escaped || count == MAX_SURVEY_KEYS)
+            return -1;
+        Py_ssize_t len = i - 1 - start;
+        size_t h = 2166136261u ^ (size_t)len;
+        for (Py_ssize_t k = 0; k < len; k++)
+            h = (h ^ (size_t)s[start + k]) * 16777619u;
+        for (int k = 0; k < count; k++)
+            if (keys[k].hash == h && keys[k].len == len &&
+                memcmp(s + keys[k].start, s + start, (size_t)len * sizeof(T)) == 0)
+                return -1; /* a duplicate key */
+        keys[count].start = start;
+        keys[count].len = len;
+        keys[count].hash = h;
+        count++;
+        i = F(skip_ws)(s, n, i);
+        if (i >= n || s[i] != ':')
+            return -1;
+        i = F(skip_ws)(s, n, i + 1);
+        if (F(check_value)(s, n, &i, depth) < 0)
+            return -1;
+        next = F(after_item)(s, n, &i, '}');
+    }
+    if (next < 0)
+        return -1;
+    *pos = i;
+    return 0;
+}
+
+static int F(check_array)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return -1;
+    Py_ssize_t i = *pos;
+    int next = F(opened)(s, n, &i, ']');
+    while (next > 0) {
+        if (F(check_value)(s, n, &i, depth) < 0)
+            return -1;
+        next = F(after_item)(s, n, &i, ']');
+    }
+    if (next < 0)
+        return -1;
+    *pos = i;
+    return 0;
+}
+
+/* One value from `*pos`: 0 when ``value`` would build it, else -1. */
+static int F(check_value)(const T *s, Py_ssize_t n, Py_ssize_t *pos, int depth)
+{
+    Py_ssize_t i = *pos;
+    if (i >= n)
+        return -1;
+    switch (s[i]) {
+    case '"': {
+        int escaped = 0;
+        return F(check_string)(s, n, pos, &escaped);
+    }
+    case '{':
+        return F(check_object)(s, n, pos, depth + 1);
+    case '[':
+        return F(check_array)(s, n, pos, depth + 1);
+    case 't':
+    case 'f':
+    case 'n': {
+        Py_ssize_t len = F(literal)(s, n, i);
+        if (len == 0)
+            return -1;
+        *pos = i + len;
+        return 0;
+    }
+    default: {
+        if (s[i] != '-' && !F_DIGIT(s[i]))
+            return -1;
+        Py_ssize_t int_end = 0;
+        int real;
+        Py_ssize_t end = F(number_span)(s, n, i, &real, &int_end);
+        double d;
+        if (end < 0 || (!real && int_end - i - (s[i] == '-') > MAX_INT_DIGITS) ||
+            (real && F(finite_real)(s, i, end, &d) < 0))
+            return -1;
+        *pos = end;
+        return 0;
+    }
+    }
+}
+
+/* The survey of the slice whose first item starts at `first`: the items' starts (and the
+ * next slice's first, unless this is the last), their count, and where the item after
+ * the slice starts (the text's end after the closing bracket); NULL to decline. Mirrors
+ * source._slice_items, which reads the slice again where this declines. */
+static PyObject *F(survey)(const T *s, Py_ssize_t n, Py_ssize_t first, Py_ssize_t bound)
+{
+    PyObject *items = PyList_New(0);
+    if (items == NULL)
+        return NULL;
+    Py_ssize_t at = first, count = 0;
+    for (;;) {
+        if (append_offset(items, at) < 0)
+            break;
+        Py_ssize_t i = at;
+        if (F(check_value)(s, n, &i, 0) < 0)
+            break;
+        i = F(skip_ws)(s, n, i);
+        int last;
+        if (i < n && s[i] == ',') {
+            i = F(skip_ws)(s, n, i + 1);
+            last = bound < n && i >= bound;
+            if (last && append_offset(items, i) < 0) /* the next slice's first item */
+                break;
+        }
+        else if (i < n && s[i] == ']' && F(skip_ws)(s, n, i + 1) == n && bound >= n) {
+            i = n;
+            last = 1;
+        }
+        else {
+            break;
+        }
+        count++;
+        if (last)
+            return Py_BuildValue("(Nnn)", items, count, i);
+        at = i;
+    }
+    Py_DECREF(items);
+    return NULL;
 }
 
 #undef F_DIGIT

@@ -192,7 +192,7 @@ _NATIVE_SCAN = _NATIVE_INTS.scan_once  # type: ignore[attr-defined]
 _SPACE = re.compile(r"[ \t\n\r]*")
 # The compiled reader (``_fastjson.c``), when the wheel has it: it builds what the decoders
 # above build for any text they read without a flag, and hands every other text back.
-_FAST_LOADS, _FAST_SCAN, _FALLBACK = speedups.fastjson()
+_FAST_LOADS, _FAST_SCAN, _FAST_SURVEY, _FALLBACK = speedups.fastjson()
 
 
 def _compiled_first(scan: Any) -> Any:
@@ -256,9 +256,11 @@ def _array_items(text: str) -> list[int] | None:
     array = _opened_array(text, [])
     if array is None:
         return None
-    end = SliceEnd()
-    for _ in _slice_items(array, 0, len(text), end, _validating_scan()):
-        pass
+    end = _compiled_survey(array, 0, len(text))
+    if end is None:
+        end = SliceEnd()
+        for _ in _slice_items(array, 0, len(text), end, _validating_scan()):
+            pass
     return end.items if end.clean else None
 
 
@@ -445,6 +447,10 @@ def survey_slice(array: ArrayText, start: int, bound: int) -> SliceEnd:
     found by the validating pass. It builds nothing, but calls the duplicate-key hook on
     every object: 0.40 s for 100,000 tasks against 0.46 s to read them (the C scanner
     alone, which would miss duplicate keys, takes 0.26 s)."""
+    compiled = _compiled_survey(array, start, bound)
+    if compiled is not None:
+        compiled.items.clear()
+        return compiled
     end = SliceEnd()
     scan = _validating_scan()
     limit = sys.getrecursionlimit()
@@ -459,6 +465,19 @@ def survey_slice(array: ArrayText, start: int, bound: int) -> SliceEnd:
         sys.setrecursionlimit(limit)
     end.items.clear()  # not needed: the slice's reading lists them
     return end
+
+
+def _compiled_survey(array: ArrayText, start: int, bound: int) -> SliceEnd | None:
+    """The survey of a slice by the compiled reader, which builds nothing (a fifth of the
+    time of building and dropping each item), or None where it declines: then
+    ``_slice_items`` reads the slice, and says what is wrong if anything is."""
+    if _FAST_SURVEY is None:
+        return None
+    got = _FAST_SURVEY(array.text, array.first if start == 0 else start, bound)
+    if got is _FALLBACK:
+        return None
+    items, count, stop = got
+    return SliceEnd(items=items, count=count, stop=stop, clean=True)
 
 
 def _slice_items(array: ArrayText, start: int, bound: int, end: SliceEnd, scan: Any) -> Iterator[tuple[int, Any, int]]:

@@ -21,17 +21,19 @@ def wanted() -> bool:
     return os.environ.get(PURE_PYTHON_VARIABLE, "") in ("", "0")
 
 
-def fastjson() -> tuple[Callable[[str], Any] | None, Callable[[str, int], Any] | None, object]:
-    """``_fastjson.loads``, ``_fastjson.scan`` and their FALLBACK sentinel; without the
-    module, (None, None, a fresh sentinel)."""
+def fastjson() -> tuple[
+    Callable[[str], Any] | None, Callable[[str, int], Any] | None, Callable[[str, int, int], Any] | None, object
+]:
+    """``_fastjson``'s ``loads``, ``scan`` and ``survey``, and their FALLBACK sentinel;
+    without the module, Nones and a fresh sentinel."""
     if wanted():
         try:
             from . import _fastjson  # type: ignore[attr-defined]
         except ImportError:
             pass
         else:
-            return _fastjson.loads, _fastjson.scan, _fastjson.FALLBACK
-    return None, None, object()
+            return _fastjson.loads, _fastjson.scan, _fastjson.survey, _fastjson.FALLBACK
+    return None, None, None, object()
 
 
 def active() -> dict[str, bool]:
