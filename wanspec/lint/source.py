@@ -32,7 +32,9 @@ MAX_JSON_BYTES = 64 * 1024 * 1024
 _SNIFF = 8192
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_MARKED = (_UTF8_BOM, *_UTF16_BOMS)
 _TRAILING_COMMA = re.compile(r",\s*\Z")
+_NO_PROBLEMS: list[Problem] = []  # a clean line's: read, never changed
 _NOTHING_UNREAD: frozenset[str] = frozenset()  # a clean line's: made once, not once a line
 
 
@@ -121,6 +123,11 @@ class _Flags:
 
 def _decode(data: bytes | mmap.mmap, first_line: int) -> tuple[str | None, list[Problem]]:
     """``data`` (bytes, or a file's memory map) as text, and the problems of its encoding."""
+    if type(data) is bytes and not data.startswith(_MARKED) and data.find(b"\x00", 0, _SNIFF) < 0:
+        try:  # a JSON Lines line or a file read whole, unmarked, no NUL: no slice of it copied
+            return data.decode("utf-8"), []
+        except UnicodeDecodeError:
+            pass  # read again below, which says where
     problems: list[Problem] = []
     head = data[:_SNIFF]
     skip = 0
@@ -755,7 +762,14 @@ def iter_jsonl(
                 return  # a binary file: one finding, not one per "line"
             index += 1
             continue
-        value, problems, positions = parse_text(text, lineno)  # the line end is JSON white space
+        # the line end is JSON white space; a line the compiled reader reads is what
+        # parse_text makes of it (no problem, an index of the line), without its layers
+        value = _FALLBACK if _FAST_LOADS is None else _FAST_LOADS(text)
+        positions: PositionIndex | None
+        if value is not _FALLBACK:
+            problems, positions = _NO_PROBLEMS, PositionIndex(text, lineno)
+        else:
+            value, problems, positions = parse_text(text, lineno)
         for p in problems:
             yield Problem(p.rule, p.message, p.line, p.column, task=index, pointer=p.pointer)
         if positions is not None:
