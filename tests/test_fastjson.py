@@ -258,6 +258,59 @@ def test_array_surveys_read_clean_arrays_and_decline_the_rest(fast):
         _surveys_agree(broken, 0, len(broken))
 
 
+# -- listing a container's children, for positions: what positions._listed lists ---------
+
+
+def _listings_agree(fast: Any, text: str) -> int:
+    """At every bracket of ``text`` (in strings too), the compiled listing is the Python
+    one, in the same order, or it declines; returns how many it listed."""
+    from wanspec.lint import positions
+
+    listed = 0
+    for at, ch in enumerate(text):
+        if ch not in "{[":
+            continue
+        got = fast.children(text, at)
+        if got is fast.FALLBACK:
+            continue
+        want, cut = positions._listed(text, at, len(text))
+        assert not cut
+        assert type(got) is type(want)
+        assert (list(got.items()) if isinstance(got, dict) else got) == (
+            list(want.items()) if isinstance(want, dict) else want
+        ), (text, at)
+        listed += 1
+    return listed
+
+
+@given(_json_texts())
+def test_listings_agree_on_json(fast, text):
+    _listings_agree(fast, text)
+
+
+@given(_json_texts(), st.data())
+def test_listings_agree_on_mutated_json(fast, text, data):
+    at = data.draw(st.integers(0, len(text)))
+    ch = data.draw(st.sampled_from(_ALPHABET))
+    _listings_agree(fast, text[:at] + ch + text[at:])
+
+
+def test_listings_of_tasks(fast):
+    """Every request example of the docs, as a line and pretty-printed, lists the same
+    (these are the texts findings are located in)."""
+    listed = 0
+    for line in _doc_lines():
+        for text in (line, json.dumps(json.loads(line), indent=2)):
+            listed += _listings_agree(fast, text)
+    assert listed > 100
+    text = '{"a": 1, "b": {"c": [1, 2]}, "a": 3}'  # the later duplicate wins, as in the parser
+    assert _listings_agree(fast, text) == 3 and fast.children(text, 0) == {"a": (29, 34), "b": (9, 14)}
+    assert fast.children("[1, [2], {}]", 0) == [1, 4, 9]
+    assert fast.children("1", 0) == [] and fast.children("[1]", 5) == []
+    assert fast.children('{"\\u0061": 1}', 0) is fast.FALLBACK  # an escaped name: left to Python
+    assert fast.children('{"a": NaN}', 0) is fast.FALLBACK
+
+
 # -- hostile and edge texts, each named ----------------------------------------------------
 
 HOSTILE = [

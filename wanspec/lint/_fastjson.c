@@ -249,6 +249,28 @@ static PyObject *fastjson_survey(PyObject *module, PyObject *const *args, Py_ssi
     return got != NULL ? got : declined();
 }
 
+PyDoc_STRVAR(children_doc,
+             "children(text: str, at: int, /) -> dict[str, tuple[int, int]] | list[int] | object\n\n"
+             "Where each child of the container at `at` starts, as positions._listed lists\n"
+             "them, or FALLBACK.");
+
+static PyObject *fastjson_children(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "children() takes a text and an offset");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t at = PyLong_AsSsize_t(args[1]);
+    if (at == -1 && PyErr_Occurred())
+        return NULL;
+    if (!PyUnicode_CheckExact(text) || at < 0)
+        return Py_NewRef(FALLBACK);
+    PyObject *got = BY_KIND(children, text, PyUnicode_GET_LENGTH(text), at);
+    return got != NULL ? got : declined();
+}
+
 static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
 {
     (void)module;
@@ -262,6 +284,7 @@ static PyMethodDef fastjson_methods[] = {
     {"loads", fastjson_loads, METH_O, loads_doc},
     {"scan", (PyCFunction)(void (*)(void))fastjson_scan, METH_FASTCALL, scan_doc},
     {"survey", (PyCFunction)(void (*)(void))fastjson_survey, METH_FASTCALL, survey_doc},
+    {"children", (PyCFunction)(void (*)(void))fastjson_children, METH_FASTCALL, children_doc},
     {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
     {NULL, NULL, 0, NULL},
 };

@@ -629,4 +629,59 @@ static PyObject *F(survey)(const T *s, Py_ssize_t n, Py_ssize_t first, Py_ssize_
     return NULL;
 }
 
+/* The children of the container at s[at], as positions._listed lists them: an object's
+ * members (name: (key offset, value offset), a later duplicate winning) or an array's
+ * items (their offsets); an empty list for anything else. NULL to decline: a child the
+ * validating pass would decline, an escaped name, anything that is not JSON. */
+static PyObject *F(children)(const T *s, Py_ssize_t n, Py_ssize_t at)
+{
+    if (at >= n || (s[at] != '{' && s[at] != '['))
+        return PyList_New(0);
+    int object = s[at] == '{';
+    PyObject *found = object ? PyDict_New() : PyList_New(0);
+    if (found == NULL)
+        return NULL;
+    Py_ssize_t i = at;
+    int next = F(opened)(s, n, &i, object ? '}' : ']');
+    while (next > 0) {
+        if (object) {
+            if (i >= n || s[i] != '"')
+                break;
+            Py_ssize_t key_at = i, start = i + 1;
+            int escaped = 0;
+            if (F(check_string)(s, n, &i, &escaped) < 0 || escaped)
+                break;
+            Py_ssize_t len = i - 1 - start;
+            Py_UCS4 bits = 0;
+            for (Py_ssize_t k = start; k < start + len; k++)
+                bits |= s[k];
+            i = F(skip_ws)(s, n, i);
+            if (i >= n || s[i] != ':')
+                break;
+            i = F(skip_ws)(s, n, i + 1);
+            Py_ssize_t value_at = i;
+            if (F(check_value)(s, n, &i, 1) < 0)
+                break;
+            PyObject *name = F(key)(s + start, len, bits);
+            if (name == NULL)
+                break;
+            PyObject *where = Py_BuildValue("(nn)", key_at, value_at);
+            int rc = where == NULL ? -1 : PyDict_SetItem(found, name, where);
+            Py_DECREF(name);
+            Py_XDECREF(where);
+            if (rc < 0)
+                break;
+        }
+        else {
+            if (append_offset(found, i) < 0 || F(check_value)(s, n, &i, 1) < 0)
+                break;
+        }
+        next = F(after_item)(s, n, &i, object ? '}' : ']');
+    }
+    if (next == 0)
+        return found;
+    Py_DECREF(found);
+    return NULL;
+}
+
 #undef F_DIGIT

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..jsontools import escape_token, parent_pointer, unescape_token
 from ..recordtype import recordclass
+from . import speedups
 from .stack import from_the_bottom
 
 _TOKEN = re.compile(
@@ -73,6 +74,12 @@ _SKIP = json.JSONDecoder(  # type: ignore[attr-defined]
     parse_int=_zero, parse_float=_zero, parse_constant=_zero, object_pairs_hook=_nothing
 ).scan_once
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+
+# The compiled reader's listing of a container's children (``_fastjson.c``): what
+# ``_listed`` lists, for every container of plain JSON; it declines the others.
+_FAST_CHILDREN, _FALLBACK = speedups.entry("children")
+#: Whether it runs here: then a finding is located by listing, not by ``search``.
+LISTS_COMPILED = _FAST_CHILDREN is not None
 
 #: Questions about lines past the first answered by counting line breaks up to the offset
 #: before a text gets a table of them: a bounded number of passes, so still linear.
@@ -273,6 +280,10 @@ def _children(text: str, at: int, end: int) -> Children:
     A child nested too deep for the stack left ends the listing there; it is then made
     again on a fresh stack (``stack``), so that how far it gets, and every
     position after that child, do not depend on how deep the caller is."""
+    if _FAST_CHILDREN is not None and end == len(text):
+        listed = _FAST_CHILDREN(text, at)
+        if listed is not _FALLBACK:
+            return listed  # type: ignore[no-any-return]
     children, cut = _listed(text, at, end)
     if cut:
         children = from_the_bottom(_listed, text, at, end)[0]

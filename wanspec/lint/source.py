@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..jsontools import json_type, type_phrase
 from ..recordtype import field, recordclass
 from . import speedups
-from .positions import MAX_INT_DIGITS, PositionIndex, Window, scan
+from .positions import LISTS_COMPILED, MAX_INT_DIGITS, PositionIndex, Window, scan
 from .stack import anywhere, from_the_bottom
 
 if TYPE_CHECKING:
@@ -62,9 +62,10 @@ class Task:
     unread: frozenset[str] = frozenset()
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
-        found = self.positions.search(self.base, pointer, self.value, key=key)
-        if found is not None:
-            return self.positions.line_col(found)
+        if not LISTS_COMPILED:  # the compiled listing beats the text search (positions.search)
+            found = self.positions.search(self.base, pointer, self.value, key=key)
+            if found is not None:
+                return self.positions.line_col(found)
         return self.positions.locate(self.base + pointer, key=key)
 
 
@@ -199,7 +200,9 @@ _NATIVE_SCAN = _NATIVE_INTS.scan_once  # type: ignore[attr-defined]
 _SPACE = re.compile(r"[ \t\n\r]*")
 # The compiled reader (``_fastjson.c``), when the wheel has it: it builds what the decoders
 # above build for any text they read without a flag, and hands every other text back.
-_FAST_LOADS, _FAST_SCAN, _FAST_SURVEY, _FALLBACK = speedups.fastjson()
+_FAST_LOADS, _FALLBACK = speedups.entry("loads")
+_FAST_SCAN, _ = speedups.entry("scan")
+_FAST_SURVEY, _ = speedups.entry("survey")
 
 
 def _compiled_first(scan: Any) -> Any:

@@ -21,24 +21,30 @@ def wanted() -> bool:
     return os.environ.get(PURE_PYTHON_VARIABLE, "") in ("", "0")
 
 
-def fastjson() -> tuple[
-    Callable[[str], Any] | None, Callable[[str, int], Any] | None, Callable[[str, int, int], Any] | None, object
-]:
-    """``_fastjson``'s ``loads``, ``scan`` and ``survey``, and their FALLBACK sentinel;
-    without the module, Nones and a fresh sentinel."""
-    if wanted():
-        try:
-            from . import _fastjson  # type: ignore[attr-defined]
-        except ImportError:
-            pass
-        else:
-            return _fastjson.loads, _fastjson.scan, _fastjson.survey, _fastjson.FALLBACK
-    return None, None, None, object()
+def fastjson() -> Any | None:
+    """The compiled reader's module (``loads``, ``scan``, ``survey``, ``children`` and their
+    ``FALLBACK``), or None without it."""
+    if not wanted():
+        return None
+    try:
+        from . import _fastjson  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _fastjson
+
+
+def entry(name: str) -> tuple[Callable[..., Any] | None, object]:
+    """One function of the compiled reader and the sentinel it returns to decline; without
+    the reader, None and a sentinel nothing returns."""
+    module = fastjson()
+    if module is None:
+        return None, object()
+    return getattr(module, name), module.FALLBACK
 
 
 def active() -> dict[str, bool]:
     """Which compiled parts this process runs."""
-    return {"fastjson": fastjson()[0] is not None}
+    return {"fastjson": fastjson() is not None}
 
 
 def describe() -> str:
