@@ -500,7 +500,8 @@ def test_nothing_is_kept_after_a_text_is_read_or_declined(fast):
                 v = fast.loads(t)
                 w = fast.scan("[" + t, 1)
                 x = fast.survey("[" + t + "," + t + "]", 1, len(t) + 3)
-                del v, w, x
+                y = fast.children(t, 0)
+                del v, w, x, y
 
     run(3_000)
     tracemalloc.start()
