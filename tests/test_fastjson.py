@@ -27,6 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wanspec.lint import source, speedups
+from wanspec.lint.stack import from_the_bottom
 
 
 def _compiler_present() -> bool:
@@ -66,13 +67,24 @@ def fast():
     return _fastjson
 
 
+def _on_any_stack(call: Any, *args: Any) -> Any:
+    """``call(*args)`` with the hooks' flags cleared, read again on a fresh stack if the
+    caller's ran out, as wanspec reads: how deep a text may nest is its own."""
+    flags = source._FLAGS
+    flags.duplicate = flags.non_finite = False
+    try:
+        return call(*args)
+    except RecursionError:
+        flags.duplicate = flags.non_finite = False
+        return from_the_bottom(call, *args)
+
+
 def _reference(text: str) -> tuple[str, Any]:
     """What the stdlib decoder with the hooks makes of ``text``: ("value", v) when it reads
     it without a flag, else ("flagged", None) or ("error", None)."""
     flags = source._FLAGS
-    flags.duplicate = flags.non_finite = False
     try:
-        value = source._DECODER.decode(text)
+        value = _on_any_stack(source._DECODER.decode, text)
     except (json.JSONDecodeError, RecursionError, ValueError):
         return "error", None
     if flags.duplicate or flags.non_finite:
@@ -96,9 +108,8 @@ def _same(a: Any, b: Any) -> bool:
 def _reference_scan(text: str, at: int) -> tuple[str, Any]:
     """The stdlib scanner's ``scan_once`` at ``at``, with the hooks: ("value", (v, end)) or not."""
     flags = source._FLAGS
-    flags.duplicate = flags.non_finite = False
     try:
-        got = source._DECODER.scan_once(text, at)
+        got = _on_any_stack(source._DECODER.scan_once, text, at)
     except (StopIteration, ValueError, RecursionError):
         return "error", None
     return ("flagged", None) if flags.duplicate or flags.non_finite else ("value", got)
