@@ -143,19 +143,41 @@ def test_wheel_ships_every_schema(tmp_path):
         assert "-none-any" not in wheel.name  # tagged for this interpreter and platform
 
 
-@pytest.mark.slow
-def test_a_wheel_built_without_the_compiled_reader_is_pure_python(tmp_path):
-    """``WANSPEC_PURE_PYTHON=1`` at build time (as on a machine without a compiler): a
-    wheel for any platform, which lints the same (tests/test_fastjson.py compares reports)."""
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
-        check=True,
+def _build_wheel(out: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
         capture_output=True,
-        env={**os.environ, "WANSPEC_PURE_PYTHON": "1"},
+        text=True,
+        env={**os.environ, **env},
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "env",
+    [{"WANSPEC_PURE_PYTHON": "1"}, {"CC": "/nonexistent/cc"}],
+    ids=["switched-off", "no-compiler"],
+)
+def test_a_wheel_built_without_the_compiled_reader_is_pure_python(tmp_path, env):
+    """``WANSPEC_PURE_PYTHON=1`` at build time, or a machine whose C compiler is missing: a
+    wheel for any platform, which lints the same (tests/test_fastjson.py compares reports),
+    and the build says why."""
+    built = _build_wheel(tmp_path, **env)
+    assert built.returncode == 0, built.stderr
     wheel = next(tmp_path.glob("wanspec-*.whl"))
     assert wheel.name.endswith("-py3-none-any.whl")
     assert not [n for n in zipfile.ZipFile(wheel).namelist() if "_fastjson" in n]
+    assert "wanspec: " in built.stderr + built.stdout and "compiled JSON reader" in built.stderr + built.stdout
+
+
+@pytest.mark.slow
+def test_a_release_build_without_a_compiler_fails(tmp_path):
+    """``WANSPEC_REQUIRE_EXTENSIONS=1``: a build that cannot compile the reader fails,
+    saying why, and writes no wheel."""
+    built = _build_wheel(tmp_path, CC="/nonexistent/cc", WANSPEC_REQUIRE_EXTENSIONS="1")
+    assert built.returncode != 0
+    assert "WANSPEC_REQUIRE_EXTENSIONS is set" in built.stderr + built.stdout
+    assert not list(tmp_path.glob("*.whl"))
 
 
 def test_schemas_are_read_through_importlib_resources():

@@ -53,4 +53,4 @@ def describe() -> str:
         return f"JSON reader: pure Python, as {PURE_PYTHON_VARIABLE} is set"
     if active()["fastjson"]:
         return "JSON reader: compiled"
-    return "JSON reader: pure Python (this install has no compiled reader)"
+    return "JSON reader: pure Python, no compiled reader in this install"
