@@ -11,8 +11,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wanspec.jsontools import pointer_of
+from wanspec.lint import positions, source
 from wanspec.lint.positions import PositionIndex, scan
 from wanspec.lint.source import Task, parse_text, read_json
+
+
+@pytest.fixture(autouse=True, scope="module", params=["compiled", "pure"])
+def json_reader(request):
+    """Every test here runs twice: with the compiled reader (which locates findings by its
+    listing of each container), and with its pure-Python twin (the text search,
+    ``PositionIndex.search``, and the Python listing), which a wheel built without a
+    compiler runs."""
+    if request.param == "compiled" and not positions.LISTS_COMPILED:
+        pytest.skip("no compiled reader in this install")
+    with pytest.MonkeyPatch.context() as mp:
+        if request.param == "pure":
+            mp.setattr(source, "LISTS_COMPILED", False)
+            mp.setattr(positions, "_FAST_CHILDREN", None)
+            mp.setattr(source, "_FAST_LOADS", None)
+        yield request.param
+
 
 TEXT = '{\n  "a": [1, {"b/c": 2, "t~": true}],\n  "é": "x",\n  "a": null\n}'
 
