@@ -18,6 +18,11 @@
  * tests/test_fastjson.py holds it to that, against the stdlib decoder, on generated,
  * mutated and hostile texts.
  *
+ * Three more entry points keep the same contract for the other reads of the lint:
+ * scan(text, start), an array item as the stdlib's scan_once reads it; survey(text, first,
+ * bound), a slice of an array checked without building it (source._slice_items); and
+ * children(text, at), a container's children as positions._listed lists them.
+ *
  * Why it pays: the stdlib scanner calls a Python hook for every object (to see duplicate
  * keys) and reads strings a code unit at a time through a generic accessor. This reader
  * sees duplicates as the dict is filled, reads each string kind with its own loop, and
