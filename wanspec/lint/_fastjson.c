@@ -189,6 +189,24 @@ static PyObject *fastjson_loads(PyObject *module, PyObject *text)
     return declined();
 }
 
+/* The arguments of scan, survey and children: a text, then `count` offsets into it. 1 when
+ * this reader can take them (an exact str, a first offset that is not negative), 0 to
+ * decline, -1 with a TypeError. */
+static int text_and_offsets(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t count,
+                            Py_ssize_t *offsets)
+{
+    if (nargs != count + 1) {
+        PyErr_Format(PyExc_TypeError, "%s() takes a text and %zd offset(s)", name, count);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        offsets[k] = PyLong_AsSsize_t(args[k + 1]);
+        if (offsets[k] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    return PyUnicode_CheckExact(args[0]) && offsets[0] >= 0;
+}
+
 PyDoc_STRVAR(scan_doc,
              "scan(text: str, start: int, /) -> tuple[object, int] | object\n\n"
              "The value that starts at `start` and where it ends, as the stdlib scanner's\n"
@@ -197,16 +215,13 @@ PyDoc_STRVAR(scan_doc,
 static PyObject *fastjson_scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "scan() takes a text and a start");
+    Py_ssize_t start;
+    int usable = text_and_offsets("scan", args, nargs, 1, &start);
+    if (usable < 0)
         return NULL;
-    }
     PyObject *text = args[0];
-    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
-    if (start == -1 && PyErr_Occurred())
-        return NULL;
-    Py_ssize_t n;
-    if (!PyUnicode_CheckExact(text) || start < 0 || start >= (n = PyUnicode_GET_LENGTH(text)))
+    Py_ssize_t n = usable ? PyUnicode_GET_LENGTH(text) : 0;
+    if (!usable || start >= n)
         return Py_NewRef(FALLBACK);
     Scratch scratch = {NULL, 0};
     PyObject *value;
@@ -236,19 +251,13 @@ PyDoc_STRVAR(survey_doc,
 static PyObject *fastjson_survey(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "survey() takes a text, a first item and a bound");
+    Py_ssize_t offsets[2];
+    int usable = text_and_offsets("survey", args, nargs, 2, offsets);
+    if (usable < 0)
         return NULL;
-    }
     PyObject *text = args[0];
-    Py_ssize_t first = PyLong_AsSsize_t(args[1]);
-    if (first == -1 && PyErr_Occurred())
-        return NULL;
-    Py_ssize_t bound = PyLong_AsSsize_t(args[2]);
-    if (bound == -1 && PyErr_Occurred())
-        return NULL;
-    Py_ssize_t n;
-    if (!PyUnicode_CheckExact(text) || first < 0 || first >= (n = PyUnicode_GET_LENGTH(text)))
+    Py_ssize_t n = usable ? PyUnicode_GET_LENGTH(text) : 0, first = offsets[0], bound = offsets[1];
+    if (!usable || first >= n)
         return Py_NewRef(FALLBACK);
     PyObject *got = BY_KIND(survey, text, n, first, bound);
     return got != NULL ? got : declined();
@@ -262,15 +271,12 @@ PyDoc_STRVAR(children_doc,
 static PyObject *fastjson_children(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "children() takes a text and an offset");
+    Py_ssize_t at;
+    int usable = text_and_offsets("children", args, nargs, 1, &at);
+    if (usable < 0)
         return NULL;
-    }
     PyObject *text = args[0];
-    Py_ssize_t at = PyLong_AsSsize_t(args[1]);
-    if (at == -1 && PyErr_Occurred())
-        return NULL;
-    if (!PyUnicode_CheckExact(text) || at < 0)
+    if (!usable)
         return Py_NewRef(FALLBACK);
     PyObject *got = BY_KIND(children, text, PyUnicode_GET_LENGTH(text), at);
     return got != NULL ? got : declined();
