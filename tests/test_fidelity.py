@@ -179,26 +179,37 @@ def test_each_repeat_names_the_first_task_that_used_the_value(draws):
 
 @given(
     values=st.lists(st.sampled_from(["a", "b", "c", "1", 1, 1.0, True, None]), max_size=24),
+    models=st.lists(st.sampled_from(["flash", "wan2.6", "toapis"]), min_size=24, max_size=24),
     cuts=st.sets(st.integers(0, 24), max_size=6),
 )
-@example(values=[1, 1.0, True, 1], cuts={1, 2, 3})  # equal in Python, not in JSON, one a share
-def test_a_batch_noted_in_shares_finds_the_repeats_a_whole_one_does(values, cuts):
+@example(values=[1, 1.0, True, 1], models=["flash"] * 24, cuts={1, 2, 3})  # equal in Python, not in JSON
+@example(values=["a", "a", "a", "a"], models=["flash", "wan2.6", "flash", "wan2.6"] * 6, cuts={2})
+def test_a_batch_noted_in_shares_finds_the_repeats_a_whole_one_does(values, models, cuts):
     # a large array is linted in slices: each worker notes its tasks' values (a Recorder),
-    # and the parent checks the notes in task order, share by share
+    # numbering them from its slice's first, and the parent merges the notes share by share;
+    # each repeat is reported under its own task's schema, whichever share used the value first
     from wanspec.lint.batch import Batch, Recorder
     from wanspec.lint.engine import compiled
 
-    schema = compiled("runware/alibaba:wan@2.6-flash").entry.id
+    names = {
+        "flash": "runware/alibaba:wan@2.6-flash",
+        "wan2.6": "runware/alibaba:wan@2.6",
+        "toapis": "toapis/wan2.6-flash",
+    }
+    ids = {m: compiled(name).entry.id for m, name in names.items()}
+    schemas = [ids[m] for m in models[: len(values)]]
     tasks = [{**FLASH_TASK, "taskUUID": v} for v in values]
     whole = Batch()
-    expected = [(i, [f.message for f in whole.check(i, schema, t)]) for i, t in enumerate(tasks)]
+    checked = [(i, s, whole.check(i, s, t)) for i, (s, t) in enumerate(zip(schemas, tasks, strict=True))]
+    expected = [(i, s, [f.message for f in found]) for i, s, found in checked if found]
 
     merged, got, start = Batch(), [], 0
     for stop in [*sorted(c for c in cuts if c < len(tasks)), len(tasks)]:
         notes = Recorder()  # one worker's slice
         for i in range(start, stop):
-            assert notes.check(i, schema, tasks[i]) == []
-        got += [(i, [f.message for f in merged.check(i, schema, v)]) for i, _, v in notes.records]
+            assert notes.check(i - start, schemas[i], tasks[i]) == []
+        got += [(i, s, [f.message]) for i, s, _, f in merged.merge(notes.notes(), start)]
         start = stop
     assert got == expected
-    assert sum(1 for _, found in got if found) == len(values) - len({json.dumps(v) for v in values})
+    runware = [v for v, s in zip(values, schemas, strict=True) if s != ids["toapis"]]
+    assert len(got) == len(runware) - len({json.dumps(v) for v in runware})

@@ -16,8 +16,8 @@ survey every slice with the validating pass (``source.survey_slice``: where the 
 the slice starts, and whether its items are clean); when each slice ended where the next
 began, the last at the closing bracket, and every item was clean, the guesses were item
 starts and the array is clean. Then they lint each slice, noting what its tasks bring to
-the batch rules (``batch.Recorder``), and the parent numbers the tasks, checks the notes in
-task order and hands each finding on where a serial run would, as the slices come in.
+the batch rules (``batch.Recorder``), and the parent numbers the tasks, merges the notes
+share by share and hands each finding on where a serial run would, as the slices come in.
 Otherwise (a wrong guess, a duplicate key, a syntax error) the parent lints the file
 itself once the slices are done, serially, as a run without workers does.
 """
@@ -35,7 +35,7 @@ from ..errors import WorkerError
 from ..records import Diagnostic, LintResult
 from ..recordtype import astuple, field, fields, fromtuple, recordclass, replace
 from . import source
-from .batch import Batch, Record, Recorder
+from .batch import Batch, Notes, Recorder
 from .events import LintEvents
 from .positions import PositionIndex, Window
 from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnostic, with_batch_findings
@@ -123,7 +123,7 @@ class SliceResult:
     tasks: int = 0
     nbytes: int = 0
     diagnostics: list[Packed] = field(default_factory=list)  # task indexes count from the slice's first
-    records: list[Record] = field(default_factory=list)  # notes for the batch rules, the same way
+    notes: Notes = field(default_factory=lambda: ({}, [], []))  # for the batch rules, numbered the same way
     items: list[int] = field(default_factory=list)  # each item's start, then the next slice's
     others: list[tuple[int, str, int]] = field(default_factory=list)  # items not objects: (item, type, offset)
 
@@ -311,7 +311,7 @@ def _lint_array_part(part: ArrayPart, options: LintOptions) -> SliceResult:
         result.tasks,
         part.nbytes,
         _packed(result.diagnostics),
-        notes.records,
+        notes.notes(),
         end.items,
         end.others,
     )
@@ -481,8 +481,7 @@ class _ArrayMerge:
         problems = [source.not_a_task(i + shift, kind, *positions.line_col(at)) for i, kind, at in r.others]
         diagnostics = with_batch_findings(
             _unpacked(r.diagnostics, 0, shift),
-            [(i + shift, schema_id, values) for i, schema_id, values in r.records],
-            self.batch,
+            self.batch.merge(r.notes, shift),
             self.path,
             self.options,
             positions,

@@ -480,28 +480,26 @@ def lint_tasks(
 
 def with_batch_findings(
     diagnostics: list[Diagnostic],
-    records: Iterable[_batch.Record],
-    batch: _batch.Batch,
+    repeats: Iterable[tuple[int, str, _batch.Key, Finding]],
     file: str,
     opts: LintOptions,
     positions: PositionIndex,
     problems: Iterable[_source.Problem] = (),
 ) -> list[Diagnostic]:
     """A share of an array's diagnostics (task by task, in file order) with the batch rules'
-    findings for its ``records`` added where a whole run puts them: among their task's.
-    ``batch`` has seen the earlier shares; ``positions`` index the whole array's text.
-    ``problems`` (items that are not tasks) go in at their items too."""
+    findings for it (``Batch.merge``) added where a whole run puts them: among their task's.
+    ``positions`` index the whole array's text. ``problems`` (items that are not tasks) go
+    in at their items too."""
     if opts.policy is not None:
         opts = opts.policy.options_for(file, opts)
     added: dict[int, list[Diagnostic]] = {}
     for p in problems:
         if p.task is not None and (d := problem_diagnostic(p, file, opts)) is not None:
             added.setdefault(p.task, []).append(d)
-    for index, schema_id, values in records:
-        for f in batch.check(index, schema_id, values):
-            located = _source.Task(index, values, positions, base=f"/{index}")
-            if (d := _diag(f, file, index, schema_id, located, opts)) is not None:
-                added.setdefault(index, []).append(d)
+    for index, schema_id, key, f in repeats:
+        located = _source.Task(index, {key[0]: _batch.value_of(key)}, positions, base=f"/{index}")
+        if (d := _diag(f, file, index, schema_id, located, opts)) is not None:
+            added.setdefault(index, []).append(d)
     if not added:
         return diagnostics
     # each task's diagnostics are together and sorted, the document's own (no task) first
