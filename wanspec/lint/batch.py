@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -53,13 +52,17 @@ def unique_fields(schema_id: str) -> tuple[UniqueField, ...]:
 Key = tuple[str, str] | tuple[str, str, None]
 
 
-def _keys(schema_id: str, task: dict[str, Any]) -> Iterator[tuple[UniqueField, Key]]:
-    """The values ``task`` brings to its batch, with the fields they are in."""
-    for field in unique_fields(schema_id):
-        value = task.get(field.name)
-        if isinstance(value, dict | list) or field.name not in task:
-            continue  # structure is reported by the schema; only plain values can repeat
-        yield field, ((field.name, value) if type(value) is str else (field.name, json.dumps(value), None))
+_ABSENT = object()
+
+
+def key_of(name: str, task: dict[str, Any]) -> Key | None:
+    """What the task's ``name`` brings to its batch; None when it brings nothing to compare."""
+    value = task.get(name, _ABSENT)
+    if type(value) is str:
+        return (name, value)
+    if value is _ABSENT or isinstance(value, dict | list):
+        return None  # structure is reported by the schema; only plain values can repeat
+    return (name, json.dumps(value), None)
 
 
 def _repeat(field: UniqueField, key: Key, first: int) -> Finding:
@@ -98,9 +101,8 @@ class Batch:
 
     def _check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
         found = []
-        for field, key in _keys(schema_id, task):
-            first = self.seen.setdefault(key, index)
-            if first != index:
+        for field in unique_fields(schema_id):
+            if (key := key_of(field.name, task)) is not None and (first := self.seen.setdefault(key, index)) != index:
                 found.append(_repeat(field, key, first))
         return found
 
@@ -146,18 +148,20 @@ class Recorder(Batch):
     batch linted in another process (a worker's slice of an array). Where the shares meet,
     one ``Batch`` merges the notes in order and reports what a whole run would."""
 
-    __slots__ = ("later", "runs")
+    __slots__ = ("_names", "later", "runs")
 
     def __init__(self) -> None:
         super().__init__()
         self.later: list[tuple[int, str, Key]] = []
         self.runs: list[tuple[int, str]] = []
+        self._names: tuple[str, ...] = ()  # the unique fields of the schema of ``runs[-1]``
 
     def check(self, index: int, schema_id: str, task: dict[str, Any]) -> list[Finding]:
-        if not self.runs or self.runs[-1][1] != schema_id:
+        if not self.runs or self.runs[-1][1] is not schema_id:  # (an equal string again: a run too)
             self.runs.append((index, schema_id))
-        for _, key in _keys(schema_id, task):
-            if self.seen.setdefault(key, index) != index:
+            self._names = tuple(f.name for f in unique_fields(schema_id))
+        for name in self._names:
+            if (key := key_of(name, task)) is not None and self.seen.setdefault(key, index) != index:
                 self.later.append((index, schema_id, key))
         return []
 
