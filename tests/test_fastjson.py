@@ -13,6 +13,7 @@ import importlib.util
 import json
 import math
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -26,7 +27,7 @@ from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wanspec.lint import source, speedups
+from wanspec.lint import positions, source, speedups
 from wanspec.lint.stack import from_the_bottom
 
 
@@ -494,6 +495,37 @@ def test_texts_that_are_not_exact_str_are_declined(fast):
     assert fast.loads(b"{}") is fast.FALLBACK
 
 
+@pytest.mark.parametrize("kind_char", ["", "\u00e9", "\u4e2d", "\U0001f600"])
+def test_newlines_count_what_str_count_counts(fast, kind_char):
+    """Every string kind, lengths around the 16-lane blocks and the 4,080-byte rounds of
+    the one-byte loop (where a lane would wrap past 255 line feeds), and ranges that
+    start or stop anywhere, past the end, or backwards."""
+    rnd = random.Random(7)
+    texts = ["", "\n", "\n" * 4080, "\n" * 4081, "\n" * 70_000, "x\n" * 5000]
+    for n in (15, 16, 17, 255, 4079, 4080, 4081, 8161, 100_003):
+        texts.append("".join(rnd.choice("ab\n\r\u0a0a" if n % 2 else "\n\n\nz") for _ in range(n)))
+    for text in texts:
+        text = kind_char + text
+        n = len(text)
+        for start, stop in [(0, n), (0, n + 5), (n, n), (n + 3, n + 9), (5, 3), (0, 0)] + [
+            tuple(sorted((rnd.randrange(n + 2), rnd.randrange(n + 2)))) for _ in range(20)
+        ]:
+            assert fast.newlines(text, start, stop) == text.count("\n", start, stop), (n, start, stop)
+            assert positions.newlines(text, start, stop) == text.count("\n", start, stop)
+
+
+def test_newlines_decline_what_str_count_reads_from_the_end(fast):
+    class Text(str):
+        pass
+
+    assert fast.newlines("a\nb", -1, 3) is fast.FALLBACK
+    assert fast.newlines("a\nb", 0, -1) is fast.FALLBACK
+    assert fast.newlines(Text("a\nb"), 0, 3) is fast.FALLBACK
+    assert positions.newlines("a\nb\n", 0, -1) == 1  # the twin then counts as str.count does
+    with pytest.raises(TypeError):
+        fast.newlines("a\nb", 0)
+
+
 def test_nothing_is_kept_after_a_text_is_read_or_declined(fast):
     """Objects built before a decline (a duplicate key at the end, a syntax error deep in)
     are freed: memory after 30,000 reads is what it was after the first 3,000."""
@@ -635,6 +667,7 @@ def test_every_read_of_the_lint_goes_through_the_compiled_reader(fast):
     """Whole texts (a file, a JSON Lines line) and array items, surveyed and built."""
     assert source._FAST_LOADS is fast.loads and source._FAST_SCAN is fast.scan
     assert source._PLAIN_SCAN.__name__ == source._validating_scan().__name__ == "compiled_first"
+    assert positions._FAST_NEWLINES is fast.newlines  # an array's lines, counted for its slices
 
 
 def test_integers_and_floats_keep_their_exact_values(fast):

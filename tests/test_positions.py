@@ -29,6 +29,7 @@ def json_reader(request):
             mp.setattr(source, "LISTS_COMPILED", False)
             mp.setattr(positions, "_FAST_CHILDREN", None)
             mp.setattr(source, "_FAST_LOADS", None)
+            mp.setattr(positions, "_FAST_NEWLINES", None)
         yield request.param
 
 

@@ -21,7 +21,9 @@
  * Three more entry points keep the same contract for the other reads of the lint:
  * scan(text, start), an array item as the stdlib's scan_once reads it; survey(text, first,
  * bound), a slice of an array checked without building it (source._slice_items); and
- * children(text, at), a container's children as positions._listed lists them.
+ * children(text, at), a container's children as positions._listed lists them. And one
+ * helper: newlines(text, start, stop), text.count("\n", start, stop) without its
+ * one-code-unit-at-a-time loop (the parent of a parallel run counts an array's lines).
  *
  * Why it pays: the stdlib scanner calls a Python hook for every object (to see duplicate
  * keys) and reads strings a code unit at a time through a generic accessor. This reader
@@ -189,7 +191,7 @@ static PyObject *fastjson_loads(PyObject *module, PyObject *text)
     return declined();
 }
 
-/* The arguments of scan, survey and children: a text, then `count` offsets into it. 1 when
+/* The arguments of scan, survey, children and newlines: a text, then `count` offsets into it. 1 when
  * this reader can take them (an exact str, a first offset that is not negative), 0 to
  * decline, -1 with a TypeError. */
 static int text_and_offsets(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t count,
@@ -282,6 +284,64 @@ static PyObject *fastjson_children(PyObject *module, PyObject *const *args, Py_s
     return got != NULL ? got : declined();
 }
 
+PyDoc_STRVAR(newlines_doc,
+             "newlines(text: str, start: int, stop: int, /) -> int | object\n\n"
+             "text.count('\\n', start, stop) in vector compares, or FALLBACK for a\n"
+             "negative offset.");
+
+/* Line feeds among `n` one-byte code units, in blocks that a compiler turns into vector
+ * compares: sixteen byte-wide counters, emptied before they could wrap (4.2 ms for 45 MB
+ * here, against 24 ms for str.count and 13-23 ms for an eight-byte SWAR loop). */
+#define NEWLINE_LANES 16
+#define NEWLINE_BLOCK (255 * NEWLINE_LANES)
+static Py_ssize_t newlines_1(const unsigned char *p, Py_ssize_t n)
+{
+    Py_ssize_t count = 0, i = 0;
+    while (i < n) {
+        Py_ssize_t m = n - i < NEWLINE_BLOCK ? n - i : NEWLINE_BLOCK, j = 0;
+        unsigned char lanes[NEWLINE_LANES] = {0};
+        for (; j + NEWLINE_LANES <= m; j += NEWLINE_LANES)
+            for (int k = 0; k < NEWLINE_LANES; k++)
+                lanes[k] += p[i + j + k] == '\n';
+        for (int k = 0; k < NEWLINE_LANES; k++)
+            count += lanes[k];
+        for (; j < m; j++)
+            count += p[i + j] == '\n';
+        i += m;
+    }
+    return count;
+}
+
+static PyObject *fastjson_newlines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    Py_ssize_t offsets[2];
+    int usable = text_and_offsets("newlines", args, nargs, 2, offsets);
+    if (usable < 0)
+        return NULL;
+    if (!usable || offsets[1] < 0)
+        return Py_NewRef(FALLBACK);
+    PyObject *text = args[0];
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = offsets[0], stop = offsets[1] < n ? offsets[1] : n;
+    if (start >= stop)
+        return PyLong_FromSsize_t(0);
+    Py_ssize_t count = 0;
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        count = newlines_1((const unsigned char *)data + start, stop - start);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        for (Py_ssize_t i = start; i < stop; i++)
+            count += ((const Py_UCS2 *)data)[i] == '\n';
+        break;
+    default:
+        for (Py_ssize_t i = start; i < stop; i++)
+            count += ((const Py_UCS4 *)data)[i] == '\n';
+    }
+    return PyLong_FromSsize_t(count);
+}
+
 static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
 {
     (void)module;
@@ -296,6 +356,7 @@ static PyMethodDef fastjson_methods[] = {
     {"scan", (PyCFunction)(void (*)(void))fastjson_scan, METH_FASTCALL, scan_doc},
     {"survey", (PyCFunction)(void (*)(void))fastjson_survey, METH_FASTCALL, survey_doc},
     {"children", (PyCFunction)(void (*)(void))fastjson_children, METH_FASTCALL, children_doc},
+    {"newlines", (PyCFunction)(void (*)(void))fastjson_newlines, METH_FASTCALL, newlines_doc},
     {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
     {NULL, NULL, 0, NULL},
 };

