@@ -143,6 +143,23 @@ def test_fields_lists_the_table_in_definition_order():
         fields(object())
 
 
+@recordclass(slots=False)
+class Loose:
+    a: int
+    b: str = "b"
+
+
+@recordclass
+class Parent:
+    a: int
+    b: str = "b"
+
+
+class Child(Parent):
+    def total(self) -> str:
+        return f"{self.a}{self.b}"
+
+
 def test_mutable_records_take_assignment_run_post_init_and_are_unhashable():
     c = Counter("a")
     assert c.name == "A"
@@ -150,6 +167,22 @@ def test_mutable_records_take_assignment_run_post_init_and_are_unhashable():
     assert c == Counter("a", {"x"})
     with pytest.raises(TypeError):
         hash(c)
+
+
+def test_every_kind_of_record_sets_each_field_to_its_own_value():
+    """A frozen slotted record sets its slots through their descriptors, bypassing its own
+    ``__setattr__``; a frozen record without slots, through ``object.__setattr__``; a
+    mutable one, by assignment. Each field must get its own value, whether the record is
+    constructed, rebuilt from a tuple or unpickled, and a subclass's records too."""
+
+    for cls in (Loose, Parent, Child):
+        made = cls(1, "z")
+        assert (made.a, made.b) == (1, "z")
+        for again in (fromtuple(cls, astuple(made)), pickle.loads(pickle.dumps(made))):
+            assert type(again) is cls and (again.a, again.b) == (1, "z")
+        with pytest.raises(FrozenInstanceError):
+            made.a = 5  # type: ignore[misc]
+    assert Child(3, "c").total() == "3c"
 
 
 def test_a_mutable_default_is_refused_at_definition():
