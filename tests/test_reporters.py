@@ -27,7 +27,7 @@ from test_parallel import _lines, small_chunks  # noqa: F401  (small_chunks is a
 
 from wanspec import Diagnostic, Severity, lint_file, list_rules
 from wanspec.lint import parallel as _parallel
-from wanspec.recordtype import replace
+from wanspec.recordtype import astuple, replace
 from wanspec.reporters import FORMATS
 from wanspec.reporters._github import escape_data, escape_property
 from wanspec.reporters._paths import diagnostic_json, safe, with_url
@@ -362,6 +362,32 @@ def test_the_json_reports_write_exactly_what_the_json_encoder_would(texts, optio
     )  # fmt: skip
     assert diagnostic_json(d) == json.dumps(with_url(safe(d)), ensure_ascii=False)
     json.loads(diagnostic_json(d))  # and it is JSON
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.tuples(_texts, st.none() | _texts, _texts), min_size=1, max_size=6))
+def test_every_text_field_is_made_printable_whatever_was_printed_before(texts):
+    """``safe`` is the choke point of the text, SARIF, GitHub, JUnit and HTML reports. It
+    remembers which texts need escaping (reports repeat their texts); that must never let
+    a text through unescaped: not one seen before in a safe diagnostic, not one seen again,
+    not after the memory is full and starts over."""
+    from wanspec.reporters import _paths
+
+    def expected(d: Diagnostic) -> tuple[object, ...]:
+        return tuple(_paths.printable(v) if isinstance(v, str) else v for v in astuple(d))
+
+    made = [
+        Diagnostic("WS300", Severity.ERROR, message, file=file, pointer=pointer, schema=message, hint=file, doc=pointer)
+        for message, file, pointer in texts
+    ]
+    for _ in range(2):
+        for d in made:
+            assert astuple(safe(d)) == expected(d)
+    for i in range(_paths._KEEP_VERDICTS + 10):  # the memory fills and is cleared
+        safe(replace(made[0], message=f"message {i}"))
+    for d in reversed(made):
+        assert astuple(safe(d)) == expected(d)
+        assert "\n" not in "".join(v for v in astuple(safe(d)) if isinstance(v, str))
 
 
 def test_findings_that_differ_in_one_field_each_show_their_own_value():
