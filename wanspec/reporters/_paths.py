@@ -140,7 +140,7 @@ def diagnostic_json(d: Diagnostic) -> str:
             _TAILS.clear()
         tail = _TAILS[key] = _tail(d)
     file, task, line, column, pointer = d.file, d.task, d.line, d.column, d.pointer
-    if _UNSAFE.search(f"{file}{pointer}"):
+    if _unsafe(file) or _unsafe(pointer):
         file = None if file is None else printable(file)
         pointer = printable(pointer)
     return (
