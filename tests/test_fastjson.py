@@ -526,6 +526,56 @@ def test_newlines_decline_what_str_count_reads_from_the_end(fast):
         fast.newlines("a\nb", 0)
 
 
+_BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+@pytest.mark.parametrize("kind_char", ["", "\u00e9", "\u4e2d", "\U0001f600"])
+def test_the_base64_alphabet_check_agrees_with_encoding_and_translating(fast, kind_char):
+    """Every code unit up to 0x2ff and a few wider ones, alone at every place of a block of
+    64 (the vector loop), in its tail and past it; slices that start or stop anywhere."""
+    from wanspec.lint import media
+
+    def twin(text: str, start: int, stop: int) -> bool:
+        try:
+            return not text[start:stop].encode("ascii").translate(None, _BASE64.encode())
+        except UnicodeEncodeError:
+            return False
+
+    rnd = random.Random(11)
+    foreign = [chr(c) for c in range(0x300) if chr(c) not in _BASE64] + ["\u4e2d", "\ud800", "\U0001f600", "\uff21"]
+    for n in (0, 1, 63, 64, 65, 127, 128, 129, 200, 2600):
+        clean = "".join(rnd.choice(_BASE64) for _ in range(n))
+        texts = [clean] + [
+            clean[:at] + rnd.choice(foreign) + clean[at + 1 :] for at in rnd.sample(range(n), min(n, 24))
+        ]
+        for text in texts:
+            text = kind_char + text
+            size = len(text)
+            ranges = [(len(kind_char), size), (0, size), (size, size + 4), (3, 1)]
+            ranges += [tuple(sorted((rnd.randrange(size + 2), rnd.randrange(size + 2)))) for _ in range(8)]
+            for start, stop in ranges:
+                assert fast.base64_alphabet(text, start, stop) is twin(text, start, stop), (text, start, stop)
+                assert media.is_base64(text, start, stop) is twin(text, start, stop)
+    for c in map(chr, range(0x300)):  # each unit alone, at every place of a block
+        for at in (0, 31, 63, 64, 70):
+            text = "A" * at + c + "A" * (80 - at)
+            assert fast.base64_alphabet(text, 0, len(text)) is (c in _BASE64)
+
+
+def test_the_base64_alphabet_check_declines_what_slices_read_from_the_end(fast):
+    from wanspec.lint import media
+
+    class Text(str):
+        pass
+
+    assert fast.base64_alphabet("QUJD", -1, 4) is fast.FALLBACK
+    assert fast.base64_alphabet("QUJD", 0, -1) is fast.FALLBACK
+    assert fast.base64_alphabet(Text("QUJD"), 0, 4) is fast.FALLBACK
+    assert media.is_base64("QUJD!", 0, -1) is True  # the twin then reads as a slice does
+    with pytest.raises(TypeError):
+        fast.base64_alphabet("QUJD", 0)
+
+
 def test_nothing_is_kept_after_a_text_is_read_or_declined(fast):
     """Objects built before a decline (a duplicate key at the end, a syntax error deep in)
     are freed: memory after 30,000 reads is what it was after the first 3,000."""
@@ -668,6 +718,9 @@ def test_every_read_of_the_lint_goes_through_the_compiled_reader(fast):
     assert source._FAST_LOADS is fast.loads and source._FAST_SCAN is fast.scan
     assert source._PLAIN_SCAN.__name__ == source._validating_scan().__name__ == "compiled_first"
     assert positions._FAST_NEWLINES is fast.newlines  # an array's lines, counted for its slices
+    from wanspec.lint import media
+
+    assert media._FAST_ALPHABET is fast.base64_alphabet  # the start of every inline image
 
 
 def test_integers_and_floats_keep_their_exact_values(fast):

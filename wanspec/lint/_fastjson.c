@@ -21,9 +21,11 @@
  * Three more entry points keep the same contract for the other reads of the lint:
  * scan(text, start), an array item as the stdlib's scan_once reads it; survey(text, first,
  * bound), a slice of an array checked without building it (source._slice_items); and
- * children(text, at), a container's children as positions._listed lists them. And one
- * helper: newlines(text, start, stop), text.count("\n", start, stop) without its
- * one-code-unit-at-a-time loop (the parent of a parallel run counts an array's lines).
+ * children(text, at), a container's children as positions._listed lists them. And two
+ * helpers that scan a text in vector compares where Python goes a code unit at a time:
+ * newlines(text, start, stop), text.count("\n", start, stop) (the parent of a parallel run
+ * counts an array's lines); base64_alphabet(text, start, stop), whether a slice is base64
+ * without padding (media._inline checks the start of every inline image).
  *
  * Why it pays: the stdlib scanner calls a Python hook for every object (to see duplicate
  * keys) and reads strings a code unit at a time through a generic accessor. This reader
@@ -191,7 +193,7 @@ static PyObject *fastjson_loads(PyObject *module, PyObject *text)
     return declined();
 }
 
-/* The arguments of scan, survey, children and newlines: a text, then `count` offsets into it. 1 when
+/* The arguments of scan, survey, children, newlines and base64_alphabet: a text, then `count` offsets into it. 1 when
  * this reader can take them (an exact str, a first offset that is not negative), 0 to
  * decline, -1 with a TypeError. */
 static int text_and_offsets(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t count,
@@ -342,6 +344,70 @@ static PyObject *fastjson_newlines(PyObject *module, PyObject *const *args, Py_s
     return PyLong_FromSsize_t(count);
 }
 
+PyDoc_STRVAR(base64_alphabet_doc,
+             "base64_alphabet(text: str, start: int, stop: int, /) -> bool | object\n\n"
+             "Whether every code unit of text[start:stop] is one of A-Z a-z 0-9 + /, in vector\n"
+             "compares, or FALLBACK for a negative offset.");
+
+/* 1 when each unit is in the base64 alphabet (no padding): blocks of 64 units with no
+ * branch inside, which a compiler turns into vector compares (0.22 µs for 2,600 one-byte
+ * units here, against 1.09 µs to encode and translate them); a block with a foreign unit
+ * ends the scan. One-byte units are tested in byte arithmetic, so a vector holds sixteen
+ * of them; the wider kinds take the same test per unit (a unit past 0x7f fails it). */
+#define B64_BLOCK 64
+#define B64_OK(c, U) ((U)(((c) | 0x20) - 'a') < 26 || (U)((c) - '0') < 10 || (c) == '+' || (c) == '/')
+#define B64_SCAN(T, U)                                                                                            \
+    static int base64_alphabet_##T(const T *p, Py_ssize_t n)                                                      \
+    {                                                                                                             \
+        Py_ssize_t i = 0;                                                                                         \
+        for (; i + B64_BLOCK <= n; i += B64_BLOCK) {                                                              \
+            U ok = 1;                                                                                             \
+            for (int k = 0; k < B64_BLOCK; k++) {                                                                 \
+                U c = (U)p[i + k];                                                                                \
+                ok &= (U)(((U)((c | 0x20) - 'a') < 26) | ((U)(c - '0') < 10) | (c == '+') | (c == '/'));          \
+            }                                                                                                     \
+            if (!ok)                                                                                              \
+                return 0;                                                                                         \
+        }                                                                                                         \
+        for (; i < n; i++) {                                                                                      \
+            U c = (U)p[i];                                                                                        \
+            if ((T)c != p[i] || !B64_OK(c, U))                                                                    \
+                return 0;                                                                                         \
+        }                                                                                                         \
+        return 1;                                                                                                 \
+    }
+B64_SCAN(Py_UCS1, uint8_t)
+B64_SCAN(Py_UCS2, uint32_t)
+B64_SCAN(Py_UCS4, uint32_t)
+
+static PyObject *fastjson_base64_alphabet(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    Py_ssize_t offsets[2];
+    int usable = text_and_offsets("base64_alphabet", args, nargs, 2, offsets);
+    if (usable < 0)
+        return NULL;
+    if (!usable || offsets[1] < 0)
+        return Py_NewRef(FALLBACK);
+    PyObject *text = args[0];
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = offsets[0], stop = offsets[1] < n ? offsets[1] : n;
+    if (start >= stop)
+        Py_RETURN_TRUE;
+    const void *data = PyUnicode_DATA(text);
+    int ok;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        ok = base64_alphabet_Py_UCS1((const Py_UCS1 *)data + start, stop - start);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        ok = base64_alphabet_Py_UCS2((const Py_UCS2 *)data + start, stop - start);
+        break;
+    default:
+        ok = base64_alphabet_Py_UCS4((const Py_UCS4 *)data + start, stop - start);
+    }
+    return PyBool_FromLong(ok);
+}
+
 static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
 {
     (void)module;
@@ -357,6 +423,7 @@ static PyMethodDef fastjson_methods[] = {
     {"survey", (PyCFunction)(void (*)(void))fastjson_survey, METH_FASTCALL, survey_doc},
     {"children", (PyCFunction)(void (*)(void))fastjson_children, METH_FASTCALL, children_doc},
     {"newlines", (PyCFunction)(void (*)(void))fastjson_newlines, METH_FASTCALL, newlines_doc},
+    {"base64_alphabet", (PyCFunction)(void (*)(void))fastjson_base64_alphabet, METH_FASTCALL, base64_alphabet_doc},
     {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
     {NULL, NULL, 0, NULL},
 };

@@ -4,7 +4,7 @@ Only headers are decoded: the pixel size of PNG, JPEG, WEBP and GIF images, the 
 and the duration of audio (WAV from its chunk headers; MP3 from its frame headers, past
 an ID3 tag, with the frame count of a Xing/Info or VBRI header when there is one). Byte
 sizes come from the base64 length, so a 50 MB inline file costs no more than its first
-few hundred kilobytes: those are checked to be base64 (a C pass, no decoding), and only
+few hundred kilobytes: those are checked to be base64 (vector compares, no decoding), and only
 the first hundred bytes decoded unless a header lies further in (a JPEG's, after its EXIF).
 """
 
@@ -17,6 +17,7 @@ import struct
 from collections.abc import Iterator
 
 from ..recordtype import recordclass
+from . import speedups
 
 _DATA_URI = re.compile(r"data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(?:;[^,;]*)*),", re.ASCII)
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}", re.ASCII)
@@ -81,15 +82,26 @@ def _inline(form: str, payload: str, mime: str | None) -> Media:
     head_chars = min(len(stripped), _HEAD // 3 * 4)
     # the first _HEAD bytes must decode, as before; checking the alphabet is what strict
     # decoding checks here (the length is possible and the padding was stripped)
-    try:
-        foreign = stripped[:head_chars].encode("ascii").translate(None, _ALPHABET)
-    except UnicodeEncodeError:
-        foreign = b"?"
-    if foreign:
+    if not is_base64(stripped, 0, head_chars):
         return Media(form, mime, size, broken="the base64 data does not decode")
     peek = stripped[: min(head_chars, _PEEK)]
     head = binascii.a2b_base64(peek + "=" * (-len(peek) % 4))
     return Media(form, mime, size, head, encoded=stripped)
+
+
+_FAST_ALPHABET, _FALLBACK = speedups.entry("base64_alphabet")
+
+
+def is_base64(text: str, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]`` is all base64 characters, without padding (offsets not
+    negative): the compiled reader's vector compares where it runs (0.3 µs for a 2.6 KB
+    image, where encoding and translating a copy took 1.1 µs, and about 4 µs in a run)."""
+    if _FAST_ALPHABET is not None and (clean := _FAST_ALPHABET(text, start, stop)) is not _FALLBACK:
+        return clean  # type: ignore[no-any-return]
+    try:
+        return not text[start:stop].encode("ascii").translate(None, _ALPHABET)
+    except UnicodeEncodeError:
+        return False
 
 
 def _headers(media: Media) -> Iterator[bytes]:
