@@ -27,7 +27,7 @@ from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wanspec.lint import positions, source, speedups
+from wanspec.lint import media, positions, source, speedups
 from wanspec.lint.stack import from_the_bottom
 
 
@@ -514,18 +514,6 @@ def test_newlines_count_what_str_count_counts(fast, kind_char):
             assert positions.newlines(text, start, stop) == text.count("\n", start, stop)
 
 
-def test_newlines_decline_what_str_count_reads_from_the_end(fast):
-    class Text(str):
-        pass
-
-    assert fast.newlines("a\nb", -1, 3) is fast.FALLBACK
-    assert fast.newlines("a\nb", 0, -1) is fast.FALLBACK
-    assert fast.newlines(Text("a\nb"), 0, 3) is fast.FALLBACK
-    assert positions.newlines("a\nb\n", 0, -1) == 1  # the twin then counts as str.count does
-    with pytest.raises(TypeError):
-        fast.newlines("a\nb", 0)
-
-
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
@@ -533,7 +521,6 @@ _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 def test_the_base64_alphabet_check_agrees_with_encoding_and_translating(fast, kind_char):
     """Every code unit up to 0x2ff and a few wider ones, alone at every place of a block of
     64 (the vector loop), in its tail and past it; slices that start or stop anywhere."""
-    from wanspec.lint import media
 
     def twin(text: str, start: int, stop: int) -> bool:
         try:
@@ -562,18 +549,27 @@ def test_the_base64_alphabet_check_agrees_with_encoding_and_translating(fast, ki
             assert fast.base64_alphabet(text, 0, len(text)) is (c in _BASE64)
 
 
-def test_the_base64_alphabet_check_declines_what_slices_read_from_the_end(fast):
-    from wanspec.lint import media
+@pytest.mark.parametrize(
+    ("name", "twin", "text", "expected"),
+    [
+        ("newlines", lambda: positions.newlines, "a\nb\n", 1),  # str.count counts to the end's last
+        ("base64_alphabet", lambda: media.is_base64, "QUJD!", True),  # a slice ends before the last
+    ],
+)
+def test_the_scans_decline_offsets_a_slice_reads_from_the_end(fast, name, twin, text, expected):
+    """Negative offsets, and texts that are not exact str, are left to the Python twin,
+    which then reads them as Python's own slicing and counting do."""
 
     class Text(str):
         pass
 
-    assert fast.base64_alphabet("QUJD", -1, 4) is fast.FALLBACK
-    assert fast.base64_alphabet("QUJD", 0, -1) is fast.FALLBACK
-    assert fast.base64_alphabet(Text("QUJD"), 0, 4) is fast.FALLBACK
-    assert media.is_base64("QUJD!", 0, -1) is True  # the twin then reads as a slice does
+    scan = getattr(fast, name)
+    assert scan(text, -1, 4) is fast.FALLBACK
+    assert scan(text, 0, -1) is fast.FALLBACK
+    assert scan(Text(text), 0, 4) is fast.FALLBACK
+    assert twin()(text, 0, -1) == expected
     with pytest.raises(TypeError):
-        fast.base64_alphabet("QUJD", 0)
+        scan(text, 0)
 
 
 def test_nothing_is_kept_after_a_text_is_read_or_declined(fast):
@@ -718,7 +714,6 @@ def test_every_read_of_the_lint_goes_through_the_compiled_reader(fast):
     assert source._FAST_LOADS is fast.loads and source._FAST_SCAN is fast.scan
     assert source._PLAIN_SCAN.__name__ == source._validating_scan().__name__ == "compiled_first"
     assert positions._FAST_NEWLINES is fast.newlines  # an array's lines, counted for its slices
-    from wanspec.lint import media
 
     assert media._FAST_ALPHABET is fast.base64_alphabet  # the start of every inline image
 

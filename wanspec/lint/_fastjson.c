@@ -193,7 +193,7 @@ static PyObject *fastjson_loads(PyObject *module, PyObject *text)
     return declined();
 }
 
-/* The arguments of scan, survey, children, newlines and base64_alphabet: a text, then `count` offsets into it. 1 when
+/* The arguments of scan, survey, children and text_range: a text, then `count` offsets into it. 1 when
  * this reader can take them (an exact str, a first offset that is not negative), 0 to
  * decline, -1 with a TypeError. */
 static int text_and_offsets(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t count,
@@ -209,6 +209,22 @@ static int text_and_offsets(const char *name, PyObject *const *args, Py_ssize_t 
             return -1;
     }
     return PyUnicode_CheckExact(args[0]) && offsets[0] >= 0;
+}
+
+/* The arguments of newlines and base64_alphabet: a text and a range of it, with `stop`
+ * clamped to the text's end. 1 with a range to scan, 2 for an empty range, 0 to decline
+ * (a negative offset: a slice would read it from the end), -1 with a TypeError. */
+static int text_range(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t *start,
+                      Py_ssize_t *stop)
+{
+    Py_ssize_t offsets[2];
+    int usable = text_and_offsets(name, args, nargs, 2, offsets);
+    if (usable <= 0 || offsets[1] < 0)
+        return usable < 0 ? -1 : 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(args[0]);
+    *start = offsets[0];
+    *stop = offsets[1] < n ? offsets[1] : n;
+    return *start < *stop ? 1 : 2;
 }
 
 PyDoc_STRVAR(scan_doc,
@@ -317,15 +333,12 @@ static Py_ssize_t newlines_1(const unsigned char *p, Py_ssize_t n)
 static PyObject *fastjson_newlines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    Py_ssize_t offsets[2];
-    int usable = text_and_offsets("newlines", args, nargs, 2, offsets);
-    if (usable < 0)
-        return NULL;
-    if (!usable || offsets[1] < 0)
-        return Py_NewRef(FALLBACK);
+    Py_ssize_t start = 0, stop = 0;
+    int usable = text_range("newlines", args, nargs, &start, &stop);
+    if (usable <= 0)
+        return usable < 0 ? NULL : Py_NewRef(FALLBACK);
     PyObject *text = args[0];
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = offsets[0], stop = offsets[1] < n ? offsets[1] : n;
-    if (start >= stop)
+    if (usable == 2)
         return PyLong_FromSsize_t(0);
     Py_ssize_t count = 0;
     const void *data = PyUnicode_DATA(text);
@@ -383,15 +396,12 @@ B64_SCAN(Py_UCS4, uint32_t)
 static PyObject *fastjson_base64_alphabet(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    Py_ssize_t offsets[2];
-    int usable = text_and_offsets("base64_alphabet", args, nargs, 2, offsets);
-    if (usable < 0)
-        return NULL;
-    if (!usable || offsets[1] < 0)
-        return Py_NewRef(FALLBACK);
+    Py_ssize_t start = 0, stop = 0;
+    int usable = text_range("base64_alphabet", args, nargs, &start, &stop);
+    if (usable <= 0)
+        return usable < 0 ? NULL : Py_NewRef(FALLBACK);
     PyObject *text = args[0];
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = offsets[0], stop = offsets[1] < n ? offsets[1] : n;
-    if (start >= stop)
+    if (usable == 2)
         Py_RETURN_TRUE;
     const void *data = PyUnicode_DATA(text);
     int ok;
