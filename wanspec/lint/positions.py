@@ -227,7 +227,7 @@ class PositionIndex:
         i = _skip_ws(text, 0, end)
         if not pointer:
             return i
-        tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
+        tokens = _tokens(pointer)
         if self._root is None:
             self._root = _children(text, i, end)
         tables = self._tables
@@ -275,6 +275,20 @@ def _member_name(pointer: str, value: Any) -> str | None:
         else:
             return None
     return name if name is not None and _PLAIN_NAME.fullmatch(name) else None
+
+
+#: Each pointer's tokens, unescaped: a batch's findings repeat a few dozen pointers.
+_TOKENS: dict[str, tuple[str, ...]] = {}
+_KEEP_TOKENS = 4096  # a bound, not a policy
+
+
+def _tokens(pointer: str) -> tuple[str, ...]:
+    found = _TOKENS.get(pointer)
+    if found is None:
+        if len(_TOKENS) >= _KEEP_TOKENS:
+            _TOKENS.clear()
+        found = _TOKENS[pointer] = tuple(unescape_token(t) for t in pointer.split("/")[1:])
+    return found
 
 
 def _skip_ws(text: str, i: int, end: int) -> int:
