@@ -714,7 +714,6 @@ def test_every_read_of_the_lint_goes_through_the_compiled_reader(fast):
     assert source._FAST_LOADS is fast.loads and source._FAST_SCAN is fast.scan
     assert source._PLAIN_SCAN.__name__ == source._validating_scan().__name__ == "compiled_first"
     assert positions._FAST_NEWLINES is fast.newlines  # an array's lines, counted for its slices
-
     assert media._FAST_ALPHABET is fast.base64_alphabet  # the start of every inline image
 
 
