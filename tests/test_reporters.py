@@ -390,6 +390,14 @@ def test_every_text_field_is_made_printable_whatever_was_printed_before(texts):
         assert "\n" not in "".join(v for v in astuple(safe(d)) if isinstance(v, str))
 
 
+def test_a_value_that_is_not_text_passes_and_the_text_beside_it_is_still_escaped():
+    """A Python caller may put a number where a message goes; ``safe`` leaves it as it is
+    and still escapes the fields that are text."""
+    d = Diagnostic("WS300", Severity.ERROR, 123, file="a\nb.json", pointer="/x\x1b")  # type: ignore[arg-type]
+    shown = safe(d)
+    assert shown.message == 123 and shown.file == "a\\nb.json" and shown.pointer == "/x\\x1b"
+
+
 def test_findings_that_differ_in_one_field_each_show_their_own_value():
     """The JSON reports reuse what follows a finding's position for findings that repeat a
     rule; a finding that differs from another in any one field must still show its own."""
