@@ -193,7 +193,7 @@ static PyObject *fastjson_loads(PyObject *module, PyObject *text)
     return declined();
 }
 
-/* The arguments of scan, survey, children and text_range: a text, then `count` offsets into it. 1 when
+/* The arguments of children, text_from and text_range: a text, then `count` offsets into it. 1 when
  * this reader can take them (an exact str, a first offset that is not negative), 0 to
  * decline, -1 with a TypeError. */
 static int text_and_offsets(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t count,
@@ -209,6 +209,18 @@ static int text_and_offsets(const char *name, PyObject *const *args, Py_ssize_t 
             return -1;
     }
     return PyUnicode_CheckExact(args[0]) && offsets[0] >= 0;
+}
+
+/* The arguments of scan and survey: a text and `count` offsets, the first of which must
+ * fall inside the text (`*n` is its length). 1 to read, 0 to decline, -1 with a TypeError. */
+static int text_from(const char *name, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t count,
+                     Py_ssize_t *offsets, Py_ssize_t *n)
+{
+    int usable = text_and_offsets(name, args, nargs, count, offsets);
+    if (usable <= 0)
+        return usable;
+    *n = PyUnicode_GET_LENGTH(args[0]);
+    return offsets[0] < *n;
 }
 
 /* The arguments of newlines and base64_alphabet: a text and a range of it, with `stop`
@@ -235,14 +247,11 @@ PyDoc_STRVAR(scan_doc,
 static PyObject *fastjson_scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    Py_ssize_t start;
-    int usable = text_and_offsets("scan", args, nargs, 1, &start);
-    if (usable < 0)
-        return NULL;
+    Py_ssize_t start, n = 0;
+    int usable = text_from("scan", args, nargs, 1, &start, &n);
+    if (usable <= 0)
+        return usable < 0 ? NULL : Py_NewRef(FALLBACK);
     PyObject *text = args[0];
-    Py_ssize_t n = usable ? PyUnicode_GET_LENGTH(text) : 0;
-    if (!usable || start >= n)
-        return Py_NewRef(FALLBACK);
     Scratch scratch = {NULL, 0};
     PyObject *value;
     Py_ssize_t at = start;
@@ -271,15 +280,11 @@ PyDoc_STRVAR(survey_doc,
 static PyObject *fastjson_survey(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    Py_ssize_t offsets[2];
-    int usable = text_and_offsets("survey", args, nargs, 2, offsets);
-    if (usable < 0)
-        return NULL;
-    PyObject *text = args[0];
-    Py_ssize_t n = usable ? PyUnicode_GET_LENGTH(text) : 0, first = offsets[0], bound = offsets[1];
-    if (!usable || first >= n)
-        return Py_NewRef(FALLBACK);
-    PyObject *got = BY_KIND(survey, text, n, first, bound);
+    Py_ssize_t offsets[2], n = 0;
+    int usable = text_from("survey", args, nargs, 2, offsets, &n);
+    if (usable <= 0)
+        return usable < 0 ? NULL : Py_NewRef(FALLBACK);
+    PyObject *got = BY_KIND(survey, args[0], n, offsets[0], offsets[1]);
     return got != NULL ? got : declined();
 }
 
