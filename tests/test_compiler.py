@@ -215,6 +215,23 @@ def test_portable_patterns_are_only_those_read_alike(pattern, python):
 FLASH = "runware/alibaba:wan@2.6-flash"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["https://hooks.example/wan", "587cdb60-26a3-4672-8eec-3309528caa42", "not a uri, not a uuid"],
+)
+def test_a_string_two_formats_read_differently_reads_as_each_format_says(text):
+    """A uuid is no uri and a URL is no uuid: the same string in ``taskUUID`` and
+    ``webhookURL`` gets each format's own verdict, whichever field the checker asks about
+    first and whatever earlier tasks asked (each format remembers its own verdicts)."""
+    from conftest import FLASH_TASK
+
+    task = {**FLASH_TASK, "taskUUID": text, "webhookURL": text}
+    for earlier in ({**FLASH_TASK, "taskUUID": text}, {**FLASH_TASK, "webhookURL": text}, task):
+        engine.compiled(FLASH)._py_state = "unbuilt"  # a checker with empty memories
+        for first in (earlier, task):
+            assert_same(FLASH, first)
+
+
 def _nest(depth: int) -> Any:
     value: Any = 1
     for _ in range(depth):

@@ -333,8 +333,9 @@ class _Generator:
         """An expression: whether the string ``x`` passes one ``pattern`` or ``format``."""
         ask = f"_rs_check({self.const(sub, 'X')})"
         if kind == "format":
-            seen = self.local("{}", "FS")
-            fmt = self.local(f"_rt.format_check({seen}, {ask})", "F")
+            # one memory a format: "https://x" is a valid uri and not a valid uuid
+            fmt = self.local(f"_rt.format_check({ask})", "F")
+            seen = self.local(f"{fmt}.seen", "FS")
             return f"({seen}.get({x}) or {fmt}({x}))"  # a string seen valid is one lookup
         source = sub["pattern"]
         if not isinstance(source, str):

@@ -129,9 +129,12 @@ def error_builder(make: Callable[..., Any]) -> Callable[..., Any]:
     return error
 
 
-def format_check(seen: dict[str, bool], ask: Callable[[str], bool]) -> Callable[[str], bool]:
-    """jsonschema-rs' verdict on a string for one format, remembered in ``seen`` (the
-    generated code reads ``seen`` first: a string seen valid is one lookup)."""
+def format_check(ask: Callable[[str], bool]) -> Callable[[str], bool]:
+    """jsonschema-rs' verdict on a string for one format, remembered in the function's own
+    ``seen`` (the generated code reads it first: a string seen valid is one lookup). One
+    memory a format: a string two formats read differently must not carry one's verdict
+    to the other."""
+    seen: dict[str, bool] = {}
 
     def fmt(s: str) -> bool:
         ok = seen.get(s)
@@ -143,6 +146,7 @@ def format_check(seen: dict[str, bool], ask: Callable[[str], bool]) -> Callable[
             ok = seen[s] = ask(s)
         return ok
 
+    fmt.seen = seen  # type: ignore[attr-defined]
     return fmt
 
 
