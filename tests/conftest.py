@@ -32,6 +32,18 @@ FLASH_TASK: dict[str, Any] = {
     "duration": 5,
 }
 
+
+def messy_corpus(tmp_path_factory: Any, lines: int) -> list[bytes]:
+    """``lines`` JSON Lines lines of the benchmark's messy corpus (benchmarks/gen_corpus.py:
+    long prompts, inline media, findings of every kind), each with its line feed."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("messy")
+    gen = [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), "--profile", "messy", "--files", "1"]
+    subprocess.run([*gen, "--jsonl-lines", str(lines), "--out", str(out)], check=True, capture_output=True)
+    return (out / "all.jsonl").read_bytes().splitlines(keepends=True)
+
+
 # A crash prints its traceback in every run the tests start (in-process or not), so each
 # "no traceback" assertion also catches a bug that the one exit path turned into exit 2.
 os.environ["WANSPEC_TRACEBACK"] = "1"

@@ -12,15 +12,15 @@ through the public entry points on a batch long enough to switch engines mid-run
 from __future__ import annotations
 
 import copy
+import functools
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import pytest
+from conftest import messy_corpus
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_engines import FIELDS, mutated, values
@@ -62,33 +62,49 @@ def _outcome(call: Any, *args: Any, **kwargs: Any) -> Any:
         return ("raised", type(exc).__name__, str(exc))
 
 
-def _both(schema_id: str, task: Any, plain: bool = True) -> tuple[Any, Any]:
-    """(jsonschema-rs, compiled): the errors and findings of each for one task, or what
-    it raised."""
-    c = engine.compiled(schema_id)
+#: The compiled checkers this process has: the Python one always, the C one
+#: (wanspec.lint.native) where the C module is built. Each is held to jsonschema-rs.
+CHECKERS = ["python", "native"] if engine.has_native() else ["python"]
+
+
+@functools.cache
+def _way(schema_id: str, way: str) -> Any:
+    """A schema's engine that checks every task one way: "rs", "python" or "native"
+    (one engine a way, so no test pays for building a checker twice)."""
+    c = engine.CompiledSchema(engine.store.catalog().get(schema_id))
+    if way != "rs":
+        assert c.use_compiled(True, native=way == "native") and c.checker_kind == way
+    c._left = 10**12  # no window ever chooses again
+    return c
+
+
+def _both(schema_id: str, task: Any, plain: bool = True) -> tuple[Any, list[Any]]:
+    """(jsonschema-rs, [each compiled checker]): the errors and findings of each for one
+    task, or what it raised."""
     out = []
-    for use in (False, True):
-        assert c.use_compiled(use)
+    for way in ("rs", *CHECKERS):
+        c = _way(schema_id, way)
         c._conversions.clear()  # each engine's findings from scratch
         raws = _outcome(c._raw_errors, task, plain)
         out.append((raws if isinstance(raws, tuple) else _errors(raws), _outcome(c.check, task, plain=plain)))
-    c.use_compiled(False)
-    return out[0], out[1]
+    return out[0], out[1:]
 
 
 def assert_same(schema_id: str, task: Any) -> None:
-    rs, py = _both(schema_id, task)
-    assert py[0] == rs[0], "errors differ"
-    assert py[1] == rs[1], "findings differ"
+    rs, compiled = _both(schema_id, task)
+    for way, py in zip(CHECKERS, compiled, strict=True):
+        assert py[0] == rs[0], f"errors differ ({way})"
+        assert py[1] == rs[1], f"findings differ ({way})"
 
 
 # -- every bundled schema compiles ------------------------------------------------------------
 @pytest.mark.parametrize("schema_id", SCHEMAS)
 def test_every_bundled_schema_compiles(schema_id):
-    """A bundled schema the compiler cannot take would quietly lose the speed-up."""
+    """A bundled schema a compiler cannot take would quietly lose the speed-up."""
     c = engine.compiled(schema_id)
-    assert c.use_compiled(True)
-    assert c._py_state == "built"
+    for kind in CHECKERS:
+        assert c.use_compiled(True, native=kind == "native")
+        assert (c._py_state, c.checker_kind) == ("built", kind)
     c.use_compiled(False)
 
 
@@ -227,7 +243,7 @@ def test_a_string_two_formats_read_differently_reads_as_each_format_says(text):
 
     task = {**FLASH_TASK, "taskUUID": text, "webhookURL": text}
     for earlier in ({**FLASH_TASK, "taskUUID": text}, {**FLASH_TASK, "webhookURL": text}, task):
-        engine.compiled(FLASH)._py_state = "unbuilt"  # a checker with empty memories
+        _way.cache_clear()  # checkers with empty memories
         for first in (earlier, task):
             assert_same(FLASH, first)
 
@@ -253,12 +269,18 @@ def test_an_error_about_a_value_nested_too_deep_reads_as_jsonschema_rs_says(dept
 
 
 def _verdict_with(task: Any, *, use: bool) -> list[tuple[str, str]]:
+    """The diagnostics of ``task`` checked by jsonschema-rs (``use`` False) or by each
+    compiled checker (which must agree)."""
     c = engine.compiled(FLASH)
-    c.use_compiled(use)
+    verdicts = []
     try:
-        return sorted((d.code, d.message) for d in lint_payload(task, FLASH))
+        for native in (False, True) if use else (None,):
+            if c.use_compiled(use, native=native) or not native:
+                verdicts.append(sorted((d.code, d.message) for d in lint_payload(task, FLASH)))
     finally:
         c.use_compiled(False)
+    assert all(v == verdicts[0] for v in verdicts), "the compiled checkers differ"
+    return verdicts[0]
 
 
 @pytest.mark.parametrize(
@@ -362,10 +384,7 @@ def test_a_compiler_that_misreads_one_keyword_is_caught(monkeypatch):
 # -- through the public entry points, switching engines mid-run --------------------------------------
 @pytest.fixture(scope="module")
 def messy_lines(tmp_path_factory) -> list[bytes]:
-    out = tmp_path_factory.mktemp("messy")
-    gen = [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), "--profile", "messy", "--files", "1"]
-    subprocess.run([*gen, "--jsonl-lines", "4500", "--out", str(out)], check=True, capture_output=True)
-    return (out / "all.jsonl").read_bytes().splitlines(keepends=True)
+    return messy_corpus(tmp_path_factory, 4500)
 
 
 def _diagnostics(lines: list[bytes], window: int, monkeypatch, build_after: int = 1) -> list[dict[str, Any]]:
@@ -445,7 +464,9 @@ def test_the_compiled_code_is_built_only_once_tasks_with_errors_would_have_paid_
     brought enough tasks with errors to pay for the build: BUILD_AFTER (2,048) when it is
     generated at run time, so a run of 2,000 messy tasks (a pre-commit hook, a worker's
     share of a few thousand files) never builds it; BUILD_AFTER_PREBUILT (256) when the
-    wheel ships it. No run decides before its first window (1,024 tasks) is full."""
+    wheel ships it. No run decides before its first window (1,024 tasks) is full. (This
+    is the rule where the install has no C checker; tests/test_native.py has the other.)"""
+    monkeypatch.setattr(engine, "has_native", lambda: False)
     monkeypatch.setattr(engine.store, "prebuilt_checker_exists", lambda path: shipped)
     engine.compiled_as.cache_clear()
     try:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import sysconfig
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -745,6 +746,13 @@ def test_the_reader_under_sanitizers(tmp_path):
     """The reader's own tests (generated, mutated, hostile, sliced, listed, and memory after
     30,000 reads) with the C code built under ASan and UBSan: an out-of-bounds read, a
     use after free or an overflow aborts the run. Skipped without gcc's sanitizer runtimes."""
+    in_process = "not lint_reports and not arrays_report and not switch and not built_from and not sanitizers"
+    run_sanitized(tmp_path, __file__, in_process)
+
+
+def run_sanitized(tmp_path: Path, tests: str, select: str) -> None:
+    """Run the tests of the file ``tests`` that ``select`` (-k) picks, in a process whose
+    C module is built under ASan and UBSan (tests/test_native.py runs its own this way)."""
     gcc = shutil.which("gcc")
     if gcc is None:
         pytest.skip("no gcc")
@@ -777,11 +785,10 @@ def test_the_reader_under_sanitizers(tmp_path):
         pytest.skip(f"the sanitized build failed: {compiled.stderr[-500:]}")
     runner = tmp_path / "run_sanitized.py"
     runner.write_text(_SANITIZED_RUNNER, encoding="utf-8")
-    in_process = "not lint_reports and not arrays_report and not switch and not built_from and not sanitizers"
     # PYTHONMALLOC=malloc: every object its own allocation, so ASan sees the end of each buffer
     env = {**os.environ, "LD_PRELOAD": " ".join(runtimes), "ASAN_OPTIONS": "detect_leaks=0", "PYTHONMALLOC": "malloc"}
     proc = subprocess.run(
-        [sys.executable, str(runner), str(built), __file__, in_process],
+        [sys.executable, str(runner), str(built), tests, select],
         capture_output=True,
         text=True,
         env=env,

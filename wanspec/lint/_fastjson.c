@@ -154,6 +154,8 @@ static int append_offset(PyObject *list, Py_ssize_t offset)
 #undef KIND
 #undef F
 
+#include "_fastcheck.h"
+
 /* FALLBACK for a text the reader declined; NULL when memory ran out (the error stands). */
 static PyObject *declined(void)
 {
@@ -439,6 +441,7 @@ static PyMethodDef fastjson_methods[] = {
     {"children", (PyCFunction)(void (*)(void))fastjson_children, METH_FASTCALL, children_doc},
     {"newlines", (PyCFunction)(void (*)(void))fastjson_newlines, METH_FASTCALL, newlines_doc},
     {"base64_alphabet", (PyCFunction)(void (*)(void))fastjson_base64_alphabet, METH_FASTCALL, base64_alphabet_doc},
+    {"check", (PyCFunction)(void (*)(void))fastcheck_check, METH_FASTCALL, check_doc},
     {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
     {NULL, NULL, 0, NULL},
 };
@@ -467,7 +470,7 @@ PyMODINIT_FUNC PyInit__fastjson(void)
             return NULL;
         }
     }
-    if (PyModule_AddObjectRef(m, "FALLBACK", FALLBACK) < 0 ||
+    if (fastcheck_init() < 0 || PyModule_AddObjectRef(m, "FALLBACK", FALLBACK) < 0 ||
         PyModule_AddIntConstant(m, "MAX_DEPTH", MAX_DEPTH) < 0 ||
         PyModule_AddStringConstant(m, "SOURCE_DIGEST", WANSPEC_SOURCE_DIGEST) < 0) {
         Py_DECREF(m);

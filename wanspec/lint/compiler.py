@@ -54,8 +54,29 @@ _APPLIES = {
     "maxItems": "array",
 }
 
+#: Keywords whose errors are one test of the value: one error when the test fails.
+SINGLE_TESTS = frozenset(
+    (
+        "type",
+        "const",
+        "enum",
+        "minimum",
+        "maximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "pattern",
+        "format",
+    )
+)
+
 Errors = list[Any]
 Checker = Callable[[Any], Errors]
+#: A custom keyword's findings function for one place: ``(name, config) -> (instance -> [(rule, message)])``.
+KeywordMaker = Callable[[str, Any], Callable[[Any], list[tuple[str, str]]]]
+#: jsonschema-rs' verdict on strings for one ``format`` or ``pattern`` subschema.
+StringCheck = Callable[[dict[str, Any]], Callable[[str], bool]]
 
 
 class Unsupported(Exception):
@@ -117,6 +138,20 @@ def portable(pattern: str) -> str | None:
     return None if in_class else "".join(out)
 
 
+def pattern_of(sub: dict[str, Any]) -> tuple[str, str | None]:
+    """A ``pattern``'s source, and its ``portable`` Python reading (None: not certain).
+    Raises ``Unsupported`` for a pattern that is not text or that Python cannot compile."""
+    source = sub["pattern"]
+    if not isinstance(source, str):
+        raise Unsupported(f"pattern {source!r}")
+    same = portable(source)
+    try:
+        re.compile(same if same is not None else source)
+    except re.error as exc:
+        raise Unsupported(f"pattern {source!r}") from exc
+    return source, same
+
+
 def module_source(schema: Any, custom: Collection[str], sep: str) -> str:
     """The checker of ``schema`` as the text of a Python module, a pure function of the
     schema: the same text at run time and in the wheel (``wanspec.lint.prebuilt``).
@@ -160,8 +195,8 @@ def module_source(schema: Any, custom: Collection[str], sep: str) -> str:
 def load(
     module: Any,
     make_error: Callable[..., Any],
-    keyword: Callable[[str, Any], Callable[[Any], list[tuple[str, str]]]],
-    rs_check: Callable[[dict[str, Any]], Callable[[str], bool]],
+    keyword: KeywordMaker,
+    rs_check: StringCheck,
 ) -> Checker:
     """The checker of a module ``module_source`` wrote (imported, or its namespace).
 
@@ -178,8 +213,8 @@ def load(
 def compile_schema(
     schema: Any,
     make_error: Callable[..., Any],
-    keyword: Callable[[str, Any], Callable[[Any], list[tuple[str, str]]]],
-    rs_check: Callable[[dict[str, Any]], Callable[[str], bool]],
+    keyword: KeywordMaker,
+    rs_check: StringCheck,
     sep: str,
     custom: Collection[str],
 ) -> Checker:
@@ -337,14 +372,7 @@ class _Generator:
             fmt = self.local(f"_rt.format_check({ask})", "F")
             seen = self.local(f"{fmt}.seen", "FS")
             return f"({seen}.get({x}) or {fmt}({x}))"  # a string seen valid is one lookup
-        source = sub["pattern"]
-        if not isinstance(source, str):
-            raise Unsupported(f"pattern {source!r}")
-        same = portable(source)
-        try:
-            re.compile(same if same is not None else source)
-        except re.error as exc:
-            raise Unsupported(f"pattern {source!r}") from exc
+        source, same = pattern_of(sub)
         if same is not None:  # ASCII needs no look for surrogates: the search is inline
             fast = self.local(f"_rt.search_of({self.const(same, 'X')})", "RE")
             slow = self.local(f"_rt.portable_pattern({fast})", "P")
@@ -590,19 +618,7 @@ class _Generator:
         if guard is None:
             return []
         lines: list[str] = []
-        if key in (
-            "type",
-            "const",
-            "enum",
-            "minimum",
-            "maximum",
-            "minLength",
-            "maxLength",
-            "minItems",
-            "maxItems",
-            "pattern",
-            "format",
-        ):
+        if key in SINGLE_TESTS:
             test = self.valid({key: value}, x, known)
             if key in ("minimum", "maximum"):  # about a number: nothing jsonschema-rs refuses
                 build = "_R"
@@ -741,4 +757,13 @@ class _Generator:
         return value
 
 
-__all__ = ["Checker", "Unsupported", "compile_schema", "load", "module_source", "portable"]
+__all__ = [
+    "SINGLE_TESTS",
+    "Checker",
+    "Unsupported",
+    "compile_schema",
+    "load",
+    "module_source",
+    "pattern_of",
+    "portable",
+]

@@ -20,6 +20,7 @@ from ..errors import CatalogError
 from ..jsontools import pointer_of
 from ..recordtype import recordclass
 from . import keywords as _keywords
+from . import speedups as _speedups
 from .messages import dependent, describe, did_you_mean, field_name, is_numeric_string, missing, show
 
 Path = tuple[str | int, ...]
@@ -29,6 +30,7 @@ _KEEP_CONVERSIONS = 4096
 #: checker (a run that never builds one does not pay the imports).
 _compiler: Any = None
 _runtime: Any = None
+_native: Any = None
 #: Tasks a schema checks before it chooses again between jsonschema-rs and the compiled code.
 WINDOW = 1024
 #: Tasks with errors a schema checks with jsonschema-rs, in windows where a third or more
@@ -38,6 +40,11 @@ WINDOW = 1024
 #: about 12 ms; loading the wheel's prebuilt checker about 1 ms.
 BUILD_AFTER = 2048
 BUILD_AFTER_PREBUILT = 256
+#: The same for the compiled checker in C (``lint.native``), which is at least as quick as
+#: jsonschema-rs on a valid task and twice as quick on one with errors: used from the first
+#: window after this many tasks with errors, whatever their share (its program is built in
+#: 1-3 ms; a task with errors checked by jsonschema-rs loses about 8 µs).
+BUILD_AFTER_NATIVE = 256
 _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
 _BRANCHING = ("anyOf", "oneOf")
 #: What jsonschema-rs writes for the instance in its messages (see ``_compile``).
@@ -108,6 +115,7 @@ class CompiledSchema:
         # shows it pays: see _raw_errors.
         self._py: Any = None
         self._py_state = "unbuilt"  # "unbuilt", "built" or "unsupported"
+        self.checker_kind: str | None = None  # once built: "native" (lint.native) or "python"
         self._use_py = False
         self._left = self._window_invalid = 0  # tasks left in this window; those with errors
         self._owed = 0  # tasks with errors checked by jsonschema-rs while the compiled code would pay
@@ -152,14 +160,18 @@ class CompiledSchema:
         """The engine's errors for one task. ``plain``: the task is known to be plain JSON
         (a parser made it), so the compiled checker needs no scan to take it.
 
-        The fast engine has two ways to the same errors (tests/test_compiler.py holds
-        them to that). jsonschema-rs is quicker on a valid task; the compiled Python code
-        is quicker on a task with errors, which jsonschema-rs builds as Python objects one
-        by one. Each window of tasks chooses for the next: the compiled code once a third
-        or more of the tasks had errors, jsonschema-rs otherwise. The code is built once
-        such windows have brought ``BUILD_AFTER`` tasks with errors (``BUILD_AFTER_PREBUILT``
-        when the wheel ships it). Both ways give the same errors, so a count that a thread
-        races on (the language server) costs time, never a finding.
+        The fast engine has two ways to the same errors (tests/test_compiler.py and
+        tests/test_native.py hold them to that): jsonschema-rs, or a checker compiled from
+        the schema, in C (``lint.native``) where this install has the C module, in Python
+        (``lint.compiler``) where it has not. jsonschema-rs is quicker on a valid task than
+        the Python checker; both compiled checkers are quicker on a task with errors, which
+        jsonschema-rs builds as Python objects one by one. Each window of tasks chooses for
+        the next. The C checker is used from the first window after ``BUILD_AFTER_NATIVE``
+        tasks with errors. The Python one is used once a third or more of a window's tasks
+        had errors, and built once such windows have brought ``BUILD_AFTER`` tasks with
+        errors (``BUILD_AFTER_PREBUILT`` when the wheel ships it). All ways give the same
+        errors, so a count that a thread races on (the language server) costs time, never
+        a finding.
         ``_set_way`` points this name at the way chosen (an instance attribute: no test a task).
         """
         if self.engine == "reference":
@@ -187,6 +199,12 @@ class CompiledSchema:
         return raws
 
     def _choose(self) -> None:
+        if self._py_state != "unsupported" and self.checker_kind != "python" and has_native():
+            self._owed += self._window_invalid  # the C checker: quicker on every task once built
+            self._set_way(
+                (self._py_state == "built" or self._owed >= BUILD_AFTER_NATIVE) and self._python_checker() is not None
+            )
+            return
         use = self._window_invalid * 3 >= WINDOW
         if use and self._py_state == "unbuilt":
             self._owed += self._window_invalid
@@ -200,36 +218,56 @@ class CompiledSchema:
         if self.engine != "reference":
             self._raw_errors = self._py_errors if use_py else self._rs_errors  # type: ignore[method-assign]
 
-    def _python_checker(self) -> Any:
-        global _compiler, _runtime
+    def _python_checker(self, native: bool | None = None) -> Any:
+        """The compiled checker, built on first use: in C where this process has the C
+        module (``native`` None or True), else in Python; None when the schema has a keyword
+        neither knows. ``native``: build that kind (for tests and benchmarks)."""
+        global _compiler, _runtime, _native
+        if native and not has_native():
+            return None  # no C checker in this process: nothing changes
+        if native is not None and self._py_state != "unbuilt" and (self.checker_kind == "native") != native:
+            self._py_state, self._py, self.checker_kind = "unbuilt", None, None
         if self._py_state == "unbuilt":
             if _compiler is None:
-                from . import compiler, runtime  # here: a run that never builds a checker skips the import
+                from . import compiler, runtime  # here: a run that never builds one skips these
+                from . import native as native_checker
 
-                _compiler, _runtime = compiler, runtime
-            module = store.prebuilt_checker(self.entry.path)
-            try:
-                if module is not None:  # the wheel's, compiled when it was built
-                    self._py = _compiler.load(module, RawError, _custom_keyword, _rs_string_check)
-                else:
-                    self._py = _compiler.compile_schema(
-                        self.validation_schema,
-                        RawError,
-                        _custom_keyword,
-                        _rs_string_check,
-                        _keywords.SEP,
-                        _keywords.CHECKS,
-                    )
-                self._py_state = "built"
-            except _compiler.Unsupported:  # a keyword the compiler does not know: jsonschema-rs only
-                self._py_state = "unsupported"
+                _compiler, _runtime, _native = compiler, runtime, native_checker
+            self._py_state = "unsupported"  # a keyword neither compiler knows: jsonschema-rs only
+            args = (
+                self.validation_schema,
+                RawError,
+                _custom_keyword,
+                _rs_string_check,
+                _keywords.SEP,
+                _keywords.CHECKS,
+            )
+            if native is not False and has_native():
+                try:
+                    self._py = _native.load(*args)
+                    if self._py is not None:
+                        self._py_state, self.checker_kind = "built", "native"
+                except _compiler.Unsupported:
+                    self._py = None
+            if self._py is None and native is not True:
+                module = store.prebuilt_checker(self.entry.path)
+                try:
+                    if module is not None:  # the wheel's, compiled when it was built
+                        self._py = _compiler.load(module, RawError, _custom_keyword, _rs_string_check)
+                    else:
+                        self._py = _compiler.compile_schema(*args)
+                    self._py_state, self.checker_kind = "built", "python"
+                except _compiler.Unsupported:
+                    self._py = None
         return self._py
 
-    def use_compiled(self, use: bool = True) -> bool:
+    def use_compiled(self, use: bool = True, *, native: bool | None = None) -> bool:
         """Check every task with the compiled code (``use``) or with jsonschema-rs from now
-        on, until the next window chooses again; False when the schema cannot be compiled.
-        For tests and benchmarks: both ways give the same findings."""
-        self._set_way(use and self._python_checker() is not None)
+        on, until the next window chooses again; False when the schema cannot be compiled
+        (or, with ``native`` True, when this process has no C checker). ``native``: the C
+        checker (True) or the Python one (False); None: the one the process would build.
+        For tests and benchmarks: every way gives the same findings."""
+        self._set_way(use and self._python_checker(native if use else None) is not None)
         return self._use_py or not use
 
     # -- conversion ----------------------------------------------------------------
@@ -552,6 +590,11 @@ def _depth(schema_steps: Path) -> int:
             depth += 1
         i += 1
     return depth
+
+
+def has_native() -> bool:
+    """Whether this process has the C checker (``lint.native``): the C module, not turned off."""
+    return _speedups.entry("check")[0] is not None
 
 
 def _kw(keyword: str) -> str:
