@@ -180,12 +180,14 @@ def test_the_c_entry_point_refuses_what_is_not_a_program():
 
 # -- hand-written schemas: every keyword, against arbitrary values ---------------------------
 NAMES = ["a", "b", "c", "d"]
+UUID = "587cdb60-26a3-4672-8eec-3309528caa42"
 json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(-5, 12)
     | st.sampled_from([0.0, -0.0, 1.0, 2.5, 3.0, 1e308, 10**20])
-    | st.sampled_from(["", "x", "ab", "abc", "é", "héllo", "a\nb", "https://x.example/a", "\ud800", "7", "x-1"]),
+    | st.sampled_from(["", "x", "ab", "abc", "é", "héllo", "a\nb", "https://x.example/a", "\ud800", "7", "x-1"])
+    | st.sampled_from([UUID, UUID.upper(), UUID[:-1] + "g", UUID.replace("-", ""), "{" + UUID + "}", UUID + "\n"]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(NAMES), inner, max_size=4),
     max_leaves=10,
 )
@@ -243,6 +245,37 @@ def _by_hand(index: int) -> tuple[Any, Any]:
     if index not in _HAND:
         _HAND[index] = _checkers(SCHEMAS_BY_HAND[index])
     return _HAND[index]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from("0123456789abcdefABCDEF"), min_size=32, max_size=32),
+    st.integers(0, 35),
+    st.sampled_from(["g", "-", "", "0", "é", " ", "\n"]),
+)
+def test_a_uuid_of_the_canonical_shape_is_valid_unasked_and_only_that_shape(digits, at, other):
+    """Both checkers take an 8-4-4-4-12 hex string as a valid ``uuid`` without asking
+    jsonschema-rs (a batch's task ids are all distinct: its memory never holds them). That
+    holds because jsonschema-rs takes every such string; anything else is still asked."""
+    text = "-".join("".join(digits[a:b]) for a, b in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)))
+    ask = engine._rs_string_check({"format": "uuid"})
+    assert ask(text) and runtime.canonical_uuid(text)
+    near = text[:at] + other + text[at + 1 :]
+    assert not runtime.canonical_uuid(near) or ask(near)  # the shape never says more than jsonschema-rs
+    schema = {"properties": {"a": {"format": "uuid"}}}
+    checkers = _by_schema(schema)
+    for value in (text, near):
+        assert_same(schema, checkers, {"a": value})
+
+
+_BY_SCHEMA: dict[str, tuple[Any, Any]] = {}
+
+
+def _by_schema(schema: Any) -> tuple[Any, Any]:
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _BY_SCHEMA:
+        _BY_SCHEMA[key] = _checkers(schema)
+    return _BY_SCHEMA[key]
 
 
 def test_a_schema_python_cannot_compile_has_no_program_either():

@@ -33,6 +33,25 @@ enum {
 /* type bits: native.py's TYPE_BITS */
 enum { T_OBJECT = 1, T_ARRAY = 2, T_STRING = 4, T_BOOLEAN = 8, T_NULL = 16, T_NUMBER = 32, T_INTEGER = 64 };
 
+/* formats with a shape valid unasked: runtime.SURE_SHAPES */
+enum { SHAPE_UUID = 1 };
+
+/* runtime.canonical_uuid: 8-4-4-4-12 hex digits, either case */
+static int canonical_uuid(PyObject *x)
+{
+    if (!PyUnicode_IS_ASCII(x) || PyUnicode_GET_LENGTH(x) != 36) return 0;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(x);
+    for (int i = 0; i < 36; i++) {
+        Py_UCS1 c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* V_EQ kinds */
 enum { EQ_SAME = 0, EQ_TEXT = 1, EQ_NUMBER = 2, EQ_CALL = 3 };
 
@@ -153,6 +172,7 @@ static int valid_op(PyObject *op, PyObject *x)
         return truthy_call1(OP(op, 1), x);
     case V_FORMAT: {
         if (!PyUnicode_CheckExact(x)) return 1;
+        if (OPINT(op, 3) == SHAPE_UUID && canonical_uuid(x)) return 1;
         PyObject *seen = PyDict_GetItemWithError(OP(op, 1), x);
         if (seen != NULL) {
             int ok = PyObject_IsTrue(seen);

@@ -369,7 +369,7 @@ class _Generator:
         ask = f"_rs_check({self.const(sub, 'X')})"
         if kind == "format":
             # one memory a format: "https://x" is a valid uri and not a valid uuid
-            fmt = self.local(f"_rt.format_check({ask})", "F")
+            fmt = self.local(f"_rt.format_check({ask}, {self.const(sub['format'], 'X')})", "F")
             seen = self.local(f"{fmt}.seen", "FS")
             return f"({seen}.get({x}) or {fmt}({x}))"  # a string seen valid is one lookup
         source, same = pattern_of(sub)

@@ -155,8 +155,9 @@ class _Builder:
         """One ``pattern`` or ``format`` test, with the callables the generated code uses."""
         key = repr(sub)
         if kind == "format":
-            fmt = self.made("format", key, lambda: runtime.format_check(self._rs_check(sub)))
-            return (V_FORMAT, fmt.seen, fmt)
+            fmt = self.made("format", key, lambda: runtime.format_check(self._rs_check(sub), sub["format"]))
+            name = sub["format"]
+            return (V_FORMAT, fmt.seen, fmt, runtime.SURE_SHAPES.get(name, 0) if isinstance(name, str) else 0)
         source, same = pattern_of(sub)
         if same is not None:
             search = self.made("search", same, lambda: runtime.search_of(same))

@@ -129,14 +129,29 @@ def error_builder(make: Callable[..., Any]) -> Callable[..., Any]:
     return error
 
 
-def format_check(ask: Callable[[str], bool]) -> Callable[[str], bool]:
-    """jsonschema-rs' verdict on a string for one format, remembered in the function's own
-    ``seen`` (the generated code reads it first: a string seen valid is one lookup). One
-    memory a format: a string two formats read differently must not carry one's verdict
-    to the other."""
+#: Formats with a shape every reading takes as valid, checked without asking jsonschema-rs
+#: (a batch's task ids are all distinct, so its memory never holds them): the format's
+#: number in ``_fastcheck.h`` (``SHAPE_*``), and the test. Anything else is asked.
+SURE_SHAPES = {"uuid": 1}
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def canonical_uuid(s: str) -> bool:
+    """Whether ``s`` is a UUID as RFC 9562 writes it: 8-4-4-4-12 hex digits, either case."""
+    return len(s) == 36 and _UUID.fullmatch(s) is not None
+
+
+def format_check(ask: Callable[[str], bool], name: Any = None) -> Callable[[str], bool]:
+    """jsonschema-rs' verdict on a string for the format ``name``, remembered in the
+    function's own ``seen`` (the generated code reads it first: a string seen valid is one
+    lookup). One memory a format: a string two formats read differently must not carry
+    one's verdict to the other. A string of a ``SURE_SHAPES`` shape is valid unasked."""
     seen: dict[str, bool] = {}
+    sure = canonical_uuid if name == "uuid" else None
 
     def fmt(s: str) -> bool:
+        if sure is not None and sure(s):
+            return True
         ok = seen.get(s)
         if ok is None:
             if not s.isascii() and unencodable(s):
@@ -185,7 +200,9 @@ __all__ = [
     "MISSING",
     "NUMBERS",
     "RS_DEPTH_LIMIT",
+    "SURE_SHAPES",
     "Fallback",
+    "canonical_uuid",
     "dialect_pattern",
     "error_builder",
     "format_check",
