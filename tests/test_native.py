@@ -173,9 +173,12 @@ def test_what_a_custom_keyword_raises_leaves_the_checker_as_it_is():
 def test_the_c_entry_point_refuses_what_is_not_a_program():
     from wanspec.lint import _fastjson  # type: ignore[attr-defined]
 
-    for args in [(), ([], {}, print, print), ("program", {}, print, print)]:
+    for args in [(), ([], print, print, runtime.Fallback, {}), ((), print, print, "not a class", {})]:
         with pytest.raises(TypeError):
             _fastjson.check(*args)
+    for task in ([], "task", None, type("Mapping", (dict,), {})()):
+        with pytest.raises(runtime.Fallback):  # a task is a plain object: anything else goes to jsonschema-rs
+            _fastjson.check((), print, print, runtime.Fallback, task)
 
 
 # -- hand-written schemas: every keyword, against arbitrary values ---------------------------

@@ -505,27 +505,39 @@ static int emit(Walk *w, PyObject *node, PyObject *x, PyObject *out)
 }
 
 PyDoc_STRVAR(check_doc,
-"check(program, task, error, make) -> list\n\n"
+"check(program, error, make, fallback, task) -> list\n\n"
 "The errors of a plain JSON task under a schema's program (wanspec.lint.native), each made\n"
 "by error(keyword, schema_path, instance_path, instance[, message[, branches]]), in the\n"
 "order the generated Python checker finds them; by make(...) (the same arguments) where\n"
-"the instance is a number, a boolean, null or an ASCII string, which error passes to make.");
+"the instance is a number, a boolean, null or an ASCII string, which error passes to make.\n"
+"Raises fallback (runtime.Fallback: jsonschema-rs must answer) for a task that is not an\n"
+"object, or nested past what the stack allows, as the generated checker does.");
 
 static PyObject *fastcheck_check(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    if (nargs != 4 || !PyTuple_CheckExact(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "check(program, task, error, make): program is a tuple");
+    if (nargs != 5 || !PyTuple_CheckExact(args[0]) || !PyExceptionClass_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "check(program, error, make, fallback, task): a tuple, two callables, an exception class, a task");
         return NULL;
     }
-    Walk w = {args[2], args[3], NULL, 0, 0};
+    PyObject *task = args[4];
+    if (!PyDict_CheckExact(task)) {  /* a task is an object: anything else, jsonschema-rs says */
+        PyErr_SetNone(args[3]);
+        return NULL;
+    }
+    Walk w = {args[1], args[2], NULL, 0, 0};
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
-    int failed = emit(&w, args[0], args[1], out) < 0;
+    int failed = emit(&w, args[0], task, out) < 0;
     while (w.depth) pop(&w);
     PyMem_Free(w.path);
     if (failed) {
         Py_DECREF(out);
+        if (PyErr_ExceptionMatches(PyExc_RecursionError)) {  /* nested past this stack */
+            PyErr_Clear();
+            PyErr_SetNone(args[3]);
+        }
         return NULL;
     }
     return out;

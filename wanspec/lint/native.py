@@ -24,6 +24,7 @@ same.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Callable, Collection
@@ -399,17 +400,8 @@ def load(
     if run is None:
         return None
     code = program(schema, keyword, rs_check, sep, custom)
-    error = runtime.error_builder(make_error)
-    fallback = runtime.Fallback
-
-    def check(task: Any) -> list[Any]:
-        if type(task) is not dict:
-            raise fallback
-        try:
-            return run(code, task, error, make_error)  # type: ignore[no-any-return]
-        except RecursionError as exc:  # a task nested past this stack: jsonschema-rs answers
-            raise fallback from exc
-
+    # no Python frame between the engine and C: the C function raises Fallback itself
+    check = functools.partial(run, code, runtime.error_builder(make_error), make_error, runtime.Fallback)
     check.program = code  # type: ignore[attr-defined]  # for the tests
     return check
 
