@@ -630,7 +630,7 @@ def _wanspec(*args: str, pure: bool, cwd: Any) -> subprocess.CompletedProcess[by
     version = subprocess.run(
         [sys.executable, "-m", "wanspec", "--version"], capture_output=True, text=True, env=env, cwd=cwd, check=True
     )
-    assert ("JSON reader: pure Python" if pure else "JSON reader: compiled") in version.stdout
+    assert ("JSON reader and checker: pure Python" if pure else "JSON reader and checker: compiled") in version.stdout
     return subprocess.run([sys.executable, "-m", "wanspec", *args], capture_output=True, env=env, cwd=cwd, timeout=300)
 
 

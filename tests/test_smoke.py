@@ -29,4 +29,4 @@ def test_console_script_lints_the_examples():
 def test_python_dash_m_version():
     out = subprocess.run([sys.executable, "-m", "wanspec", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("wanspec, version ")
-    assert "JSON reader: " in out.stdout  # compiled or pure Python: bug reports say which
+    assert "JSON reader and checker: " in out.stdout  # compiled or pure Python: bug reports say which

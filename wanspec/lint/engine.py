@@ -229,8 +229,8 @@ class CompiledSchema:
             self._py_state, self._py, self.checker_kind = "unbuilt", None, None
         if self._py_state == "unbuilt":
             if _compiler is None:
-                from . import compiler, runtime  # here: a run that never builds one skips these
-                from . import native as native_checker
+                from . import compiler, runtime  # here: a run that never builds a checker skips these
+                from . import native as native_checker  # (the name: ``native`` is this method's argument)
 
                 _compiler, _runtime, _native = compiler, runtime, native_checker
             self._py_state = "unsupported"  # a keyword neither compiler knows: jsonschema-rs only

@@ -1,9 +1,10 @@
 """The lint's optional compiled parts, and the switch that turns them off.
 
-A wheel built where a C compiler is found ships ``_fastjson`` (``hatch_build.py``); a
-wheel built without one, or ``WANSPEC_PURE_PYTHON=1`` in the environment, runs the same
-lint in pure Python. Each compiled part answers exactly as its Python twin does, or
-declines and lets the twin answer (tests/test_fastjson.py holds them to it).
+A wheel built where a C compiler is found ships ``_fastjson`` (``hatch_build.py``): the JSON
+reader, and the schema checker that runs ``lint.native``'s programs. A wheel built without
+one, or ``WANSPEC_PURE_PYTHON=1`` in the environment, runs the same lint in pure Python.
+Each compiled part answers exactly as its Python twin does, or declines and lets the twin
+answer (tests/test_fastjson.py and tests/test_native.py hold them to it).
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ def active() -> dict[str, bool]:
 
 
 def describe() -> str:
-    """One phrase for ``wanspec --version`` (and so for bug reports): which JSON reader runs."""
+    """One phrase for ``wanspec --version`` (and so for bug reports): which JSON reader and
+    schema checker run (both are in the one C module)."""
     if not wanted():
-        return f"JSON reader: pure Python, as {PURE_PYTHON_VARIABLE} is set"
+        return f"JSON reader and checker: pure Python, as {PURE_PYTHON_VARIABLE} is set"
     if active()["fastjson"]:
-        return "JSON reader: compiled"
-    return "JSON reader: pure Python, no compiled reader in this install"
+        return "JSON reader and checker: compiled"
+    return "JSON reader and checker: pure Python, no compiled module in this install"
