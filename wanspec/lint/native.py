@@ -88,12 +88,6 @@ _GE, _LE = 0, 1
 Node = Any  # an error node (tuple), or a validity node (True, False or a tuple)
 
 
-def available() -> bool:
-    """Whether this process has the compiled checker (the C module, not turned off)."""
-    run, _ = speedups.entry("check")
-    return run is not None
-
-
 class _Builder:
     def __init__(
         self,
@@ -406,4 +400,4 @@ def load(
     return check
 
 
-__all__ = ["TYPE_BITS", "available", "load", "program"]
+__all__ = ["TYPE_BITS", "load", "program"]
