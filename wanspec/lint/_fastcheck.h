@@ -1,6 +1,7 @@
 /* The compiled checker: runs a schema's program (wanspec/lint/native.py) over a task.
  *
- * Included once by _fastjson.c, which registers check(program, task, error). A program is
+ * Included once by _fastjson.c, which registers check(program, error, make, fallback,
+ * task) (see check_doc below). A program is
  * what native.py builds from a dereferenced schema: nested tuples of operations whose first
  * item is an opcode below. Two kinds of node:
  *
@@ -19,7 +20,9 @@
  * any of them raises (runtime.Fallback among them) leaves check() as it is.
  *
  * Only plain JSON reaches it (dicts, lists, str, int, float, bool, None, no subclasses):
- * the engine checks that first, as it does for the generated checker.
+ * the engine checks that first, as it does for the generated checker. A walk nests C
+ * calls as deep as the schema (the task is walked only where the schema goes), each
+ * level through Py_EnterRecursiveCall: past the stack, jsonschema-rs answers.
  */
 
 /* opcodes: native.py's V_* and E_* */
