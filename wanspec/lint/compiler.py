@@ -739,10 +739,11 @@ class _Generator:
             raise Unsupported(f"names {value!r}")
         return value
 
-    def dependencies(self, value: Any) -> list[tuple[str, list[str]]]:
+    @staticmethod
+    def dependencies(value: Any) -> list[tuple[str, list[str]]]:
         if not isinstance(value, dict):
             raise Unsupported("dependentRequired that is not an object")
-        return [(prop, self.names(needs)) for prop, needs in value.items()]
+        return [(prop, _Generator.names(needs)) for prop, needs in value.items()]
 
     @staticmethod
     def members(value: Any) -> list[tuple[str, Any]]:

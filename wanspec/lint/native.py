@@ -26,7 +26,6 @@ same.
 from __future__ import annotations
 
 import functools
-import math
 import sys
 from collections.abc import Callable, Collection
 from typing import Any
@@ -41,6 +40,7 @@ from .compiler import (
     StringCheck,
     Unsupported,
     _Generator,
+    _literal,
     pattern_of,
 )
 
@@ -123,11 +123,15 @@ class _Builder:
 
     @staticmethod
     def constant(value: Any) -> Any:
-        """``value`` as the program holds it; a value with no literal is Unsupported, as
-        the generated code's constants are."""
-        if any(isinstance(v, float) and not math.isfinite(v) for v in compiler_scalars(value)):
-            raise Unsupported(f"a value with no literal: {value!r}")
+        """``value`` as the program holds it; a value with no literal (NaN, an infinity) is
+        Unsupported, as the generated code's constants are (``compiler._literal``)."""
+        _literal(value)
         return value
+
+    @staticmethod
+    def rules(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``dependentRequired``'s rules that require something: ((name, (needed, ...)), ...)."""
+        return tuple((prop, tuple(needs)) for prop, needs in _Generator.dependencies(value) if needs)
 
     def equal(self, value: Any) -> tuple[Any, ...]:
         if value is None or isinstance(value, bool):
@@ -223,7 +227,7 @@ class _Builder:
             names = _Generator.names(value)
             return [(V_REQUIRED, tuple(names))] if names else []
         if key == "dependentRequired":
-            rules = tuple((prop, tuple(needs)) for prop, needs in _dependencies(value) if needs)
+            rules = self.rules(value)
             return [(V_DEPREQ, rules)] if rules else []
         if key == "properties":
             members = []
@@ -300,7 +304,7 @@ class _Builder:
             names = _Generator.names(value)
             return [(E_REQUIRED, here, tuple(names))] if names else []
         if key == "dependentRequired":
-            rules = tuple((prop, tuple(needs)) for prop, needs in _dependencies(value) if needs)
+            rules = self.rules(value)
             return [(E_DEPREQ, here, rules)] if rules else []
         if key == "properties":
             members = []
@@ -343,27 +347,6 @@ class _Builder:
                 return []
             return [(E_IF, self.valid(value), tuple(then), tuple(other))]
         raise Unsupported(f"keyword {key!r}")
-
-
-def _dependencies(value: Any) -> list[tuple[str, list[str]]]:
-    if not isinstance(value, dict):
-        raise Unsupported("dependentRequired that is not an object")
-    return [(prop, _Generator.names(needs)) for prop, needs in value.items()]
-
-
-def compiler_scalars(value: Any) -> list[Any]:
-    """Every scalar in ``value`` (the generated code's constants are checked the same way)."""
-    out: list[Any] = []
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, (list, tuple, frozenset)):
-            stack.extend(v)
-        else:
-            out.append(v)
-    return out
 
 
 def program(
