@@ -29,7 +29,7 @@ except ImportError:  # read without hatchling (tests/test_fastjson.py takes sour
 
 EXTENSION = "wanspec.lint._fastjson"
 SOURCES = ("wanspec/lint/_fastjson.c",)
-DEPENDS = ("wanspec/lint/_fastjson_impl.h", "wanspec/lint/_fastcheck.h")
+DEPENDS = ("wanspec/lint/_fastjson_impl.h", "wanspec/lint/_fastcheck.h", "wanspec/lint/_fastmedia.h")
 
 
 def source_digest(root: str) -> str:

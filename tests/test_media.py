@@ -267,12 +267,15 @@ def test_findings_from_the_first_kilobytes_match_a_whole_head_decoded(media, spo
         encoded = encoded[:at] + spoil[1] + encoded[at + 1 :]
     value = f"data:{mime};base64,{encoded}"
     config = {"kind": kind, "minSide": 360, "maxSide": 2000, "minSeconds": 3, "maxSeconds": 30}
-    found = list(keywords.check_media(config, value))
-    with mock.patch.object(_media, "_PEEK", 1 << 30):
-        whole = list(keywords.check_media(config, value))
-    assert found == whole
-    with mock.patch.object(_media, "_FAST_ALPHABET", None):  # the alphabet checked in Python, as without a compiler
-        assert list(keywords.check_media(config, value)) == found
+    found = list(keywords.check_media(config, value))  # read in C where the compiled look answers
+
+    def in_python(**patches: object) -> list[tuple[str, str]]:
+        with mock.patch.multiple(_media, _FAST_LOOK=None, _SEEN={}, **patches):
+            return list(keywords.check_media(config, value))
+
+    assert in_python() == found
+    assert in_python(_PEEK=1 << 30) == found  # as if the whole head were decoded at once
+    assert in_python(_FAST_ALPHABET=None) == found  # the alphabet checked in Python, as without a compiler
     # and "does not decode" means what strict decoding of those 256 KiB says
     checked = encoded.rstrip("=")[: _media._HEAD // 3 * 4]
     if len(encoded.rstrip("=")) % 4 != 1:

@@ -25,7 +25,9 @@
  * helpers that scan a text in vector compares where Python goes a code unit at a time:
  * newlines(text, start, stop), text.count("\n", start, stop) (the parent of a parallel run
  * counts an array's lines); base64_alphabet(text, start, stop), whether a slice is base64
- * without padding (media._inline checks the start of every inline image).
+ * without padding (media._inline checks the start of every inline image). _fastmedia.h adds
+ * media_look(text), what the x-media keyword judges of an inline image (media.look's twin),
+ * and _fastcheck.h the schema checker, check(...).
  *
  * Why it pays: the stdlib scanner calls a Python hook for every object (to see duplicate
  * keys) and reads strings a code unit at a time through a generic accessor. This reader
@@ -425,6 +427,8 @@ static PyObject *fastjson_base64_alphabet(PyObject *module, PyObject *const *arg
     return PyBool_FromLong(ok);
 }
 
+#include "_fastmedia.h"
+
 static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
 {
     (void)module;
@@ -442,6 +446,7 @@ static PyMethodDef fastjson_methods[] = {
     {"newlines", (PyCFunction)(void (*)(void))fastjson_newlines, METH_FASTCALL, newlines_doc},
     {"base64_alphabet", (PyCFunction)(void (*)(void))fastjson_base64_alphabet, METH_FASTCALL, base64_alphabet_doc},
     {"check", (PyCFunction)(void (*)(void))fastcheck_check, METH_FASTCALL, check_doc},
+    {"media_look", fastjson_media_look, METH_O, media_look_doc},
     {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
     {NULL, NULL, 0, NULL},
 };
@@ -470,7 +475,7 @@ PyMODINIT_FUNC PyInit__fastjson(void)
             return NULL;
         }
     }
-    if (fastcheck_init() < 0 || PyModule_AddObjectRef(m, "FALLBACK", FALLBACK) < 0 ||
+    if (fastcheck_init() < 0 || fastmedia_init(m) < 0 || PyModule_AddObjectRef(m, "FALLBACK", FALLBACK) < 0 ||
         PyModule_AddIntConstant(m, "MAX_DEPTH", MAX_DEPTH) < 0 ||
         PyModule_AddStringConstant(m, "SOURCE_DIGEST", WANSPEC_SOURCE_DIGEST) < 0) {
         Py_DECREF(m);

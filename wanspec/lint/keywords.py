@@ -152,34 +152,33 @@ def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
 
     kind = config.get("kind", "image")
     article = "an" if kind[0] in "aeiou" else "a"
-    media = _media.classify(instance)
-    if media.form in ("uuid", "url"):
+    form, mime, size, broken, decoded, fmt, pixels, seconds = _media.look(instance)
+    if form in ("uuid", "url"):
         return
-    if media.form == "unknown":
+    if form == "unknown":
         yield (
             "media-reference",
             f"not {article} {kind} reference: expected a UUID, an http(s) URL, a data URI or base64 data"
             + _cite(config, "reference"),
         )
         return
-    if media.broken:
-        yield "media-format", f"inline {kind} ({media.form}): {media.broken}" + _cite(config, "reference")
+    if broken:
+        yield "media-format", f"inline {kind} ({form}): {broken}" + _cite(config, "reference")
         return
     max_bytes = config.get("maxBytes")
-    if max_bytes is not None and media.size is not None and media.size > max_bytes:
+    if max_bytes is not None and size is not None and size > max_bytes:
         yield (
             "media-bytes",
-            f"inline {kind} is {media.size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:g} MB"
+            f"inline {kind} is {size / 1048576:.1f} MB; the limit is {max_bytes / 1048576:g} MB"
             + _cite(config, "maxBytes"),
         )
-    if not media.head:
+    if not decoded:
         return
-    fmt = _media.sniff_format(media.head)
-    declared = _media.declared_format(media.mime)
+    declared = _media.declared_format(mime)
     if declared and fmt and declared != fmt:  # RFC 2397: the media type names the data's type
         yield (
             "media-format",
-            f"the data URI declares {media.mime} but holds {fmt.upper()} data" + _cite(config, "declared"),
+            f"the data URI declares {mime} but holds {fmt.upper()} data" + _cite(config, "declared"),
         )
         return
     if fmt and _media.KINDS.get(fmt, kind) != kind:
@@ -193,18 +192,16 @@ def check_media(config: dict[str, Any], instance: Any) -> Iterator[Finding]:
             f"inline {kind} is {found}; allowed: {', '.join(f.upper() for f in formats)}" + _cite(config, "formats"),
         )
         return
-    if kind == "image" and fmt:
-        size = _media.pixel_size(media, fmt)
+    if kind == "image" and pixels is not None:
         lo, hi = config.get("minSide"), config.get("maxSide")
-        if size is not None and ((lo is not None and min(size) < lo) or (hi is not None and max(size) > hi)):
+        if (lo is not None and min(pixels) < lo) or (hi is not None and max(pixels) > hi):
             yield (
                 "media-pixels",
-                f"inline image is {size[0]}×{size[1]} px; each side must be {lo}–{hi} px" + _cite(config, "sides"),
+                f"inline image is {pixels[0]}×{pixels[1]} px; each side must be {lo}–{hi} px" + _cite(config, "sides"),
             )
-    if kind == "audio" and fmt in ("wav", "mp3"):
-        seconds = _media.audio_seconds(media, fmt)
+    if kind == "audio" and seconds is not None:
         lo, hi = config.get("minSeconds"), config.get("maxSeconds")
-        if seconds is not None and ((lo is not None and seconds < lo) or (hi is not None and seconds > hi)):
+        if (lo is not None and seconds < lo) or (hi is not None and seconds > hi):
             yield (
                 "media-duration",
                 f"inline audio ({fmt.upper()}) lasts {seconds:.1f} s; allowed {lo}–{hi} s" + _cite(config, "seconds"),
@@ -219,32 +216,13 @@ CHECKS: dict[str, Check] = {
 }
 
 
-#: Inline media strings up to this size have their findings remembered (see ``remembered``).
-_REMEMBER_CHARS = 1 << 20
-_REMEMBER_ITEMS = 16
-
-
 def remembered(check: Check, config: Any) -> Callable[[Any], list[Finding]]:
     """One keyword at one place in a schema: ``instance -> [(rule, message), ...]``.
-
-    The same string can reach a keyword more than once: a task whose numbers were sent
-    as strings is checked again with the numbers in place, and a batch often repeats an
-    image. Without memory each time decodes it again (when every task was checked by
-    ``is_valid`` and again by ``iter_errors``, that was a tenth of a messy JSONL run).
-    The last few strings' findings are kept; the size limit keeps a 50 MB inline video
-    from being held.
-    """
-    seen: dict[str, list[Finding]] = {}
+    (What is worth remembering, an inline file's header read in Python, ``media.look``
+    remembers.)"""
 
     def findings(instance: Any) -> list[Finding]:
-        if not isinstance(instance, str) or len(instance) > _REMEMBER_CHARS:
-            return list(check(config, instance))
-        found = seen.get(instance)
-        if found is None:
-            if len(seen) >= _REMEMBER_ITEMS:
-                seen.clear()
-            found = seen[instance] = list(check(config, instance))
-        return found
+        return list(check(config, instance))
 
     return findings
 

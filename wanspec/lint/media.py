@@ -24,6 +24,7 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}", re.ASCII)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _HEAD = 256 * 1024  # enough for any JPEG header with a large EXIF block
+_EDGE = 4096  # base64 alone: the characters read at each end to tell it from text
 #: Base64 characters decoded up front (96 bytes: the format and any fixed-offset header, PNG,
 #: GIF, WEBP, WAV), then more only where a header lies further in (a JPEG's frame header).
 #: Decoding was most of what inline media cost a messy batch: 4 ns a character.
@@ -55,6 +56,46 @@ class Media:
         return data[offset % 3 : offset % 3 + n]
 
 
+#: What the x-media keyword judges of a string: ``(form, mime, size, broken, decoded, fmt,
+#: pixels, seconds)``. ``decoded``: there are decoded bytes to look at; ``fmt``: the format
+#: sniffed from them; ``pixels``: an image's (width, height); ``seconds``: WAV or MP3 audio's
+#: duration (each None when the data does not say).
+Look = tuple[str, str | None, int | None, str | None, bool, str | None, tuple[int, int] | None, float | None]
+
+_FAST_LOOK, _DECLINED = speedups.entry("media_look")
+#: The Python twin's answers for the last few strings (up to a megabyte each): a batch often
+#: repeats an image, and a task whose numbers were sent as strings is checked twice.
+_SEEN: dict[str, Look] = {}
+_SEEN_CHARS = 1 << 20
+_SEEN_ITEMS = 16
+
+
+def look(value: str) -> Look:
+    """What the x-media keyword judges of ``value``: in C for inline images and data URIs
+    (0.3 µs for a 2.6 KB PNG, against 3-8 µs in Python), else ``look_python``."""
+    if _FAST_LOOK is not None and (found := _FAST_LOOK(value)) is not _DECLINED:
+        return found  # type: ignore[no-any-return]
+    if len(value) > _SEEN_CHARS:
+        return look_python(value)
+    found = _SEEN.get(value)
+    if found is None:
+        if len(_SEEN) >= _SEEN_ITEMS:
+            _SEEN.clear()
+        found = _SEEN[value] = look_python(value)
+    return found
+
+
+def look_python(value: str) -> Look:
+    """``look`` in Python: classify, then the format from the first bytes, an image's pixel
+    size and an audio file's duration (the compiled twin, ``_fastjson.media_look``, answers
+    the same or declines; tests/test_media.py holds the two to each other)."""
+    media = classify(value)
+    fmt = sniff_format(media.head) if media.head else None
+    pixels = pixel_size(media, fmt) if fmt and KINDS[fmt] == "image" else None
+    seconds = audio_seconds(media, fmt) if fmt in ("wav", "mp3") else None
+    return (media.form, media.mime, media.size, media.broken, bool(media.head), fmt, pixels, seconds)
+
+
 def classify(value: str) -> Media:
     if value.startswith("data:"):  # first: neither a UUID nor a URL starts so
         m = _DATA_URI.match(value)
@@ -69,7 +110,7 @@ def classify(value: str) -> Media:
     if _URL.fullmatch(value):
         return Media("url")
     compact = value.strip()
-    if len(compact) >= 16 and _BASE64.fullmatch(compact[:4096]) and _BASE64.fullmatch(compact[-4096:]):
+    if len(compact) >= 16 and _BASE64.fullmatch(compact[:_EDGE]) and _BASE64.fullmatch(compact[-_EDGE:]):
         return _inline("base64", compact, None)
     return Media("unknown")
 
