@@ -95,13 +95,21 @@ def _reference(text: str) -> tuple[str, Any]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Equal, with the same types all the way down, the same float bits, the same key order."""
+    """Equal, with the same types all the way down, the same float bits, the same key order,
+    and strings of the same width (an ASCII-flagged string holding a byte past 0x7f equals
+    its Latin-1 twin code unit for code unit, but prints and encodes wrong)."""
     if type(a) is not type(b):
         return False
     if isinstance(a, float):
         return struct.pack("<d", a) == struct.pack("<d", b)
+    if isinstance(a, str):
+        return a == b and a.isascii() == b.isascii()
     if isinstance(a, dict):
-        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+        return (
+            all(_same(x, y) for x, y in zip(a, b, strict=False))
+            and len(a) == len(b)
+            and all(_same(a[k], b[k]) for k in a)
+        )
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
@@ -471,6 +479,22 @@ def test_every_string_kind_reads_the_same(fast, kind_char):
         got = _agrees(fast, text)
         assert got is not fast.FALLBACK
         assert _same(got, task)
+
+
+def test_each_unit_at_every_place_of_a_string_block_reads_the_same(fast):
+    """One-byte strings are scanned sixteen bytes, then eight, then one at a time: a quote,
+    a backslash, a control character or a byte past 0x7f at every place of the first
+    blocks, alone or after an earlier wide byte, reads as the stdlib reads it (a wide byte
+    makes a Latin-1 string, a control character a syntax error)."""
+    units = ['\\"', "\\\\", "\\n", "\x00", "\x1f", " ", "\x7f", "\x80", "\xe9", "\xff"]
+    for unit in units:
+        for at in range(40):
+            for before in ("", "\xe9", "\x7f"):
+                body = before + "a" * at + unit + "b" * (40 - at)
+                text = f'{{"k": "{body}", "after": ["{body}"]}}'
+                got = _agrees(fast, text)
+                assert (got is fast.FALLBACK) == (unit in ("\x00", "\x1f")), (unit, at, before)
+                _listings_agree(fast, text)
 
 
 def test_keys_that_share_a_cache_slot_stay_apart(fast):

@@ -39,6 +39,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #ifndef WANSPEC_SOURCE_DIGEST /* set by hatch_build.py: the SHA-256 of these sources */
 #define WANSPEC_SOURCE_DIGEST ""
@@ -123,6 +126,22 @@ static int append_offset(PyObject *list, Py_ssize_t offset)
     int rc = PyList_Append(list, v);
     Py_DECREF(v);
     return rc;
+}
+
+/* (a, b) as a tuple of two ints: a member's key and value offsets (Py_BuildValue parses
+ * its format on every call, a fifth of listing a messy task's members) */
+static PyObject *offset_pair(Py_ssize_t a, Py_ssize_t b)
+{
+    PyObject *pair = PyTuple_New(2), *x = PyLong_FromSsize_t(a), *y = PyLong_FromSsize_t(b);
+    if (pair == NULL || x == NULL || y == NULL) {
+        Py_XDECREF(pair);
+        Py_XDECREF(x);
+        Py_XDECREF(y);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, x);
+    PyTuple_SET_ITEM(pair, 1, y);
+    return pair;
 }
 
 /* One template per string kind: the reader for a text whose code units are T. */
