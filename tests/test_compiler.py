@@ -390,6 +390,7 @@ def messy_lines(tmp_path_factory) -> list[bytes]:
 def _diagnostics(lines: list[bytes], window: int, monkeypatch, build_after: int = 1) -> list[dict[str, Any]]:
     monkeypatch.setattr(engine, "WINDOW", window)
     monkeypatch.setattr(engine, "BUILD_AFTER", build_after)
+    monkeypatch.setattr(engine, "BUILD_AFTER_NATIVE", window)  # the C checker: at the window-th task with errors
     engine.compiled_as.cache_clear()
     try:
         found = [d.as_dict() for d in lint_records(lines)]
@@ -401,7 +402,8 @@ def _diagnostics(lines: list[bytes], window: int, monkeypatch, build_after: int 
 
 def test_a_messy_batch_reads_the_same_whichever_engine_checks_it(messy_lines, monkeypatch):
     """4,500 messy records: with windows of 1,000 tasks the compiled code takes over after
-    the first window; with one window longer than the batch it never does."""
+    the first window (the C checker at the 1,000th task with errors); with one window
+    longer than the batch it never does."""
     switched = _diagnostics(messy_lines, 1000, monkeypatch)
     never = _diagnostics(messy_lines, 10**9, monkeypatch)
     assert switched[-1] == {"compiled": "built"} and never[-1] == {"compiled": "unbuilt"}

@@ -307,11 +307,12 @@ def messy_lines(tmp_path_factory) -> list[bytes]:
     return messy_corpus(tmp_path_factory, 2100)
 
 
-@pytest.mark.parametrize(("records", "built"), [(800, "unbuilt"), (2100, "native")])
+@pytest.mark.parametrize(("records", "built"), [(200, "unbuilt"), (800, "native")])
 def test_the_c_checker_takes_over_once_tasks_with_errors_pay_for_its_program(messy_lines, records, built):
-    """Where the install has it, the C checker is used from the first window (1,024 tasks)
-    after BUILD_AFTER_NATIVE (256) tasks with errors, whatever their share: it is at least
-    as quick as jsonschema-rs on every task. A run shorter than a window never builds it."""
+    """Where the install has it, the C checker is used from the task that brings
+    BUILD_AFTER_NATIVE (256) tasks with errors, whatever their share: it is at least as
+    quick as jsonschema-rs on every task. 200 messy records bring fewer; 800 bring more,
+    though they are fewer than a window (a worker's share of a few thousand files)."""
     engine.compiled_as.cache_clear()
     try:
         for _ in lint_records(messy_lines[:records]):
@@ -323,19 +324,33 @@ def test_the_c_checker_takes_over_once_tasks_with_errors_pay_for_its_program(mes
         engine.compiled_as.cache_clear()
 
 
+def test_the_c_checker_is_built_at_the_task_that_brings_the_count(messy_lines, monkeypatch):
+    monkeypatch.setattr(engine, "BUILD_AFTER_NATIVE", 5)
+    c = engine.CompiledSchema(engine.store.catalog().get(FLASH))
+    with_errors = 0
+    for line in messy_lines:
+        task = json.loads(line)
+        if choose_schema(task, None)[0] != FLASH:
+            continue
+        assert c.checker_kind is None, with_errors
+        with_errors += bool(c.check(task, plain=True))
+        if with_errors == 5:
+            break
+    assert c.checker_kind == "native" and c._use_py
+
+
 def test_a_batch_reads_the_same_before_and_after_the_c_checker_takes_over(messy_lines, monkeypatch):
-    def run(window: int) -> list[dict[str, Any]]:
-        monkeypatch.setattr(engine, "WINDOW", window)
-        monkeypatch.setattr(engine, "BUILD_AFTER_NATIVE", 1)
+    def run(build_after: int) -> list[dict[str, Any]]:
+        monkeypatch.setattr(engine, "BUILD_AFTER_NATIVE", build_after)
         engine.compiled_as.cache_clear()
         try:
             found = [d.as_dict() for d in lint_records(messy_lines)]
-            assert (engine.compiled(FLASH).checker_kind == "native") == (window < len(messy_lines))
+            assert (engine.compiled(FLASH).checker_kind == "native") == (build_after < len(messy_lines))
             return found
         finally:
             engine.compiled_as.cache_clear()
 
-    assert run(300) == run(10**9)
+    assert run(300) == run(10**9)  # taken over mid-batch, and never
 
 
 def test_without_the_c_module_the_python_checker_takes_its_place(monkeypatch):

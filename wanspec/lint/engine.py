@@ -41,9 +41,10 @@ WINDOW = 1024
 BUILD_AFTER = 2048
 BUILD_AFTER_PREBUILT = 256
 #: The same for the compiled checker in C (``lint.native``), which is at least as quick as
-#: jsonschema-rs on a valid task and twice as quick on one with errors: used from the first
-#: window after this many tasks with errors, whatever their share (its program is built in
-#: 1-3 ms; a task with errors checked by jsonschema-rs loses about 8 µs).
+#: jsonschema-rs on a valid task and twice as quick on one with errors: built and used from
+#: the task that brings this many tasks with errors, whatever their share (its program is
+#: built in 1-3 ms; a task with errors checked by jsonschema-rs loses 8-28 µs). Not at a
+#: window's end: a worker given 1,000 of 2,000 files would never reach one.
 BUILD_AFTER_NATIVE = 256
 _TAGS = ("x-rule", "x-message", "x-hint", "x-severity", "x-doc", "x-renamed", "x-pointer")
 _BRANCHING = ("anyOf", "oneOf")
@@ -166,8 +167,8 @@ class CompiledSchema:
         (``lint.compiler``) where it has not. jsonschema-rs is quicker on a valid task than
         the Python checker; both compiled checkers are quicker on a task with errors, which
         jsonschema-rs builds as Python objects one by one. Each window of tasks chooses for
-        the next. The C checker is used from the first window after ``BUILD_AFTER_NATIVE``
-        tasks with errors. The Python one is used once a third or more of a window's tasks
+        the next. The C checker is built and used from the task that brings
+        ``BUILD_AFTER_NATIVE`` tasks with errors. The Python one is used once a third or more of a window's tasks
         had errors, and built once such windows have brought ``BUILD_AFTER`` tasks with
         errors (``BUILD_AFTER_PREBUILT`` when the wheel ships it). All ways give the same
         errors, so a count that a thread races on (the language server) costs time, never
@@ -194,6 +195,8 @@ class CompiledSchema:
         self._left -= 1
         if raws:
             self._window_invalid += 1
+            if self._window_invalid + self._owed == self._build_at:
+                self._left = 0  # the C checker pays from the next task on: choose now
         if not self._left:
             self._choose()
         return raws
@@ -215,6 +218,9 @@ class CompiledSchema:
     def _set_way(self, use_py: bool) -> None:
         self._left, self._window_invalid = WINDOW, 0
         self._use_py = use_py
+        # the count of tasks with errors at which to build the C checker (-1: not to be built)
+        native_ahead = self._py_state == "unbuilt" and self.engine != "reference" and has_native()
+        self._build_at = BUILD_AFTER_NATIVE if native_ahead else -1
         if self.engine != "reference":
             self._raw_errors = self._py_errors if use_py else self._rs_errors  # type: ignore[method-assign]
 
