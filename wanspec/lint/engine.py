@@ -166,11 +166,11 @@ class CompiledSchema:
         the schema, in C (``lint.native``) where this install has the C module, in Python
         (``lint.compiler``) where it has not. jsonschema-rs is quicker on a valid task than
         the Python checker; both compiled checkers are quicker on a task with errors, which
-        jsonschema-rs builds as Python objects one by one. Each window of tasks chooses for
-        the next. The C checker is built and used from the task that brings
-        ``BUILD_AFTER_NATIVE`` tasks with errors. The Python one is used once a third or more of a window's tasks
-        had errors, and built once such windows have brought ``BUILD_AFTER`` tasks with
-        errors (``BUILD_AFTER_PREBUILT`` when the wheel ships it). All ways give the same
+        jsonschema-rs builds as Python objects one by one. The C checker is built and used
+        from the task that brings ``BUILD_AFTER_NATIVE`` tasks with errors. Otherwise each
+        window of tasks chooses for the next: the Python checker is used once a third or
+        more of a window's tasks had errors, and built once such windows have brought
+        ``BUILD_AFTER`` tasks with errors (``BUILD_AFTER_PREBUILT`` when the wheel ships it). All ways give the same
         errors, so a count that a thread races on (the language server) costs time, never
         a finding.
         ``_set_way`` points this name at the way chosen (an instance attribute: no test a task).
@@ -639,7 +639,7 @@ def _from_reference(err: Any, prefix: Path) -> RawError:
 
 def _custom_keyword(name: str, config: Any) -> Any:
     check = _keywords.CHECKS.get(name)
-    return None if check is None else _keywords.remembered(check, config)
+    return None if check is None else _keywords.findings_at(check, config)
 
 
 def _rs_string_check(subschema: dict[str, Any]) -> Any:

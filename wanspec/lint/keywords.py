@@ -216,7 +216,7 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def remembered(check: Check, config: Any) -> Callable[[Any], list[Finding]]:
+def findings_at(check: Check, config: Any) -> Callable[[Any], list[Finding]]:
     """One keyword at one place in a schema: ``instance -> [(rule, message), ...]``.
     (What is worth remembering, an inline file's header read in Python, ``media.look``
     remembers.)"""
@@ -229,12 +229,12 @@ def remembered(check: Check, config: Any) -> Callable[[Any], list[Finding]]:
 
 def _rs_adapter(check: Check) -> type:
     class Keyword:
-        """One keyword at one place in a schema, as jsonschema_rs calls it (``remembered``)."""
+        """One keyword at one place in a schema, as jsonschema_rs calls it (``findings_at``)."""
 
         __slots__ = ("findings",)
 
         def __init__(self, parent: dict[str, Any], value: Any, path: list[str | int]) -> None:
-            self.findings = remembered(check, value)
+            self.findings = findings_at(check, value)
 
         def validate(self, instance: Any) -> None:
             for rule, message in self.findings(instance):
