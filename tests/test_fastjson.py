@@ -574,6 +574,54 @@ def test_the_base64_alphabet_check_agrees_with_encoding_and_translating(fast, ki
             assert fast.base64_alphabet(text, 0, len(text)) is (c in _BASE64)
 
 
+_odd_strings = st.text(st.characters(codec="utf-8"), max_size=6) | st.sampled_from(
+    ["\ud800", "a\udfff", "\ud83d\ude00", "😀", "é", "€", "\udc80é", "x" * 40 + "\ud800", "😀\udbff"]
+)
+_refusable = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | _odd_strings,
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(_odd_strings, kids, max_size=4),
+    max_leaves=20,
+)
+
+
+def _nested(depth: int, leaf: Any = 1) -> Any:
+    value = leaf
+    for level in range(depth - 1):
+        value = [value] if level % 2 else {"k": value}
+    return value
+
+
+@given(_refusable)
+def test_refused_agrees_with_its_python_twin(fast, value):
+    """Whether jsonschema-rs would refuse an error's instance (a surrogate anywhere, in a
+    value or a key; 256 containers deep): the C answer is the Python one."""
+    from wanspec.lint import runtime
+
+    assert fast.refused(value) is runtime.refused_python(value), value
+
+
+def test_refused_at_the_depth_limit_and_on_odd_values(fast):
+    from wanspec.lint import runtime
+
+    assert fast.RS_DEPTH_LIMIT == runtime.RS_DEPTH_LIMIT
+    for depth in (1, 2, 254, 255, 256, 257, 5000):  # C stops at the limit: no deeper walk
+        for leaf in (1, "ok", "\ud800"):
+            value = _nested(depth, leaf)
+            assert fast.refused(value) is runtime.refused_python(value), (depth, leaf)
+    assert fast.refused({"\ud800": 1}) is True and fast.refused([{"a": ["x", "\udfff"]}]) is True
+    assert fast.refused({1: "x"}) is fast.FALLBACK  # not JSON: the twin says what it says
+
+    class Text(str):
+        pass
+
+    class Mapping(dict):  # type: ignore[type-arg]
+        pass
+
+    for odd in (Text("\ud800"), Mapping(a="\ud800"), ("\ud800",), b"\xed\xa0\x80", 1.5, None):
+        assert fast.refused(odd) is runtime.refused_python(odd) is False, odd  # exact types only, as the twin
+    assert runtime.refused({"a": "\ud800"}) is True  # and through the name the error builder calls
+
+
 @pytest.mark.parametrize(
     ("name", "twin", "text", "expected"),
     [

@@ -27,7 +27,8 @@
  * counts an array's lines); base64_alphabet(text, start, stop), whether a slice is base64
  * without padding (media._inline checks the start of every inline image). _fastmedia.h adds
  * media_look(text), what the x-media keyword judges of an inline image (media.look's twin),
- * and _fastcheck.h the schema checker, check(...).
+ * and _fastcheck.h the schema checker, check(...); refused(value) is runtime.refused's
+ * twin (whether jsonschema-rs would refuse an error's instance).
  *
  * Why it pays: the stdlib scanner calls a Python hook for every object (to see duplicate
  * keys) and reads strings a code unit at a time through a generic accessor. This reader
@@ -448,6 +449,77 @@ static PyObject *fastjson_base64_alphabet(PyObject *module, PyObject *const *arg
 
 #include "_fastmedia.h"
 
+#define RS_DEPTH_LIMIT 256 /* runtime.RS_DEPTH_LIMIT */
+
+/* Whether a str holds a surrogate code point, which has no UTF-8 (runtime.unencodable):
+ * a one-byte string cannot; the wider kinds are scanned a unit at a time, branch-free. */
+static int surrogate_in(PyObject *s)
+{
+    if (PyUnicode_IS_ASCII(s) || PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND)
+        return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    unsigned found = 0;
+    if (PyUnicode_KIND(s) == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *p = PyUnicode_2BYTE_DATA(s);
+        for (Py_ssize_t i = 0; i < n; i++)
+            found |= (p[i] & 0xF800u) == 0xD800u;
+    }
+    else {
+        const Py_UCS4 *p = PyUnicode_4BYTE_DATA(s);
+        for (Py_ssize_t i = 0; i < n; i++)
+            found |= (p[i] & 0xFFFFF800u) == 0xD800u;
+    }
+    return (int)found;
+}
+
+/* runtime.refused_python for a value `depth` containers deep (the value itself counted):
+ * 1 refused, 0 not, -1 to decline (a key that is not an exact str: the twin says what). */
+static int refused_at(PyObject *v, int depth)
+{
+    if (PyUnicode_CheckExact(v))
+        return surrogate_in(v);
+    int object = PyDict_CheckExact(v);
+    if (!object && !PyList_CheckExact(v))
+        return 0;
+    if (depth >= RS_DEPTH_LIMIT)
+        return 1;
+    if (object) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *item;
+        while (PyDict_Next(v, &pos, &key, &item)) {
+            if (!PyUnicode_CheckExact(key))
+                return -1;
+            int got = surrogate_in(key);
+            if (got == 0)
+                got = refused_at(item, depth + 1);
+            if (got != 0)
+                return got;
+        }
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(v); i++) {
+        int got = refused_at(PyList_GET_ITEM(v, i), depth + 1);
+        if (got != 0)
+            return got;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(refused_doc,
+             "refused(value: object, /) -> bool | object\n\n"
+             "runtime.refused_python(value): whether jsonschema-rs refuses to hand `value`\n"
+             "back as an error's instance (nested RS_DEPTH_LIMIT containers deep, or holding\n"
+             "a surrogate), or FALLBACK for an object with a key that is not a str.");
+
+static PyObject *fastjson_refused(PyObject *module, PyObject *value)
+{
+    (void)module;
+    int got = refused_at(value, 1);
+    if (got < 0)
+        return Py_NewRef(FALLBACK);
+    return PyBool_FromLong(got);
+}
+
 static PyObject *fastjson_clear_keys(PyObject *module, PyObject *unused)
 {
     (void)module;
@@ -466,6 +538,7 @@ static PyMethodDef fastjson_methods[] = {
     {"base64_alphabet", (PyCFunction)(void (*)(void))fastjson_base64_alphabet, METH_FASTCALL, base64_alphabet_doc},
     {"check", (PyCFunction)(void (*)(void))fastcheck_check, METH_FASTCALL, check_doc},
     {"media_look", fastjson_media_look, METH_O, media_look_doc},
+    {"refused", fastjson_refused, METH_O, refused_doc},
     {"clear_keys", fastjson_clear_keys, METH_NOARGS, "Forget the remembered keys (for tests)."},
     {NULL, NULL, 0, NULL},
 };
@@ -496,6 +569,7 @@ PyMODINIT_FUNC PyInit__fastjson(void)
     }
     if (fastcheck_init() < 0 || fastmedia_init(m) < 0 || PyModule_AddObjectRef(m, "FALLBACK", FALLBACK) < 0 ||
         PyModule_AddIntConstant(m, "MAX_DEPTH", MAX_DEPTH) < 0 ||
+        PyModule_AddIntConstant(m, "RS_DEPTH_LIMIT", RS_DEPTH_LIMIT) < 0 ||
         PyModule_AddStringConstant(m, "SOURCE_DIGEST", WANSPEC_SOURCE_DIGEST) < 0) {
         Py_DECREF(m);
         return NULL;
