@@ -17,7 +17,7 @@
  * Everything else it declines (FALLBACK) and the Python twin answers: a string that is not
  * inline media (a UUID, a URL, a path), a malformed data URI, base64 that cannot be decoded,
  * base64 with whitespace around it, and WAV or MP3 audio (their durations are read in Python).
- * tests/test_media.py holds the two to each other.
+ * tests/test_media_twins.py holds the two to each other.
  */
 
 #define MEDIA_PEEK 128                  /* media._PEEK: the base64 characters decoded for the format */
