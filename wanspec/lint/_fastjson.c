@@ -422,6 +422,16 @@ B64_SCAN(Py_UCS1, uint8_t)
 B64_SCAN(Py_UCS2, uint32_t)
 B64_SCAN(Py_UCS4, uint32_t)
 
+/* base64_alphabet_* for units [start, stop) of a text of any kind (media_look reads it too) */
+static int base64_alphabet_of(int kind, const void *data, Py_ssize_t start, Py_ssize_t stop)
+{
+    if (kind == PyUnicode_1BYTE_KIND)
+        return base64_alphabet_Py_UCS1((const Py_UCS1 *)data + start, stop - start);
+    if (kind == PyUnicode_2BYTE_KIND)
+        return base64_alphabet_Py_UCS2((const Py_UCS2 *)data + start, stop - start);
+    return base64_alphabet_Py_UCS4((const Py_UCS4 *)data + start, stop - start);
+}
+
 static PyObject *fastjson_base64_alphabet(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
@@ -432,19 +442,7 @@ static PyObject *fastjson_base64_alphabet(PyObject *module, PyObject *const *arg
     PyObject *text = args[0];
     if (usable == 2)
         Py_RETURN_TRUE;
-    const void *data = PyUnicode_DATA(text);
-    int ok;
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        ok = base64_alphabet_Py_UCS1((const Py_UCS1 *)data + start, stop - start);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        ok = base64_alphabet_Py_UCS2((const Py_UCS2 *)data + start, stop - start);
-        break;
-    default:
-        ok = base64_alphabet_Py_UCS4((const Py_UCS4 *)data + start, stop - start);
-    }
-    return PyBool_FromLong(ok);
+    return PyBool_FromLong(base64_alphabet_of(PyUnicode_KIND(text), PyUnicode_DATA(text), start, stop));
 }
 
 #include "_fastmedia.h"
@@ -455,7 +453,7 @@ static PyObject *fastjson_base64_alphabet(PyObject *module, PyObject *const *arg
  * a one-byte string cannot; the wider kinds are scanned a unit at a time, branch-free. */
 static int surrogate_in(PyObject *s)
 {
-    if (PyUnicode_IS_ASCII(s) || PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND)
+    if (PyUnicode_KIND(s) == PyUnicode_1BYTE_KIND) /* ASCII and Latin-1 */
         return 0;
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     unsigned found = 0;

@@ -42,10 +42,8 @@ static Py_ssize_t media_bytes_of(Py_ssize_t chars)
     return chars / 4 * 3 + (chars % 4 ? chars % 4 - 1 : 0);
 }
 
-static int media_in_alphabet(Py_UCS4 c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-}
+/* one base64 character (no padding): _fastjson.c's test of the alphabet scan */
+#define media_in_alphabet(c) B64_OK((c), Py_UCS4)
 
 /* Decoded bytes of a base64 text, read at any offset below `bytes`: each read decodes
  * the four characters that hold the byte, and keeps them for the next read. */
@@ -181,14 +179,6 @@ static int media_pixels(Decoded *d, Py_ssize_t have, PyObject *fmt, unsigned lon
     return 0;
 }
 
-/* base64_alphabet_* (in _fastjson.c) for units [start, stop) of a text of any kind */
-static int media_alphabet(int kind, const void *data, Py_ssize_t start, Py_ssize_t stop)
-{
-    if (kind == PyUnicode_1BYTE_KIND) return base64_alphabet_Py_UCS1((const Py_UCS1 *)data + start, stop - start);
-    if (kind == PyUnicode_2BYTE_KIND) return base64_alphabet_Py_UCS2((const Py_UCS2 *)data + start, stop - start);
-    return base64_alphabet_Py_UCS4((const Py_UCS4 *)data + start, stop - start);
-}
-
 /* media._BASE64.fullmatch(text[lo:hi]): base64 characters (one or more), then at most two '=' */
 static int media_base64_run(int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi)
 {
@@ -267,7 +257,7 @@ static int media_inline(const Units *u, Py_ssize_t at, Py_ssize_t *size, int *de
     Py_ssize_t stripped = u->n - at;
     while (stripped > 0 && UNIT(u, at + stripped - 1) == '=') stripped--;
     Py_ssize_t chars = stripped < MEDIA_WINDOW ? stripped : MEDIA_WINDOW;
-    if (stripped % 4 == 1 || (chars > 0 && !media_alphabet(u->kind, u->data, at, at + chars)))
+    if (stripped % 4 == 1 || (chars > 0 && !base64_alphabet_of(u->kind, u->data, at, at + chars)))
         return 0; /* broken: the twin says how */
     *size = media_bytes_of(stripped), *decoded = stripped > 0, *fmt = NULL, *pixels = NULL;
     if (!*decoded) return 1;

@@ -1,10 +1,11 @@
 """The lint's optional compiled parts, and the switch that turns them off.
 
 A wheel built where a C compiler is found ships ``_fastjson`` (``hatch_build.py``): the JSON
-reader, and the schema checker that runs ``lint.native``'s programs. A wheel built without
-one, or ``WANSPEC_PURE_PYTHON=1`` in the environment, runs the same lint in pure Python.
-Each compiled part answers exactly as its Python twin does, or declines and lets the twin
-answer (tests/test_fastjson.py and tests/test_native.py hold them to it).
+reader, the schema checker that runs ``lint.native``'s programs, and the reading of inline
+media (``media.look``). A wheel built without one, or ``WANSPEC_PURE_PYTHON=1`` in the
+environment, runs the same lint in pure Python. Each compiled part answers exactly as its
+Python twin does, or declines and lets the twin answer (tests/test_fastjson.py,
+tests/test_native.py and tests/test_media_twins.py hold them to it).
 """
 
 from __future__ import annotations
