@@ -174,7 +174,8 @@ def test_kept_conversions_never_mix_values_python_calls_equal():
     from conftest import FLASH_TASK
 
     # 40, 40.0 and True == 1 are equal (and hash alike) in Python; in a message they differ
-    values = [40, 40.0, True, 1, 1.0, "40", "", 40, True, 1.0, None, "x" * 1600, "x" * 1600]
+    # a string too long is kept by its length: other text of the same length, another length
+    values = [40, 40.0, True, 1, 1.0, "40", "", 40, True, 1.0, None, "x" * 1600, "x" * 1600, "é" * 1600, "x" * 1601]
     tasks = [{**FLASH_TASK, "duration": v, "positivePrompt": v} for v in values]
     batch = [d for d in lint_payload(tasks) if "already used" not in d.message]  # one UUID for all
     assert [[(d.code, d.pointer, d.message) for d in batch if d.task == i] for i in range(len(tasks))] == _one_by_one(
@@ -206,6 +207,7 @@ def test_kept_conversions_of_unknown_and_missing_fields_follow_the_names_not_the
         {**FLASH_TASK, "steps": 20},
         {**FLASH_TASK, "durration": 5},
         {**base, "durration": 5},
+        {**FLASH_TASK, "seed": 7, "durration": 5},  # the same typo beside another optional field
         # the same names at the same rule, in two items of one array
         {**FLASH_TASK, "inputs": {"frameImages": [{"image": "https://example.com/a.jpg", "bogus": 1}] * 2}},
         # rules about the values of an object (a size pair): the same names, other values
@@ -217,8 +219,9 @@ def test_kept_conversions_of_unknown_and_missing_fields_follow_the_names_not_the
     assert by_task == _one_by_one(tasks)
     assert by_task[0] == by_task[13] and by_task[4] == by_task[14]  # kept, and the same
     assert any("durration" in m for _, _, m in by_task[1]) and any("duraton" in m for _, _, m in by_task[2])
-    assert {"/inputs/frameImages/0/bogus", "/inputs/frameImages/1/bogus"} <= {p for _, p, _ in by_task[15]}
-    assert any("999×1001" in m for _, _, m in by_task[17])
+    assert by_task[15] == by_task[0]
+    assert {"/inputs/frameImages/0/bogus", "/inputs/frameImages/1/bogus"} <= {p for _, p, _ in by_task[16]}
+    assert any("999×1001" in m for _, _, m in by_task[18])
 
 
 def test_the_fast_engine_never_renders_a_payloads_values_into_its_errors():

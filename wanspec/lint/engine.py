@@ -53,6 +53,10 @@ _MASK = "(value)"
 #: Keywords whose findings about an object depend only on its member names (``_convert``
 #: reads nothing else of it), so one conversion serves every object with the same names.
 _BY_NAMES = frozenset({"additionalProperties", "unevaluatedProperties", "required", "dependentRequired"})
+#: ... and of those, the keywords whose findings name only the members the schema does not know.
+_BY_UNKNOWN = frozenset({"additionalProperties", "unevaluatedProperties"})
+#: Keywords whose findings about a string depend on its length only (``messages.describe``).
+_BY_LENGTH = frozenset({"minLength", "maxLength"})
 
 
 @recordclass
@@ -108,6 +112,7 @@ class CompiledSchema:
         _index_tags(self.validation_schema, (), self.tags)
         self._lookups: dict[tuple[Path, str], tuple[dict[str, Any], str | None, str | None, Path]] = {}
         self._conversions: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
+        self._known: dict[Path, frozenset[str]] = {}  # each object schema's property names
         provider = store.providers().get(entry.provider, {})
         self.platform_parameters = frozenset(provider.get("parameters", ()))
         self._rs: Any = None
@@ -308,11 +313,15 @@ class CompiledSchema:
         if raw.branches:
             return tuple(self._convert(raw))
         if kind in _PLAIN:
+            if kind is str and raw.keyword in _BY_LENGTH:
+                # a string too long or too short: the message gives its length, not its text
+                # (each long prompt of a batch is new: 10 µs a conversion it need not make)
+                instance = len(instance)
             # the type is part of the key: 1, 1.0 and True are equal in Python, not in a message
             key: tuple[Any, ...] = (raw.keyword, raw.schema_path, raw.instance_path, kind, instance, raw.message)
         elif kind is dict and raw.keyword in _BY_NAMES:
             # unknown and missing fields: what is said depends on the object's names, not its values
-            key = (raw.keyword, raw.schema_path, raw.instance_path, tuple(instance))
+            key = (raw.keyword, raw.schema_path, raw.instance_path, self._names_said(raw))
         else:
             return tuple(self._convert(raw))
         found = self._conversions.get(key)
@@ -321,6 +330,20 @@ class CompiledSchema:
                 self._conversions.clear()
             found = self._conversions[key] = tuple(self._convert(raw))
         return found
+
+    def _names_said(self, raw: RawError) -> tuple[str, ...]:
+        """The member names of ``raw``'s object that its findings speak of: those the schema
+        does not know (unknown fields), or every name (missing fields). Tasks of a batch
+        carry different optional fields and the same typo: keyed by the typo alone, one
+        conversion serves them all."""
+        if raw.keyword not in _BY_UNKNOWN:
+            return tuple(raw.instance)
+        known = self._known.get(raw.schema_path)
+        if known is None:
+            parent = self._node(raw.schema_path[:-1])
+            properties = parent.get("properties", {}) if isinstance(parent, dict) else {}
+            known = self._known[raw.schema_path] = frozenset(properties)
+        return tuple(name for name in raw.instance if name not in known)
 
     def _as_numbers(self, instance: Any, raws: list[RawError], plain: bool) -> Iterator[Finding]:
         """For numbers sent as strings: what is wrong with the number itself.
