@@ -332,6 +332,128 @@ def test_listings_of_tasks(fast):
     assert fast.children('{"a": NaN}', 0) is fast.FALLBACK
 
 
+# -- walking to one place, for positions: what PositionIndex.offset answers from listings --
+
+
+def _offset_by_listings(text: str, at: int, tokens: tuple[str, ...], key: bool) -> int:
+    """The Python twin of the walk: each step a lookup in positions._listed's listing of
+    the container (as PositionIndex.offset steps through its tables)."""
+
+    def listing(i: int) -> Any:
+        table, cut = positions._listed(text, i, len(text))
+        assert not cut
+        return table
+
+    return positions.follow(at, tokens, 0, key, listing)
+
+
+def _places(value: Any) -> list[tuple[str, ...]]:
+    """Every place in ``value`` as tokens, and beside each a few that are not there."""
+    out: list[tuple[str, ...]] = [()]
+    if isinstance(value, dict):
+        for name, child in value.items():
+            out += [(name, *rest) for rest in _places(child)]
+        out += [("missing",), ("",)]
+    elif isinstance(value, list):
+        for n, child in enumerate(value):
+            out += [(str(n), *rest) for rest in _places(child)]
+        out += [(str(len(value)),), ("01",), ("x",), ("",), ("9" * 30,)]
+    return out
+
+
+def _walks_agree(fast: Any, text: str, tokens_list: list[tuple[str, ...]], unique: bool) -> int:
+    """From every bracket of ``text``, each place's walk is its listings' answer, or a
+    decline; returns how many it answered."""
+    answered = 0
+    for at, ch in enumerate(text):
+        if ch not in "{[" and at:
+            continue
+        for tokens in tokens_list:
+            for first in {0, min(1, len(tokens))}:
+                for key in (False, True):
+                    got = fast.walk(text, at, tokens, first, key, unique)
+                    if got is fast.FALLBACK:
+                        continue
+                    assert got == _offset_by_listings(text, at, tokens[first:], key), (text, at, tokens, first, key)
+                    answered += 1
+        if unique:
+            break  # the text is one value: ``unique`` speaks of it from its start
+    return answered
+
+
+@given(_json_texts())
+def test_walks_agree_with_the_listings_on_json(fast, text):
+    value = json.loads(text)
+    places = _places(value)
+    _walks_agree(fast, text, places, unique=False)
+    if fast.loads(text) is not fast.FALLBACK:  # read by the compiled reader: no name twice
+        at = len(text) - len(text.lstrip(" \t\r\n"))
+        assert _walks_agree(fast, text[at:], places, unique=True) or not isinstance(value, dict | list)
+
+
+@given(_json_texts(), st.data())
+def test_walks_agree_with_the_listings_on_mutated_json(fast, text, data):
+    at = data.draw(st.integers(0, len(text)))
+    ch = data.draw(st.sampled_from(_ALPHABET))
+    places = _places(json.loads(text))
+    _walks_agree(fast, text[:at] + ch + text[at:], places, unique=False)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "é"]), _values), max_size=6), st.booleans())
+def test_a_name_given_twice_is_walked_to_where_the_listing_puts_it(fast, members, nested):
+    """A later member of the same name wins, at each step (the parser keeps it too)."""
+    text = "{" + ", ".join(f"{json.dumps(name)}: {json.dumps(value)}" for name, value in members) + "}"
+    if nested:
+        text = '{"x": [0, ' + text + "]}"
+    places = [(*([] if not nested else ["x", "1"]), name, *rest) for name, value in members for rest in _places(value)]
+    _walks_agree(fast, text, places, unique=False)
+
+
+def test_walks_to_the_places_of_tasks(fast):
+    """Every request example of the docs, as a line and pretty-printed: each place found
+    by walking, with and without ``unique``, where the listings find it."""
+    answered = 0
+    for line in _doc_lines():
+        for text in (line, json.dumps(json.loads(line), indent=2)):
+            places = _places(json.loads(text))
+            answered += _walks_agree(fast, text, places, unique=False)
+            answered += _walks_agree(fast, text, places, unique=True)
+    assert answered > 1000
+
+
+def test_walk_edges(fast):
+    class Text(str):
+        pass
+
+    walk, no = fast.walk, fast.FALLBACK
+    text = '{"a": 1, "b": {"c": [1, 2]}, "a": 3}'
+    assert walk(text, 0, ("a",), 0, False, False) == 34  # the later duplicate wins, as in the listing
+    assert walk(text, 0, ("a",), 0, True, False) == 29
+    assert walk(text, 0, ("a",), 0, False, True) == 6  # ``unique`` trusts the caller: the first
+    assert walk(text, 0, ("b", "c", "1"), 0, False, False) == 24
+    assert walk(text, 0, ("b", "c", "2"), 0, False, False) == 20  # past the end: the array
+    assert walk(text, 0, ("b", "x", "1"), 0, True, False) == 14  # a missing name: its object
+    assert walk(text, 0, ("a", "b"), 0, False, False) == 34  # below a scalar: the scalar
+    assert walk(text, 0, (), 0, True, False) == 0
+    assert walk(text, 0, ("zzz", "b"), 1, False, False) == 14  # from the second token
+    assert walk("[1, [2], {}]", 0, ("01",), 0, False, False) == 4  # str.isdigit and int() read it so
+    assert walk("[1, [2], {}]", 0, ("\u0661",), 0, False, False) is no  # another script's digit
+    assert walk("[1, [2], {}]", 0, ("1e0",), 0, False, False) == 0
+    assert walk("[1]", 5, ("0",), 0, False, False) == 5
+    assert walk('{"\\u0061": 1}', 0, ("a",), 0, False, False) is no  # an escaped name: left to Python
+    assert walk('{"a": NaN}', 0, ("a",), 0, False, False) is no
+    assert walk('{"a": 1, "b": NaN}', 0, ("a",), 0, False, True) == 6  # ``unique``: ends at its match
+    assert walk('{"a": [1, 2', 0, ("a", "0"), 0, False, False) is no  # not JSON: left to Python
+    assert walk('{"é": {"中": [0, {"😀": 5}]}}', 0, ("é", "中", "1", "😀"), 0, False, False) == 22
+    assert walk("{}", 0, ("a",), 0, False, False) == 0
+    assert walk(Text("{}"), 0, ("a",), 0, False, False) is no
+    assert walk("{}", 0, ["a"], 0, False, False) is no  # tokens as a tuple only
+    assert walk("{}", 0, (Text("a"),), 0, False, False) is no
+    assert walk("{}", -1, ("a",), 0, False, False) is no
+    with pytest.raises(TypeError):
+        walk("{}", 0, ("a",), 0, False)
+
+
 # -- hostile and edge texts, each named ----------------------------------------------------
 
 HOSTILE = [
@@ -663,7 +785,8 @@ def test_nothing_is_kept_after_a_text_is_read_or_declined(fast):
                 w = fast.scan("[" + t, 1)
                 x = fast.survey("[" + t + "," + t + "]", 1, len(t) + 3)
                 y = fast.children(t, 0)
-                del v, w, x, y
+                z = fast.walk(t, 0, ("a", "2", "b"), 0, False, False)
+                del v, w, x, y, z
 
     run(3_000)
     tracemalloc.start()

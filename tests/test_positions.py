@@ -30,6 +30,7 @@ def json_reader(request):
             mp.setattr(positions, "_FAST_CHILDREN", None)
             mp.setattr(source, "_FAST_LOADS", None)
             mp.setattr(positions, "_FAST_NEWLINES", None)
+            mp.setattr(positions, "_FAST_WALK", None)
         yield request.param
 
 
@@ -215,6 +216,62 @@ def test_an_array_item_is_searched_within_itself(tasks, escapes, ws, key):
         for pointer in _pointers(tasks[item.index]):
             expected = PositionIndex(text).locate(f"/{item.index}{pointer}", key=key)
             assert item.locate(pointer, key=key) == expected, (item.index, pointer)
+
+
+@given(
+    tasks=st.lists(TASKS, min_size=1, max_size=3),
+    escape=st.integers(0, 9),
+    ws=st.integers(0, 2),
+    key=st.booleans(),
+    array=st.booleans(),
+)
+def test_a_tasks_first_places_are_walked_then_listed_with_the_answers_of_a_full_scan(tasks, escape, ws, key, array):
+    """Where the compiled reader runs, a task's first questions are walked to, each alone
+    (``_FAST_WALK``), and the rest answered from listings of its containers: the walk
+    gives what the listings give, for a JSON Lines line or for the items of an array,
+    names written twice or escaped included (an escaped name is left to the listings).
+    A text the compiled reader read (``unique``) is walked to the first match."""
+    texts = [_pairs_json(t, ws, escape) for t in tasks]
+    text = f"[{', '.join(texts)}]" if array else texts[0]
+    unique = not array and source._FAST_LOADS is not None and source._FAST_LOADS(text) is not source._FALLBACK
+    index = PositionIndex(text, unique=unique)
+    listed = PositionIndex(text)
+    asked = 0
+    for n, task in enumerate(tasks if array else tasks[:1]):
+        prefix = f"/{n}" if array else ""
+        for pointer in _pointers(task):
+            asked += bool(prefix + pointer)
+            got = index.locate(prefix + pointer, key=key)
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(positions, "_FAST_WALK", None)
+                assert got == listed.locate(prefix + pointer, key=key), pointer
+    if positions._FAST_WALK is not None and unique and "\\" not in text:  # nothing to decline
+        assert index._walked == min(asked, positions.WALKED_QUESTIONS)
+    assert index._walked <= positions.WALKED_QUESTIONS * len(tasks)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "{", "[", '"x"', "{}", "[]", '{"a": [1', '[{"a": 1}, ', '{"a": {"b"'])
+@pytest.mark.parametrize("pointer", ["/a", "/a/b", "/0/a", "/0", ""])
+def test_odd_texts_are_located_where_the_listings_locate_them(text, pointer):
+    walked = [PositionIndex(text).locate(pointer, key=k) for k in (False, True)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(positions, "_FAST_WALK", None)
+        listed = [PositionIndex(text).locate(pointer, key=k) for k in (False, True)]
+    assert walked == listed
+
+
+def test_a_task_with_many_findings_is_walked_a_few_times_then_listed():
+    """A walk reads each container of its path to the end: after WALKED_QUESTIONS of them
+    a task's containers are listed once, so 5,000 findings in one task cost 5,000 lookups,
+    not 5,000 passes over it."""
+    text = json.dumps({"items": [{"v": i} for i in range(5_000)]})
+    index = PositionIndex(text, unique=True)
+    for i in range(5_000):
+        assert index.locate(f"/items/{i}/v") == (1, text.index(f'"v": {i}' + "}") + 6)
+    if positions._FAST_WALK is not None:
+        assert index._walked == positions.WALKED_QUESTIONS
+        # /items and each item asked about after the walks, listed once
+        assert index._tables is not None and len(index._tables) == 1 + 5_000 - positions.WALKED_QUESTIONS
 
 
 def test_what_one_array_item_spells_says_nothing_of_the_next():

@@ -21,7 +21,9 @@
  * Three more entry points keep the same contract for the other reads of the lint:
  * scan(text, start), an array item as the stdlib's scan_once reads it; survey(text, first,
  * bound), a slice of an array checked without building it (source._slice_items); and
- * children(text, at), a container's children as positions._listed lists them. And two
+ * children(text, at), a container's children as positions._listed lists them; and
+ * walk(text, at, tokens, first, key), what PositionIndex.offset answers from those
+ * listings, found without making them (a finding's place in its task). And two
  * helpers that scan a text in vector compares where Python goes a code unit at a time:
  * newlines(text, start, stop), text.count("\n", start, stop) (the parent of a parallel run
  * counts an array's lines); base64_alphabet(text, start, stop), whether a slice is base64
@@ -331,6 +333,33 @@ static PyObject *fastjson_children(PyObject *module, PyObject *const *args, Py_s
     return got != NULL ? got : declined();
 }
 
+PyDoc_STRVAR(walk_doc,
+             "walk(text: str, at: int, tokens: tuple[str, ...], first: int, key: bool, unique: bool, /)\n"
+             "    -> int | object\n\n"
+             "Where the value at tokens[first:] below the container at `at` is (or its key), as\n"
+             "PositionIndex.offset answers from children listings, or FALLBACK. `unique`: the\n"
+             "text is JSON that names no member twice (each step ends at its match).");
+
+static PyObject *fastjson_walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes a text, an offset, tokens, a first token, key and unique");
+        return NULL;
+    }
+    Py_ssize_t at = PyLong_AsSsize_t(args[1]), first = PyLong_AsSsize_t(args[3]);
+    if ((at == -1 || first == -1) && PyErr_Occurred())
+        return NULL;
+    int key = PyObject_IsTrue(args[4]), unique = key < 0 ? 0 : PyObject_IsTrue(args[5]);
+    if (key < 0 || unique < 0)
+        return NULL;
+    PyObject *text = args[0], *tokens = args[2];
+    if (!PyUnicode_CheckExact(text) || !PyTuple_CheckExact(tokens) || at < 0 || first < 0)
+        return Py_NewRef(FALLBACK);
+    Py_ssize_t found = BY_KIND(walk, text, PyUnicode_GET_LENGTH(text), at, tokens, first, key, unique);
+    return found < 0 ? Py_NewRef(FALLBACK) : PyLong_FromSsize_t(found);
+}
+
 PyDoc_STRVAR(newlines_doc,
              "newlines(text: str, start: int, stop: int, /) -> int | object\n\n"
              "text.count('\\n', start, stop) in vector compares, or FALLBACK for a\n"
@@ -532,6 +561,7 @@ static PyMethodDef fastjson_methods[] = {
     {"scan", (PyCFunction)(void (*)(void))fastjson_scan, METH_FASTCALL, scan_doc},
     {"survey", (PyCFunction)(void (*)(void))fastjson_survey, METH_FASTCALL, survey_doc},
     {"children", (PyCFunction)(void (*)(void))fastjson_children, METH_FASTCALL, children_doc},
+    {"walk", (PyCFunction)(void (*)(void))fastjson_walk, METH_FASTCALL, walk_doc},
     {"newlines", (PyCFunction)(void (*)(void))fastjson_newlines, METH_FASTCALL, newlines_doc},
     {"base64_alphabet", (PyCFunction)(void (*)(void))fastjson_base64_alphabet, METH_FASTCALL, base64_alphabet_doc},
     {"check", (PyCFunction)(void (*)(void))fastcheck_check, METH_FASTCALL, check_doc},

@@ -701,4 +701,98 @@ static PyObject *F(children)(const T *s, Py_ssize_t n, Py_ssize_t at)
     return NULL;
 }
 
+/* Whether the member name s[start, start+len) is the str `name` (read as `kind`, `data`). */
+static inline int F(same_name)(const T *s, Py_ssize_t start, Py_ssize_t len, int kind, const void *data)
+{
+#if WIDTH == 1
+    if (kind == PyUnicode_1BYTE_KIND)
+        return memcmp(s + start, data, (size_t)len) == 0;
+#endif
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (s[start + k] != PyUnicode_READ(kind, data, k))
+            return 0;
+    return 1;
+}
+
+/* Where the value at tokens[first:] below the container at s[at] is, as
+ * PositionIndex.offset answers from the children listings (each step a listing's lookup;
+ * the nearest ancestor's offset when a step is not there; the key's offset for the last
+ * step with `key`), without listing anything. -1 to decline: where `children` would
+ * decline on any container of the path (every one is read to its end, as it lists it),
+ * and for a token that is not an exact str or holds a non-ASCII character at an array
+ * (str.isdigit takes other digits). `unique`: the text is JSON that names no member twice
+ * (the reader read it), so a step ends at its member or item: the listings would give
+ * the same offset, whatever follows. */
+static Py_ssize_t F(walk)(const T *s, Py_ssize_t n, Py_ssize_t at, PyObject *tokens, Py_ssize_t first, int key,
+                          int unique)
+{
+    Py_ssize_t count = PyTuple_GET_SIZE(tokens);
+    for (Py_ssize_t t = first; t < count; t++) {
+        PyObject *token = PyTuple_GET_ITEM(tokens, t);
+        if (!PyUnicode_CheckExact(token))
+            return -1;
+        if (at >= n || (s[at] != '{' && s[at] != '['))
+            return at; /* a scalar: no child to go to */
+        int object = s[at] == '{', last = t == count - 1;
+        Py_ssize_t tlen = PyUnicode_GET_LENGTH(token), want = -1, found_key = -1, found = -1;
+        int tkind = PyUnicode_KIND(token);
+        const void *tdata = PyUnicode_DATA(token);
+        if (!object) {
+            if (!PyUnicode_IS_ASCII(token))
+                return -1;
+            const Py_UCS1 *digits = PyUnicode_1BYTE_DATA(token);
+            Py_ssize_t k = 0, significant = 0;
+            want = 0;
+            while (k < tlen && digits[k] >= '0' && digits[k] <= '9') {
+                if (significant || digits[k] != '0')
+                    significant++;
+                if (significant <= 18)
+                    want = want * 10 + (digits[k] - '0');
+                k++;
+            }
+            if (k < tlen || tlen == 0 || significant > 18)
+                want = -1; /* not an index, or past any array: the walk stops here */
+        }
+        Py_ssize_t i = at, index = 0;
+        int next = F(opened)(s, n, &i, object ? '}' : ']');
+        while (next > 0) {
+            if (object) {
+                if (i >= n || s[i] != '"')
+                    return -1;
+                Py_ssize_t key_at = i, start = i + 1;
+                int escaped = 0;
+                if (F(check_string)(s, n, &i, &escaped) < 0 || escaped)
+                    return -1;
+                Py_ssize_t len = i - 1 - start;
+                i = F(skip_ws)(s, n, i);
+                if (i >= n || s[i] != ':')
+                    return -1;
+                i = F(skip_ws)(s, n, i + 1);
+                if (len == tlen && F(same_name)(s, start, len, tkind, tdata)) {
+                    found_key = key_at; /* a later duplicate wins, as in the listing */
+                    found = i;
+                    if (unique)
+                        break;
+                }
+            }
+            else if (index++ == want) {
+                found = i;
+                if (unique)
+                    break;
+            }
+            if (F(check_value)(s, n, &i, 1) < 0)
+                return -1;
+            next = F(after_item)(s, n, &i, object ? '}' : ']');
+        }
+        if (next < 0)
+            return -1;
+        if (found < 0)
+            return at;
+        if (object && key && last)
+            return found_key;
+        at = found;
+    }
+    return at;
+}
+
 #undef F_DIGIT

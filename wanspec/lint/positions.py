@@ -14,7 +14,7 @@ import json
 import math
 import re
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -82,6 +82,13 @@ _FAST_CHILDREN, _FALLBACK = speedups.entry("children")
 LISTS_COMPILED = _FAST_CHILDREN is not None
 
 _FAST_NEWLINES, _ = speedups.entry("newlines")
+# The compiled reader's walk to one place (``_fastjson.c``): what ``offset`` answers from
+# the listings, found in one pass along the path that lists nothing. A task's first
+# questions are walked; later ones use the listings (a walk reads each container of its
+# path to the end, so many questions about one task would read it again and again).
+_FAST_WALK, _ = speedups.entry("walk")
+#: Questions about one task answered by walking before its containers are listed.
+WALKED_QUESTIONS = 8
 
 
 def newlines(text: str, start: int, stop: int) -> int:
@@ -143,6 +150,10 @@ class PositionIndex:
     #: only them, so each process linting a slice of a large array lists only its lines
     window: Window | None = None
     _escapes: tuple[int, bool] | None = None  # (a task's start, whether its text has a \u escape)
+    #: the text is JSON that names no member twice (the compiled reader read it): a walk
+    #: ends at its match
+    unique: bool = False
+    _walked: int = 0  # questions about the current task answered by ``_FAST_WALK``
     _window_newlines: array[int] | None = None
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -228,6 +239,11 @@ class PositionIndex:
         if not pointer:
             return i
         tokens = _tokens(pointer)
+        if self._root is None and _FAST_WALK is not None and self._walked < WALKED_QUESTIONS and text[i : i + 1] != "[":
+            self._walked += 1  # one task (a JSON Lines line, a file of one task): walked
+            found = _FAST_WALK(text, i, tokens, 0, key, self.unique)
+            if found is not _FALLBACK:
+                return found  # type: ignore[no-any-return]
         if self._root is None:
             self._root = _children(text, i, end)
         tables = self._tables
@@ -236,23 +252,53 @@ class PositionIndex:
         if isinstance(self._root, list) and tokens[0] != self._task:
             # an array of tasks: the tables below the root belong to one task at a time
             tables.clear()
-            self._task = tokens[0]
-        for n, token in enumerate(tokens):
-            table = self._root if n == 0 else tables.get(i)
+            self._task, self._walked = tokens[0], 0
+        if (
+            _FAST_WALK is not None
+            and self._walked < WALKED_QUESTIONS
+            and isinstance(self._root, list)
+            and not tables
+            and len(tokens) > 1
+            and tokens[0].isdigit()
+            and int(tokens[0]) < len(self._root)
+        ):
+            self._walked += 1  # an item of an array of tasks: walked from where it starts
+            found = _FAST_WALK(text, self._root[int(tokens[0])], tokens, 1, key, self.unique)
+            if found is not _FALLBACK:
+                return found  # type: ignore[no-any-return]
+        root, top = self._root, i
+
+        def listing(at: int) -> Children:
+            if at == top:
+                return root
+            table = tables.get(at)
             if table is None:
-                table = tables[i] = _children(text, i, end)
-            if isinstance(table, dict):
-                found = table.get(token)
-                if found is None:
-                    return i
-                if key and n == len(tokens) - 1:
-                    return found[0]
-                i = found[1]
-            else:
-                if not token.isdigit() or int(token) >= len(table):
-                    return i
-                i = table[int(token)]
-        return i
+                table = tables[at] = _children(text, at, end)
+            return table
+
+        return follow(i, tokens, 0, key, listing)
+
+
+def follow(at: int, tokens: tuple[str, ...], first: int, key: bool, listing: Callable[[int], Children]) -> int:
+    """Where ``tokens[first:]`` lead from the container at ``at``, a step at a time through
+    ``listing`` (the children of the container at an offset): the value's offset (its
+    key's, with ``key``), else the nearest ancestor's. ``_FAST_WALK`` answers the same."""
+    i = at
+    for n in range(first, len(tokens)):
+        token = tokens[n]
+        table = listing(i)
+        if isinstance(table, dict):
+            found = table.get(token)
+            if found is None:
+                return i
+            if key and n == len(tokens) - 1:
+                return found[0]
+            i = found[1]
+        else:
+            if not token.isdigit() or int(token) >= len(table):
+                return i
+            i = table[int(token)]
+    return i
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_.@-]+")

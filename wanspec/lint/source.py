@@ -770,7 +770,7 @@ def iter_jsonl(
         value = _FALLBACK if _FAST_LOADS is None else _FAST_LOADS(text)
         positions: PositionIndex | None
         if value is not _FALLBACK:
-            problems, positions = _NO_PROBLEMS, PositionIndex(text, lineno)
+            problems, positions = _NO_PROBLEMS, PositionIndex(text, lineno, unique=True)
         else:
             value, problems, positions = parse_text(text, lineno)
         for p in problems:
