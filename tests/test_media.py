@@ -285,3 +285,30 @@ def test_findings_from_the_first_kilobytes_match_a_whole_head_decoded(media, spo
         except ValueError:
             decodes = False
         assert decodes == (_media.classify(value).broken is None)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([(1280, 720), (100, 100), (5000, 300), (720, 1280)]),
+            st.integers(0, 3_000),  # bytes after the header: the inline file's size
+            st.sampled_from(["image/png", "image/jpeg", "audio/wav"]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([None, 1_000, 2_000]),
+)
+def test_a_remembered_judgement_is_what_judging_again_gives(images, max_bytes):
+    """A place of a schema remembers what it judged of inline media by everything it read
+    but the size, where no limit applies to the size: each image of a batch, in any order,
+    gets the findings it gets alone (a size over the limit is named each time)."""
+    from wanspec.lint import keywords
+
+    config = {"kind": "image", "minSide": 300, "maxSide": 2000, "cite": {"sides": "the docs"}}
+    if max_bytes is not None:
+        config["maxBytes"] = max_bytes
+    remembered = keywords.findings_at(keywords.check_media, config)
+    for (width, height), padding, mime in images:
+        value = uri(png(width, height) + bytes(padding), mime)
+        assert list(remembered(value)) == list(keywords.check_media(config, value))
