@@ -396,6 +396,10 @@ def test_a_value_that_is_not_text_passes_and_the_text_beside_it_is_still_escaped
     d = Diagnostic("WS300", Severity.ERROR, 123, file="a\nb.json", pointer="/x\x1b")  # type: ignore[arg-type]
     shown = safe(d)
     assert shown.message == 123 and shown.file == "a\\nb.json" and shown.pointer == "/x\\x1b"
+    safe(replace(d, message="ok", file="ok.json", pointer="/ok"))  # every field known safe, then
+    d = Diagnostic("WS300", Severity.ERROR, ["a list"], file="a\nb.json", pointer="/ok")  # type: ignore[arg-type]
+    shown = safe(d)  # a value no dict can hold
+    assert shown.message == ["a list"] and shown.file == "a\\nb.json"
 
 
 def test_findings_that_differ_in_one_field_each_show_their_own_value():

@@ -46,7 +46,8 @@ _TEXT_FIELDS = ("message", "file", "pointer", "schema", "hint", "doc")
 #: Whether a text needs ``printable``, for each text seen: a report's diagnostics repeat
 #: their file, their rules' messages and citations, and pointers, so most texts are
 #: searched once (a search over a diagnostic's fields was 0.9 µs of its 1.1 µs in ``safe``).
-_VERDICTS: dict[str, bool] = {}
+#: None (a field left empty) is safe, and stays here when the memory is emptied.
+_VERDICTS: dict[str | None, bool] = {None: False}
 _KEEP_VERDICTS = 4096  # a bound, not a policy: messages that quote values rarely repeat
 
 
@@ -57,12 +58,27 @@ def _unsafe(text: str | None) -> bool:
     if verdict is None:
         if len(_VERDICTS) >= _KEEP_VERDICTS:
             _VERDICTS.clear()
+            _VERDICTS[None] = False
         verdict = _VERDICTS[text] = _UNSAFE.search(text) is not None
     return verdict
 
 
 def safe(d: Diagnostic) -> Diagnostic:
     """``d`` with every text field printable (the same object when nothing needed it)."""
+    # every field known safe: six lookups, no call (0.25 µs, where six calls took 1 µs)
+    known = _VERDICTS.get
+    try:
+        if (
+            known(d.message) is False
+            and known(d.file) is False
+            and known(d.pointer) is False
+            and known(d.doc) is False
+            and known(d.schema) is False
+            and known(d.hint) is False
+        ):
+            return d
+    except TypeError:  # a value no dict holds, put in a text field by a Python caller
+        pass
     unsafe = _unsafe  # (an ``or`` chain: any(map(...)) costs twice as much here)
     if not (
         unsafe(d.message) or unsafe(d.file) or unsafe(d.pointer) or unsafe(d.doc) or unsafe(d.schema) or unsafe(d.hint)
