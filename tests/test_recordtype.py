@@ -16,7 +16,17 @@ import sys
 import pytest
 
 from wanspec import Diagnostic, LintResult, Severity
-from wanspec.recordtype import KW_ONLY, FrozenInstanceError, astuple, field, fields, fromtuple, recordclass, replace
+from wanspec.recordtype import (
+    KW_ONLY,
+    FrozenInstanceError,
+    astuple,
+    field,
+    fields,
+    fromtuple,
+    maker,
+    recordclass,
+    replace,
+)
 
 
 @recordclass
@@ -113,6 +123,10 @@ def test_a_record_travels_as_a_tuple_of_its_values_and_comes_back_equal():
         back.x = 5  # type: ignore[misc]
     d = Diagnostic("WS500", Severity.ERROR, "m", file="a.json", line=3, fixable=True)
     assert fromtuple(Diagnostic, astuple(d)) == d and fromtuple(Diagnostic, astuple(d)).fixable
+    made = maker(Diagnostic)(*astuple(d))  # every value in field order, positionally
+    assert made == d and made.fixable and type(made) is Diagnostic and maker(Diagnostic) is maker(Diagnostic)
+    with pytest.raises(TypeError):
+        maker(Point)(1, 2)  # every field, defaults or not
 
 
 def test_replace_makes_a_changed_copy_and_checks_the_names():

@@ -20,7 +20,7 @@ from .. import inputs as _inputs
 from ..catalog import store
 from ..errors import UnknownNameError, UsageError
 from ..records import Diagnostic, LintResult, Severity
-from ..recordtype import field, recordclass, replace
+from ..recordtype import field, maker, recordclass, replace
 from . import batch as _batch
 from . import source as _source
 from .engine import Finding, compiled_as
@@ -36,6 +36,8 @@ _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
 #: A finding's severity (a rule's, as written in the schemas) as the enum: a lookup, where
 #: calling ``Severity`` costs each finding 0.3 µs.
 _SEVERITIES: dict[str, Severity] = {s.value: s for s in Severity}
+#: A diagnostic from all its fields, in order (no keywords to parse: 0.4 µs a finding).
+_DIAGNOSTIC = maker(Diagnostic)
 STDIN = "-"
 
 
@@ -284,19 +286,8 @@ def _diag(
     severity = _SEVERITIES.get(f.severity) or Severity(f.severity)
     if opts.policy is not None:
         severity = opts.policy.severity_of(f.code, severity)
-    d = Diagnostic(
-        f.code,
-        severity,
-        f.message,
-        file=file,
-        task=task,
-        pointer=f.pointer,
-        line=line,
-        column=col,
-        schema=schema,
-        hint=f.hint,
-        doc=f.doc,
-    )
+    # code, severity, message, file, task, pointer, line, column, schema, hint, doc, environment, fixable
+    d = _DIAGNOSTIC(f.code, severity, f.message, file, task, f.pointer, line, col, schema, f.hint, f.doc, False, False)
     if (
         opts.fixable is not None
         and located is not None
