@@ -235,10 +235,10 @@ class PositionIndex:
     def offset(self, pointer: str, *, key: bool = False) -> int:
         """Offset of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
         text, end = self.text, len(self.text)
-        i = _skip_ws(text, 0, end)
+        i = _skip_ws(text, 0, end) if text[:1] in _BLANK else 0  # (no call for compact JSON)
         if not pointer:
             return i
-        tokens = _tokens(pointer)
+        tokens = _TOKENS.get(pointer) or _tokens(pointer)
         if self._root is None and _FAST_WALK is not None and self._walked < WALKED_QUESTIONS and text[i : i + 1] != "[":
             self._walked += 1  # one task (a JSON Lines line, a file of one task): walked
             found = _FAST_WALK(text, i, tokens, 0, key, self.unique)
