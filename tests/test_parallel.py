@@ -577,6 +577,38 @@ def test_a_survey_never_passes_an_item_its_linting_read_cannot_read():
         assert passed[-1] < sys.getrecursionlimit() - 20
 
 
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_slice_is_read_item_by_item_and_an_item_it_cannot_read_leaves_it_unclean(monkeypatch, compiled):
+    """A slice's items are found by the compiled survey where it reads the slice (else by
+    reading the commas between them in Python): the same items, count and end either way.
+    Should an item then fail to read, the slice is not clean, and the parent reads the
+    file itself; nothing is raised in the worker."""
+    from wanspec.lint import source
+    from wanspec.lint.positions import Window
+
+    if not compiled:
+        monkeypatch.setattr(source, "_FAST_SURVEY", None)
+    text = json.dumps([VALID, {**VALID, "duration": 40}, [1, 2], VALID], indent=1)
+    array = source.array_text(text.encode())
+    end = source.SliceEnd()
+    tasks = list(source.slice_tasks(array, Window(0, len(text), 0, 0), len(text), end))
+    assert [t.index for t in tasks] == [0, 1, 3] and end.others == [(2, "an array", end.items[2])]
+    assert (end.clean, end.count, end.stop) == (True, 4, len(text))
+    assert [text[at] for at in end.items] == ["{", "{", "[", "{"]
+
+    reader, second = source._PLAIN_SCAN, end.items[1]
+
+    def failing(s: str, at: int):
+        if at == second:
+            raise RecursionError
+        return reader(s, at)
+
+    monkeypatch.setattr(source, "_PLAIN_SCAN", failing)
+    end = source.SliceEnd()
+    tasks = list(source.slice_tasks(array, Window(0, len(text), 0, 0), len(text), end))
+    assert [t.index for t in tasks] == [0] and not end.clean
+
+
 def test_an_item_nested_near_the_recursion_limit_reads_as_in_a_serial_run(run_cli, tmp_path, small_chunks):
     """Near the limit, a slice's survey fails and the parent lints the file itself, a few
     frames deeper than a serial run would; what cannot be read there is read again from

@@ -33,7 +33,7 @@ from .. import inputs as _inputs
 from ..catalog.store import rule_codes_by_name
 from ..errors import WorkerError
 from ..records import Diagnostic, LintResult
-from ..recordtype import astuple, field, fields, fromtuple, recordclass, replace
+from ..recordtype import astuple, field, fields, maker, recordclass, replace
 from . import source
 from .batch import Batch, Notes, Recorder
 from .events import LintEvents
@@ -149,8 +149,9 @@ def _packed(diagnostics: list[Diagnostic]) -> list[Packed]:
 
 def _unpacked(values: list[Packed], lines: int = 0, tasks: int = 0) -> list[Diagnostic]:
     """The diagnostics again, ``lines`` and ``tasks`` later (a chunk's are its own)."""
+    make = maker(Diagnostic)  # fromtuple without its two calls a diagnostic
     if not (lines or tasks):
-        return [fromtuple(Diagnostic, v) for v in values]
+        return [make(*v) for v in values]
     out = []
     for v in values:
         shifted = list(v)
@@ -158,7 +159,7 @@ def _unpacked(values: list[Packed], lines: int = 0, tasks: int = 0) -> list[Diag
             shifted[_LINE] += lines  # type: ignore[operator]
         if shifted[_TASK] is not None:
             shifted[_TASK] += tasks  # type: ignore[operator]
-        out.append(fromtuple(Diagnostic, shifted))
+        out.append(make(*shifted))
     return out
 
 

@@ -150,8 +150,8 @@ class PositionIndex:
     #: only them, so each process linting a slice of a large array lists only its lines
     window: Window | None = None
     _escapes: tuple[int, bool] | None = None  # (a task's start, whether its text has a \u escape)
-    #: the text is JSON that names no member twice (the compiled reader read it): a walk
-    #: ends at its match
+    #: every task asked about is JSON that names no member twice (the compiled reader read
+    #: it, or a validating pass found the array clean): a walk ends at its match
     unique: bool = False
     _walked: int = 0  # questions about the current task answered by ``_FAST_WALK``
     _window_newlines: array[int] | None = None
@@ -181,8 +181,14 @@ class PositionIndex:
         start = self._newlines[row - 1] + 1 if row else 0
         return self.first_line + row, offset - start + 1
 
-    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
-        """Position of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+    def locate(self, pointer: str, *, key: bool = False, base: str = "") -> tuple[int, int]:
+        """Position of the value at ``base + pointer`` (or of its key), else of its nearest
+        ancestor. ``base``: where the task is (``""``, or an item of a top-level array, "/3")."""
+        if base:
+            # a task's own pointers repeat from task to task; its base does not
+            if not self.values and base[1:].isascii() and base[1:].isdigit():
+                return self.line_col(self.offset(pointer, key=key, item=base[1:]))
+            pointer = base + pointer
         if self.values:  # a full scan was kept (small texts in tests and tools)
             if key and pointer in self.keys:
                 return self.line_col(self.keys[pointer])
@@ -232,13 +238,31 @@ class PositionIndex:
         i = _skip_ws(text, at + len(quoted), end)
         return _skip_ws(text, i + 1, end)  # past the colon
 
-    def offset(self, pointer: str, *, key: bool = False) -> int:
-        """Offset of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+    def offset(self, pointer: str, *, key: bool = False, item: str | None = None) -> int:
+        """Offset of the value at ``pointer`` (or of its key), else of its nearest ancestor.
+        ``item``: the pointer starts at that item of the top-level array (its index, as a
+        token)."""
         text, end = self.text, len(self.text)
         i = _skip_ws(text, 0, end) if text[:1] in _BLANK else 0  # (no call for compact JSON)
-        if not pointer:
-            return i
-        tokens = _TOKENS.get(pointer) or _tokens(pointer)
+        inside = _TOKENS.get(pointer) or _tokens(pointer)  # the tokens below ``item``
+        if item is None:
+            if not pointer:
+                return i
+            tokens = inside
+        else:
+            root = self._root
+            if type(root) is list and item.isdigit() and int(item) < len(root):
+                # an item of an array of tasks: its first questions walked from where it starts
+                if item != self._task:  # the tables below the root belong to one task at a time
+                    if self._tables:
+                        self._tables.clear()
+                    self._task, self._walked = item, 0
+                if _FAST_WALK is not None and self._walked < WALKED_QUESTIONS and not self._tables:
+                    self._walked += 1
+                    found = _FAST_WALK(text, root[int(item)], inside, 0, key, self.unique)
+                    if found is not _FALLBACK:
+                        return found  # type: ignore[no-any-return]
+            tokens = (item, *inside)
         if self._root is None and _FAST_WALK is not None and self._walked < WALKED_QUESTIONS and text[i : i + 1] != "[":
             self._walked += 1  # one task (a JSON Lines line, a file of one task): walked
             found = _FAST_WALK(text, i, tokens, 0, key, self.unique)

