@@ -15,6 +15,7 @@ import math
 import re
 from array import array
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -290,17 +291,17 @@ class PositionIndex:
             found = _FAST_WALK(text, self._root[int(tokens[0])], tokens, 1, key, self.unique)
             if found is not _FALLBACK:
                 return found  # type: ignore[no-any-return]
-        root, top = self._root, i
+        return follow(i, tokens, 0, key, partial(_listing, text, i, self._root, tables))
 
-        def listing(at: int) -> Children:
-            if at == top:
-                return root
-            table = tables.get(at)
-            if table is None:
-                table = tables[at] = _children(text, at, end)
-            return table
 
-        return follow(i, tokens, 0, key, listing)
+def _listing(text: str, top: int, root: Children, tables: dict[int, Children], at: int) -> Children:
+    """The children of the container at ``at``: the root's, else listed once into ``tables``."""
+    if at == top:
+        return root
+    table = tables.get(at)
+    if table is None:
+        table = tables[at] = _children(text, at, len(text))
+    return table
 
 
 def follow(at: int, tokens: tuple[str, ...], first: int, key: bool, listing: Callable[[int], Children]) -> int:
