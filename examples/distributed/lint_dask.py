@@ -33,11 +33,20 @@ def lint_partition(path: str, options: wanspec.LintOptions) -> list[wanspec.Diag
         return list(wanspec.lint_records(lines, options, file=path))
 
 
+def lint_partition_task(path: str, options: wanspec.LintOptions) -> tuple[str, list[wanspec.Diagnostic]]:
+    """``lint_partition`` as a Dask task: the partition's path and its diagnostics, as a pair.
+
+    Returned bare, a list of 25,891 diagnostics took Dask about 1.0 s to bring to the
+    client (on two cores, where the whole lint takes 0.55 s in one process); inside a pair,
+    0.35 s. The items are not the cost: a list of plain tuples came back as slowly."""
+    return path, lint_partition(path, options)
+
+
 def lint_dataset(client: Any, paths: list[str], options: wanspec.LintOptions) -> Iterator[wanspec.Diagnostic]:
     """Diagnostics of every partition, in partition order, computed on ``client``'s cluster."""
-    futures = client.map(lint_partition, paths, options=options, pure=False)
+    futures = client.map(lint_partition_task, paths, options=options, pure=False)
     for future in futures:  # in order; later partitions keep running meanwhile
-        yield from future.result()
+        yield from future.result()[1]
         future.release()
 
 
