@@ -646,6 +646,26 @@ static PyObject *F(survey)(const T *s, Py_ssize_t n, Py_ssize_t first, Py_ssize_
     return NULL;
 }
 
+/* A member's name, from its opening quote at `*i` to where its value starts (`*i` then):
+ * the name's span after the quote (`*start`, `*len`); -1 for an escaped name (one written
+ * otherwise could equal it) or anything that is not a member. Shared by children and walk. */
+static inline int F(member_name)(const T *s, Py_ssize_t n, Py_ssize_t *i, Py_ssize_t *start, Py_ssize_t *len)
+{
+    Py_ssize_t j = *i;
+    if (j >= n || s[j] != '"')
+        return -1;
+    *start = j + 1;
+    int escaped = 0;
+    if (F(check_string)(s, n, &j, &escaped) < 0 || escaped)
+        return -1;
+    *len = j - 1 - *start;
+    j = F(skip_ws)(s, n, j);
+    if (j >= n || s[j] != ':')
+        return -1;
+    *i = F(skip_ws)(s, n, j + 1);
+    return 0;
+}
+
 /* The children of the container at s[at], as positions._listed lists them: an object's
  * members (name: (key offset, value offset), a later duplicate winning) or an array's
  * items (their offsets); an empty list for anything else. NULL to decline: a child the
@@ -662,20 +682,12 @@ static PyObject *F(children)(const T *s, Py_ssize_t n, Py_ssize_t at)
     int next = F(opened)(s, n, &i, object ? '}' : ']');
     while (next > 0) {
         if (object) {
-            if (i >= n || s[i] != '"')
+            Py_ssize_t key_at = i, start, len;
+            if (F(member_name)(s, n, &i, &start, &len) < 0)
                 break;
-            Py_ssize_t key_at = i, start = i + 1;
-            int escaped = 0;
-            if (F(check_string)(s, n, &i, &escaped) < 0 || escaped)
-                break;
-            Py_ssize_t len = i - 1 - start;
             Py_UCS4 bits = 0;
             for (Py_ssize_t k = start; k < start + len; k++)
                 bits |= s[k];
-            i = F(skip_ws)(s, n, i);
-            if (i >= n || s[i] != ':')
-                break;
-            i = F(skip_ws)(s, n, i + 1);
             Py_ssize_t value_at = i;
             if (F(check_value)(s, n, &i, 1) < 0)
                 break;
@@ -757,17 +769,9 @@ static Py_ssize_t F(walk)(const T *s, Py_ssize_t n, Py_ssize_t at, PyObject *tok
         int next = F(opened)(s, n, &i, object ? '}' : ']');
         while (next > 0) {
             if (object) {
-                if (i >= n || s[i] != '"')
+                Py_ssize_t key_at = i, start, len;
+                if (F(member_name)(s, n, &i, &start, &len) < 0)
                     return -1;
-                Py_ssize_t key_at = i, start = i + 1;
-                int escaped = 0;
-                if (F(check_string)(s, n, &i, &escaped) < 0 || escaped)
-                    return -1;
-                Py_ssize_t len = i - 1 - start;
-                i = F(skip_ws)(s, n, i);
-                if (i >= n || s[i] != ':')
-                    return -1;
-                i = F(skip_ws)(s, n, i + 1);
                 if (len == tlen && F(same_name)(s, start, len, tkind, tdata)) {
                     found_key = key_at; /* a later duplicate wins, as in the listing */
                     found = i;

@@ -245,53 +245,40 @@ class PositionIndex:
         token)."""
         text, end = self.text, len(self.text)
         i = _skip_ws(text, 0, end) if text[:1] in _BLANK else 0  # (no call for compact JSON)
-        inside = _TOKENS.get(pointer) or _tokens(pointer)  # the tokens below ``item``
-        if item is None:
-            if not pointer:
-                return i
-            tokens = inside
-        else:
-            root = self._root
-            if type(root) is list and item.isdigit() and int(item) < len(root):
-                # an item of an array of tasks: its first questions walked from where it starts
-                if item != self._task:  # the tables below the root belong to one task at a time
-                    if self._tables:
-                        self._tables.clear()
-                    self._task, self._walked = item, 0
-                if _FAST_WALK is not None and self._walked < WALKED_QUESTIONS and not self._tables:
-                    self._walked += 1
-                    found = _FAST_WALK(text, root[int(item)], inside, 0, key, self.unique)
-                    if found is not _FALLBACK:
-                        return found  # type: ignore[no-any-return]
-            tokens = (item, *inside)
-        if self._root is None and _FAST_WALK is not None and self._walked < WALKED_QUESTIONS and text[i : i + 1] != "[":
-            self._walked += 1  # one task (a JSON Lines line, a file of one task): walked
-            found = _FAST_WALK(text, i, tokens, 0, key, self.unique)
-            if found is not _FALLBACK:
-                return found  # type: ignore[no-any-return]
-        if self._root is None:
-            self._root = _children(text, i, end)
+        tokens = _TOKENS.get(pointer) or _tokens(pointer)
+        if item is None and not pointer:
+            return i
+        root = self._root
+        if root is None:
+            if item is None and text[i : i + 1] != "[":  # one task (a JSON Lines line, a file of one)
+                found = self._walked_to(i, tokens, key)
+                if found is not None:
+                    return found
+            root = self._root = _children(text, i, end)
+        if item is None and type(root) is list and tokens:  # a whole pointer into an array of tasks
+            item, tokens = tokens[0], tokens[1:]
         tables = self._tables
         if tables is None:
             tables = self._tables = {}
-        if isinstance(self._root, list) and tokens[0] != self._task:
-            # an array of tasks: the tables below the root belong to one task at a time
-            tables.clear()
-            self._task, self._walked = tokens[0], 0
-        if (
-            _FAST_WALK is not None
-            and self._walked < WALKED_QUESTIONS
-            and isinstance(self._root, list)
-            and not tables
-            and len(tokens) > 1
-            and tokens[0].isdigit()
-            and int(tokens[0]) < len(self._root)
-        ):
-            self._walked += 1  # an item of an array of tasks: walked from where it starts
-            found = _FAST_WALK(text, self._root[int(tokens[0])], tokens, 1, key, self.unique)
-            if found is not _FALLBACK:
-                return found  # type: ignore[no-any-return]
-        return follow(i, tokens, 0, key, partial(_listing, text, i, self._root, tables))
+        if item is not None:
+            if item != self._task:  # the tables below the root belong to one task at a time
+                tables.clear()
+                self._task, self._walked = item, 0
+            if type(root) is list and not tables and item.isdigit() and int(item) < len(root):
+                found = self._walked_to(root[int(item)], tokens, key)  # from where the item starts
+                if found is not None:
+                    return found
+            tokens = (item, *tokens)
+        return follow(i, tokens, 0, key, partial(_listing, text, i, root, tables))
+
+    def _walked_to(self, at: int, tokens: tuple[str, ...], key: bool) -> int | None:
+        """``tokens``' place below the container at ``at`` by ``_FAST_WALK``, for a task's
+        first ``WALKED_QUESTIONS`` questions; None when it declines, or after those."""
+        if _FAST_WALK is None or self._walked >= WALKED_QUESTIONS:
+            return None
+        self._walked += 1
+        found = _FAST_WALK(self.text, at, tokens, 0, key, self.unique)
+        return None if found is _FALLBACK else found
 
 
 def _listing(text: str, top: int, root: Children, tables: dict[int, Children], at: int) -> Children:
